@@ -1,0 +1,41 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LoggingModule } from './logging/logging.module';
+import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueueMetrics } from './metrics/queue-metrics';
+import { QueuesModule } from './queues/queues.module';
+import { RedisModule } from './redis/redis.module';
+import { WorkerRuntimeModule } from './worker/worker-runtime.module';
+import { WorkersModule } from './workers/workers.module';
+
+/** What both processes load: config, logging, database, Redis, queues, mail, metrics. */
+const COMMON = [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
+
+/** Feature modules by side. Each feature adds its API module and its worker module here. */
+const API_FEATURES: Type[] = [];
+const WORKER_FEATURES: Type[] = [];
+
+@Module({})
+export class AppModule {
+  /** The API: REST (and later GraphQL and WebSocket), queue producers, Bull Board. No processors. */
+  static main(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [...COMMON, AuthModule, HealthModule, WorkersModule, ...API_FEATURES],
+      providers: [QueueMetrics],
+    };
+  }
+
+  /** The worker: processors plus its health and metrics port. No controllers of the API. */
+  static worker(extraModules: Array<Type | DynamicModule> = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [...COMMON, WorkerRuntimeModule, ...WORKER_FEATURES, ...extraModules],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { mountBullBoard } from './bull-board/bull-board';
+import { protectDashboards } from './bull-board/dashboard-auth';
+import { AppConfig } from './config/app-config.service';
+import { ConfigError, Env, parseEnv } from './config/env.schema';
+import { loadEnvFile } from './config/load-env-file';
+import { mountOpenApi } from './docs/openapi';
+import { QueueRegistry } from './queues/queue-registry';
+
+export interface BootstrapOptions {
+  /** Extra modules for the worker (tests add fixture processors this way). */
+  workerModules?: Array<Type | DynamicModule>;
+}
+
+/** Reads config once, fails fast with one line on a bad value. */
+export function readConfigOrExit(): Env {
+  loadEnvFile();
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+export async function createApp(env: Env, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
+  const module = env.IS_WORKER ? AppModule.worker(options.workerModules) : AppModule.main();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  if (!env.IS_WORKER) {
+    protectDashboards(app.getHttpAdapter().getInstance(), env);
+    await mountBullBoard(app, app.get(QueueRegistry).all().map(({ queue }) => queue));
+    mountOpenApi(app);
+  }
+  return app;
+}
+
+/**
+ * Starts the API or the worker by IS_WORKER. SIGTERM/SIGINT run the shutdown sequence
+ * and exit 0; Nest's own signal hooks would re-raise the signal and exit non-zero.
+ */
+export async function bootstrap(options: BootstrapOptions = {}): Promise<void> {
+  const env = readConfigOrExit();
+  const app = await createApp(env, options);
+  const config = app.get(AppConfig);
+  const logger = new NestLogger('Bootstrap');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ signal }, `${config.role} stopping`);
+    // A last resort if something hangs past the drain budget.
+    setTimeout(() => {
+      logger.error('Shutdown took too long; exiting');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS + 15_000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'Shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  await app.listen({ port: config.httpPort, host: '0.0.0.0' });
+  logger.log({ port: config.httpPort, worker: config.workerName }, `${config.role} listening on :${config.httpPort}`);
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the platform reads, with its default.
+ * `.env.example` mirrors this list; `parseEnv` is the only reader of process.env.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const fraction = z.coerce.number().gt(0).lte(1);
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  IS_WORKER: bool.default(false),
+  APP_PORT: int(1, 65535).default(3000),
+  APP_WORKER_PORT: int(1, 65535).default(3001),
+  // pm2 sets it per instance; the worker adds it to APP_WORKER_PORT.
+  NODE_APP_INSTANCE: int(0, 1000).default(0),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/stevedore'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}.-]+$/, 'must be letters, digits, _ . - or a {hash-tag}')
+    .default('stevedore'),
+  API_KEYS: list.pipe(z.array(z.string().min(16, 'each key must be at least 16 characters')).min(1, 'must list at least one key')),
+  BULL_BOARD_USERNAME: z.string().min(1).default('admin'),
+  BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+  MAIL_HOST: z.string().default(''),
+  MAIL_PORT: int(1, 65535).default(587),
+  MAIL_USER: z.string().default(''),
+  MAIL_PASSWORD: z.string().default(''),
+  MAIL_FROM: z.string().min(3).default('Stevedore <noreply@localhost>'),
+  WORKER_NAME: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'must be letters, digits, _ . : -').default(''),
+  WORKER_CONCURRENCY: int(1, 64).default(3),
+  SCRAPE_CONCURRENCY: int(1, 256).default(5),
+  EMAIL_CONCURRENCY: int(1, 256).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ARTIFACTS_DIR: z.string().min(1).default('./storage'),
+  CHROMIUM_PATH: z.string().default(''),
+  RUNNING_CAPACITY: int(1, 10000).default(6),
+  QUEUED_CAPACITY: int(0, 1000000).default(50),
+  TEST_EXECUTION_TIMEOUT_MS: int(1000, 86400000).default(120000),
+  MAX_JOB_DURATION: int(1000, 86400000).default(600000),
+  SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),
+  MEMORY_THRESHOLD: fraction.default(0.85),
+  ALLOWED_PRIVATE_HOSTS: list.default([]),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; the error message is one line naming each bad key. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  // An empty string means "unset" for keys with a default, as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(raw).filter(([key, v]) => key in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(environment)';
+    const what = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return `${key} ${what}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { databaseOptions } from './database-options';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...databaseOptions(config.env.DATABASE_URL),
+        // In development the API brings the schema up to date itself; production runs
+        // `pnpm migration:run` as a release step. The worker never migrates, so two
+        // processes starting together do not race.
+        migrationsRun: !config.isWorker && !config.isProduction,
+        // Keep retrying at start so the app survives PostgreSQL starting after it.
+        retryAttempts: 10,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,41 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { QueueRegistry } from '../queues/queue-registry';
+import { REDIS } from '../redis/redis.module';
+import { WorkerLifecycle } from '../worker/worker-lifecycle.service';
+
+/**
+ * Closes everything in one explicit order, whatever order Nest would pick for module
+ * hooks: workers (drained) → queues → Redis → database. Later hooks find each part
+ * already closed, which they tolerate.
+ */
+@Injectable()
+export class ShutdownSequence implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ShutdownSequence.name);
+
+  constructor(
+    private readonly queues: QueueRegistry,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly dataSource: DataSource,
+    @Optional() private readonly workers?: WorkerLifecycle,
+  ) {}
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    await this.step('workers', () => this.workers?.drain(signal));
+    await this.step('queues', () => Promise.all(this.queues.all().map(({ queue }) => queue.close())));
+    await this.step('redis', () => this.redis.quit().catch(() => this.redis.disconnect()));
+    await this.step('database', () => (this.dataSource.isInitialized ? this.dataSource.destroy() : undefined));
+    this.logger.log('Shutdown complete');
+  }
+
+  private async step(name: string, close: () => Promise<unknown> | undefined): Promise<void> {
+    try {
+      await close();
+      this.logger.debug(`Closed ${name}`);
+    } catch (err) {
+      // Keep going: a part that fails to close must not keep the rest open.
+      this.logger.error({ err }, `Closing ${name} failed`);
+    }
+  }
+}

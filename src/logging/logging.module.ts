@@ -1,0 +1,36 @@
+import { Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.service';
+
+/** Request and application logs as pino JSON lines (pretty in development). */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        // Explicit, so a path outside the /api prefix (/metrics) is not logged twice.
+        forRoutes: [{ path: '{/*splat}', method: RequestMethod.ALL }],
+        pinoHttp: {
+          level: config.env.LOG_LEVEL,
+          base: { role: config.role, worker: config.workerName, pid: process.pid },
+          transport:
+            config.env.NODE_ENV === 'development'
+              ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+              : undefined,
+          // Keys and passwords never reach the logs.
+          redact: {
+            paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.password', '*.apiKey'],
+            censor: '[redacted]',
+          },
+          // Health probes and metrics scrapes every few seconds would drown the log.
+          // (middleware sees the path relative to its mount: read originalUrl)
+          autoLogging: {
+            ignore: (req) => /^\/(api\/health|metrics)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
+          },
+          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

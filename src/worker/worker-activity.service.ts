@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, WaitingError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { REDIS } from '../redis/redis.module';
+
+/** The abort reason the worker gives its jobs when shutdown runs out of time. */
+export const SHUTDOWN_REASON = 'worker-shutdown';
+const HEARTBEAT_MS = 5000;
+
+/** Where a worker's heartbeat lives in Redis; the API lists live workers from these keys. */
+export const workerHeartbeatKey = (prefix: string, name = '*') => `${prefix}:workers:${name}`;
+
+export interface WorkerSnapshot {
+  name: string;
+  pid: number;
+  active: number;
+  processed: number;
+  failed: number;
+  requeued: number;
+  draining: boolean;
+  startedAt: string;
+  lastHeartbeat: string | null;
+}
+
+/**
+ * What this worker process is doing: every job runs through `track`, which keeps the
+ * counts, the metrics and the shutdown hand-back in one place. A heartbeat in Redis
+ * lets the API list live workers.
+ */
+@Injectable()
+export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerActivity.name);
+  private active = 0;
+  private processed = 0;
+  private failed = 0;
+  private requeued = 0;
+  private draining = false;
+  private readonly startedAt = new Date();
+  private lastHeartbeat: Date | null = null;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async track<R>(job: Job, token: string | undefined, signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const queue = job.queueName;
+    const started = performance.now();
+    const finish = (outcome: 'completed' | 'failed' | 'requeued') => {
+      this.metrics.jobsFinished.inc({ queue, outcome });
+      this.metrics.jobDuration.observe({ queue, outcome }, (performance.now() - started) / 1000);
+    };
+    this.active++;
+    try {
+      const result = await run(signal ?? new AbortController().signal);
+      this.processed++;
+      finish('completed');
+      return result;
+    } catch (error) {
+      if (signal?.aborted && signal.reason === SHUTDOWN_REASON && token) {
+        // Cut off by shutdown: hand the job back without spending one of its attempts.
+        await job.moveToWait(token);
+        this.requeued++;
+        finish('requeued');
+        this.logger.warn({ queue, jobId: job.id }, 'Job handed back to the queue at shutdown');
+        throw new WaitingError();
+      }
+      this.failed++;
+      finish('failed');
+      throw error;
+    } finally {
+      this.active--;
+      if (this.active === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  get activeCount(): number {
+    return this.active;
+  }
+
+  /** Resolves true when no job is running, or false after `timeoutMs`. */
+  waitIdle(timeoutMs: number): Promise<boolean> {
+    if (this.active === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  markDraining(): void {
+    this.draining = true;
+  }
+
+  snapshot(): WorkerSnapshot {
+    return {
+      name: this.config.workerName,
+      pid: process.pid,
+      active: this.active,
+      processed: this.processed,
+      failed: this.failed,
+      requeued: this.requeued,
+      draining: this.draining,
+      startedAt: this.startedAt.toISOString(),
+      lastHeartbeat: this.lastHeartbeat?.toISOString() ?? null,
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    void this.beat();
+    this.heartbeatTimer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.heartbeatTimer);
+  }
+
+  /** The key expires on its own when the worker dies, so the list holds only live workers. */
+  private async beat(): Promise<void> {
+    try {
+      const key = workerHeartbeatKey(this.config.env.QUEUE_PREFIX, this.config.workerName);
+      this.lastHeartbeat = new Date();
+      await this.redis.set(key, JSON.stringify(this.snapshot()), 'PX', HEARTBEAT_MS * 3);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Worker heartbeat could not reach Redis');
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { Worker } from 'bullmq';
+import { AppConfig } from '../config/app-config.service';
+import { QUEUE_CONCURRENCY_KEY, QueueName } from '../queues/queue-names';
+import { SHUTDOWN_REASON, WorkerActivity } from './worker-activity.service';
+
+/** After cancelling at the deadline, how long jobs get to hand themselves back. */
+const HANDBACK_GRACE_MS = 5000;
+
+/**
+ * Starts the BullMQ workers with their configured concurrency, and drains them at
+ * shutdown: stop taking jobs, let active ones finish for up to SHUTDOWN_TIMEOUT_MS,
+ * then hand the rest back to the queue and close. The shutdown sequence calls `drain`
+ * before it closes queues, Redis and the database.
+ */
+@Injectable()
+export class WorkerLifecycle implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WorkerLifecycle.name);
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+    private readonly activity: WorkerActivity,
+  ) {}
+
+  workers(): Worker[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .map((host) => host.worker);
+  }
+
+  onApplicationBootstrap(): void {
+    for (const worker of this.workers()) {
+      const key = QUEUE_CONCURRENCY_KEY[worker.name as QueueName];
+      if (key) worker.concurrency = this.config.env[key] as number;
+      worker.on('error', (err) => this.logger.error({ err, queue: worker.name }, 'Worker error'));
+      if (!worker.isRunning()) {
+        worker.run().catch((err: unknown) => this.logger.error({ err, queue: worker.name }, 'Worker stopped with an error'));
+      }
+      this.logger.log({ queue: worker.name, concurrency: worker.concurrency }, `Processing ${worker.name}`);
+    }
+  }
+
+  async drain(signal?: string): Promise<void> {
+    const workers = this.workers();
+    if (workers.length === 0) return;
+    const timeoutMs = this.config.env.SHUTDOWN_TIMEOUT_MS;
+    this.activity.markDraining();
+    this.logger.log({ signal, active: this.activity.activeCount, timeoutMs }, 'Shutting down: no new jobs, waiting for active ones');
+    await Promise.all(workers.map((worker) => worker.pause(true)));
+
+    if (!(await this.activity.waitIdle(timeoutMs))) {
+      this.logger.warn({ active: this.activity.activeCount }, 'Shutdown timeout reached: handing running jobs back to the queue');
+      workers.forEach((worker) => worker.cancelAllJobs(SHUTDOWN_REASON));
+      if (!(await this.activity.waitIdle(HANDBACK_GRACE_MS))) {
+        // A job that ignores its signal keeps its lock until it expires; then another
+        // worker's stalled-job check takes it over.
+        this.logger.error({ active: this.activity.activeCount }, 'Jobs did not stop; they will be recovered as stalled');
+      }
+    }
+    // Idle (or given up on): force skips BullMQ's own unbounded wait.
+    await Promise.all(workers.map((worker) => worker.close(true)));
+    this.logger.log('Workers closed');
+  }
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { HealthCoreModule } from '../health/health-core.module';
+import { WorkerActivity } from './worker-activity.service';
+import { WorkerHealthController } from './worker-health.controller';
+import { WorkerLifecycle } from './worker-lifecycle.service';
+
+/** Worker side infrastructure: job tracking, start and drain, and the health port. */
+@Global()
+@Module({
+  imports: [DiscoveryModule, HealthCoreModule],
+  controllers: [WorkerHealthController],
+  providers: [WorkerActivity, WorkerLifecycle],
+  exports: [WorkerActivity],
+})
+export class WorkerRuntimeModule {}

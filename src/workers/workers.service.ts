@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config.service';
+import { REDIS } from '../redis/redis.module';
+import { workerHeartbeatKey, WorkerSnapshot } from '../worker/worker-activity.service';
+
+/** Live workers, as their heartbeats in Redis describe them (a dead worker's key expires). */
+@Injectable()
+export class WorkersService {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(): Promise<WorkerSnapshot[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', workerHeartbeatKey(this.config.env.QUEUE_PREFIX), 'COUNT', 200);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(keys);
+    return values
+      .filter((v): v is string => v !== null)
+      .map((v) => JSON.parse(v) as WorkerSnapshot)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+}

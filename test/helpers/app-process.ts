@@ -1,0 +1,84 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface AppProcessOptions {
+  env: Record<string, string>;
+  /** The script to run: the built app by default, or a TypeScript fixture. */
+  entry?: string;
+}
+
+/**
+ * A real API or worker process, as pm2 or a user would run it: `node dist/main.js` with
+ * its own environment. Output is kept for assertions.
+ */
+export class AppProcess {
+  readonly child: ChildProcess;
+  output = '';
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(options: AppProcessOptions) {
+    const entry = options.entry ?? join(ROOT, 'dist', 'main.js');
+    const tsFixture = entry.endsWith('.ts');
+    const args = tsFixture ? ['-r', '@swc-node/register', entry] : [entry];
+    this.child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Waits until GET url answers 200 (or the process dies). */
+  async waitHealthy(url: string, timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`process exited before ${url} was healthy:\n${this.output.slice(-3000)}`);
+      try {
+        const res = await fetch(url);
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`${url} not healthy after ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+  }
+
+  waitExit(timeoutMs = 30000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return Promise.race([
+      this.exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`process still running after ${timeoutMs} ms`)), timeoutMs)),
+    ]);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30000) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.child.kill(signal);
+    try {
+      return await this.waitExit(timeoutMs);
+    } catch (error) {
+      this.child.kill('SIGKILL');
+      throw error;
+    }
+  }
+
+  /** JSON log lines the process printed. */
+  logLines(): Array<Record<string, unknown>> {
+    return this.output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  }
+}
