@@ -16,6 +16,8 @@ const transform = {
 
 module.exports = {
   cacheDirectory: '<rootDir>/.jest-cache',
+  // e2e tests start real processes and a browser.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -31,7 +33,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -16,8 +16,13 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
   }
   const root = join(__dirname, '..');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typeorm', 'cli.js'), 'migration:run', '-d', join(root, 'dist', 'database', 'data-source.js')], {
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typeorm', 'cli.js'), 'migration:run', '-d', join(root, 'dist', 'database', 'data-source.js')], {
     env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, NODE_ENV: 'test' },
-    stdio: 'inherit',
+    stdio: 'pipe',
   });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`migration:run failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`);
+  }
 }

@@ -11,6 +11,6 @@ import { WorkerLifecycle } from './worker-lifecycle.service';
   imports: [DiscoveryModule, HealthCoreModule],
   controllers: [WorkerHealthController],
   providers: [WorkerActivity, WorkerLifecycle],
-  exports: [WorkerActivity],
+  exports: [WorkerActivity, WorkerLifecycle],
 })
 export class WorkerRuntimeModule {}

@@ -50,11 +50,18 @@ export class AppProcess {
     throw new Error(`${url} not healthy after ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
   }
 
-  waitExit(timeoutMs = 30000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    return Promise.race([
-      this.exited,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`process still running after ${timeoutMs} ms`)), timeoutMs)),
-    ]);
+  async waitExit(timeoutMs = 30000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.exited,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`process still running after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30000) {
