@@ -14,7 +14,7 @@ import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** What both processes load: config, logging, database, Redis, queues, mail, metrics. */
-const COMMON = [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
+const common = () => [ConfigModule.forRoot(), LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
 
 /** Feature modules by side. Each feature adds its API module and its worker module here. */
 const API_FEATURES: Type[] = [];
@@ -26,7 +26,7 @@ export class AppModule {
   static main(): DynamicModule {
     return {
       module: AppModule,
-      imports: [...COMMON, AuthModule, HealthModule, WorkersModule, ...API_FEATURES],
+      imports: [...common(), AuthModule, HealthModule, WorkersModule, ...API_FEATURES],
       providers: [QueueMetrics],
     };
   }
@@ -35,7 +35,7 @@ export class AppModule {
   static worker(extraModules: Array<Type | DynamicModule> = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [...COMMON, WorkerRuntimeModule, ...WORKER_FEATURES, ...extraModules],
+      imports: [...common(), WorkerRuntimeModule, ...WORKER_FEATURES, ...extraModules],
     };
   }
 }

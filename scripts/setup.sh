@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Brings a machine to what Stevedore needs, installing only what is missing:
+# Node >= 22 (Node 24 from the npm registry into a local prefix when the system's is
+# older), pnpm 12, the locked dependencies, PostgreSQL and Redis answering, and the
+# database. Sourced by scripts/dev.sh and scripts/test.sh; `--chromium` also installs
+# Debian's chromium for the browser tests.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="${STEVEDORE_TOOLS:-$HOME/.cache/stevedore/tools}"
+export PATH="$TOOLS/bin:$PATH"
+# The machine's npm config may point node-gyp at the system Node's headers.
+unset npm_config_nodedir NPM_CONFIG_NODEDIR || true
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  if [ "$(node_major)" -lt 22 ]; then
+    say "Node $(node -v 2>/dev/null || echo none) is too old: installing Node 24 into $TOOLS"
+    npm install --global --prefix "$TOOLS" --no-audit --no-fund node@24 >/dev/null
+    hash -r
+  fi
+  if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v | cut -d. -f1)" -lt 12 ]; then
+    say "installing pnpm 12 into $TOOLS"
+    npm install --global --prefix "$TOOLS" --no-audit --no-fund pnpm@12 >/dev/null
+    hash -r
+  fi
+  say "node $(node -v), pnpm $(pnpm -v)"
+}
+
+ensure_dependencies() {
+  cd "$ROOT"
+  say "installing dependencies (frozen lockfile)"
+  pnpm install --frozen-lockfile --reporter=silent
+}
+
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return; fi
+  if command -v chromium >/dev/null 2>&1; then return; fi
+  say "installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+}
+
+redis_up() { node -e '
+  const s = require("net").connect(+process.argv[2], process.argv[1]);
+  s.on("connect", () => s.write("PING\r\n"));
+  s.on("data", (d) => process.exit(String(d).startsWith("+PONG") ? 0 : 1));
+  s.on("error", () => process.exit(1)); setTimeout(() => process.exit(1), 2000);' "$1" "$2"; }
+
+postgres_up() { (cd "$ROOT" && node -e '
+  const { Client } = require("pg"); const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
+  c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));' "$1"); }
+
+wait_for() { local what=$1; shift; for _ in $(seq 1 30); do "$@" && return 0; sleep 1; done; say "$what did not come up"; return 1; }
+
+ensure_services() {
+  local redis_url="${REDIS_URL:-redis://127.0.0.1:6379}" db_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/stevedore}"
+  local rhost rport admin_url
+  rhost=$(node -p 'new URL(process.argv[1]).hostname' "$redis_url")
+  rport=$(node -p 'new URL(process.argv[1]).port || 6379' "$redis_url")
+  if ! redis_up "$rhost" "$rport"; then
+    say "Redis is not answering at $rhost:$rport: starting it"
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$rport" --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    wait_for Redis redis_up "$rhost" "$rport"
+  fi
+  admin_url=$(node -p 'const u = new URL(process.argv[1]); u.pathname = "/postgres"; u.toString()' "$db_url")
+  if ! postgres_up "$admin_url"; then
+    say "PostgreSQL is not answering: starting it"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | tail -n1)" main start
+    wait_for PostgreSQL postgres_up "$admin_url"
+  fi
+}
+
+# Creates the database named in a URL if it does not exist yet.
+ensure_database() { (cd "$ROOT" && node -e '
+  const { Client } = require("pg"); const url = new URL(process.argv[1]); const name = url.pathname.slice(1);
+  url.pathname = "/postgres"; const c = new Client({ connectionString: url.toString() });
+  (async () => { await c.connect();
+    const r = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!r.rowCount) { await c.query(`CREATE DATABASE "${name.replace(/"/g, "\"\"")}"`); console.log(`[setup] created database ${name}`); }
+    await c.end(); })().catch((e) => { console.error(`[setup] cannot create database ${name}: ${e.message}`); process.exit(1); });' "$1"); }
+
+ensure_env_file() {
+  if [ ! -f "$ROOT/.env" ]; then
+    say "no .env: copying .env.example (local development values)"
+    cp "$ROOT/.env.example" "$ROOT/.env"
+  fi
+}

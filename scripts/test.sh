@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's second command: the whole suite (unit and e2e) against real PostgreSQL,
+# Redis, Chromium and an in-process SMTP server.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+ensure_node
+ensure_chromium
+ensure_dependencies
+ensure_services
+cd "$ROOT"
+exec pnpm test "$@"
