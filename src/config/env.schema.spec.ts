@@ -65,3 +65,24 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...required, QUEUE_PREFIX: '{stevedore}' }).QUEUE_PREFIX).toBe('{stevedore}');
   });
 });
+
+describe('parseEnv error messages', () => {
+  it('repeats a bad plain value but never a secret one', () => {
+    expect(() => parseEnv({ ...required, APP_PORT: 'abc' })).toThrow('APP_PORT must be a whole number from 1 to 65535 (got "abc")');
+    for (const [key, value] of [
+      ['DATABASE_URL', 'mysql://user:hunter2@db/x'],
+      ['REDIS_URL', 'http://:hunter2@redis'],
+      ['API_KEYS', 'hunter2'],
+      ['BULL_BOARD_PASSWORD', 'hunter2'],
+    ]) {
+      let message = '';
+      try {
+        parseEnv({ ...required, [key]: value });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^Invalid configuration: ${key} `));
+      expect(message).not.toContain('hunter2');
+    }
+  });
+});

@@ -5,10 +5,14 @@ import { z } from 'zod';
  * `.env.example` mirrors this list; `parseEnv` is the only reader of process.env.
  */
 const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const fraction = z.coerce.number().gt(0).lte(1);
+const int = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const fraction = z.coerce.number({ error: 'must be a number above 0 and at most 1' }).gt(0, { error: 'must be a number above 0 and at most 1' }).lte(1, { error: 'must be a number above 0 and at most 1' });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -25,7 +29,7 @@ const list = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: oneOf(['development', 'production', 'test']).default('development'),
   IS_WORKER: bool.default(false),
   APP_PORT: int(1, 65535).default(3000),
   APP_WORKER_PORT: int(1, 65535).default(3001),
@@ -49,7 +53,7 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 64).default(3),
   SCRAPE_CONCURRENCY: int(1, 256).default(5),
   EMAIL_CONCURRENCY: int(1, 256).default(10),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARTIFACTS_DIR: z.string().min(1).default('./storage'),
   CHROMIUM_PATH: z.string().default(''),
   RUNNING_CAPACITY: int(1, 10000).default(6),
@@ -65,6 +69,9 @@ export type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {}
 
+/** Values never repeated in an error message (URLs may carry passwords). */
+const SECRET_KEYS = new Set(['API_KEYS', 'BULL_BOARD_PASSWORD', 'MAIL_USER', 'MAIL_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
+
 /** Validates the environment; the error message is one line naming each bad key. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   // An empty string means "unset" for keys with a default, as in most .env tooling.
@@ -74,9 +81,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const key = issue.path.join('.') || '(environment)';
-    const what = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    return `${key} ${what}`;
+    const key = String(issue.path[0] ?? '(environment)');
+    const value = cleaned[key];
+    if (value === undefined) return `${key} is required`;
+    return SECRET_KEYS.has(key) ? `${key} ${issue.message}` : `${key} ${issue.message} (got "${value}")`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
