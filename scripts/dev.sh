@@ -5,8 +5,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_node
 ensure_dependencies
 ensure_env_file
-set -a; source "$ROOT/.env"; set +a
-ensure_services
-ensure_database "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/stevedore}"
+# The service URLs as the app will see them (environment first, then .env).
+env_value() { (cd "$ROOT" && node -e 'process.loadEnvFile(".env"); process.stdout.write(process.env[process.argv[1]] || "")' "$1"); }
+DATABASE_URL="$(env_value DATABASE_URL)" REDIS_URL="$(env_value REDIS_URL)" ensure_services
+ensure_database "$(env_value DATABASE_URL)"
 cd "$ROOT"
 exec pnpm dev

@@ -78,7 +78,7 @@ ensure_services() {
 }
 
 # Creates the database named in a URL if it does not exist yet.
-ensure_database() { (cd "$ROOT" && node -e '
+ensure_database() { [ -n "$1" ] || set -- postgres://postgres@127.0.0.1:5432/stevedore; (cd "$ROOT" && node -e '
   const { Client } = require("pg"); const url = new URL(process.argv[1]); const name = url.pathname.slice(1);
   url.pathname = "/postgres"; const c = new Client({ connectionString: url.toString() });
   (async () => { await c.connect();
