@@ -2,6 +2,9 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EmailsWorkerModule } from './emails/emails-worker.module';
+import { EmailsModule } from './emails/emails.module';
+import { GraphqlModule } from './graphql/graphql.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
@@ -10,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QueueMetrics } from './metrics/queue-metrics';
 import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
+import { UsersModule } from './users/users.module';
 import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -17,12 +21,12 @@ import { WorkersModule } from './workers/workers.module';
 const common = () => [ConfigModule.forRoot(), LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
 
 /** Feature modules by side. Each feature adds its API module and its worker module here. */
-const API_FEATURES: Type[] = [];
-const WORKER_FEATURES: Type[] = [];
+const API_FEATURES: Type[] = [GraphqlModule, EmailsModule, UsersModule];
+const WORKER_FEATURES: Type[] = [EmailsWorkerModule];
 
 @Module({})
 export class AppModule {
-  /** The API: REST (and later GraphQL and WebSocket), queue producers, Bull Board. No processors. */
+  /** The API: REST, GraphQL, queue producers, Bull Board. No processors. */
   static main(): DynamicModule {
     return {
       module: AppModule,

@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
 import { mountOpenApi } from './docs/openapi';
+import { createValidationPipe } from './common/validation.pipe';
 import { QueueRegistry } from './queues/queue-registry';
 
 export interface BootstrapOptions {
@@ -39,6 +40,7 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.useGlobalPipes(createValidationPipe());
   if (!env.IS_WORKER) {
     protectDashboards(app.getHttpAdapter().getInstance(), env);
     await mountBullBoard(app, app.get(QueueRegistry).all().map(({ queue }) => queue));

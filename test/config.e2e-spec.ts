@@ -5,8 +5,13 @@ import { baseEnv } from './helpers/test-env';
 describe('configuration at start', () => {
   const start = async (env: Record<string, string>) => {
     const proc = new AppProcess({ env });
-    const { code } = await proc.waitExit(20000);
-    return { code, output: proc.output.trim() };
+    try {
+      const { code } = await proc.waitExit(20000);
+      return { code, output: proc.output.trim() };
+    } finally {
+      // A process that failed to stop on its own must not outlive the test.
+      await proc.stop('SIGKILL').catch(() => undefined);
+    }
   };
 
   it.each([

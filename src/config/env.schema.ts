@@ -53,6 +53,7 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 64).default(3),
   SCRAPE_CONCURRENCY: int(1, 256).default(5),
   EMAIL_CONCURRENCY: int(1, 256).default(10),
+  EMAIL_RATE_LIMIT: int(0, 100000).default(0),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARTIFACTS_DIR: z.string().min(1).default('./storage'),
   CHROMIUM_PATH: z.string().default(''),

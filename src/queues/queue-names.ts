@@ -16,3 +16,8 @@ export const QUEUE_CONCURRENCY_KEY: Record<QueueName, keyof Env> = {
   scrapes: 'SCRAPE_CONCURRENCY',
   emails: 'EMAIL_CONCURRENCY',
 };
+
+/** Queues with a rate limit across all workers: the config key giving jobs per second (0 = none). */
+export const QUEUE_RATE_LIMIT_KEY: Partial<Record<QueueName, keyof Env>> = {
+  emails: 'EMAIL_RATE_LIMIT',
+};

@@ -3,7 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config.service';
-import { QUEUE_CONCURRENCY_KEY, QueueName } from '../queues/queue-names';
+import { QUEUE_CONCURRENCY_KEY, QUEUE_RATE_LIMIT_KEY, QueueName } from '../queues/queue-names';
 import { SHUTDOWN_REASON, WorkerActivity } from './worker-activity.service';
 
 /** After cancelling at the deadline, how long jobs get to hand themselves back. */
@@ -35,13 +35,18 @@ export class WorkerLifecycle implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     for (const worker of this.workers()) {
-      const key = QUEUE_CONCURRENCY_KEY[worker.name as QueueName];
-      if (key) worker.concurrency = this.config.env[key] as number;
+      const queue = worker.name as QueueName;
+      const concurrencyKey = QUEUE_CONCURRENCY_KEY[queue];
+      if (concurrencyKey) worker.concurrency = this.config.env[concurrencyKey] as number;
+      const rateKey = QUEUE_RATE_LIMIT_KEY[queue];
+      const perSecond = rateKey ? (this.config.env[rateKey] as number) : 0;
+      // BullMQ reads the limiter on every fetch, so setting it before run() is enough.
+      if (perSecond > 0) worker.opts.limiter = { max: perSecond, duration: 1000 };
       worker.on('error', (err) => this.logger.error({ err, queue: worker.name }, 'Worker error'));
       if (!worker.isRunning()) {
         worker.run().catch((err: unknown) => this.logger.error({ err, queue: worker.name }, 'Worker stopped with an error'));
       }
-      this.logger.log({ queue: worker.name, concurrency: worker.concurrency }, `Processing ${worker.name}`);
+      this.logger.log({ queue: worker.name, concurrency: worker.concurrency, perSecond: perSecond || undefined }, `Processing ${worker.name}`);
     }
   }
 

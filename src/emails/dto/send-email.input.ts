@@ -1,0 +1,60 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { JSONObjectScalar } from '../../graphql/json-object.scalar';
+
+export const MAX_RECIPIENTS = 50;
+export const MAX_BODY_CHARS = 512 * 1024;
+
+/**
+ * An email from a template (`template` + `variables`) or raw (`subject` + `text` and/or
+ * `html`). The choice between the two is checked by EmailsService, which names the field.
+ */
+@InputType('SendEmailInput')
+export class SendEmailInput {
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: ['qa@example.com'] })
+  @Field(() => [String])
+  @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
+  @IsArray({ message: 'to must be an email address or a list of them' })
+  @ArrayMinSize(1, { message: 'to must name at least one recipient' })
+  @ArrayMaxSize(MAX_RECIPIENTS, { message: `to may name at most ${MAX_RECIPIENTS} recipients` })
+  @IsEmail({}, { each: true, message: 'to must contain only email addresses' })
+  to: string[];
+
+  @ApiPropertyOptional({ example: 'welcome' })
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9-]+$/, { message: 'template must be a template name (lowercase letters, digits, -)' })
+  @MaxLength(100)
+  template?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { name: 'Ada' } })
+  @Field(() => JSONObjectScalar, { nullable: true })
+  @IsOptional()
+  @IsObject({ message: 'variables must be an object' })
+  variables?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: 'Release 1.4 is out' })
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(998, { message: 'subject must be at most 998 characters' })
+  subject?: string;
+
+  @ApiPropertyOptional()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_BODY_CHARS, { message: `text must be at most ${MAX_BODY_CHARS} characters` })
+  text?: string;
+
+  @ApiPropertyOptional()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_BODY_CHARS, { message: `html must be at most ${MAX_BODY_CHARS} characters` })
+  html?: string;
+}

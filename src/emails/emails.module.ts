@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailTemplates } from './email-templates';
+import { Email } from './email.entity';
+import { EmailsController } from './emails.controller';
+import { EmailsResolver } from './emails.resolver';
+import { EmailsService } from './emails.service';
+
+/** API side: accept, validate, render, store and queue emails. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Email])],
+  controllers: [EmailsController],
+  providers: [EmailsService, EmailsResolver, EmailTemplates],
+  exports: [EmailsService],
+})
+export class EmailsModule {}

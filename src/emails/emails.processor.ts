@@ -1,0 +1,22 @@
+import { Processor } from '@nestjs/bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { isUUID } from 'class-validator';
+import { JobProcessor } from '../queues/job-processor';
+import { QUEUES } from '../queues/queue-names';
+import type { EmailJobData, EmailJobResult } from './email-job';
+import { EmailSender } from './email-sender';
+
+/** Thin: read the email id, deliver it, tell the sender whether this is the last attempt. */
+@Processor(QUEUES.emails, { autorun: false })
+export class EmailsProcessor extends JobProcessor<EmailJobData, EmailJobResult> {
+  constructor(private readonly sender: EmailSender) {
+    super();
+  }
+
+  protected handle(job: Job<EmailJobData>): Promise<EmailJobResult> {
+    const { emailId } = job.data ?? {};
+    if (typeof emailId !== 'string' || !isUUID(emailId)) throw new UnrecoverableError('job data has no valid emailId');
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    return this.sender.deliver(emailId, lastAttempt);
+  }
+}

@@ -1,0 +1,121 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
+import { isUniqueViolation } from '../common/postgres-errors';
+import { QUEUES } from '../queues/queue-names';
+import type { User } from '../users/user.entity';
+import { SendEmailInput } from './dto/send-email.input';
+import { EmailTemplates, RenderedEmail, TemplateError } from './email-templates';
+import { Email, EmailStatus } from './email.entity';
+import type { EmailJobData } from './email-job';
+
+/** Namespace for ids derived from other ids (a user's welcome email). */
+const WELCOME_NAMESPACE = '4f5c2a7e-3b0d-4a59-9c36-0d1f6f0b8e21';
+const MAX_VARIABLES_BYTES = 64 * 1024;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Accepts emails (REST, GraphQL, users): validates, renders, stores, queues. */
+@Injectable()
+export class EmailsService {
+  private readonly logger = new Logger(EmailsService.name);
+
+  constructor(
+    @InjectRepository(Email) private readonly emails: Repository<Email>,
+    @InjectQueue(QUEUES.emails) private readonly queue: Queue<EmailJobData>,
+    private readonly templates: EmailTemplates,
+  ) {}
+
+  /**
+   * Stores and queues an email. With an idempotency key, a repeat returns the email that
+   * key first created (whatever the new body says) instead of sending a second one.
+   */
+  async send(input: SendEmailInput, idempotencyKey?: string): Promise<{ email: Email; created: boolean }> {
+    if (idempotencyKey !== undefined) {
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new BadRequestException(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
+      const existing = await this.emails.findOneBy({ idempotencyKey });
+      if (existing) return { email: existing, created: false };
+    }
+    const content = this.compose(input);
+    const email = this.emails.create({
+      id: randomUUID(),
+      to: input.to,
+      template: input.template ?? null,
+      variables: input.variables ?? null,
+      ...content,
+      status: EmailStatus.queued,
+      idempotencyKey: idempotencyKey ?? null,
+    });
+    try {
+      await this.emails.insert(email);
+    } catch (error) {
+      // Two requests with one key at once: the second finds the first's email.
+      if (idempotencyKey && isUniqueViolation(error, 'emails_idempotency_key_uq')) {
+        return { email: await this.emails.findOneByOrFail({ idempotencyKey }), created: false };
+      }
+      throw error;
+    }
+    await this.enqueueOrWithdraw(email, () => this.emails.delete({ id: email.id }));
+    return { email, created: true };
+  }
+
+  /** The welcome email of a new user: its id (and job id) derives from the user's, so there is only ever one. */
+  welcomeFor(user: User): Email {
+    const variables = { name: user.name, email: user.email };
+    return this.emails.create({
+      id: uuidv5(`welcome:${user.id}`, WELCOME_NAMESPACE),
+      to: [user.email],
+      template: 'welcome',
+      variables,
+      ...this.templates.render('welcome', variables),
+      status: EmailStatus.queued,
+      userId: user.id,
+    });
+  }
+
+  /**
+   * Adds the email's job (job id = email id, so adding twice is harmless). If the queue
+   * cannot take it, `withdraw` removes what was stored and the caller gets a 503: nothing
+   * is accepted that is not queued.
+   */
+  async enqueueOrWithdraw(email: Email, withdraw: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.queue.add('send', { emailId: email.id }, { jobId: email.id });
+    } catch (error) {
+      this.logger.error({ err: error, emailId: email.id }, 'Could not queue an email; withdrawing it');
+      await withdraw().catch((err: unknown) => this.logger.error({ err, emailId: email.id }, 'Could not withdraw an unqueued email'));
+      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
+    }
+  }
+
+  async get(id: string): Promise<Email> {
+    const email = await this.emails.findOneBy({ id });
+    if (!email) throw new NotFoundException(`Email ${id} not found`);
+    return email;
+  }
+
+  /** Template or raw content, with every problem named by field. */
+  private compose(input: SendEmailInput): RenderedEmail {
+    const problems: string[] = [];
+    const raw = input.subject !== undefined || input.text !== undefined || input.html !== undefined;
+    if (input.template !== undefined && input.subject !== undefined) problems.push('give either template or subject, not both');
+    if (input.template === undefined && input.subject === undefined) problems.push('template or subject is required');
+    if (input.template !== undefined && (input.text !== undefined || input.html !== undefined)) problems.push('text and html come from the template: leave them out');
+    if (input.subject !== undefined && input.text === undefined && input.html === undefined) problems.push('text or html is required with subject');
+    if (input.variables !== undefined && input.template === undefined) problems.push('variables go with template');
+    if (input.variables !== undefined && Buffer.byteLength(JSON.stringify(input.variables)) > MAX_VARIABLES_BYTES) {
+      problems.push(`variables must be at most ${MAX_VARIABLES_BYTES} bytes of JSON`);
+    }
+    if (problems.length) throw new BadRequestException(problems);
+    if (raw) return { subject: input.subject!, text: input.text ?? null, html: input.html ?? null };
+    try {
+      return this.templates.render(input.template!, input.variables ?? {});
+    } catch (error) {
+      if (error instanceof TemplateError) throw new BadRequestException([error.message]);
+      throw error;
+    }
+  }
+}
