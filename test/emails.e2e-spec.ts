@@ -182,6 +182,17 @@ describe('users and emails over SMTP', () => {
     expect((await stack.request('/api/users/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
+  it('refuses GraphQL without a key, as REST does', async () => {
+    const res = await fetch(`${stack.base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { createUser(input: { email: "x@example.com", name: "X" }) { id } }' }),
+    });
+    const body = await json(res);
+    expect(body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    expect(body.data).toBeNull();
+  });
+
   it('gives GraphQL the same validation text as REST', async () => {
     const { errors } = await stack.graphql('mutation { sendEmail(input: { to: ["a@example.com"], template: "welcome", variables: { email: "x" } }) { id } }');
     expect(errors?.[0].message).toBe('variables.name is required by template "welcome"');
@@ -213,5 +224,34 @@ describe('email without MAIL_HOST', () => {
     expect(eml).toMatch(/^Subject: Local mail$/m);
     expect(eml).toContain('Look in storage/mail');
     expect(stack.worker.output).toMatch(/Mail goes to \.eml files in /);
+  });
+});
+
+describe('email rate limit', () => {
+  let stack: Stack;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-rate-'));
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, EMAIL_RATE_LIMIT: '2' })).start();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sends at most EMAIL_RATE_LIMIT emails per second', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await json(await stack.request('/api/emails', { body: { to: `rate-${i}@example.com`, subject: `Rate ${i}`, text: 'r' } }))).id);
+    }
+    const sent = await Promise.all(
+      ids.map((id) => pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent', 20000, `email ${id} sent`)),
+    );
+    const times = sent.map((e) => Date.parse(e.sentAt)).sort((a, b) => a - b);
+    // Five emails at two a second span at least two windows.
+    expect(times[4] - times[0]).toBeGreaterThanOrEqual(1500);
+    expect(stack.worker.output).toMatch(/"queue":"emails".*"perSecond":2/);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { MailService } from '../mail/mail.service';
 import type { EmailJobResult } from './email-job';
 import { Email, EmailStatus } from './email.entity';
@@ -23,16 +23,19 @@ export class EmailSender {
   ) {}
 
   async deliver(emailId: string, lastAttempt: boolean): Promise<EmailJobResult> {
-    // Claim it: only a queued (or interrupted) email moves to sending.
-    const claim = await this.emails.update(
-      { id: emailId, status: In([EmailStatus.queued, EmailStatus.sending]) },
-      { status: EmailStatus.sending, attempts: () => 'attempts + 1' },
-    );
-    const email = await this.emails.findOneBy({ id: emailId });
-    if (!email) throw new UnrecoverableError(`email ${emailId} does not exist`);
-    if (!claim.affected) {
-      this.logger.log({ emailId, status: email.status }, 'Email already finished; not sending again');
-      return { status: 'skipped', messageId: email.messageId ?? undefined };
+    // Claim it in one statement: only a queued (or interrupted) email moves to sending.
+    const [claimed] = (await this.emails.query(
+      `UPDATE emails SET status = 'sending', attempts = attempts + 1, updated_at = now()
+       WHERE id = $1 AND status IN ('queued', 'sending')
+       RETURNING id, "to", subject, text, html`,
+      [emailId],
+    )) as [Array<Pick<Email, 'id' | 'to' | 'subject' | 'text' | 'html'>>, number];
+    const email = claimed[0];
+    if (!email) {
+      const existing = await this.emails.findOneBy({ id: emailId });
+      if (!existing) throw new UnrecoverableError(`email ${emailId} does not exist`);
+      this.logger.log({ emailId, status: existing.status }, 'Email already finished; not sending again');
+      return { status: 'skipped', messageId: existing.messageId ?? undefined };
     }
 
     const messageId = `<${email.id}@stevedore>`;

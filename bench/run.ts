@@ -1,0 +1,47 @@
+/* eslint-disable no-console */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { baseEnv } from '../test/helpers/test-env';
+import { emailBenchmark } from './email.bench';
+import { Figure, machine, table } from './harness';
+
+const ROOT = join(__dirname, '..');
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/stevedore_bench';
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+
+async function prepareDatabase(): Promise<void> {
+  const url = new URL(DATABASE_URL);
+  const name = url.pathname.slice(1);
+  const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typeorm/cli.js'), 'migration:run', '-d', join(ROOT, 'dist/database/data-source.js')], {
+    env: { ...process.env, DATABASE_URL, NODE_ENV: 'test' },
+    stdio: 'ignore',
+  });
+}
+
+/** `pnpm bench`: every scenario beside its bare counterpart; medians of BENCH_REPS runs. */
+async function main(): Promise<void> {
+  await prepareDatabase();
+  const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
+  const only = process.argv[2];
+  const figures: Figure[] = [];
+  if (!only || only === 'email') figures.push(...(await emailBenchmark(env, REPS)));
+
+  const result = { date: new Date().toISOString(), machine: machine(), reps: REPS, figures };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`\n${table(figures)}\n\nmachine: ${JSON.stringify(result.machine)}; medians of ${REPS} runs\nwritten to ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
