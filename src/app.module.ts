@@ -13,6 +13,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QueueMetrics } from './metrics/queue-metrics';
 import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
+import { RunsWorkerModule } from './runs/runs-worker.module';
+import { RunsModule } from './runs/runs.module';
 import { UsersModule } from './users/users.module';
 import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 import { WorkersModule } from './workers/workers.module';
@@ -21,8 +23,8 @@ import { WorkersModule } from './workers/workers.module';
 const common = () => [ConfigModule.forRoot(), LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
 
 /** Feature modules by side. Each feature adds its API module and its worker module here. */
-const API_FEATURES: Type[] = [GraphqlModule, EmailsModule, UsersModule];
-const WORKER_FEATURES: Type[] = [EmailsWorkerModule];
+const API_FEATURES: Type[] = [GraphqlModule, EmailsModule, UsersModule, RunsModule];
+const WORKER_FEATURES: Type[] = [EmailsWorkerModule, RunsWorkerModule];
 
 @Module({})
 export class AppModule {

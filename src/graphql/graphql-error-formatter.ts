@@ -30,7 +30,12 @@ export function formatGraphQLError(error: GraphQLError): FormattedError {
       message: list.join('; '),
       locations: error.locations,
       path: error.path,
-      extensions: { code: CODES[status] ?? 'ERROR', status, errors: list },
+      extensions: {
+        code: CODES[status] ?? 'ERROR',
+        status,
+        errors: list,
+        ...('retryAfterSeconds' in original ? { retryAfter: (original as { retryAfterSeconds: number }).retryAfterSeconds } : {}),
+      },
     };
   }
   // GraphQL's own validation (unknown field, wrong type) is a client error too.

@@ -1,0 +1,138 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { Browser, BrowserContext, chromium } from 'playwright-core';
+import { AppConfig } from '../config/app-config.service';
+import { AddressPolicy } from '../egress/address-policy';
+import { EgressProxy } from '../egress/egress-proxy';
+
+/** A fresh browser after this many runs keeps leaks in Chromium from adding up. */
+const RECYCLE_AFTER_RUNS = 100;
+const VIEWPORT = { width: 1280, height: 720 };
+
+export interface ContextOptions {
+  /** Record video into this folder. */
+  videoDir?: string;
+}
+
+/**
+ * One Chromium per worker process, a fresh context per run, and the next context (with
+ * its page) prepared while the current run goes on, so a run does not wait for one.
+ * Every request of every context goes through the egress proxy.
+ */
+@Injectable()
+export class BrowserPool implements OnApplicationShutdown {
+  private readonly logger = new Logger(BrowserPool.name);
+  readonly proxy: EgressProxy;
+  private proxyUrl?: string;
+  private browser?: Browser;
+  private launching?: Promise<Browser>;
+  private runsOnBrowser = 0;
+  private spare?: Promise<BrowserContext | undefined>;
+  private closed = false;
+
+  constructor(private readonly config: AppConfig) {
+    this.proxy = new EgressProxy(new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS));
+  }
+
+  /** A context for one run (with a page open). Close it with `release`. */
+  async acquire(options: ContextOptions = {}): Promise<BrowserContext> {
+    if (!options.videoDir) {
+      const spare = await this.takeSpare();
+      if (spare) {
+        this.runsOnBrowser++;
+        this.prepareSpare();
+        return spare;
+      }
+    }
+    const browser = await this.currentBrowser();
+    this.runsOnBrowser++;
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      ...(options.videoDir ? { recordVideo: { dir: options.videoDir, size: VIEWPORT } } : {}),
+    });
+    await context.newPage();
+    if (!options.videoDir) this.prepareSpare();
+    return context;
+  }
+
+  async release(context: BrowserContext): Promise<void> {
+    const browser = context.browser();
+    await context.close().catch(() => undefined);
+    // A browser retired by recycling closes once its last run is done.
+    if (browser && browser !== this.browser && browser.contexts().length === 0) await browser.close().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    const spare = await this.spare?.catch(() => undefined);
+    await spare?.close().catch(() => undefined);
+    await this.browser?.close().catch(() => undefined);
+    await this.proxy.stop();
+  }
+
+  private async takeSpare(): Promise<BrowserContext | undefined> {
+    const pending = this.spare;
+    this.spare = undefined;
+    const context = await pending?.catch(() => undefined);
+    if (!context) return undefined;
+    if (context.browser() === this.browser && this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS) return context;
+    await context.close().catch(() => undefined);
+    return undefined;
+  }
+
+  private prepareSpare(): void {
+    if (this.closed) return;
+    this.spare = this.currentBrowser()
+      .then(async (browser) => {
+        const context = await browser.newContext({ viewport: VIEWPORT });
+        await context.newPage();
+        return context;
+      })
+      .catch((err: unknown) => {
+        this.logger.warn({ err }, 'Could not prepare a browser context ahead');
+        return undefined;
+      });
+  }
+
+  private currentBrowser(): Promise<Browser> {
+    if (this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS) return Promise.resolve(this.browser);
+    this.launching ??= this.launch().finally(() => (this.launching = undefined));
+    return this.launching;
+  }
+
+  private async launch(): Promise<Browser> {
+    this.proxyUrl ??= await this.proxy.start();
+    const retired = this.browser;
+    const browser = await chromium.launch({
+      executablePath: this.executablePath(),
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        // Everything, loopback included, through the egress proxy.
+        `--proxy-server=${this.proxyUrl}`,
+        '--proxy-bypass-list=<-loopback>',
+      ],
+    });
+    browser.on('disconnected', () => {
+      if (this.browser === browser) this.browser = undefined;
+    });
+    this.browser = browser;
+    this.runsOnBrowser = 0;
+    this.logger.log({ version: browser.version() }, 'Chromium started');
+    if (retired && retired.contexts().length === 0) await retired.close().catch(() => undefined);
+    return browser;
+  }
+
+  /** CHROMIUM_PATH, else the system's Chromium, else Playwright's own (if installed). */
+  private executablePath(): string | undefined {
+    if (this.config.env.CHROMIUM_PATH) return this.config.env.CHROMIUM_PATH;
+    return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  }
+}

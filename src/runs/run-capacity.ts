@@ -1,0 +1,113 @@
+import { HttpException, HttpStatus, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { QUEUES } from '../queues/queue-names';
+import { REDIS } from '../redis/redis.module';
+
+const RETRY_AFTER_SECONDS = 5;
+const RECONCILE_MS = 10_000;
+
+/** Refused for capacity: 429 with Retry-After, the same for REST and GraphQL. */
+export class OverCapacityException extends HttpException {
+  constructor(readonly retryAfterSeconds: number, queued: number) {
+    super(
+      { statusCode: 429, error: 'Too Many Requests', message: `At capacity: ${queued} runs are waiting (QUEUED_CAPACITY). Retry after ${retryAfterSeconds} s.` },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/** INCR if below the cap, atomically; returns the new count or -1 when full. */
+const ADMIT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return -1 end
+return redis.call('INCR', KEYS[1])`;
+/** DECRBY, never below zero. */
+const RELEASE = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+local by = tonumber(ARGV[1])
+if n - by <= 0 then redis.call('SET', KEYS[1], 0) return 0 end
+return redis.call('DECRBY', KEYS[1], by)`;
+
+export const queuedRunsKey = (prefix: string) => `${prefix}:capacity:${QUEUES.testRuns}:queued`;
+
+/** Gives `count` waiting places back; used by the API (cancel) and the worker (run started). */
+export function releaseRunPlaces(redis: Redis, prefix: string, count = 1): Promise<unknown> {
+  return redis.eval(RELEASE, 1, queuedRunsKey(prefix), count);
+}
+
+/**
+ * Admission for runs: at most QUEUED_CAPACITY waiting (an atomic counter in Redis, shared
+ * by every API instance) and at most RUNNING_CAPACITY running (BullMQ's global
+ * concurrency on the test-runs queue, enforced across all workers). The counter is
+ * reconciled against the database's queued runs, so a crash cannot leave it wrong for long.
+ */
+@Injectable()
+export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RunCapacity.name);
+  private readonly key: string;
+  private timer?: NodeJS.Timeout;
+  private lastExcess = 0;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(QUEUES.testRuns) private readonly queue: Queue,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {
+    this.key = queuedRunsKey(config.env.QUEUE_PREFIX);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.setGlobalConcurrency(this.config.env.RUNNING_CAPACITY);
+    await this.reconcile();
+    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Takes one waiting place, or throws 429. */
+  async admit(): Promise<void> {
+    const n = (await this.redis.eval(ADMIT, 1, this.key, this.config.env.QUEUED_CAPACITY)) as number;
+    if (n < 0) throw new OverCapacityException(RETRY_AFTER_SECONDS, this.config.env.QUEUED_CAPACITY);
+  }
+
+  /** Gives a waiting place back (the run was cancelled, or never got queued). */
+  async release(): Promise<void> {
+    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch((err: unknown) => this.logger.warn({ err }, 'Could not release a run place'));
+  }
+
+  /**
+   * Brings the counter back to the database's count of queued runs. In normal operation
+   * the counter is at least that count (a place is taken before the insert and given back
+   * after the run leaves `queued`), so a counter below it (Redis lost its data) is raised
+   * at once. A counter above it may be a request in flight, so only an excess seen on two
+   * checks in a row (a place leaked by a crash) is given back.
+   */
+  async reconcile(): Promise<void> {
+    try {
+      const [{ n: queued }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM runs WHERE status = 'queued'`)) as Array<{ n: number }>;
+      const counter = Number((await this.redis.get(this.key)) ?? 0);
+      if (counter < queued) {
+        await this.redis.incrby(this.key, queued - counter);
+        this.lastExcess = 0;
+        return;
+      }
+      const leak = Math.min(this.lastExcess, counter - queued);
+      this.lastExcess = counter - queued;
+      if (leak > 0) {
+        await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, leak);
+        this.lastExcess -= leak;
+        this.logger.warn({ leak }, 'Reclaimed run places leaked by a crash');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'Could not reconcile run capacity');
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Video } from 'playwright-core';
+import { DataSource, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { REDIS } from '../redis/redis.module';
+import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
+import { BrowserPool } from './browser-pool';
+import { releaseRunPlaces } from './run-capacity';
+import type { RunDefinition, RunStep } from './run-definition';
+import { contentTypeOf, runDirectory } from './run-files';
+import { RunArtifact } from './run-artifact.entity';
+import { RunStepResult } from './run-step.entity';
+import { RunStatus } from './run.entity';
+import { performStep } from './step-actions';
+
+/** The abort reason the API's cancel message gives (worker.cancelJob). */
+export const CANCEL_REASON = 'cancelled';
+const TIMEOUT_REASON = 'timed-out';
+
+export interface RunOutcome {
+  status: RunStatus | 'skipped';
+  error?: string;
+}
+
+/** What the worker reports as job progress: the run's state and each finished step. */
+export type RunProgress =
+  | { type: 'status'; status: RunStatus }
+  | { type: 'step'; index: number; action: string; status: string; durationMs: number; error: string | null };
+
+const short = (message: string) => message.slice(0, 4000);
+
+/**
+ * Runs one browser test: claims the run, takes a prepared context, performs the steps
+ * (each stored and reported as it ends), keeps screenshots, trace and video as asked,
+ * and stores the end state. A failed step is a result (`failed`); a browser that dies
+ * is a fault, thrown so BullMQ retries it, and `error` after the last attempt.
+ */
+@Injectable()
+export class RunExecutor {
+  private readonly logger = new Logger(RunExecutor.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(RunStepResult) private readonly steps: Repository<RunStepResult>,
+    @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
+    private readonly pool: BrowserPool,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async execute(job: Job, runId: string, signal: AbortSignal): Promise<RunOutcome> {
+    const claimed = await this.claim(runId);
+    if (!claimed) return this.skip(runId);
+    const { definition, previous } = claimed;
+    if (previous === RunStatus.queued) await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
+    await job.updateProgress({ type: 'status', status: RunStatus.running } satisfies RunProgress).catch(() => undefined);
+
+    const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
+    // A retry starts clean: no duplicated step results or files from an interrupted attempt.
+    await this.steps.delete({ runId });
+    await this.artifacts.delete({ runId });
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => stop.abort(TIMEOUT_REASON), definition.options.timeoutMs);
+    const started = Date.now();
+    let context: BrowserContext | undefined;
+    let video: Video | undefined;
+    try {
+      context = await this.pool.acquire({ videoDir: definition.options.video ? join(dir, '.video') : undefined });
+      video = context.pages()[0]?.video() ?? undefined;
+      const outcome = await this.runSteps(job, runId, definition, context, dir, stop.signal);
+      await this.finish(runId, outcome, started);
+      return outcome;
+    } catch (error) {
+      if (signal.aborted && signal.reason === SHUTDOWN_REASON) throw error;
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const message = short(`browser fault: ${(error as Error).message}`);
+      this.logger.warn({ runId, lastAttempt, err: error }, 'Run hit a platform fault');
+      if (lastAttempt) {
+        await this.finish(runId, { status: RunStatus.error, error: message }, started);
+        throw new UnrecoverableError(message);
+      }
+      await this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (context) await this.closeContext(runId, context, dir, video);
+    }
+  }
+
+  /** queued (or running, after a crash or hand-back) → running; anything else is not ours to run. */
+  private async claim(runId: string): Promise<{ definition: RunDefinition; previous: RunStatus } | undefined> {
+    const [rows] = (await this.dataSource.query(
+      `WITH prev AS (SELECT id, status FROM runs WHERE id = $1 FOR UPDATE)
+       UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = now(), updated_at = now()
+       FROM prev WHERE r.id = prev.id AND prev.status IN ('queued', 'running') AND NOT r.cancel_requested
+       RETURNING r.definition, prev.status AS previous`,
+      [runId, this.config.workerName],
+    )) as [Array<{ definition: RunDefinition; previous: RunStatus }>, number];
+    return rows[0];
+  }
+
+  /** Not claimable: ended already, or cancel was asked before it started. */
+  private async skip(runId: string): Promise<RunOutcome> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE runs SET status = 'cancelled', finished_at = now(), error = 'cancelled before it started', updated_at = now()
+       WHERE id = $1 AND status IN ('queued', 'running') AND cancel_requested RETURNING id`,
+      [runId],
+    )) as [unknown[], number];
+    if (rows.length) return { status: RunStatus.cancelled };
+    const [run] = (await this.dataSource.query(`SELECT status FROM runs WHERE id = $1`, [runId])) as Array<{ status: RunStatus }>;
+    if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
+    return { status: 'skipped' };
+  }
+
+  private async runSteps(job: Job, runId: string, def: RunDefinition, context: BrowserContext, dir: string, stop: AbortSignal): Promise<RunOutcome> {
+    const page = context.pages()[0] ?? (await context.newPage());
+    // Abort interrupts the action in flight: closing the page makes it throw at once.
+    const interrupt = () => void page.close().catch(() => undefined);
+    stop.addEventListener('abort', interrupt, { once: true });
+    if (def.options.trace !== 'off') await context.tracing.start({ screenshots: true, snapshots: true, title: def.name });
+
+    const screenshot = async (name: string, selector?: string) => {
+      const path = join(dir, name);
+      if (selector) await page.locator(selector).first().screenshot({ path, timeout: def.options.stepTimeoutMs });
+      else await page.screenshot({ path, fullPage: true, timeout: def.options.stepTimeoutMs });
+      await this.recordArtifact(runId, dir, name, 'screenshot');
+      return name;
+    };
+
+    let outcome: RunOutcome = { status: RunStatus.passed };
+    for (let index = 0; index < def.steps.length; index++) {
+      const step = def.steps[index];
+      if (stop.aborted) {
+        await this.recordSkipped(runId, def.steps, index);
+        break;
+      }
+      const t0 = Date.now();
+      let shot: string | undefined;
+      let error: string | null = null;
+      try {
+        shot = await performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot });
+        if (def.options.screenshots === 'on' && step.action !== 'screenshot') shot = await screenshot(`step-${index}.png`);
+      } catch (e) {
+        error = this.explain(e as Error, t0);
+      }
+      if (stop.aborted) error = stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : stop.reason === CANCEL_REASON ? 'run cancelled' : 'worker shutting down';
+      if (error && !stop.aborted) {
+        if (!context.browser()?.isConnected()) throw new Error(`Chromium died during step ${index} (${step.action})`);
+        // Always on failure, whatever options.screenshots says.
+        shot = await screenshot(`step-${index}-failure.png`).catch(() => shot);
+      }
+      const status = error ? 'failed' : 'passed';
+      await this.steps.upsert(
+        { runId, index, action: step.action, target: step.selector ?? step.url ?? step.name ?? step.text ?? null, status, durationMs: Date.now() - t0, error, screenshot: shot ?? null },
+        ['runId', 'index'],
+      );
+      await job.updateProgress({ type: 'step', index, action: step.action, status, durationMs: Date.now() - t0, error } satisfies RunProgress).catch(() => undefined);
+      if (error) {
+        await this.recordSkipped(runId, def.steps, index + 1);
+        outcome = stop.aborted ? this.abortOutcome(stop.reason, error) : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${error}` };
+        break;
+      }
+    }
+    if (stop.aborted && outcome.status === RunStatus.passed) outcome = this.abortOutcome(stop.reason, 'stopped');
+    if (stop.aborted && stop.reason === SHUTDOWN_REASON) throw new Error('worker shutting down');
+
+    if (def.options.trace !== 'off') {
+      const keep = def.options.trace === 'on' || outcome.status !== RunStatus.passed;
+      await context.tracing
+        .stop(keep ? { path: join(dir, 'trace.zip') } : {})
+        .then(() => (keep ? this.recordArtifact(runId, dir, 'trace.zip', 'trace') : undefined))
+        .catch((err: unknown) => this.logger.warn({ runId, err }, 'Could not save the trace'));
+    }
+    return outcome;
+  }
+
+  private abortOutcome(reason: unknown, error: string): RunOutcome {
+    return reason === TIMEOUT_REASON ? { status: RunStatus.timed_out, error } : { status: RunStatus.cancelled, error };
+  }
+
+  /**
+   * Playwright's message, and, when a network error follows a refusal by the egress
+   * guard during the step (a redirect or a subresource to a private host), why.
+   */
+  private explain(error: Error, stepStarted: number): string {
+    const [refusal] = /net::ERR_/.test(error.message) ? this.pool.proxy.refusalsSince(stepStarted) : [];
+    return short(refusal ? `request refused by the egress guard: ${refusal}\n${error.message}` : error.message);
+  }
+
+  private async recordSkipped(runId: string, steps: RunStep[], from: number): Promise<void> {
+    const rest = steps.slice(from).map((step, i) => ({
+      runId, index: from + i, action: step.action, target: step.selector ?? step.url ?? step.name ?? step.text ?? null, status: 'skipped', durationMs: 0, error: null, screenshot: null,
+    }));
+    if (rest.length) await this.steps.upsert(rest, ['runId', 'index']);
+  }
+
+  private async recordArtifact(runId: string, dir: string, name: string, kind: string): Promise<void> {
+    const { size } = await stat(join(dir, name));
+    await this.artifacts.upsert({ runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size }, ['runId', 'name']);
+  }
+
+  private async closeContext(runId: string, context: BrowserContext, dir: string, video?: Video): Promise<void> {
+    await this.pool.release(context);
+    if (!video) return;
+    try {
+      await rename(await video.path(), join(dir, 'video.webm'));
+      await rm(join(dir, '.video'), { recursive: true, force: true });
+      await this.recordArtifact(runId, dir, 'video.webm', 'video');
+    } catch (err) {
+      this.logger.warn({ runId, err }, 'Could not keep the video');
+    }
+  }
+
+  private async finish(runId: string, outcome: RunOutcome, started: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE runs SET status = $2, error = $3, finished_at = now(), duration_ms = $4, updated_at = now() WHERE id = $1`,
+      [runId, outcome.status, outcome.error ?? null, Date.now() - started],
+    );
+  }
+}
+

@@ -1,0 +1,88 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { JSONObjectScalar } from '../graphql/json-object.scalar';
+import type { RunDefinition } from './run-definition';
+import { RunArtifact } from './run-artifact.entity';
+import { RunStepResult } from './run-step.entity';
+
+export enum RunStatus {
+  queued = 'queued',
+  running = 'running',
+  passed = 'passed',
+  failed = 'failed',
+  error = 'error',
+  cancelled = 'cancelled',
+  timed_out = 'timed_out',
+}
+registerEnumType(RunStatus, { name: 'RunStatus' });
+
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunStatus.failed, RunStatus.error, RunStatus.cancelled, RunStatus.timed_out];
+
+/** One browser test run. The API creates it `queued`; the worker owns every later change. */
+@ObjectType('Run')
+@Entity('runs')
+export class Run {
+  /** Also the BullMQ job id. */
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field()
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Field(() => JSONObjectScalar, { description: 'The definition as accepted, with defaults filled in' })
+  @Column({ type: 'jsonb' })
+  definition: RunDefinition;
+
+  @Field(() => RunStatus)
+  @Column({ type: 'varchar', length: 16, default: RunStatus.queued })
+  status: RunStatus;
+
+  @Field(() => Int)
+  @Column({ type: 'int', default: 5 })
+  priority: number;
+
+  @Field(() => Int, { description: 'How many times a worker started it' })
+  @Column({ type: 'int', default: 0 })
+  attempt: number;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  worker: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
+  cancelRequested: boolean;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ name: 'duration_ms', type: 'int', nullable: true })
+  durationMs: number | null;
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Field(() => [RunStepResult])
+  @OneToMany(() => RunStepResult, (step) => step.run)
+  steps?: RunStepResult[];
+
+  @Field(() => [RunArtifact])
+  @OneToMany(() => RunArtifact, (artifact) => artifact.run)
+  artifacts?: RunArtifact[];
+}

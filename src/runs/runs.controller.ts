@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ListRunsQuery } from './dto/list-runs.query';
+import { TriggerRunInput } from './dto/trigger-run.input';
+import { OverCapacityFilter } from './over-capacity.filter';
+import { RunsService } from './runs.service';
+
+@ApiTags('runs')
+@Controller('runs')
+@UseFilters(OverCapacityFilter)
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ description: '{ id, status: "queued" }' })
+  @ApiBadRequestResponse({ description: 'Every problem, by field: steps[2].selector is required for click' })
+  @ApiTooManyRequestsResponse({ description: 'QUEUED_CAPACITY runs are waiting; see Retry-After' })
+  async create(@Body() body: TriggerRunInput) {
+    const run = await this.runs.create(body);
+    return { id: run.id, status: run.status };
+  }
+
+  @Get()
+  @ApiOkResponse({ description: '{ items, nextCursor }, newest first' })
+  list(@Query() query: ListRunsQuery) {
+    return this.runs.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ description: 'The run with its step results and artifact links' })
+  @ApiNotFoundResponse()
+  get(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.runs.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled' })
+  @ApiConflictResponse({ description: 'The run already ended' })
+  cancel(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.runs.cancel(id);
+  }
+
+  @Get(':id/artifacts/:name')
+  @ApiOkResponse({ description: 'The file: a PNG screenshot, trace.zip (open with `playwright show-trace`) or video.webm' })
+  @ApiNotFoundResponse()
+  async artifact(@Param('id', new ParseUUIDPipe()) id: string, @Param('name') name: string, @Res() reply: FastifyReply) {
+    const file = await this.runs.artifact(id, name);
+    return reply.type(file.contentType).header('Content-Length', file.size).header('Content-Disposition', `inline; filename="${name}"`).send(file.stream);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunArtifact } from './run-artifact.entity';
+import { RunCapacity } from './run-capacity';
+import { RunStepResult } from './run-step.entity';
+import { Run } from './run.entity';
+import { RunsController } from './runs.controller';
+import { RunsResolver } from './runs.resolver';
+import { RunsService } from './runs.service';
+
+/** API side: accept, list, read and cancel runs; serve their artifacts. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
+  controllers: [RunsController],
+  providers: [RunsService, RunsResolver, RunCapacity],
+  exports: [RunsService],
+})
+export class RunsModule {}

@@ -1,0 +1,21 @@
+import { Processor } from '@nestjs/bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { isUUID } from 'class-validator';
+import { JobProcessor } from '../queues/job-processor';
+import { QUEUES } from '../queues/queue-names';
+import { RunExecutor, RunOutcome } from './run-executor';
+import type { RunJobData } from './runs.service';
+
+/** Thin: read the run id, hand the run to the executor, return its outcome. */
+@Processor(QUEUES.testRuns, { autorun: false })
+export class RunsProcessor extends JobProcessor<RunJobData, RunOutcome> {
+  constructor(private readonly executor: RunExecutor) {
+    super();
+  }
+
+  protected handle(job: Job<RunJobData>, signal: AbortSignal): Promise<RunOutcome> {
+    const { runId } = job.data ?? {};
+    if (typeof runId !== 'string' || !isUUID(runId)) throw new UnrecoverableError('job data has no valid runId');
+    return this.executor.execute(job, runId, signal);
+  }
+}

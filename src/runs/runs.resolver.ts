@@ -1,0 +1,41 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { TriggerRunInput } from './dto/trigger-run.input';
+import { Run, RunStatus } from './run.entity';
+import { RunsService } from './runs.service';
+
+@ObjectType('RunPage')
+class RunPageModel {
+  @Field(() => [Run]) items: Run[];
+  @Field(() => String, { nullable: true }) nextCursor: string | null;
+}
+
+@Resolver(() => Run)
+export class RunsResolver {
+  constructor(private readonly service: RunsService) {}
+
+  @Mutation(() => Run, { description: 'Queue a browser test run' })
+  async triggerRun(@Args('input') input: TriggerRunInput): Promise<Run> {
+    return this.service.get((await this.service.create(input)).id);
+  }
+
+  @Mutation(() => Run, { description: 'Cancel a queued run, or ask a running one to stop' })
+  async cancelRun(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Run> {
+    await this.service.cancel(id);
+    return this.service.get(id);
+  }
+
+  @Query(() => Run)
+  run(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Run> {
+    return this.service.get(id);
+  }
+
+  @Query(() => RunPageModel)
+  runs(
+    @Args('status', { type: () => RunStatus, nullable: true }) status?: RunStatus,
+    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
+    @Args('cursor', { type: () => String, nullable: true }) cursor?: string,
+  ) {
+    return this.service.list({ status: status ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
+  }
+}

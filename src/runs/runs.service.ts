@@ -1,0 +1,154 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createReadStream, ReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { AddressPolicy } from '../egress/address-policy';
+import { QUEUES } from '../queues/queue-names';
+import { REDIS } from '../redis/redis.module';
+import { runCancelChannel } from './run-cancel-bus';
+import { RunCapacity } from './run-capacity';
+import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
+import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
+import { RunArtifact } from './run-artifact.entity';
+import { RunStepResult } from './run-step.entity';
+import { Run, RunStatus } from './run.entity';
+
+export interface RunJobData {
+  runId: string;
+}
+
+export interface RunPage {
+  items: Run[];
+  nextCursor: string | null;
+}
+
+const encodeCursor = (run: Run) => Buffer.from(`${run.createdAt.toISOString()}|${run.id}`).toString('base64url');
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new BadRequestException(['cursor is not a cursor this API gave out']);
+  return { createdAt, id };
+}
+
+/** Runs on the API side: accept (validate, admit, store, queue), read, cancel. */
+@Injectable()
+export class RunsService {
+  private readonly logger = new Logger(RunsService.name);
+  private readonly egress: AddressPolicy;
+
+  constructor(
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    @InjectRepository(RunStepResult) private readonly steps: Repository<RunStepResult>,
+    @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
+    @InjectQueue(QUEUES.testRuns) private readonly queue: Queue<RunJobData>,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly capacity: RunCapacity,
+    private readonly config: AppConfig,
+  ) {
+    this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
+  }
+
+  async create(body: unknown): Promise<Run> {
+    const definition = await this.validate(body);
+    await this.capacity.admit();
+    const run = this.runs.create({ id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued });
+    try {
+      await this.runs.insert(run);
+    } catch (error) {
+      await this.capacity.release();
+      throw error;
+    }
+    try {
+      await this.queue.add('run', { runId: run.id }, { jobId: run.id, priority: definition.priority });
+    } catch (error) {
+      this.logger.error({ err: error, runId: run.id }, 'Could not queue a run; withdrawing it');
+      await this.runs.delete({ id: run.id }).catch(() => undefined);
+      await this.capacity.release();
+      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
+    }
+    return run;
+  }
+
+  /** Field-by-field checks, then the egress rule for every absolute URL (a 400 naming the step). */
+  private async validate(body: unknown): Promise<RunDefinition> {
+    const { definition, errors } = parseRunDefinition(body, { maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS });
+    if (!definition) throw new BadRequestException(errors);
+    const targets: Array<[string, string]> = [];
+    if (definition.baseUrl) targets.push(['baseUrl', definition.baseUrl]);
+    definition.steps.forEach((step, i) => {
+      if (step.action === 'goto' && step.url) targets.push([`steps[${i}].url`, resolveStepUrl(step.url, definition.baseUrl)]);
+    });
+    const refused: string[] = [];
+    for (const [field, url] of targets) {
+      const verdict = await this.egress.check(url);
+      if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
+    }
+    if (refused.length) throw new BadRequestException(refused);
+    return definition;
+  }
+
+  async list(query: { status?: RunStatus; limit?: number; cursor?: string }): Promise<RunPage> {
+    const limit = query.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestException(['limit must be a whole number from 1 to 100']);
+    const qb = this.runs.createQueryBuilder('run').orderBy('run.created_at', 'DESC').addOrderBy('run.id', 'DESC').take(limit + 1);
+    if (query.status) qb.andWhere('run.status = :status', { status: query.status });
+    if (query.cursor) {
+      const c = decodeCursor(query.cursor);
+      qb.andWhere('(run.created_at, run.id) < (:createdAt, :id)', c);
+    }
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  async get(id: string): Promise<Run> {
+    const run = await this.runs.findOneBy({ id });
+    if (!run) throw new NotFoundException(`Run ${id} not found`);
+    run.steps = await this.steps.find({ where: { runId: id }, order: { index: 'ASC' } });
+    run.artifacts = (await this.artifacts.find({ where: { runId: id }, order: { createdAt: 'ASC', name: 'ASC' } })).map((a) =>
+      Object.assign(a, { url: `/api/runs/${id}/artifacts/${encodeURIComponent(a.name)}` }),
+    );
+    return run;
+  }
+
+  /**
+   * A queued run leaves the queue and is cancelled here; a running one is asked to stop
+   * through Redis (whichever worker holds it aborts it and records `cancelled`).
+   */
+  async cancel(id: string): Promise<{ id: string; status: RunStatus; cancelRequested: boolean }> {
+    const cancelled = (await this.runs.query(
+      `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
+       WHERE id = $1 AND status = 'queued' RETURNING id`,
+      [id],
+    )) as [unknown[], number];
+    if (cancelled[0].length) {
+      await this.capacity.release();
+      await this.queue.remove(id).catch(() => undefined);
+      return { id, status: RunStatus.cancelled, cancelRequested: true };
+    }
+    const running = (await this.runs.query(
+      `UPDATE runs SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`,
+      [id],
+    )) as [unknown[], number];
+    if (running[0].length) {
+      await this.redis.publish(runCancelChannel(this.config.env.QUEUE_PREFIX), id);
+      return { id, status: RunStatus.running, cancelRequested: true };
+    }
+    const run = await this.runs.findOneBy({ id });
+    if (!run) throw new NotFoundException(`Run ${id} not found`);
+    throw new ConflictException(`Run ${id} already ended (${run.status})`);
+  }
+
+  async artifact(id: string, name: string): Promise<{ stream: ReadStream; contentType: string; size: number }> {
+    if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
+    const artifact = await this.artifacts.findOneBy({ runId: id, name });
+    if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
+    const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
+    return { stream: createReadStream(path), contentType: contentTypeOf(name), size: artifact.sizeBytes };
+  }
+}
