@@ -1,10 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppProcess } from './helpers/app-process';
+import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
-import { baseEnv } from './helpers/test-env';
+import { Client } from 'pg';
+import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL } from './helpers/test-env';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
 
 const FINAL = ['passed', 'failed', 'error', 'cancelled', 'timed_out'];
@@ -206,5 +209,79 @@ describe('runs', () => {
     const { items } = await json(await stack.request('/api/runs?limit=1'));
     expect((await stack.request(`/api/runs/${items[0].id}/artifacts/nothing.png`)).status).toBe(404);
     expect((await stack.request(`/api/runs/${items[0].id}/artifacts/..%2F..%2Fetc`)).status).toBe(400);
+  });
+});
+
+describe('runs: capacity and queued cancel (no worker)', () => {
+  let api: AppProcess;
+  let base: string;
+  const body = { name: 'waits', steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] };
+  const post = (path: string, payload?: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_API_KEY, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // The database is shared by the suite: three places on top of what is already waiting.
+    const db = new Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM runs WHERE status = 'queued'`)).rows;
+    await db.end();
+    api = new AppProcess({ env: baseEnv({ APP_PORT: String(port), QUEUED_CAPACITY: String(n + 3), ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }) });
+    await api.waitHealthy(`${base}/api/health`);
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('admits exactly QUEUED_CAPACITY runs under concurrent requests; the rest get 429 with Retry-After and create nothing', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post('/api/runs', body)));
+    const created = answers.filter((r) => r.status === 201);
+    const refused = answers.filter((r) => r.status === 429);
+    expect([created.length, refused.length]).toEqual([3, 7]);
+    expect(refused[0].headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await json(refused[0])).message).toMatch(/At capacity/);
+    const ids = await Promise.all(created.map(async (r) => (await json(r)).id));
+    const list = await json(await fetch(`${base}/api/runs?status=queued&limit=100`, { headers: { 'x-api-key': TEST_API_KEY } }));
+    expect(list.items.filter((r: { id: string }) => ids.includes(r.id))).toHaveLength(3);
+
+    // GraphQL follows the same rule.
+    const gql = await post('/graphql', { query: 'mutation { triggerRun(input: { name: "x", steps: [{ action: "goto", url: "http://127.0.0.1:9/" }] }) { id } }' });
+    expect((await json(gql)).errors[0].extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', status: 429, retryAfter: expect.any(Number) });
+
+    // Cancelling a queued run gives its place back.
+    const cancel = await post(`/api/runs/${ids[0]}/cancel`);
+    expect(await json(cancel)).toEqual({ id: ids[0], status: 'cancelled', cancelRequested: true });
+    const again = await post('/api/runs', body);
+    expect(again.status).toBe(201);
+    const run = await json(await fetch(`${base}/api/runs/${ids[0]}`, { headers: { 'x-api-key': TEST_API_KEY } }));
+    expect(run).toMatchObject({ status: 'cancelled', steps: [] });
+    // Leave nothing waiting for the rest of the suite.
+    for (const id of [...ids.slice(1), (await json(again)).id]) expect((await post(`/api/runs/${id}/cancel`)).status).toBe(200);
+  });
+});
+
+describe('runs: browser faults', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await new Stack(baseEnv({ CHROMIUM_PATH: '/nonexistent/chromium', ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })).start();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('retries a run whose browser cannot start, then ends it error', async () => {
+    const { id } = await json(await stack.request('/api/runs', { body: { name: 'no browser', steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] } }));
+    const done = await pollUntil(async () => json(await stack.request(`/api/runs/${id}`)), (r) => FINAL.includes(r.status), 45000, 'run ended');
+    expect(done.status).toBe('error');
+    expect(done.attempt).toBe(3);
+    expect(done.error).toMatch(/^browser fault: /);
   });
 });

@@ -50,7 +50,16 @@ export class BrowserPool implements OnApplicationShutdown {
       viewport: VIEWPORT,
       ...(options.videoDir ? { recordVideo: { dir: options.videoDir, size: VIEWPORT } } : {}),
     });
-    await context.newPage();
+    try {
+      await context.newPage();
+    } catch (error) {
+      // Video needs Playwright's own ffmpeg build, which a system install may not have:
+      // run without video rather than fail the test.
+      if (!options.videoDir || !/ffmpeg/i.test((error as Error).message)) throw error;
+      await context.close().catch(() => undefined);
+      this.logger.warn('Video recording needs Playwright\'s ffmpeg, which is not installed; running without video');
+      return this.acquire({});
+    }
     if (!options.videoDir) this.prepareSpare();
     return context;
   }

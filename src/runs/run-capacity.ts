@@ -51,6 +51,7 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly key: string;
   private timer?: NodeJS.Timeout;
   private lastExcess = 0;
+  private ticking = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -61,11 +62,25 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
     this.key = queuedRunsKey(config.env.QUEUE_PREFIX);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.setGlobalConcurrency(this.config.env.RUNNING_CAPACITY);
-    await this.reconcile();
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+  /** In the background: the API must start (and report Redis down) even when Redis is not there. */
+  onApplicationBootstrap(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), RECONCILE_MS);
     this.timer.unref();
+  }
+
+  /** Keeps the global concurrency set (a Redis that lost its data forgets it) and the counter true. */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.queue.setGlobalConcurrency(this.config.env.RUNNING_CAPACITY);
+      await this.reconcile();
+    } catch (err) {
+      this.logger.warn({ err }, 'Could not apply run capacity');
+    } finally {
+      this.ticking = false;
+    }
   }
 
   onApplicationShutdown(): void {

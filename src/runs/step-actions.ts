@@ -4,12 +4,10 @@ import { resolveStepUrl, RunStep } from './run-definition';
 /** Polls `probe` until it returns true or the time is up; the error says what was last seen. */
 async function until(timeoutMs: number, probe: () => Promise<{ ok: boolean; seen: string }>, expected: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let seen = '';
   for (;;) {
     const result = await probe().catch((e: Error) => ({ ok: false, seen: e.message.split('\n')[0] }));
-    seen = result.seen;
     if (result.ok) return;
-    if (Date.now() >= deadline) throw new Error(`Timeout ${timeoutMs}ms exceeded: expected ${expected}, got ${seen}`);
+    if (Date.now() >= deadline) throw new Error(`Timeout ${timeoutMs}ms exceeded: expected ${expected}, got ${result.seen}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
