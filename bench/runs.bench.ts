@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { Client } from 'pg';
+import { pollUntil } from '../test/helpers/poll';
+import { Stack } from '../test/helpers/stack';
+import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from '../test/helpers/test-site';
+import { alternate, Figure, median } from './harness';
+import { treePssMiB } from './process-memory';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const CONCURRENCY = 2;
+const FINAL = ['passed', 'failed', 'error', 'cancelled', 'timed_out'];
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+const steps = [
+  { action: 'goto', url: '/login' },
+  { action: 'fill', selector: '#email', value: 'a@example.com' },
+  { action: 'click', selector: "role=button[name='Sign in']" },
+  { action: 'expectText', selector: 'h1', text: 'Welcome' },
+  { action: 'screenshot', name: 'signed-in' },
+];
+
+/**
+ * The 5-step run on a local page, RUNS runs at concurrency 2: through the platform (API,
+ * queue, worker with its shared browser and prepared contexts, every step and file stored)
+ * against a harness that launches a new browser per run and stores nothing.
+ */
+export async function runsBenchmark(env: Record<string, string>, reps: number, databaseUrl: string): Promise<Figure[]> {
+  const site = await new TestSite({ '/login': LOGIN_PAGE, '/welcome': WELCOME_PAGE }).start();
+  const stack = await new Stack({ ...env, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: String(CONCURRENCY), QUEUED_CAPACITY: '1000', RUNNING_CAPACITY: '100', ARTIFACTS_DIR: '/tmp/stevedore-bench-artifacts' }).start();
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const overheads: number[] = [];
+  let baselinePss = 0;
+  let peakPss = 0;
+  try {
+    const platform = async () => {
+      const started = performance.now();
+      const ids = await Promise.all(
+        Array.from({ length: RUNS }, async (_, i) => {
+          const res = await stack.request('/api/runs', { body: { name: `bench ${i}`, baseUrl: site.base, steps, options: { trace: 'off' } } });
+          if (res.status !== 201) throw new Error(`POST /api/runs answered ${res.status}`);
+          return ((await res.json()) as { id: string }).id;
+        }),
+      );
+      const sampler = setInterval(() => (peakPss = Math.max(peakPss, treePssMiB(stack.worker.child.pid!))), 1000);
+      await pollUntil(
+        async () => (await db.query(`SELECT count(*)::int AS n FROM runs WHERE id = ANY($1) AND status = ANY($2)`, [ids, FINAL])).rows[0].n as number,
+        (n) => n === RUNS,
+        300000,
+        'all runs ended',
+      );
+      clearInterval(sampler);
+      const perMinute = RUNS / ((performance.now() - started) / 60000);
+      const { rows } = await db.query(
+        `SELECT r.status, extract(epoch FROM r.finished_at - r.started_at) * 1000 AS wall, (SELECT coalesce(sum(duration_ms), 0) FROM run_steps s WHERE s.run_id = r.id) AS steps
+         FROM runs r WHERE r.id = ANY($1)`,
+        [ids],
+      );
+      if (rows.some((r) => r.status !== 'passed')) throw new Error(`not every run passed: ${rows.map((r) => r.status).join(',')}`);
+      overheads.push(...rows.map((r) => Number(r.wall) - Number(r.steps)));
+      if (!baselinePss) baselinePss = treePssMiB(stack.worker.child.pid!);
+      return perMinute;
+    };
+    const bare = async () => {
+      const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next++ < RUNS) {
+            const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'] });
+            const page = await (await browser.newContext()).newPage();
+            await page.goto(`${site.base}/login`);
+            await page.locator('#email').fill('a@example.com');
+            await page.locator("role=button[name='Sign in']").click();
+            await page.locator('h1').first().waitFor();
+            await page.screenshot({ fullPage: true });
+            await browser.close();
+          }
+        }),
+      );
+      return RUNS / ((performance.now() - started) / 60000);
+    };
+    // The idle worker before any run: no browser yet.
+    const idlePss = treePssMiB(stack.worker.child.pid!);
+    const samples = await alternate(reps, platform, bare);
+    const [s, b] = [median(samples.stevedore), median(samples.bare)];
+    const counted = overheads.slice(RUNS); // the warm-up's runs are not counted
+    return [
+      { scenario: 'runs', metric: `runs/min, ${RUNS} × 5 steps, concurrency ${CONCURRENCY}`, unit: '1/min', stevedore: s, bare: b, ratio: s / b, target: '>= 2 (vs browser per run)', samples },
+      { scenario: 'runs', metric: 'platform overhead per run p50', unit: 'ms', stevedore: percentile(counted, 50), bare: 0, ratio: 0, target: '< 100 ms', samples: { stevedore: counted, bare: [] } },
+      { scenario: 'runs', metric: 'platform overhead per run p95', unit: 'ms', stevedore: percentile(counted, 95), bare: 0, ratio: 0, target: '', samples: { stevedore: [], bare: [] } },
+      {
+        scenario: 'runs',
+        metric: `PSS added per concurrent run (worker + Chromium; idle ${idlePss.toFixed(0)}, warm ${baselinePss.toFixed(0)}, peak ${peakPss.toFixed(0)} MiB)`,
+        unit: 'MiB',
+        stevedore: (peakPss - baselinePss) / CONCURRENCY,
+        bare: 0,
+        ratio: 0,
+        target: '< 100 MB',
+        samples: { stevedore: [], bare: [] },
+      },
+    ];
+  } finally {
+    await db.end();
+    await stack.stop();
+    await site.stop();
+  }
+}
