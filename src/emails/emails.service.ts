@@ -1,11 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../common/postgres-errors';
+import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { QUEUES } from '../queues/queue-names';
 import type { User } from '../users/user.entity';
 import { SendEmailInput } from './dto/send-email.input';
@@ -21,8 +22,6 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Accepts emails (REST, GraphQL, users): validates, renders, stores, queues. */
 @Injectable()
 export class EmailsService {
-  private readonly logger = new Logger(EmailsService.name);
-
   constructor(
     @InjectRepository(Email) private readonly emails: Repository<Email>,
     @InjectQueue(QUEUES.emails) private readonly queue: Queue<EmailJobData>,
@@ -76,19 +75,9 @@ export class EmailsService {
     });
   }
 
-  /**
-   * Adds the email's job (job id = email id, so adding twice is harmless). If the queue
-   * cannot take it, `withdraw` removes what was stored and the caller gets a 503: nothing
-   * is accepted that is not queued.
-   */
-  async enqueueOrWithdraw(email: Email, withdraw: () => Promise<unknown>): Promise<void> {
-    try {
-      await this.queue.add('send', { emailId: email.id }, { jobId: email.id });
-    } catch (error) {
-      this.logger.error({ err: error, emailId: email.id }, 'Could not queue an email; withdrawing it');
-      await withdraw().catch((err: unknown) => this.logger.error({ err, emailId: email.id }, 'Could not withdraw an unqueued email'));
-      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
-    }
+  /** Queues a stored email; see enqueueOrWithdraw. */
+  enqueueOrWithdraw(email: Email, withdraw: () => Promise<unknown>): Promise<void> {
+    return enqueueOrWithdraw(this.queue, 'send', { emailId: email.id }, { jobId: email.id }, withdraw);
   }
 
   async get(id: string): Promise<Email> {

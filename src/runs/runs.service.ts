@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
+import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { runCancelChannel } from './run-cancel-bus';
@@ -38,7 +39,6 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 /** Runs on the API side: accept (validate, admit, store, queue), read, cancel. */
 @Injectable()
 export class RunsService {
-  private readonly logger = new Logger(RunsService.name);
   private readonly egress: AddressPolicy;
 
   constructor(
@@ -63,14 +63,10 @@ export class RunsService {
       await this.capacity.release();
       throw error;
     }
-    try {
-      await this.queue.add('run', { runId: run.id }, { jobId: run.id, priority: definition.priority });
-    } catch (error) {
-      this.logger.error({ err: error, runId: run.id }, 'Could not queue a run; withdrawing it');
-      await this.runs.delete({ id: run.id }).catch(() => undefined);
+    await enqueueOrWithdraw(this.queue, 'run', { runId: run.id }, { jobId: run.id, priority: definition.priority }, async () => {
+      await this.runs.delete({ id: run.id });
       await this.capacity.release();
-      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
-    }
+    });
     return run;
   }
 
