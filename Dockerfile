@@ -17,7 +17,7 @@ RUN pnpm build \
 # ---- runtime: Chromium for browser jobs, no build tooling ----
 FROM node:24-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     CHROMIUM_PATH=/usr/bin/chromium
@@ -26,6 +26,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Playwright records video with the ffmpeg it would download; point it at Debian's.
+ENV PLAYWRIGHT_BROWSERS_PATH=/opt/playwright
+RUN node -e 'const r=JSON.parse(require("fs").readFileSync("node_modules/playwright-core/browsers.json", "utf8")).browsers.find(b=>b.name==="ffmpeg").revision;process.stdout.write("/opt/playwright/ffmpeg-"+r)' > /tmp/ffdir \
+ && mkdir -p "$(cat /tmp/ffdir)" && ln -s /usr/bin/ffmpeg "$(cat /tmp/ffdir)/ffmpeg-linux" && rm /tmp/ffdir
 # Pre-create the artifacts mount point owned by `node`: an empty named volume
 # inherits this ownership, otherwise it would be root-owned and unwritable.
 RUN mkdir -p /data/artifacts && chown node:node /data/artifacts

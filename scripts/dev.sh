@@ -3,7 +3,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_node
+ensure_chromium
 ensure_dependencies
+ensure_video_encoder
 ensure_env_file
 # The service URLs as the app will see them (environment first, then .env).
 env_value() { (cd "$ROOT" && node -e 'process.loadEnvFile(".env"); process.stdout.write(process.env[process.argv[1]] || "")' "$1"); }

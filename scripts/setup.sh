@@ -36,13 +36,31 @@ ensure_dependencies() {
   pnpm install --frozen-lockfile --reporter=silent
 }
 
+# Debian's chromium for runs, and ffmpeg for their videos.
 ensure_chromium() {
-  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return; fi
-  if command -v chromium >/dev/null 2>&1; then return; fi
-  say "installing Debian's chromium"
+  local missing=()
+  if ! { [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; } && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium fonts-liberation); fi
+  command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing Debian's ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Playwright records video with an ffmpeg it would download; nothing downloads here, so
+# point the path it looks in at Debian's ffmpeg. Needs the dependencies installed.
+ensure_video_encoder() {
+  command -v ffmpeg >/dev/null 2>&1 || return 0
+  local target
+  target=$(cd "$ROOT" && node -e '
+    const rev = JSON.parse(require("fs").readFileSync("node_modules/playwright-core/browsers.json", "utf8")).browsers.find((b) => b.name === "ffmpeg").revision;
+    const base = process.env.PLAYWRIGHT_BROWSERS_PATH || require("path").join(require("os").homedir(), ".cache", "ms-playwright");
+    process.stdout.write(require("path").join(base, `ffmpeg-${rev}`, "ffmpeg-linux"));')
+  [ -e "$target" ] && return 0
+  say "linking Debian's ffmpeg for Playwright's video at $target"
+  mkdir -p "$(dirname "$target")"
+  ln -sf "$(command -v ffmpeg)" "$target"
 }
 
 redis_up() { node -e '

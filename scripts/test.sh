@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_node
 ensure_chromium
 ensure_dependencies
+ensure_video_encoder
 ensure_services
 cd "$ROOT"
 exec pnpm test "$@"

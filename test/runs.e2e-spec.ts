@@ -212,6 +212,39 @@ describe('runs', () => {
   });
 });
 
+describe('runs: video', () => {
+  let stack: Stack;
+  let site: TestSite;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-video-'));
+    site = await new TestSite({ '/welcome': WELCOME_PAGE }).start();
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })).start();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await site?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('records video.webm when asked, downloadable', async () => {
+    const res = await stack.request('/api/runs', {
+      body: { name: 'with video', baseUrl: site.base, steps: [{ action: 'goto', url: '/welcome' }, { action: 'expectVisible', selector: 'h1' }], options: { video: true } },
+    });
+    const { id } = await json(res);
+    const done = await pollUntil(async () => json(await stack.request(`/api/runs/${id}`)), (r) => FINAL.includes(r.status), 30000, 'run ended');
+    expect([done.status, done.error]).toEqual(['passed', null]);
+    const video = done.artifacts.find((a: { name: string }) => a.name === 'video.webm');
+    expect(video).toMatchObject({ kind: 'video', contentType: 'video/webm', url: `/api/runs/${id}/artifacts/video.webm` });
+    const file = Buffer.from(await (await stack.request(video.url)).arrayBuffer());
+    // WebM is Matroska: an EBML header.
+    expect(file.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+    expect(file.length).toBe(video.sizeBytes);
+  });
+});
+
 describe('runs: capacity and queued cancel (no worker)', () => {
   let api: AppProcess;
   let base: string;

@@ -74,28 +74,35 @@ export class RunExecutor {
     const started = Date.now();
     let context: BrowserContext | undefined;
     let video: Video | undefined;
+    let outcome: RunOutcome | undefined;
+    let fault: unknown;
     try {
       context = await this.pool.acquire({ videoDir: definition.options.video ? join(dir, '.video') : undefined });
       video = context.pages()[0]?.video() ?? undefined;
-      const outcome = await this.runSteps(job, runId, definition, context, dir, stop.signal);
-      await this.finish(runId, outcome, started);
-      return outcome;
+      outcome = await this.runSteps(job, runId, definition, context, dir, stop.signal);
     } catch (error) {
-      if (signal.aborted && signal.reason === SHUTDOWN_REASON) throw error;
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const message = short(`browser fault: ${(error as Error).message}`);
-      this.logger.warn({ runId, lastAttempt, err: error }, 'Run hit a platform fault');
-      if (lastAttempt) {
-        await this.finish(runId, { status: RunStatus.error, error: message }, started);
-        throw new UnrecoverableError(message);
-      }
-      await this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]);
-      throw error;
+      fault = error;
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      if (context) await this.closeContext(runId, context, dir, video);
     }
+    // Files first (the video is written when its context closes), then the end state, so
+    // a client that sees the run ended finds all its artifacts.
+    if (context) await this.closeContext(runId, context, dir, video);
+    if (outcome) {
+      await this.finish(runId, outcome, started);
+      return outcome;
+    }
+    if (signal.aborted && signal.reason === SHUTDOWN_REASON) throw fault;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const message = short(`browser fault: ${(fault as Error).message}`);
+    this.logger.warn({ runId, lastAttempt, err: fault }, 'Run hit a platform fault');
+    if (lastAttempt) {
+      await this.finish(runId, { status: RunStatus.error, error: message }, started);
+      throw new UnrecoverableError(message);
+    }
+    await this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]);
+    throw fault;
   }
 
   /** queued (or running, after a crash or hand-back) → running; anything else is not ours to run. */
