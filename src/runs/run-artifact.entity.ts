@@ -33,6 +33,6 @@ export class RunArtifact {
   url: string;
 
   @ManyToOne('Run', 'artifacts', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'run_id' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'run_artifacts_run_id_fkey' })
   run?: Run;
 }

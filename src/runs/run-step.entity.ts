@@ -38,6 +38,6 @@ export class RunStepResult {
   screenshot: string | null;
 
   @ManyToOne('Run', 'steps', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'run_id' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'run_steps_run_id_fkey' })
   run?: Run;
 }
