@@ -79,7 +79,7 @@ export class RunExecutor {
     try {
       context = await this.pool.acquire({ videoDir: definition.options.video ? join(dir, '.video') : undefined });
       video = context.pages()[0]?.video() ?? undefined;
-      outcome = await this.runSteps(job, runId, definition, context, dir, stop.signal);
+      outcome = await this.runSteps(job, runId, definition, context, dir, stop);
     } catch (error) {
       fault = error;
     } finally {
@@ -130,7 +130,8 @@ export class RunExecutor {
     return { status: 'skipped' };
   }
 
-  private async runSteps(job: Job, runId: string, def: RunDefinition, context: BrowserContext, dir: string, stop: AbortSignal): Promise<RunOutcome> {
+  private async runSteps(job: Job, runId: string, def: RunDefinition, context: BrowserContext, dir: string, stopper: AbortController): Promise<RunOutcome> {
+    const stop = stopper.signal;
     const page = context.pages()[0] ?? (await context.newPage());
     // Abort interrupts the action in flight: closing the page makes it throw at once.
     const interrupt = () => void page.close().catch(() => undefined);
@@ -148,6 +149,8 @@ export class RunExecutor {
     let outcome: RunOutcome = { status: RunStatus.passed };
     for (let index = 0; index < def.steps.length; index++) {
       const step = def.steps[index];
+      // The cancel message normally arrives through Redis; this catches one that was lost.
+      if (!stop.aborted && (await this.cancelRequested(runId))) stopper.abort(CANCEL_REASON);
       if (stop.aborted) {
         await this.recordSkipped(runId, def.steps, index);
         break;
@@ -179,7 +182,9 @@ export class RunExecutor {
         break;
       }
     }
-    if (stop.aborted && outcome.status === RunStatus.passed) outcome = this.abortOutcome(stop.reason, 'stopped');
+    if (stop.aborted && outcome.status === RunStatus.passed) {
+      outcome = this.abortOutcome(stop.reason, stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : 'run cancelled');
+    }
     if (stop.aborted && stop.reason === SHUTDOWN_REASON) throw new Error('worker shutting down');
 
     if (def.options.trace !== 'off') {
@@ -190,6 +195,11 @@ export class RunExecutor {
         .catch((err: unknown) => this.logger.warn({ runId, err }, 'Could not save the trace'));
     }
     return outcome;
+  }
+
+  private async cancelRequested(runId: string): Promise<boolean> {
+    const [row] = (await this.dataSource.query(`SELECT cancel_requested FROM runs WHERE id = $1`, [runId])) as Array<{ cancel_requested: boolean }>;
+    return row?.cancel_requested ?? false;
   }
 
   private abortOutcome(reason: unknown, error: string): RunOutcome {
