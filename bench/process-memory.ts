@@ -1,26 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** A process and all its descendants (Chromium's processes under a worker). */
-function tree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    out.push(pid);
-    (children.get(pid) ?? []).forEach(walk);
-  };
-  walk(root);
-  return out;
-}
+import { readFileSync } from 'node:fs';
+import { processTree as tree } from '../test/helpers/process-tree';
 
 /** Proportional set size of a process tree in MiB (shared pages split fairly between processes). */
 export function treePssMiB(root: number): number {

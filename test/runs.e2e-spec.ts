@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
+import { commandLine, processTree } from './helpers/process-tree';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
 import { Client } from 'pg';
@@ -301,13 +302,41 @@ describe('runs: capacity and queued cancel (no worker)', () => {
 
 describe('runs: browser faults', () => {
   let stack: Stack;
+  let crashing: Stack;
+  let site: TestSite;
+  let dir: string;
 
   beforeAll(async () => {
-    stack = await new Stack(baseEnv({ CHROMIUM_PATH: '/nonexistent/chromium', ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })).start();
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-crash-'));
+    site = await new TestSite({
+      // The heading appears late, so the run is still going when its browser is killed.
+      '/late': '<title>Late</title><h1></h1><script>setTimeout(() => (document.querySelector("h1").textContent = "Ready"), 2000)</script>',
+    }).start();
+    [stack, crashing] = await Promise.all([
+      new Stack(baseEnv({ CHROMIUM_PATH: '/nonexistent/chromium', ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })).start(),
+      new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })).start(),
+    ]);
   });
 
   afterAll(async () => {
-    await stack?.stop();
+    await Promise.all([stack?.stop(), crashing?.stop()]);
+    await site?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('retries a run whose browser dies mid-run on a fresh browser, without duplicated step results', async () => {
+    const { id } = await json(
+      await crashing.request('/api/runs', {
+        body: { name: 'browser dies', baseUrl: site.base, steps: [{ action: 'goto', url: '/late' }, { action: 'expectText', selector: 'h1', text: 'Ready', timeoutMs: 10000 }], options: { trace: 'off' } },
+      }),
+    );
+    await pollUntil(async () => json(await crashing.request(`/api/runs/${id}`)), (r) => r.steps.length >= 1, 20000, 'first step stored');
+    const browsers = processTree(crashing.worker.child.pid!).filter((pid) => /chromium/.test(commandLine(pid)) && !/--type=/.test(commandLine(pid)));
+    expect(browsers.length).toBeGreaterThan(0);
+    browsers.forEach((pid) => process.kill(pid, 'SIGKILL'));
+    const done = await pollUntil(async () => json(await crashing.request(`/api/runs/${id}`)), (r) => FINAL.includes(r.status), 40000, 'run ended');
+    expect(done).toMatchObject({ status: 'passed', attempt: 2 });
+    expect(done.steps.map((s: { index: number; status: string }) => [s.index, s.status])).toEqual([[0, 'passed'], [1, 'passed']]);
   });
 
   it('retries a run whose browser cannot start, then ends it error', async () => {

@@ -7,6 +7,20 @@ import { EgressProxy } from '../egress/egress-proxy';
 
 /** A fresh browser after this many runs keeps leaks in Chromium from adding up. */
 const RECYCLE_AFTER_RUNS = 100;
+/** Calls to a browser that died can wait forever: every pool operation has a bound. */
+const OPEN_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 10_000;
+const SPARE_WAIT_MS = 2_000;
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
 const VIEWPORT = { width: 1280, height: 720 };
 
 export interface ContextOptions {
@@ -44,14 +58,15 @@ export class BrowserPool implements OnApplicationShutdown {
         return spare;
       }
     }
-    const browser = await this.currentBrowser();
+    const browser = await within(this.currentBrowser(), OPEN_TIMEOUT_MS, 'starting Chromium');
     this.runsOnBrowser++;
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      ...(options.videoDir ? { recordVideo: { dir: options.videoDir, size: VIEWPORT } } : {}),
-    });
+    const context = await within(
+      browser.newContext({ viewport: VIEWPORT, ...(options.videoDir ? { recordVideo: { dir: options.videoDir, size: VIEWPORT } } : {}) }),
+      OPEN_TIMEOUT_MS,
+      'opening a browser context',
+    );
     try {
-      await context.newPage();
+      await within(context.newPage(), OPEN_TIMEOUT_MS, 'opening a page');
     } catch (error) {
       // Video needs Playwright's own ffmpeg build, which a system install may not have:
       // run without video rather than fail the test.
@@ -66,9 +81,11 @@ export class BrowserPool implements OnApplicationShutdown {
 
   async release(context: BrowserContext): Promise<void> {
     const browser = context.browser();
-    await context.close().catch(() => undefined);
+    await within(context.close(), CLOSE_TIMEOUT_MS, 'closing a browser context').catch(() => undefined);
     // A browser retired by recycling closes once its last run is done.
-    if (browser && browser !== this.browser && browser.contexts().length === 0) await browser.close().catch(() => undefined);
+    if (browser && browser !== this.browser && browser.contexts().length === 0) {
+      await within(browser.close(), CLOSE_TIMEOUT_MS, 'closing Chromium').catch(() => undefined);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -82,10 +99,15 @@ export class BrowserPool implements OnApplicationShutdown {
   private async takeSpare(): Promise<BrowserContext | undefined> {
     const pending = this.spare;
     this.spare = undefined;
-    const context = await pending?.catch(() => undefined);
+    if (!pending) return undefined;
+    const context = await within(pending, SPARE_WAIT_MS, 'the prepared context').catch(() => {
+      // Not ready (or its browser died while preparing it): close it whenever it settles.
+      void pending.then((late) => late?.close().catch(() => undefined));
+      return undefined;
+    });
     if (!context) return undefined;
     if (context.browser() === this.browser && this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS) return context;
-    await context.close().catch(() => undefined);
+    void within(context.close(), CLOSE_TIMEOUT_MS, 'closing a stale context').catch(() => undefined);
     return undefined;
   }
 

@@ -2,9 +2,11 @@ import type { Page } from 'playwright-core';
 import { resolveStepUrl, RunStep } from './run-definition';
 
 /** Polls `probe` until it returns true or the time is up; the error says what was last seen. */
-async function until(timeoutMs: number, probe: () => Promise<{ ok: boolean; seen: string }>, expected: string): Promise<void> {
+async function until(page: Page, timeoutMs: number, probe: () => Promise<{ ok: boolean; seen: string }>, expected: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // A closed page (run stopped, browser gone) will not come back: stop polling at once.
+    if (page.isClosed()) throw new Error(`Target page, context or browser has been closed while expecting ${expected}`);
     const result = await probe().catch((e: Error) => ({ ok: false, seen: e.message.split('\n')[0] }));
     if (result.ok) return;
     if (Date.now() >= deadline) throw new Error(`Timeout ${timeoutMs}ms exceeded: expected ${expected}, got ${result.seen}`);
@@ -51,6 +53,7 @@ export async function performStep(page: Page, step: RunStep, ctx: StepContext): 
       return void (await locator().first().waitFor({ state: 'hidden', timeout }));
     case 'expectText':
       await until(
+        page,
         timeout,
         async () => {
           const text = await locator().first().innerText({ timeout: Math.min(timeout, 1000) });
@@ -61,11 +64,11 @@ export async function performStep(page: Page, step: RunStep, ctx: StepContext): 
       return;
     case 'expectUrl': {
       const want = resolveStepUrl(step.url!, ctx.baseUrl);
-      await until(timeout, async () => ({ ok: page.url() === want, seen: page.url() }), `the URL to be ${want}`);
+      await until(page, timeout, async () => ({ ok: page.url() === want, seen: page.url() }), `the URL to be ${want}`);
       return;
     }
     case 'expectTitle':
-      await until(timeout, async () => {
+      await until(page, timeout, async () => {
         const title = await page.title();
         return { ok: title === step.text, seen: JSON.stringify(title) };
       }, `the title to be ${JSON.stringify(step.text)}`);
