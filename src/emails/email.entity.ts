@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Timestamped } from '../database/timestamped';
 import type { User } from '../users/user.entity';
 
 export enum EmailStatus {
@@ -22,7 +23,7 @@ registerEnumType(EmailStatus, { name: 'EmailStatus' });
 @Index('emails_idempotency_key_uq', { synchronize: false })
 @Index('emails_status_created_idx', { synchronize: false })
 @Index('emails_user_idx', { synchronize: false })
-export class Email {
+export class Email extends Timestamped {
   /** Also the BullMQ job id. */
   @Field(() => ID)
   @PrimaryColumn('uuid')
@@ -82,12 +83,4 @@ export class Email {
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
-
-  @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Field()
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, OneToMany, PrimaryColumn } from 'typeorm';
+import { Timestamped } from '../database/timestamped';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 import type { RunDefinition } from './run-definition';
 import { RunArtifact } from './run-artifact.entity';
@@ -25,7 +26,7 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunSt
 @Check('runs_status_ck', `status IN ('queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out')`)
 @Index('runs_created_idx', { synchronize: false })
 @Index('runs_status_created_idx', { synchronize: false })
-export class Run {
+export class Run extends Timestamped {
   /** Also the BullMQ job id. */
   @Field(() => ID)
   @PrimaryColumn('uuid')
@@ -73,14 +74,6 @@ export class Run {
   @Field(() => Int, { nullable: true })
   @Column({ name: 'duration_ms', type: 'int', nullable: true })
   durationMs: number | null;
-
-  @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Field()
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 
   @Field(() => [RunStepResult])
   @OneToMany(() => RunStepResult, (step) => step.run)

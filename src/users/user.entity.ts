@@ -1,12 +1,13 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Timestamped } from '../database/timestamped';
 
 /** A user; the email is unique whatever its case (index on lower(email)). */
 @ObjectType('User')
 @Entity('users')
 // An expression index (lower(email)), kept by its migration: `synchronize: false` keeps migration:generate off it.
 @Index('users_email_lower_uq', { synchronize: false })
-export class User {
+export class User extends Timestamped {
   @Field(() => ID)
   @PrimaryColumn('uuid')
   id: string;
@@ -18,12 +19,4 @@ export class User {
   @Field()
   @Column({ type: 'varchar', length: 200 })
   name: string;
-
-  @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Field()
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

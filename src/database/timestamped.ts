@@ -1,0 +1,14 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { CreateDateColumn, UpdateDateColumn } from 'typeorm';
+
+/** created_at / updated_at, kept by TypeORM and shown in GraphQL, for every table that has them. */
+@ObjectType({ isAbstract: true })
+export abstract class Timestamped {
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
