@@ -2,6 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../queues/job-processor';
+import { isLastAttempt } from '../queues/last-attempt';
 import { QUEUES } from '../queues/queue-names';
 import type { EmailJobData, EmailJobResult } from './email-job';
 import { EmailSender } from './email-sender';
@@ -16,7 +17,7 @@ export class EmailsProcessor extends JobProcessor<EmailJobData, EmailJobResult> 
   protected handle(job: Job<EmailJobData>): Promise<EmailJobResult> {
     const { emailId } = job.data ?? {};
     if (typeof emailId !== 'string' || !isUUID(emailId)) throw new UnrecoverableError('job data has no valid emailId');
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const lastAttempt = isLastAttempt(job);
     return this.sender.deliver(emailId, lastAttempt);
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { isLastAttempt } from '../queues/last-attempt';
 import { REDIS } from '../redis/redis.module';
 import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
 import { BrowserPool } from './browser-pool';
@@ -94,7 +95,7 @@ export class RunExecutor {
       return outcome;
     }
     if (signal.aborted && signal.reason === SHUTDOWN_REASON) throw fault;
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const lastAttempt = isLastAttempt(job);
     const message = short(`browser fault: ${(fault as Error).message}`);
     this.logger.warn({ runId, lastAttempt, err: fault }, 'Run hit a platform fault');
     if (lastAttempt) {
