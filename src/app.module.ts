@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EmailsWorkerModule } from './emails/emails-worker.module';
 import { EmailsModule } from './emails/emails.module';
+import { EventsModule } from './events/events.module';
 import { GraphqlModule } from './graphql/graphql.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -32,7 +33,7 @@ export class AppModule {
   static main(): DynamicModule {
     return {
       module: AppModule,
-      imports: [...common(), AuthModule, HealthModule, WorkersModule, ...API_FEATURES],
+      imports: [...common(), AuthModule, HealthModule, WorkersModule, EventsModule, ...API_FEATURES],
       providers: [QueueMetrics],
     };
   }

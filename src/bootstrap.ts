@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
 import { mountOpenApi } from './docs/openapi';
+import { EventsIoAdapter } from './events/socket-io.adapter';
 import { createValidationPipe } from './common/validation.pipe';
 import { QueueRegistry } from './queues/queue-registry';
 
@@ -42,9 +43,14 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   if (!env.IS_WORKER) {
+    const io = new EventsIoAdapter(app);
+    app.useWebSocketAdapter(io);
     protectDashboards(app.getHttpAdapter().getInstance(), env);
     await mountBullBoard(app, app.get(QueueRegistry).all().map(({ queue }) => queue));
     mountOpenApi(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    io.routeUpgrades(app.getHttpServer());
   }
   return app;
 }

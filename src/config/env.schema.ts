@@ -64,6 +64,7 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),
   MEMORY_THRESHOLD: fraction.default(0.85),
   ALLOWED_PRIVATE_HOSTS: list.default([]),
+  EVENTS_HEARTBEAT_MS: int(1000, 300000).default(15000),
 });
 
 export type Env = z.infer<typeof envSchema>;

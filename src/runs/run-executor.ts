@@ -30,10 +30,12 @@ export interface RunOutcome {
 
 /** What the worker reports as job progress: the run's state and each finished step. */
 export type RunProgress =
-  | { type: 'status'; status: RunStatus }
-  | { type: 'step'; index: number; action: string; status: string; durationMs: number; error: string | null };
+  | { type: 'status'; status: RunStatus; attempt: number }
+  | { type: 'step'; attempt: number; index: number; action: string; target: string | null; status: string; durationMs: number; error: string | null; screenshot: string | null };
 
 const short = (message: string) => message.slice(0, 4000);
+/** What a step acted on, as stored and reported. */
+const stepTarget = (step: RunStep) => step.selector ?? step.url ?? step.name ?? step.text ?? null;
 
 /**
  * Runs one browser test: claims the run, takes a prepared context, performs the steps
@@ -57,9 +59,9 @@ export class RunExecutor {
   async execute(job: Job, runId: string, signal: AbortSignal): Promise<RunOutcome> {
     const claimed = await this.claim(runId);
     if (!claimed) return this.skip(runId);
-    const { definition, previous } = claimed;
+    const { definition, previous, attempt } = claimed;
     if (previous === RunStatus.queued) await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
-    await job.updateProgress({ type: 'status', status: RunStatus.running } satisfies RunProgress).catch(() => undefined);
+    await job.updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress).catch(() => undefined);
 
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
     // A retry starts clean: no duplicated step results or files from an interrupted attempt.
@@ -80,7 +82,7 @@ export class RunExecutor {
     try {
       context = await this.pool.acquire({ videoDir: definition.options.video ? join(dir, '.video') : undefined });
       video = context.pages()[0]?.video() ?? undefined;
-      outcome = await this.runSteps(job, runId, definition, context, dir, stop);
+      outcome = await this.runSteps(job, runId, attempt, definition, context, dir, stop);
     } catch (error) {
       fault = error;
     } finally {
@@ -107,14 +109,14 @@ export class RunExecutor {
   }
 
   /** queued (or running, after a crash or hand-back) → running; anything else is not ours to run. */
-  private async claim(runId: string): Promise<{ definition: RunDefinition; previous: RunStatus } | undefined> {
+  private async claim(runId: string): Promise<{ definition: RunDefinition; previous: RunStatus; attempt: number } | undefined> {
     const [rows] = (await this.dataSource.query(
       `WITH prev AS (SELECT id, status FROM runs WHERE id = $1 FOR UPDATE)
        UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = now(), updated_at = now()
        FROM prev WHERE r.id = prev.id AND prev.status IN ('queued', 'running') AND NOT r.cancel_requested
-       RETURNING r.definition, prev.status AS previous`,
+       RETURNING r.definition, prev.status AS previous, r.attempt`,
       [runId, this.config.workerName],
-    )) as [Array<{ definition: RunDefinition; previous: RunStatus }>, number];
+    )) as [Array<{ definition: RunDefinition; previous: RunStatus; attempt: number }>, number];
     return rows[0];
   }
 
@@ -131,7 +133,7 @@ export class RunExecutor {
     return { status: 'skipped' };
   }
 
-  private async runSteps(job: Job, runId: string, def: RunDefinition, context: BrowserContext, dir: string, stopper: AbortController): Promise<RunOutcome> {
+  private async runSteps(job: Job, runId: string, attempt: number, def: RunDefinition, context: BrowserContext, dir: string, stopper: AbortController): Promise<RunOutcome> {
     const stop = stopper.signal;
     const page = context.pages()[0] ?? (await context.newPage());
     // Abort interrupts the action in flight: closing the page makes it throw at once.
@@ -172,11 +174,9 @@ export class RunExecutor {
         shot = await screenshot(`step-${index}-failure.png`).catch(() => shot);
       }
       const status = error ? 'failed' : 'passed';
-      await this.steps.upsert(
-        { runId, index, action: step.action, target: step.selector ?? step.url ?? step.name ?? step.text ?? null, status, durationMs: Date.now() - t0, error, screenshot: shot ?? null },
-        ['runId', 'index'],
-      );
-      await job.updateProgress({ type: 'step', index, action: step.action, status, durationMs: Date.now() - t0, error } satisfies RunProgress).catch(() => undefined);
+      const result = { index, action: step.action, target: stepTarget(step), status, durationMs: Date.now() - t0, error, screenshot: shot ?? null };
+      await this.steps.upsert({ runId, ...result }, ['runId', 'index']);
+      await job.updateProgress({ type: 'step', attempt, ...result } satisfies RunProgress).catch(() => undefined);
       if (error) {
         await this.recordSkipped(runId, def.steps, index + 1);
         outcome = stop.aborted ? this.abortOutcome(stop.reason, error) : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${error}` };
@@ -218,7 +218,7 @@ export class RunExecutor {
 
   private async recordSkipped(runId: string, steps: RunStep[], from: number): Promise<void> {
     const rest = steps.slice(from).map((step, i) => ({
-      runId, index: from + i, action: step.action, target: step.selector ?? step.url ?? step.name ?? step.text ?? null, status: 'skipped', durationMs: 0, error: null, screenshot: null,
+      runId, index: from + i, action: step.action, target: stepTarget(step), status: 'skipped', durationMs: 0, error: null, screenshot: null,
     }));
     if (rest.length) await this.steps.upsert(rest, ['runId', 'index']);
   }

@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config.service';
+import { LiveEventHub } from '../events/live-event-hub';
+import { streamLiveEvents } from '../events/sse-stream';
 import { ListRunsQuery } from './dto/list-runs.query';
 import { TriggerRunInput } from './dto/trigger-run.input';
 import { OverCapacityFilter } from './over-capacity.filter';
@@ -10,7 +13,11 @@ import { RunsService } from './runs.service';
 @Controller('runs')
 @UseFilters(OverCapacityFilter)
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly hub: LiveEventHub,
+    private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ description: '{ id, status: "queued" }' })
@@ -32,6 +39,17 @@ export class RunsController {
   @ApiNotFoundResponse()
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.runs.get(id);
+  }
+
+  @Get(':id/events')
+  @ApiOkResponse({
+    description:
+      'Server-Sent Events: `run.updated` (the run, first its current state) and `run.step` (a step that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',
+    content: { 'text/event-stream': {} },
+  })
+  @ApiNotFoundResponse()
+  async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await streamLiveEvents(this.hub, 'run', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')

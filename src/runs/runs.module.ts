@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RunArtifact } from './run-artifact.entity';
 import { RunCapacity } from './run-capacity';
+import { RunLiveSource } from './run-live-source';
 import { RunStepResult } from './run-step.entity';
 import { Run } from './run.entity';
 import { RunsController } from './runs.controller';
@@ -12,7 +13,7 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
   controllers: [RunsController],
-  providers: [RunsService, RunsResolver, RunCapacity],
+  providers: [RunsService, RunsResolver, RunCapacity, RunLiveSource],
   exports: [RunsService],
 })
 export class RunsModule {}

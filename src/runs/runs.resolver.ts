@@ -1,5 +1,10 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { LiveEventHub } from '../events/live-event-hub';
+import { liveIterator } from '../events/live-iterator';
+import type { LiveUpdate } from '../events/live-update';
+import { RunUpdate } from './dto/run-update.model';
+import type { RunStepResult } from './run-step.entity';
 import { TriggerRunInput } from './dto/trigger-run.input';
 import { Run, RunStatus } from './run.entity';
 import { RunsService } from './runs.service';
@@ -12,7 +17,10 @@ class RunPageModel {
 
 @Resolver(() => Run)
 export class RunsResolver {
-  constructor(private readonly service: RunsService) {}
+  constructor(
+    private readonly service: RunsService,
+    private readonly hub: LiveEventHub,
+  ) {}
 
   @Mutation(() => Run, { description: 'Queue a browser test run' })
   async triggerRun(@Args('input') input: TriggerRunInput): Promise<Run> {
@@ -38,4 +46,17 @@ export class RunsResolver {
   ) {
     return this.service.list({ status: status ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
   }
+
+  @Subscription(() => RunUpdate, {
+    description: 'The run now, then each change (run.updated) and each finished step (run.step) until it ends',
+    resolve: (update: RunUpdate) => update,
+  })
+  runUpdated(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<RunUpdate>> {
+    return liveIterator(this.hub, 'run', id, (update) => toRunUpdate(id, update));
+  }
+}
+
+function toRunUpdate(runId: string, { event, payload }: LiveUpdate): RunUpdate {
+  if (event === 'run.step') return { event, runId, run: null, step: payload as unknown as RunStepResult, attempt: payload.attempt as number };
+  return { event, runId, run: payload as unknown as Run, step: null, attempt: null };
 }

@@ -1,0 +1,84 @@
+import { HttpException } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { socketApiKey } from '../auth/api-key';
+import { matchesAnySecret } from '../auth/secret-compare';
+import { AppConfig } from '../config/app-config.service';
+import { LiveEventHub } from './live-event-hub';
+import { parseLiveTarget } from './live-target';
+
+type Ack = { ok: true; kind: string; id: string } | { ok: false; error: { status: number; message: string } };
+
+/**
+ * socket.io namespace `/events`. Connect with `auth: { token: <API key> }`, emit
+ * `subscribe` with `{ runId }` (or `{ scrapeId }`, `{ emailId }`); the ack says whether it
+ * took, then `run.updated` / `run.step` / `scrape.updated` / `email.updated` follow until
+ * the job ends. Any API instance serves any client: events come through Redis.
+ */
+@WebSocketGateway({ namespace: '/events' })
+export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
+  private readonly following = new WeakMap<Socket, Map<string, () => void>>();
+
+  constructor(
+    private readonly hub: LiveEventHub,
+    private readonly config: AppConfig,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    // Refused at connect, before any handler runs: the client sees connect_error.
+    namespace.use((socket, next) => {
+      const key = socketApiKey(socket.handshake);
+      if (!key) return next(new Error('An API key is required: connect with auth: { token: "<key>" }'));
+      if (!matchesAnySecret(key, this.config.env.API_KEYS)) return next(new Error('The API key is not valid'));
+      next();
+    });
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    const target = parseLiveTarget(body);
+    if ('error' in target) return { ok: false, error: { status: 400, message: target.error } };
+    const key = `${target.kind}:${target.id}`;
+    const subscriptions = this.subscriptionsOf(socket);
+    if (subscriptions.has(key)) return { ok: true, ...target };
+    let ended = false;
+    try {
+      const stop = await this.hub.subscribe(target.kind, target.id, {
+        send: (update) => socket.emit(update.event, update.payload),
+        end: () => {
+          ended = true;
+          subscriptions.delete(key);
+        },
+      });
+      if (!ended) subscriptions.set(key, stop);
+      return { ok: true, ...target };
+    } catch (error) {
+      const status = error instanceof HttpException ? error.getStatus() : 500;
+      return { ok: false, error: { status, message: status === 500 ? 'Could not subscribe; try again' : (error as Error).message } };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Ack {
+    const target = parseLiveTarget(body);
+    if ('error' in target) return { ok: false, error: { status: 400, message: target.error } };
+    const key = `${target.kind}:${target.id}`;
+    this.subscriptionsOf(socket).get(key)?.();
+    this.subscriptionsOf(socket).delete(key);
+    return { ok: true, ...target };
+  }
+
+  handleDisconnect(socket: Socket): void {
+    for (const stop of this.subscriptionsOf(socket).values()) stop();
+    this.following.delete(socket);
+  }
+
+  private subscriptionsOf(socket: Socket): Map<string, () => void> {
+    let subscriptions = this.following.get(socket);
+    if (!subscriptions) {
+      subscriptions = new Map();
+      this.following.set(socket, subscriptions);
+    }
+    return subscriptions;
+  }
+}
