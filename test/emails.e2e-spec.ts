@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { json } from './helpers/json';
+import { collectSocket, connectEvents } from './helpers/live-clients';
 import { pollUntil } from './helpers/poll';
 import { SmtpSink } from './helpers/smtp-sink';
 import { Stack } from './helpers/stack';
@@ -138,6 +139,22 @@ describe('users and emails over SMTP', () => {
     expect(sent.status).toBe('sent');
     expect(sent.attempts).toBe(2);
     expect(sink.to(address)).toHaveLength(1);
+  });
+
+  it('follows an email live over socket.io until it is sent', async () => {
+    const socket = await connectEvents(stack.base);
+    try {
+      const got = collectSocket(socket);
+      const address = unique('greylist-live');
+      const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Live', text: 'z' } }));
+      expect(await socket.emitWithAck('subscribe', { emailId: id })).toEqual({ ok: true, kind: 'email', id });
+      const events = await got.until((e) => e.event === 'email.updated' && ['sent', 'failed'].includes(e.data.status as string), 20000);
+      expect(events.at(-1)!.data).toMatchObject({ id, status: 'sent', attempts: 2, messageId: expect.any(String) });
+      const order = events.map((e) => ['queued', 'sending', 'sent'].indexOf(e.data.status as string));
+      expect(order).toEqual([...order].sort());
+    } finally {
+      socket.close();
+    }
   });
 
   it('gives the same email for the same Idempotency-Key, and sends one message', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailLiveSource } from './email-live-source';
 import { EmailTemplates } from './email-templates';
 import { Email } from './email.entity';
 import { EmailsController } from './emails.controller';
@@ -10,7 +11,7 @@ import { EmailsService } from './emails.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Email])],
   controllers: [EmailsController],
-  providers: [EmailsService, EmailsResolver, EmailTemplates],
+  providers: [EmailsService, EmailsResolver, EmailTemplates, EmailLiveSource],
   exports: [EmailsService],
 })
 export class EmailsModule {}

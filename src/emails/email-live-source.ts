@@ -1,0 +1,38 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { LiveEventHub } from '../events/live-event-hub';
+import type { LiveSource, LiveUpdate, QueueSignal } from '../events/live-update';
+import { QUEUES } from '../queues/queue-names';
+import { EmailStatus } from './email.entity';
+import { EmailsService } from './emails.service';
+
+const FINAL: readonly EmailStatus[] = [EmailStatus.sent, EmailStatus.failed];
+
+/** Emails, live (socket.io `{ emailId }`): each move of the job sends the email's row as `email.updated`. */
+@Injectable()
+export class EmailLiveSource implements LiveSource, OnModuleInit {
+  readonly kind = 'email' as const;
+  readonly queue = QUEUES.emails;
+
+  constructor(
+    private readonly emails: EmailsService,
+    private readonly hub: LiveEventHub,
+  ) {}
+
+  onModuleInit(): void {
+    this.hub.register(this);
+  }
+
+  async snapshot(id: string): Promise<LiveUpdate> {
+    const email = await this.emails.get(id);
+    return {
+      event: 'email.updated',
+      payload: email as unknown as Record<string, unknown>,
+      key: `status:${email.attempts}:${email.status}`,
+      final: FINAL.includes(email.status),
+    };
+  }
+
+  async translate(id: string, signal: QueueSignal): Promise<LiveUpdate[]> {
+    return signal.type === 'progress' ? [] : [await this.snapshot(id)];
+  }
+}
