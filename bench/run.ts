@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { baseEnv } from '../test/helpers/test-env';
 import { emailBenchmark } from './email.bench';
+import { eventsBenchmark } from './events.bench';
 import { runsBenchmark } from './runs.bench';
 import { Figure, machine, table } from './harness';
 
@@ -30,11 +31,12 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench runs` or `pnpm bench email` runs one scenario.
+  // `pnpm bench runs`, `pnpm bench email` or `pnpm bench events` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
   if (!only || only === 'runs') figures.push(...(await runsBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'email') figures.push(...(await emailBenchmark(env, REPS)));
+  if (!only || only === 'events') figures.push(...(await eventsBenchmark(env, REPS)));
 
   const result = { date: new Date().toISOString(), machine: machine(), reps: REPS, figures };
   const dir = join(ROOT, 'bench', 'results');

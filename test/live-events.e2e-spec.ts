@@ -164,4 +164,20 @@ describe('live events', () => {
     await gql.done;
     expect(gql.results.map((r) => (r.data!.runUpdated as { run: { status: string } }).run.status)).toEqual(['passed']);
   });
+
+  it('ends open streams when an API instance stops, and the API exits 0 promptly', async () => {
+    // A run that stays queued: the worker is stopped first.
+    await worker?.stop();
+    const id = await trigger('live shutdown', PASSING_STEPS.slice(0, 1));
+    const sse = await readSse(`${bases[1]}/api/runs/${id}/events`);
+    const socket = await socketOn(bases[1]);
+    expect((await socket.emitWithAck('subscribe', { runId: id })).ok).toBe(true);
+    const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
+    const started = Date.now();
+    expect(await apis[1].stop()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(10000);
+    await sse.finished;
+    expect(sse.events.map(summary)).toEqual(['updated:queued']);
+    await disconnected;
+  });
 });
