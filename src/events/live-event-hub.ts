@@ -5,6 +5,8 @@ import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { LiveSequencer } from './live-sequencer';
 import type { LiveKind, LiveSink, LiveSource, LiveUpdate, QueueSignal } from './live-update';
 
+const READY_WAIT_MS = 3000;
+
 interface Subscriber {
   sink: LiveSink;
   sequencer: LiveSequencer;
@@ -52,7 +54,10 @@ export class LiveEventHub implements OnApplicationBootstrap, OnModuleDestroy {
       events.on('error', (err) => this.logger.warn({ err, queue: source.queue }, 'Queue events connection error'));
       this.queueEvents.push(events);
     }
-    await Promise.all(this.queueEvents.map((events) => events.waitUntilReady()));
+    // Waits for the streams briefly, but never blocks start-up: with Redis down the API
+    // must still come up and report it on /api/health; the listeners connect when it is back.
+    const ready = Promise.all(this.queueEvents.map((events) => events.waitUntilReady())).catch(() => undefined);
+    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
   }
 
   /**
@@ -100,7 +105,9 @@ export class LiveEventHub implements OnApplicationBootstrap, OnModuleDestroy {
       for (const subscriber of topic.subscribers) this.end(subscriber);
     }
     this.topics.clear();
-    await Promise.all(this.queueEvents.map((events) => events.close().catch(() => undefined)));
+    // Bounded: a stream that never connected (Redis down) does not finish closing.
+    const closed = Promise.all(this.queueEvents.map((events) => events.close().catch(() => undefined)));
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
   }
 
   private signal(source: LiveSource, jobId: string, signal: QueueSignal): void {
