@@ -16,6 +16,8 @@ import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { RunsModule } from './runs/runs.module';
+import { ScrapesWorkerModule } from './scrapes/scrapes-worker.module';
+import { ScrapesModule } from './scrapes/scrapes.module';
 import { UsersModule } from './users/users.module';
 import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 import { WorkersModule } from './workers/workers.module';
@@ -24,8 +26,8 @@ import { WorkersModule } from './workers/workers.module';
 const common = () => [ConfigModule.forRoot(), LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
 
 /** Feature modules by side. Each feature adds its API module and its worker module here. */
-const API_FEATURES: Type[] = [GraphqlModule, EmailsModule, UsersModule, RunsModule];
-const WORKER_FEATURES: Type[] = [EmailsWorkerModule, RunsWorkerModule];
+const API_FEATURES: Type[] = [GraphqlModule, EmailsModule, UsersModule, RunsModule, ScrapesModule];
+const WORKER_FEATURES: Type[] = [EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule];
 
 @Module({})
 export class AppModule {

@@ -62,9 +62,15 @@ export const envSchema = z.object({
   TEST_EXECUTION_TIMEOUT_MS: int(1000, 86400000).default(120000),
   MAX_JOB_DURATION: int(1000, 86400000).default(600000),
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),
+  JOB_LOCK_MS: int(1000, 600000).default(30000),
   MEMORY_THRESHOLD: fraction.default(0.85),
   ALLOWED_PRIVATE_HOSTS: list.default([]),
   EVENTS_HEARTBEAT_MS: int(1000, 300000).default(15000),
+  SCRAPE_HOST_CONCURRENCY: int(1, 256).default(5),
+  SCRAPE_HOST_DELAY_MS: int(0, 60000).default(0),
+  SCRAPE_PAGE_TIMEOUT_MS: int(1000, 300000).default(15000),
+  SCRAPE_MAX_PAGE_BYTES: int(1024, 1073741824).default(10485760),
+  SCRAPE_USER_AGENT: z.string().min(1).max(300).default('StevedoreBot/1.0 (+https://github.com/stevedore/stevedore)'),
 });
 
 export type Env = z.infer<typeof envSchema>;

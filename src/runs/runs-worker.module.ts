@@ -12,5 +12,7 @@ import { RunsProcessor } from './runs.processor';
 @Module({
   imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
   providers: [RunsProcessor, RunExecutor, BrowserPool, RunCancelListener],
+  // One Chromium per worker process: scrapes with `render` use it too.
+  exports: [BrowserPool],
 })
 export class RunsWorkerModule {}

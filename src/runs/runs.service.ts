@@ -10,9 +10,9 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { cancelChannel } from '../queues/job-cancel-listener';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
-import { runCancelChannel } from './run-cancel-bus';
 import { RunCapacity } from './run-capacity';
 import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
@@ -132,7 +132,7 @@ export class RunsService {
       [id],
     )) as [unknown[], number];
     if (running[0].length) {
-      await this.redis.publish(runCancelChannel(this.config.env.QUEUE_PREFIX), id);
+      await this.redis.publish(cancelChannel(this.config.env.QUEUE_PREFIX, 'runs'), id);
       return { id, status: RunStatus.running, cancelRequested: true };
     }
     const run = await this.runs.findOneBy({ id });

@@ -42,6 +42,12 @@ export class WorkerLifecycle implements OnApplicationBootstrap {
       const perSecond = rateKey ? (this.config.env[rateKey] as number) : 0;
       // BullMQ reads the limiter on every fetch, so setting it before run() is enough.
       if (perSecond > 0) worker.opts.limiter = { max: perSecond, duration: 1000 };
+      // A job whose worker died is taken over once its lock lapses; the stalled check runs
+      // as often. The lock manager copies its timings when built (in the constructor, before
+      // config could reach it), so it is built again through BullMQ's protected hook.
+      const lockMs = this.config.env.JOB_LOCK_MS;
+      Object.assign(worker.opts, { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: lockMs });
+      (worker as unknown as { createLockManager(): void }).createLockManager();
       worker.on('error', (err) => this.logger.error({ err, queue: worker.name }, 'Worker error'));
       if (!worker.isRunning()) {
         worker.run().catch((err: unknown) => this.logger.error({ err, queue: worker.name }, 'Worker stopped with an error'));

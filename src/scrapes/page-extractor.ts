@@ -1,0 +1,101 @@
+import { load, type CheerioAPI } from 'cheerio';
+import { NodeHtmlMarkdown } from 'node-html-markdown';
+import { normalizeUrl } from './url-normalizer';
+
+export interface ExtractedPage {
+  title: string | null;
+  description: string | null;
+  canonicalUrl: string | null;
+  links: string[];
+  text: string | null;
+  markdown: string | null;
+}
+
+/** Elements whose content is not the page's readable content. */
+const NOISE = 'script, style, noscript, template, svg, iframe';
+/** Elements that start a new line when a browser renders them, so their text does not run into the next. */
+const BLOCKS = [
+  'address, article, aside, blockquote, dd, div, dl, dt, figcaption, figure, footer, form, h1, h2, h3, h4, h5, h6',
+  'header, hr, li, main, nav, ol, p, pre, section, table, tr, ul',
+].join(', ');
+
+// One converter for every page: building one is the slow part, translating with it is not.
+const markdownConverter = new NodeHtmlMarkdown();
+
+/** Title, description, canonical URL, links and optionally text and markdown of one HTML page. Never throws on odd HTML. */
+export function extractPage(html: string, pageUrl: string, want: { text: boolean; markdown: boolean }): ExtractedPage {
+  try {
+    const $ = load(html);
+    const base = baseUrl($, pageUrl);
+    const canonical = $('link[rel~="canonical" i][href]').attr('href');
+    const page: ExtractedPage = {
+      title: nonEmpty($('title').not('svg title').first().text()) ?? nonEmpty($('meta[property="og:title"]').attr('content')),
+      description: nonEmpty($('meta[name="description"]').attr('content')) ?? nonEmpty($('meta[property="og:description"]').attr('content')),
+      canonicalUrl: canonical === undefined ? null : (normalizeUrl(canonical, base) ?? null),
+      links: links($, base),
+      text: null,
+      markdown: null,
+    };
+    if (!want.text && !want.markdown) return page;
+    $(NOISE).remove();
+    collapseSourceWhitespace($);
+    // Markdown first: text() adds line breaks to the body.
+    if (want.markdown) page.markdown = markdownConverter.translate($('body').html() ?? '').trim();
+    if (want.text) page.text = text($);
+    return page;
+  } catch {
+    return { title: null, description: null, canonicalUrl: null, links: [], text: null, markdown: null };
+  }
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value?.trim() || null;
+}
+
+/** Relative URLs resolve against `<base href>` (itself relative to the page) when the page has one. */
+function baseUrl($: CheerioAPI, pageUrl: string): string {
+  const href = $('base[href]').first().attr('href');
+  if (href === undefined) return pageUrl;
+  try {
+    return new URL(href, pageUrl).href;
+  } catch {
+    return pageUrl;
+  }
+}
+
+/** Every http(s) link, normalised and deduplicated in document order; other origins included, the caller filters. */
+function links($: CheerioAPI, base: string): string[] {
+  const found = new Set<string>();
+  $('a[href]').each((_, anchor) => {
+    const url = normalizeUrl($(anchor).attr('href') ?? '', base);
+    if (url !== undefined) found.add(url);
+  });
+  return [...found];
+}
+
+/**
+ * Whitespace in the source (indentation, line wrapping) renders as one space, except in <pre>.
+ * Doing it up front also spares node-html-markdown, which drops a line break that follows an inline element (`<b>b</b>\nc` → `**b**c`).
+ */
+function collapseSourceWhitespace($: CheerioAPI): void {
+  $('body')
+    .find('*')
+    .addBack()
+    .not('pre, pre *, textarea')
+    .contents()
+    .each((_, node) => {
+      if ('data' in node) node.data = node.data.replace(/\s+/g, ' ');
+    });
+}
+
+/** Readable text of the body, a line per block. Adds line breaks to the body, so it runs last. */
+function text($: CheerioAPI): string {
+  const body = $('body');
+  body.find('br').replaceWith('\n');
+  body.find(BLOCKS).before('\n').after('\n');
+  body.find('td, th').after(' ');
+  return body
+    .text()
+    .replace(/\s+/g, (run) => (run.includes('\n') ? '\n' : ' '))
+    .trim();
+}

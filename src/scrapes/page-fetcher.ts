@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import { Agent, buildConnector, Dispatcher, request } from 'undici';
+import { sleep } from '../common/abortable-sleep';
+import type { AddressPolicy } from '../egress/address-policy';
+
+export const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
+const MAX_REDIRECTS = 10;
+const MAX_RETRY_AFTER_MS = 30_000;
+
+export interface FetchSettings {
+  userAgent: string;
+  maxBytes: number;
+  timeoutMs: number;
+  /** Extra attempts for network errors, 429 and 5xx. */
+  retries: number;
+  retryBaseMs: number;
+}
+
+/** What one URL gave: a body, or why not. Never thrown: a failed page is a result. */
+export interface FetchedPage {
+  finalUrl: string;
+  statusCode: number | null;
+  contentType: string | null;
+  body: string | null;
+  contentHash: string | null;
+  error: string | null;
+}
+
+/** A connection the egress guard refused (private address, no DNS answer). */
+export class EgressRefusedError extends Error {}
+
+class Retryable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const NOT_RETRIED_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED']);
+
+/**
+ * Fetches pages for scrapes with undici, safely: every connection goes to an address the
+ * egress policy checked at connect time (so DNS cannot change the answer in between, and
+ * every redirect hop is a new check), at most 10 redirects, a per-page timeout, a body
+ * cap enforced while streaming, an allowlist of content types, an identifying User-Agent,
+ * and retries with backoff for network errors, 429 (honouring Retry-After) and 5xx.
+ */
+export class PageFetcher {
+  private readonly agent: Agent;
+
+  constructor(
+    policy: AddressPolicy,
+    private readonly settings: FetchSettings,
+  ) {
+    const connect = buildConnector({ timeout: Math.min(10_000, settings.timeoutMs) });
+    this.agent = new Agent({
+      keepAliveTimeout: 4_000,
+      connect: (options, callback) => {
+        policy.resolve(options.hostname).then(
+          (verdict) => {
+            if (!verdict.allowed) return callback(new EgressRefusedError(verdict.reason), null);
+            // Connect to exactly the checked address; TLS still verifies the host name.
+            const servername = options.servername ?? (isIP(options.hostname.replace(/^\[|\]$/g, '')) ? undefined : options.hostname);
+            connect({ ...options, hostname: verdict.address, servername }, callback);
+          },
+          (error: Error) => callback(error, null),
+        );
+      },
+    });
+  }
+
+  /** Resolves with the page or its error; rejects only when `signal` aborts (cancel, timeout of the scrape). */
+  async fetch(url: string, signal: AbortSignal, accept: readonly string[] = HTML_TYPES): Promise<FetchedPage> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.follow(url, signal, accept);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        const retryable = error instanceof Retryable;
+        if (!retryable || attempt >= this.settings.retries) return { finalUrl: url, statusCode: null, contentType: null, body: null, contentHash: null, error: (error as Error).message };
+        const backoff = this.settings.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
+        await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async follow(url: string, signal: AbortSignal, accept: readonly string[]): Promise<FetchedPage> {
+    const seen = new Set([url]);
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const protocol = new URL(current).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:') return failed(current, null, `redirected to a ${protocol} URL`);
+      const res = await this.send(current, signal);
+      const location = res.headers.location;
+      if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
+        await res.body.dump();
+        if (hop + 1 > MAX_REDIRECTS) return failed(current, res.statusCode, `too many redirects (more than ${MAX_REDIRECTS})`);
+        const next = new URL(location, current).href.replace(/#.*$/, '');
+        if (seen.has(next)) return failed(current, res.statusCode, `redirect loop at ${next}`);
+        seen.add(next);
+        current = next;
+        continue;
+      }
+      return this.read(current, res, accept);
+    }
+  }
+
+  private async send(url: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    try {
+      return await request(url, {
+        dispatcher: this.agent,
+        method: 'GET',
+        headers: { 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.settings.timeoutMs)]),
+        headersTimeout: this.settings.timeoutMs,
+        bodyTimeout: this.settings.timeoutMs,
+      });
+    } catch (error) {
+      throw this.classify(error as Error & { code?: string; cause?: unknown }, signal);
+    }
+  }
+
+  private classify(error: Error & { code?: string; cause?: unknown }, signal: AbortSignal): Error {
+    if (signal.aborted) return error;
+    const refusal = [error, error.cause].find((e) => e instanceof EgressRefusedError);
+    if (refusal) return new Error(`refused by the egress guard: ${(refusal as Error).message}`);
+    if (error.name === 'TimeoutError' || (error.code && NOT_RETRIED_CODES.has(error.code))) return new Error(`timed out after ${this.settings.timeoutMs} ms`);
+    return new Retryable(`network error: ${error.code ?? error.message}`);
+  }
+
+  private async read(url: string, res: Dispatcher.ResponseData, accept: readonly string[]): Promise<FetchedPage> {
+    const status = res.statusCode;
+    const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : null;
+    if (status === 429 || status >= 500) {
+      await res.body.dump();
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) return failed(url, status, `HTTP ${status} (Retry-After ${Math.round(retryAfterMs / 1000)} s is too long)`);
+      throw new Retryable(`HTTP ${status}`, retryAfterMs);
+    }
+    if (status >= 400) {
+      await res.body.dump();
+      return failed(url, status, `HTTP ${status}`, contentType);
+    }
+    const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (!accept.includes(mime)) {
+      discard(res.body);
+      return failed(url, status, `unsupported content type ${mime || '(none)'}`, contentType);
+    }
+    const declared = Number(res.headers['content-length']);
+    if (declared > this.settings.maxBytes) {
+      discard(res.body);
+      return failed(url, status, `page larger than ${this.settings.maxBytes} bytes (Content-Length ${declared})`, contentType);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.settings.maxBytes) {
+          discard(res.body);
+          return failed(url, status, `page larger than ${this.settings.maxBytes} bytes`, contentType);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      throw this.classify(error as Error & { code?: string }, new AbortController().signal);
+    }
+    const bytes = Buffer.concat(chunks);
+    return { finalUrl: url, statusCode: status, contentType, body: decode(bytes, contentType), contentHash: createHash('sha256').update(bytes).digest('hex'), error: null };
+  }
+}
+
+/** Stops reading a body we do not want; destroying it emits an error nobody else listens to. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+function failed(finalUrl: string, statusCode: number | null, error: string, contentType: string | null = null): FetchedPage {
+  return { finalUrl, statusCode, contentType, body: null, contentHash: null, error };
+}
+
+function decode(bytes: Buffer, contentType: string | null): string {
+  const charset = /charset=["']?([\w-]+)/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}

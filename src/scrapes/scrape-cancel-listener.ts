@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.service';
+import { cancelChannel, JobCancelListener } from '../queues/job-cancel-listener';
+import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import { SCRAPE_CANCEL_REASON } from './scrape-executor';
+import { ScrapesProcessor } from './scrapes.processor';
+
+/** Stops a running scrape when the API asks (POST /api/scrapes/:id/cancel). */
+@Injectable()
+export class ScrapeCancelListener extends JobCancelListener {
+  constructor(redis: RedisConnectionFactory, config: AppConfig, processor: ScrapesProcessor) {
+    super(redis, cancelChannel(config.env.QUEUE_PREFIX, 'scrapes'), () => processor.worker, SCRAPE_CANCEL_REASON);
+  }
+}

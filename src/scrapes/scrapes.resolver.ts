@@ -1,0 +1,55 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Field, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { LiveEventHub } from '../events/live-event-hub';
+import { liveIterator } from '../events/live-iterator';
+import { StartScrapeInput } from './dto/start-scrape.input';
+import { Scrape } from './scrape.entity';
+import { ScrapedPage } from './scraped-page.entity';
+import { ScrapesService } from './scrapes.service';
+
+@ObjectType('ScrapedPagePage')
+class ScrapedPagePageModel {
+  @Field(() => [ScrapedPage]) items: ScrapedPage[];
+  @Field(() => String, { nullable: true }) nextCursor: string | null;
+}
+
+@Resolver(() => Scrape)
+export class ScrapesResolver {
+  constructor(
+    private readonly service: ScrapesService,
+    private readonly hub: LiveEventHub,
+  ) {}
+
+  @Mutation(() => Scrape, { description: 'Queue a page scrape or a crawl' })
+  async startScrape(@Args('input') input: StartScrapeInput): Promise<Scrape> {
+    return this.service.get((await this.service.create(input)).id);
+  }
+
+  @Mutation(() => Scrape, { description: 'Cancel a queued scrape, or stop a running one (its pages are kept)' })
+  async cancelScrape(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
+    await this.service.cancel(id);
+    return this.service.get(id);
+  }
+
+  @Query(() => Scrape)
+  scrape(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
+    return this.service.get(id);
+  }
+
+  @ResolveField(() => ScrapedPagePageModel, { description: 'Stored pages in the order found' })
+  pages(
+    @Parent() scrape: Scrape,
+    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
+    @Args('cursor', { type: () => String, nullable: true }) cursor?: string,
+  ) {
+    return this.service.listPages(scrape.id, { limit: limit ?? undefined, cursor: cursor ?? undefined, fields: 'url,finalUrl,depth,state,statusCode,contentType,title,description,canonicalUrl,markdown,text,html,links,contentHash,fetchedAt,durationMs,error' });
+  }
+
+  @Subscription(() => Scrape, {
+    description: 'The scrape now, then again as pages arrive and when it ends',
+    resolve: (scrape: Scrape) => scrape,
+  })
+  scrapeUpdated(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<Scrape>> {
+    return liveIterator(this.hub, 'scrape', id, (update) => update.payload as unknown as Scrape);
+  }
+}

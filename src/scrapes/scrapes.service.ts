@@ -1,0 +1,129 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { AddressPolicy } from '../egress/address-policy';
+import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { cancelChannel } from '../queues/job-cancel-listener';
+import { QUEUES } from '../queues/queue-names';
+import { REDIS } from '../redis/redis.module';
+import { parseScrapeRequest, ScrapeRequest } from './scrape-request';
+import { Scrape, ScrapeStatus } from './scrape.entity';
+import { ScrapedPage } from './scraped-page.entity';
+
+export interface ScrapeJobData {
+  scrapeId: string;
+}
+
+/** Fields of a page a client may ask for (`?fields=url,title,markdown`); the id always comes. */
+export const PAGE_FIELDS = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'contentType', 'title', 'description', 'canonicalUrl', 'markdown', 'text', 'html', 'links', 'contentHash', 'fetchedAt', 'durationMs', 'error'] as const;
+export type PageField = (typeof PAGE_FIELDS)[number];
+const DEFAULT_PAGE_FIELDS: PageField[] = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'title', 'description', 'canonicalUrl', 'markdown', 'links', 'contentHash', 'fetchedAt', 'error'];
+const ERRORS_SHOWN = 20;
+
+export interface PagesPage {
+  items: Array<Partial<ScrapedPage>>;
+  nextCursor: string | null;
+}
+
+/** Scrapes on the API side: accept (validate, store, queue), read with pages, cancel. */
+@Injectable()
+export class ScrapesService {
+  private readonly egress: AddressPolicy;
+
+  constructor(
+    @InjectRepository(Scrape) private readonly scrapes: Repository<Scrape>,
+    @InjectRepository(ScrapedPage) private readonly pages: Repository<ScrapedPage>,
+    @InjectQueue(QUEUES.scrapes) private readonly queue: Queue<ScrapeJobData>,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {
+    this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
+  }
+
+  async create(body: unknown): Promise<Scrape> {
+    const request = await this.validate(body);
+    const scrape = this.scrapes.create({ id: randomUUID(), url: request.url, mode: request.mode, request, priority: request.priority, status: ScrapeStatus.queued });
+    await this.scrapes.insert(scrape);
+    await enqueueOrWithdraw(this.queue, 'scrape', { scrapeId: scrape.id }, { jobId: scrape.id, priority: request.priority }, async () => {
+      await this.scrapes.delete({ id: scrape.id });
+    });
+    return scrape;
+  }
+
+  /** Field-by-field checks, then the egress rule for the start URL (each redirect and link is checked again by the worker). */
+  private async validate(body: unknown): Promise<ScrapeRequest> {
+    const { request, errors } = parseScrapeRequest(body, { maxTimeoutMs: this.config.env.MAX_JOB_DURATION });
+    if (!request) throw new BadRequestException(errors);
+    const verdict = await this.egress.check(request.url);
+    if (!verdict.allowed) throw new BadRequestException([`url is not allowed: ${verdict.reason}`]);
+    return request;
+  }
+
+  async get(id: string): Promise<Scrape> {
+    const scrape = await this.scrapes.findOneBy({ id });
+    if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
+    const failed = await this.pages.find({ select: { url: true, error: true }, where: { scrapeId: id, state: 'failed' }, order: { id: 'ASC' }, take: ERRORS_SHOWN });
+    scrape.errors = failed.map((p) => ({ url: p.url, error: p.error ?? 'failed' }));
+    return scrape;
+  }
+
+  /** Stored pages (done or failed) in the order they were found; `cursor` is the last id seen. */
+  async listPages(id: string, query: { limit?: number; cursor?: string; fields?: string }): Promise<PagesPage> {
+    const limit = query.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new BadRequestException(['limit must be a whole number from 1 to 200']);
+    if (query.cursor !== undefined && !/^\d{1,18}$/.test(query.cursor)) throw new BadRequestException(['cursor is not a cursor this API gave out']);
+    const fields = this.fieldsOf(query.fields);
+    if (!(await this.scrapes.existsBy({ id }))) throw new NotFoundException(`Scrape ${id} not found`);
+    const qb = this.pages
+      .createQueryBuilder('p')
+      .select(['p.id', ...fields.map((f) => `p.${f}`)])
+      .where('p.scrape_id = :id', { id })
+      .andWhere(`p.state IN ('done', 'failed')`)
+      .orderBy('p.id', 'ASC')
+      .take(limit + 1);
+    if (query.cursor) qb.andWhere('p.id > :cursor', { cursor: query.cursor });
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+  }
+
+  private fieldsOf(raw: string | undefined): PageField[] {
+    if (raw === undefined || raw.trim() === '') return DEFAULT_PAGE_FIELDS;
+    const asked = raw.split(',').map((f) => f.trim()).filter(Boolean);
+    const unknown = asked.filter((f) => !PAGE_FIELDS.includes(f as PageField));
+    if (unknown.length) throw new BadRequestException([`fields has unknown ${unknown.length > 1 ? 'names' : 'name'} ${unknown.join(', ')}; choose from ${PAGE_FIELDS.join(', ')}`]);
+    return [...new Set(asked as PageField[])];
+  }
+
+  /**
+   * A queued scrape leaves the queue and is cancelled here; a running one is asked to stop
+   * through Redis (whichever worker holds it aborts it and records `cancelled`).
+   */
+  async cancel(id: string): Promise<{ id: string; status: ScrapeStatus; cancelRequested: boolean }> {
+    const [cancelled] = (await this.scrapes.query(
+      `UPDATE scrapes SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
+       WHERE id = $1 AND status = 'queued' RETURNING id`,
+      [id],
+    )) as [unknown[], number];
+    if (cancelled.length) {
+      await this.queue.remove(id).catch(() => undefined);
+      return { id, status: ScrapeStatus.cancelled, cancelRequested: true };
+    }
+    const [running] = (await this.scrapes.query(`UPDATE scrapes SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [id])) as [
+      unknown[],
+      number,
+    ];
+    if (running.length) {
+      await this.redis.publish(cancelChannel(this.config.env.QUEUE_PREFIX, 'scrapes'), id);
+      return { id, status: ScrapeStatus.running, cancelRequested: true };
+    }
+    const scrape = await this.scrapes.findOneBy({ id });
+    if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
+    throw new ConflictException(`Scrape ${id} already ended (${scrape.status})`);
+  }
+}
