@@ -2,7 +2,8 @@ import { AppProcess } from './helpers/app-process';
 import { CrawlSite } from './helpers/crawl-site';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
-import { readSse, summary } from './helpers/live-clients';
+import { collectSocket, connectEvents, readSse, SCRAPE_UPDATE_QUERY, subscribeGraphql, summary } from './helpers/live-clients';
+import { TEST_API_KEY } from './helpers/test-env';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
 import { baseEnv } from './helpers/test-env';
@@ -127,7 +128,16 @@ describe('scrapes', () => {
     });
     const { id } = started.data.startScrape as { id: string };
     const sse = await readSse(`${stack.base}/api/scrapes/${id}/events`);
-    await sse.finished;
+    const gql = subscribeGraphql(stack.base, id, { 'x-api-key': TEST_API_KEY }, SCRAPE_UPDATE_QUERY);
+    const socket = await connectEvents(stack.base);
+    const onSocket = collectSocket(socket);
+    expect(await socket.emitWithAck('subscribe', { scrapeId: id })).toEqual({ ok: true, kind: 'scrape', id });
+    await Promise.all([sse.finished, gql.done, onSocket.until((e) => e.event === 'scrape.updated' && e.data.status === 'completed')]);
+    socket.close();
+    expect((gql.results.at(-1)!.data!.scrapeUpdated as { status: string; pagesDone: number })).toEqual(expect.objectContaining({ status: 'completed', pagesDone: 6 }));
+    // Counters only grow while pages arrive.
+    const done = sse.events.filter((e) => e.event === 'scrape.updated').map((e) => e.data.pagesDone as number);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
     const last = sse.events.at(-2)!;
     expect(summary(sse.events.at(-1)!)).toBe('end');
     // /p/0, its three children and home (depth 1), and /orphan from the sitemap.
@@ -136,6 +146,16 @@ describe('scrapes', () => {
     expect(read.data.scrape).toMatchObject({ status: 'completed', pagesDone: 6, pages: { items: [{ url: `${site.base}/p/0`, title: 'Page 0' }, expect.anything()], nextCursor: expect.any(String) } });
     const bad = await stack.graphql(`mutation { startScrape(input: { url: "http://example.com", maxDepth: 99 }) { id } }`);
     expect(bad.errors?.[0].message).toContain('maxDepth must be a whole number from 0 to 50');
+  });
+
+  it('renders a page in Chromium when asked (render: true), and not otherwise', async () => {
+    const plain = await start({ url: `${site.base}/js`, formats: ['text'] });
+    const rendered = await start({ url: `${site.base}/js`, formats: ['text'], render: true });
+    await Promise.all([waitEnd(plain), waitEnd(rendered)]);
+    const [plainPage] = await allPages(plain, 'text,state');
+    const [renderedPage] = await allPages(rendered, 'text,state,statusCode,title');
+    expect(plainPage).toMatchObject({ state: 'done', text: expect.stringContaining('static') });
+    expect(renderedPage).toMatchObject({ state: 'done', statusCode: 200, title: 'Script', text: expect.stringContaining('written by script') });
   });
 
   it('answers 404 for an unknown scrape and 400 for unknown page fields', async () => {

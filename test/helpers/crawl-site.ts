@@ -106,6 +106,8 @@ export class CrawlSite {
     }
     if (path === '/q') return void html('Query', `<p>${url.search}</p>`);
     if (path === '/orphan') return void html('Orphan', '<p>only the sitemap knows me</p>');
+    // Not linked: for render tests. Its text exists only once its script ran.
+    if (path === '/js') return void html('Script', `<div id="out">static</div><script>document.getElementById('out').textContent = 'written by script';</script>`);
     res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title>');
   }
 }

@@ -76,13 +76,15 @@ export async function readSse(url: string, headers: Record<string, string> = { '
 
 export const RUN_UPDATE_QUERY = `subscription ($id: ID!) { runUpdated(id: $id) { event runId attempt run { id status attempt error steps { index status } } step { index action status error } } }`;
 
-/** A graphql-ws subscription to runUpdated; collects each result until the server completes it. */
-export function subscribeGraphql(base: string, id: string, connectionParams: Record<string, unknown> = { 'x-api-key': TEST_API_KEY }) {
+export const SCRAPE_UPDATE_QUERY = `subscription ($id: ID!) { scrapeUpdated(id: $id) { id status pagesDone pagesFailed pagesQueued } }`;
+
+/** A graphql-ws subscription (runUpdated by default); collects each result until the server completes it. */
+export function subscribeGraphql(base: string, id: string, connectionParams: Record<string, unknown> = { 'x-api-key': TEST_API_KEY }, query = RUN_UPDATE_QUERY) {
   const client = createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
   const results: Array<{ data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ message: string }> }> = [];
   const done = new Promise<void>((resolve, reject) => {
     client.subscribe(
-      { query: RUN_UPDATE_QUERY, variables: { id } },
+      { query, variables: { id } },
       { next: (r) => void results.push(r as never), error: (e) => reject(asError(e)), complete: resolve },
     );
   }).finally(() => void client.dispose());
@@ -91,7 +93,7 @@ export function subscribeGraphql(base: string, id: string, connectionParams: Rec
 
 /** `updated:running`, `step:2:passed`: enough to check a stream's order at a glance. */
 export function summary(e: Received): string {
-  if (e.event === 'run.updated' || e.event === 'email.updated') return `updated:${String(e.data.status)}`;
+  if (e.event === 'run.updated' || e.event === 'email.updated' || e.event === 'scrape.updated') return `updated:${String(e.data.status)}`;
   if (e.event === 'run.step') return `step:${String(e.data.index)}:${String(e.data.status)}`;
   return e.event;
 }
