@@ -7,6 +7,7 @@ import { baseEnv } from '../test/helpers/test-env';
 import { emailBenchmark } from './email.bench';
 import { eventsBenchmark } from './events.bench';
 import { runsBenchmark } from './runs.bench';
+import { scrapesBenchmark } from './scrapes.bench';
 import { Figure, machine, table } from './harness';
 
 const ROOT = join(__dirname, '..');
@@ -31,12 +32,13 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench runs`, `pnpm bench email` or `pnpm bench events` runs one scenario.
+  // `pnpm bench runs`, `pnpm bench email`, `pnpm bench events` or `pnpm bench scrapes` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
   if (!only || only === 'runs') figures.push(...(await runsBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'email') figures.push(...(await emailBenchmark(env, REPS)));
   if (!only || only === 'events') figures.push(...(await eventsBenchmark(env, REPS)));
+  if (!only || only === 'scrapes') figures.push(...(await scrapesBenchmark(env, REPS, DATABASE_URL)));
 
   const result = { date: new Date().toISOString(), machine: machine(), reps: REPS, figures };
   const dir = join(ROOT, 'bench', 'results');
