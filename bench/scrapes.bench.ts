@@ -67,7 +67,7 @@ async function bareCrawl(base: string, width: number): Promise<number> {
  */
 export async function scrapesBenchmark(env: Record<string, string>, reps: number, databaseUrl: string): Promise<Figure[]> {
   const { server, base } = await serveSite();
-  const stack = await new Stack({ ...env, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', SCRAPE_HOST_CONCURRENCY: '64' }).start();
+  const stack = await new Stack({ ...env, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', SCRAPE_HOST_CONCURRENCY: '64', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) }).start();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   const figures: Figure[] = [];

@@ -3,16 +3,12 @@ import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type * as ApiHttp from './api-http';
 import { AppModule } from './app.module';
-import { mountBullBoard } from './bull-board/bull-board';
-import { protectDashboards } from './bull-board/dashboard-auth';
 import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
-import { mountOpenApi } from './docs/openapi';
-import { EventsIoAdapter } from './events/socket-io.adapter';
 import { createValidationPipe } from './common/validation.pipe';
-import { QueueRegistry } from './queues/queue-registry';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -43,14 +39,10 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   if (!env.IS_WORKER) {
-    const io = new EventsIoAdapter(app);
-    app.useWebSocketAdapter(io);
-    protectDashboards(app.getHttpAdapter().getInstance(), env);
-    await mountBullBoard(app, app.get(QueueRegistry).all().map(({ queue }) => queue));
-    mountOpenApi(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    io.routeUpgrades(app.getHttpServer());
+    // Loaded only by the API: Bull Board, Swagger and socket.io stay out of workers.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { setUpApiHttp } = require('./api-http') as typeof ApiHttp;
+    await setUpApiHttp(app, env);
   }
   return app;
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { Browser, BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { EgressProxy } from '../egress/egress-proxy';
@@ -134,6 +134,9 @@ export class BrowserPool implements OnApplicationShutdown {
   private async launch(): Promise<Browser> {
     this.proxyUrl ??= await this.proxy.start();
     const retired = this.browser;
+    // Loaded on first use: playwright-core is about 75 MB of a worker's resident memory,
+    // which a worker that only scrapes or sends email never needs.
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: this.executablePath(),
       headless: true,

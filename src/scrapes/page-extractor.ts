@@ -27,7 +27,8 @@ const BLOCKS = [
 const FAST_PARSER = { xml: { xmlMode: false, decodeEntities: true } };
 
 // One converter for every page: building one is the slow part, translating with it is not.
-const markdownConverter = new NodeHtmlMarkdown();
+// It drops script, style and noscript content itself; these it is told to skip.
+const markdownConverter = new NodeHtmlMarkdown({ ignore: ['template', 'svg', 'iframe'] });
 
 /** Title, description, canonical URL, links and optionally text and markdown of one HTML page. Never throws on odd HTML. */
 export function extractPage(html: string, pageUrl: string, want: { text: boolean; markdown: boolean }): ExtractedPage {
@@ -43,12 +44,14 @@ export function extractPage(html: string, pageUrl: string, want: { text: boolean
       text: null,
       markdown: null,
     };
-    if (!want.text && !want.markdown) return page;
-    $(NOISE).remove();
-    collapseSourceWhitespace($);
-    // Markdown first: text() adds line breaks to the body.
-    if (want.markdown) page.markdown = markdownConverter.translate($('body').html() ?? '').trim();
-    if (want.text) page.text = text($);
+    // Markdown straight from the source (node-html-markdown parses it itself, faster than
+    // cheerio can serialise it back), after the same whitespace collapsing.
+    if (want.markdown) page.markdown = markdownConverter.translate(collapseWhitespaceInSource(bodyHtml(html))).trim();
+    if (want.text) {
+      $(NOISE).remove();
+      collapseSourceWhitespace($);
+      page.text = text($);
+    }
     return page;
   } catch {
     return { title: null, description: null, canonicalUrl: null, links: [], text: null, markdown: null };
@@ -78,6 +81,22 @@ function links($: CheerioAPI, base: string): string[] {
     if (url !== undefined) found.add(url);
   });
   return [...found];
+}
+
+/** The inside of <body>, or the whole page when it has none. */
+function bodyHtml(html: string): string {
+  const open = /<body[^>]*>/i.exec(html);
+  if (!open) return html;
+  const close = html.lastIndexOf('</body>');
+  return html.slice(open.index + open[0].length, close > open.index ? close : undefined);
+}
+
+/** collapseSourceWhitespace on the HTML text: runs of whitespace become one space outside <pre> and <textarea>. */
+function collapseWhitespaceInSource(html: string): string {
+  return html
+    .split(/(<(?:pre|textarea)\b[\s\S]*?<\/(?:pre|textarea)>)/i)
+    .map((part, i) => (i % 2 ? part : part.replace(/\s+/g, ' ')))
+    .join('');
 }
 
 /**

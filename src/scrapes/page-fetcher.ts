@@ -30,6 +30,9 @@ export interface FetchedPage {
 /** A connection the egress guard refused (private address, no DNS answer). */
 export class EgressRefusedError extends Error {}
 
+/** The page took longer than the page timeout: a result, not retried. */
+class PageTimeout extends Error {}
+
 class Retryable extends Error {
   constructor(
     message: string,
@@ -77,7 +80,7 @@ export class PageFetcher {
   async fetch(url: string, signal: AbortSignal, accept: readonly string[] = HTML_TYPES): Promise<FetchedPage> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.follow(url, signal, accept);
+        return await this.attempt(url, signal, accept);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const retryable = error instanceof Retryable;
@@ -90,6 +93,27 @@ export class PageFetcher {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /**
+   * One try of the whole redirect chain within the page timeout. The timeout is a plain
+   * timer cleared at the end: AbortSignal.timeout() would keep every finished request (and
+   * its body, through undici's abort listener) alive until it fires.
+   */
+  private async attempt(url: string, signal: AbortSignal, accept: readonly string[]): Promise<FetchedPage> {
+    const abort = new AbortController();
+    const onStop = () => abort.abort(signal.reason);
+    signal.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => abort.abort(new PageTimeout(`timed out after ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
+    try {
+      return await this.follow(url, abort.signal, accept);
+    } catch (error) {
+      if (abort.signal.reason instanceof PageTimeout && !signal.aborted) throw abort.signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onStop);
+    }
   }
 
   private async follow(url: string, signal: AbortSignal, accept: readonly string[]): Promise<FetchedPage> {
@@ -109,7 +133,7 @@ export class PageFetcher {
         current = next;
         continue;
       }
-      return this.read(current, res, accept);
+      return this.read(current, res, accept, signal);
     }
   }
 
@@ -119,7 +143,7 @@ export class PageFetcher {
         dispatcher: this.agent,
         method: 'GET',
         headers: { 'user-agent': this.settings.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.settings.timeoutMs)]),
+        signal,
         headersTimeout: this.settings.timeoutMs,
         bodyTimeout: this.settings.timeoutMs,
       });
@@ -129,14 +153,14 @@ export class PageFetcher {
   }
 
   private classify(error: Error & { code?: string; cause?: unknown }, signal: AbortSignal): Error {
-    if (signal.aborted) return error;
+    if (signal.aborted) return signal.reason instanceof PageTimeout ? signal.reason : error;
     const refusal = [error, error.cause].find((e) => e instanceof EgressRefusedError);
     if (refusal) return new Error(`refused by the egress guard: ${(refusal as Error).message}`);
     if (error.name === 'TimeoutError' || (error.code && NOT_RETRIED_CODES.has(error.code))) return new Error(`timed out after ${this.settings.timeoutMs} ms`);
     return new Retryable(`network error: ${error.code ?? error.message}`);
   }
 
-  private async read(url: string, res: Dispatcher.ResponseData, accept: readonly string[]): Promise<FetchedPage> {
+  private async read(url: string, res: Dispatcher.ResponseData, accept: readonly string[], signal: AbortSignal): Promise<FetchedPage> {
     const status = res.statusCode;
     const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : null;
     if (status === 429 || status >= 500) {
@@ -171,7 +195,7 @@ export class PageFetcher {
         chunks.push(chunk as Buffer);
       }
     } catch (error) {
-      throw this.classify(error as Error & { code?: string }, new AbortController().signal);
+      throw this.classify(error as Error & { code?: string }, signal);
     }
     const bytes = Buffer.concat(chunks);
     return { finalUrl: url, statusCode: status, contentType, body: decode(bytes, contentType), contentHash: createHash('sha256').update(bytes).digest('hex'), error: null };

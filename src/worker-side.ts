@@ -1,0 +1,8 @@
+import type { Type } from '@nestjs/common';
+import { EmailsWorkerModule } from './emails/emails-worker.module';
+import { RunsWorkerModule } from './runs/runs-worker.module';
+import { ScrapesWorkerModule } from './scrapes/scrapes-worker.module';
+import { WorkerRuntimeModule } from './worker/worker-runtime.module';
+
+/** What only a worker loads: its runtime (start, drain, health) and each feature's processors. */
+export const WORKER_MODULES: Type[] = [WorkerRuntimeModule, EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule];
