@@ -19,6 +19,8 @@ import { normalizeUrl } from './url-normalizer';
 /** The abort reason the API's cancel message gives (worker.cancelJob). */
 export const SCRAPE_CANCEL_REASON = 'cancelled';
 const TIMEOUT_REASON = 'timed-out';
+/** A page's processing failed for a platform reason (database, Redis): the others stop, the job is retried. */
+const FAULT_REASON = 'fault';
 const PROGRESS_EVERY_MS = 250;
 const MAX_SITEMAPS = 5;
 /** A robots.txt Crawl-delay above this is capped: one page a minute would never finish. */
@@ -101,10 +103,15 @@ export class ScrapeExecutor implements OnApplicationShutdown {
         id: scrapeId, job, request, origin: new URL(request.url).origin, frontier, known: stored.urls, done: stored.done, failed: stored.failed,
         rules: new PathRules(request.includePaths, request.excludePaths), robots: RobotsRules.allowAll(), stop, lastProgress: 0,
       };
-      if (request.respectRobots) crawl.robots = await this.robotsOf(crawl);
-      if (crawl.known.size === 0) await this.seed(crawl);
-      await this.report(crawl, true);
-      await this.crawl(crawl);
+      try {
+        if (request.respectRobots) crawl.robots = await this.robotsOf(crawl);
+        if (crawl.known.size === 0) await this.seed(crawl);
+        await this.report(crawl, true);
+        await this.crawl(crawl);
+      } catch (error) {
+        // Stopped (cancel, timeout, shutdown) while fetching robots.txt or a sitemap: an end, not a fault.
+        if (!stop.signal.aborted || stop.signal.reason === FAULT_REASON) throw error;
+      }
       await frontier.requeueInFlight();
       if (stop.signal.aborted && stop.signal.reason === SHUTDOWN_REASON) throw new Error('worker shutting down');
       const outcome = this.outcomeOf(crawl);
@@ -203,7 +210,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
           .catch((error: unknown) => {
             if (!crawl.stop.signal.aborted) {
               fault = error;
-              crawl.stop.abort('fault');
+              crawl.stop.abort(FAULT_REASON);
             }
           })
           .finally(() => inFlight.delete(task));
