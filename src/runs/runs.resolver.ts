@@ -24,7 +24,8 @@ export class RunsResolver {
 
   @Mutation(() => Run, { description: 'Queue a browser test run' })
   async triggerRun(@Args('input') input: TriggerRunInput): Promise<Run> {
-    return this.service.get((await this.service.create(input)).id);
+    // The run as accepted (a fresh read could already find it running).
+    return Object.assign(await this.service.create(input), { steps: [], artifacts: [] });
   }
 
   @Mutation(() => Run, { description: 'Cancel a queued run, or ask a running one to stop' })

@@ -22,7 +22,8 @@ export class ScrapesResolver {
 
   @Mutation(() => Scrape, { description: 'Queue a page scrape or a crawl' })
   async startScrape(@Args('input') input: StartScrapeInput): Promise<Scrape> {
-    return this.service.get((await this.service.create(input)).id);
+    // The scrape as accepted (a fresh read could already find it running).
+    return Object.assign(await this.service.create(input), { errors: [] });
   }
 
   @Mutation(() => Scrape, { description: 'Cancel a queued scrape, or stop a running one (its pages are kept)' })
