@@ -3,6 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
+import { isLastAttempt } from '../queues/last-attempt';
 import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
 import { CrawlFrontier, FrontierEntry } from './crawl-frontier';
 import { HostGate } from './host-gate';
@@ -122,8 +123,19 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       // the next attempt continues from the stored frontier.
       await frontier.requeueInFlight().catch(() => undefined);
       if (stop.signal.aborted && stop.signal.reason === SHUTDOWN_REASON) throw error;
-      this.logger.warn({ scrapeId, err: error }, 'Scrape hit a fault');
-      throw error;
+      const lastAttempt = isLastAttempt(job);
+      this.logger.warn({ scrapeId, lastAttempt, err: error }, 'Scrape hit a fault');
+      if (!lastAttempt) throw error;
+      // No retry follows: the scrape ends here, with the pages it has, rather than stay `running`.
+      const message = `platform fault: ${(error as Error).message}`.slice(0, 4000);
+      await this.db
+        .query(`UPDATE scrapes SET status = 'failed', error = $2, finished_at = now(), duration_ms = $3, updated_at = now() WHERE id = $1 AND status = 'running'`, [
+          scrapeId,
+          message,
+          Date.now() - started,
+        ])
+        .catch((err: unknown) => this.logger.error({ scrapeId, err }, 'Could not record the end of a scrape'));
+      throw new UnrecoverableError(message);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
