@@ -63,6 +63,7 @@ export const envSchema = z.object({
   MAX_JOB_DURATION: int(1000, 86400000).default(600000),
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),
   JOB_LOCK_MS: int(1000, 600000).default(30000),
+  RECONCILE_INTERVAL_MS: int(0, 3600000).default(30000),
   MEMORY_THRESHOLD: fraction.default(0.85),
   ALLOWED_PRIVATE_HOSTS: list.default([]),
   EVENTS_HEARTBEAT_MS: int(1000, 300000).default(15000),

@@ -22,6 +22,9 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
     API_KEYS: `${TEST_API_KEY},second-key-0123456789`,
     BULL_BOARD_USERNAME: BOARD_USER,
     BULL_BOARD_PASSWORD: BOARD_PASSWORD,
+    // The e2e files share one database under different queue prefixes: a reconciler would
+    // take another file's rows for its own. Its own test turns it on, in a database of its own.
+    RECONCILE_INTERVAL_MS: '0',
     ...overrides,
   };
 }

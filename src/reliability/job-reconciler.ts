@@ -1,0 +1,116 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { QUEUES, QueueName } from '../queues/queue-names';
+import { QueueRegistry } from '../queues/queue-registry';
+import { REDIS } from '../redis/redis.module';
+
+/** One kind of job and its row: how to find rows still in flight, re-add their job, or end them. */
+interface TrackedKind {
+  table: 'runs' | 'scrapes' | 'emails';
+  queue: QueueName;
+  jobName: string;
+  data: (id: string) => Record<string, string>;
+  inFlight: string[];
+  /** The end state of a row whose job ended without recording one. */
+  lostStatus: string;
+  errorColumn: 'error' | 'last_error';
+  hasPriority: boolean;
+  hasFinishedAt: boolean;
+}
+
+const KINDS: TrackedKind[] = [
+  { table: 'runs', queue: QUEUES.testRuns, jobName: 'run', data: (id) => ({ runId: id }), inFlight: ['queued', 'running'], lostStatus: 'error', errorColumn: 'error', hasPriority: true, hasFinishedAt: true },
+  { table: 'scrapes', queue: QUEUES.scrapes, jobName: 'scrape', data: (id) => ({ scrapeId: id }), inFlight: ['queued', 'running'], lostStatus: 'failed', errorColumn: 'error', hasPriority: true, hasFinishedAt: true },
+  { table: 'emails', queue: QUEUES.emails, jobName: 'send', data: (id) => ({ emailId: id }), inFlight: ['queued', 'sending'], lostStatus: 'failed', errorColumn: 'last_error', hasPriority: false, hasFinishedAt: false },
+];
+
+/** Job states in which the job will still run (or is running): nothing to mend. */
+const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+/** A row this recently touched may be between its insert and its job's add. */
+const GRACE_SECONDS = 5;
+const BATCH = 200;
+
+/**
+ * Makes rows and jobs agree, so that whatever got a 2xx reaches an end state. It assumes
+ * the database belongs to this deployment (this QUEUE_PREFIX) alone. In one
+ * worker at a time (a Redis lock), at start and every RECONCILE_INTERVAL_MS, for each
+ * row still queued or running:
+ * - no job (the API died between the insert and the add, or the job was removed): the
+ *   job is added again, with the row id as job id, so adding twice is harmless;
+ * - a job that ended (failed for good, e.g. stalled too often after its workers died,
+ *   or completed without recording an end): the row ends with the reason.
+ */
+@Injectable()
+export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobReconciler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly queues: QueueRegistry,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const every = this.config.env.RECONCILE_INTERVAL_MS;
+    if (every === 0) return void this.logger.log('Reconciling rows and jobs is off (RECONCILE_INTERVAL_MS=0)');
+    const tick = () => {
+      this.running = this.pass().catch((err: unknown) => this.logger.warn({ err }, 'Reconciling rows and jobs failed; trying again later'));
+    };
+    // First soon after start (rows a dead worker left), then on the interval.
+    setTimeout(tick, Math.min(2000, every)).unref();
+    this.timer = setInterval(tick, every).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every kind; returns how many rows it mended. */
+  async pass(): Promise<number> {
+    const lockKey = `${this.config.env.QUEUE_PREFIX}:reconciler:lock`;
+    const got = await this.redis.set(lockKey, this.config.workerName, 'PX', Math.max(1000, this.config.env.RECONCILE_INTERVAL_MS - 100), 'NX');
+    if (got !== 'OK') return 0;
+    let mended = 0;
+    for (const kind of KINDS) mended += await this.reconcile(kind);
+    return mended;
+  }
+
+  private async reconcile(kind: TrackedKind): Promise<number> {
+    const queue = this.queues.all().find((q) => q.name === kind.queue)!.queue;
+    const rows = (await this.db.query(
+      `SELECT id, status${kind.hasPriority ? ', priority' : ''} FROM ${kind.table}
+       WHERE status = ANY($1) AND updated_at < now() - make_interval(secs => $2) ORDER BY updated_at LIMIT $3`,
+      [kind.inFlight, GRACE_SECONDS, BATCH],
+    )) as Array<{ id: string; status: string; priority?: number }>;
+    let mended = 0;
+    for (const row of rows) {
+      const job = await queue.getJob(row.id);
+      const state = job ? await job.getState() : 'missing';
+      if (LIVE_STATES.has(state)) continue;
+      if (state === 'missing' || state === 'unknown') {
+        await queue.add(kind.jobName, kind.data(row.id), { jobId: row.id, ...(row.priority ? { priority: row.priority } : {}) });
+        this.logger.warn({ queue: kind.queue, jobId: row.id, status: row.status }, `A ${row.status} row had no job: queued it again`);
+      } else {
+        const reason = state === 'failed' ? `its job failed for good: ${job?.failedReason ?? 'no reason given'}` : 'its job ended without recording an end state';
+        await this.end(kind, row.id, reason);
+        this.logger.warn({ queue: kind.queue, jobId: row.id, status: row.status, state }, `A ${row.status} row outlived its job: ended it`);
+      }
+      mended++;
+    }
+    return mended;
+  }
+
+  private async end(kind: TrackedKind, id: string, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${kind.hasFinishedAt ? ', finished_at = now()' : ''}, updated_at = now()
+       WHERE id = $1 AND status = ANY($4)`,
+      [id, kind.lostStatus, reason.slice(0, 4000), kind.inFlight],
+    );
+  }
+}
