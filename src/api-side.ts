@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EmailsModule } from './emails/emails.module';
 import { EventsModule } from './events/events.module';
 import { GraphqlModule } from './graphql/graphql.module';
@@ -15,5 +16,5 @@ import { WorkersModule } from './workers/workers.module';
  * and each feature's API module. A file of its own so a worker never even requires it
  * (GraphQL, socket.io, Bull Board and Swagger are a good part of a process's memory).
  */
-export const API_MODULES: Type[] = [AuthModule, HealthModule, WorkersModule, EventsModule, GraphqlModule, EmailsModule, UsersModule, RunsModule, ScrapesModule];
+export const API_MODULES: Type[] = [AuthModule, HealthModule, WorkersModule, EventsModule, GraphqlModule, EmailsModule, UsersModule, RunsModule, ScrapesModule, DeadLettersModule];
 export const API_PROVIDERS: Type[] = [QueueMetrics];

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { recordDeadLetter } from '../dead-letters/record-dead-letter';
 import { QUEUES, QueueName } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
@@ -99,6 +100,9 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
       } else {
         const reason = state === 'failed' ? `its job failed for good: ${job?.failedReason ?? 'no reason given'}` : 'its job ended without recording an end state';
         await this.end(kind, row.id, reason);
+        if (job && state === 'failed') {
+          await recordDeadLetter(this.db, { queue: kind.queue, jobId: row.id, jobName: job.name, data: job.data, error: job.failedReason ?? reason, stack: job.stacktrace?.at(-1) ?? null, attempts: job.attemptsMade });
+        }
         this.logger.warn({ queue: kind.queue, jobId: row.id, status: row.status, state }, `A ${row.status} row outlived its job: ended it`);
       }
       mended++;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { DeadLetterRecorder } from './dead-letter-recorder';
 import { JobReconciler } from './job-reconciler';
 
-/** Worker side: keeps database rows and queue jobs in agreement. */
-@Module({ providers: [JobReconciler] })
+/** Worker side: keeps database rows and queue jobs in agreement, and keeps jobs that failed for good. */
+@Module({ providers: [JobReconciler, DeadLetterRecorder] })
 export class ReliabilityModule {}

@@ -1,0 +1,53 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { QUEUE_NAMES } from '../queues/queue-names';
+import { DeadLettersService } from './dead-letters.service';
+
+export class ListDeadLettersQuery {
+  @ApiPropertyOptional({ enum: QUEUE_NAMES })
+  @IsOptional()
+  @IsIn(QUEUE_NAMES, { message: `queue must be one of ${QUEUE_NAMES.join(', ')}` })
+  queue?: string;
+
+  @ApiPropertyOptional({ description: 'true: only those not replayed yet' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'open must be true or false' })
+  open?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
+  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
+  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}
+
+@ApiTags('dead-letters')
+@Controller('dead-letters')
+export class DeadLettersController {
+  constructor(private readonly letters: DeadLettersService) {}
+
+  @Get()
+  @ApiOkResponse({ description: '{ items, nextCursor }: jobs that failed for good, newest first' })
+  list(@Query() query: ListDeadLettersQuery) {
+    return this.letters.list(query);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The dead letter, now with replayedAt: its row is queued again and its job back on its queue' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Already replayed, or its run/scrape/email is no longer in a failed state' })
+  replay(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.letters.replay(id);
+  }
+}

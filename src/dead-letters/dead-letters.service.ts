@@ -1,0 +1,90 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { QUEUES, QueueName } from '../queues/queue-names';
+import { QueueRegistry } from '../queues/queue-registry';
+import { DeadLetter } from './dead-letter.entity';
+
+/** How a replay puts each kind's row back to `queued`: only from the state a failed job leaves. */
+const RESETS: Record<QueueName, { what: string; table: string; from: string; sql: string }> = {
+  [QUEUES.testRuns]: {
+    what: 'run',
+    table: 'runs',
+    from: 'error',
+    sql: `UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, duration_ms = NULL, cancel_requested = false, updated_at = now() WHERE id = $1 AND status = 'error' RETURNING id`,
+  },
+  [QUEUES.scrapes]: {
+    what: 'scrape',
+    table: 'scrapes',
+    from: 'failed',
+    sql: `UPDATE scrapes SET status = 'queued', error = NULL, finished_at = NULL, duration_ms = NULL, cancel_requested = false, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`,
+  },
+  [QUEUES.emails]: { what: 'email', table: 'emails', from: 'failed', sql: `UPDATE emails SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id` },
+};
+
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  nextCursor: string | null;
+}
+
+/** Dead letters on the API side: list them, and replay one onto its queue. */
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    @InjectRepository(DeadLetter) private readonly letters: Repository<DeadLetter>,
+    private readonly db: DataSource,
+    private readonly queues: QueueRegistry,
+  ) {}
+
+  /** Newest first; `open` hides replayed ones. The cursor is the last item's failedAt|id. */
+  async list(query: { queue?: string; open?: boolean; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
+    const limit = query.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestException(['limit must be a whole number from 1 to 100']);
+    const qb = this.letters.createQueryBuilder('d').orderBy('d.failed_at', 'DESC').addOrderBy('d.id', 'DESC').take(limit + 1);
+    if (query.queue) qb.andWhere('d.queue = :queue', { queue: query.queue });
+    if (query.open) qb.andWhere('d.replayed_at IS NULL');
+    if (query.cursor) {
+      const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
+      if (!at || !id || Number.isNaN(Date.parse(at))) throw new BadRequestException(['cursor is not a cursor this API gave out']);
+      qb.andWhere('(d.failed_at, d.id) < (:at, :id)', { at, id });
+    }
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.failedAt.toISOString()}|${last.id}`).toString('base64url') : null };
+  }
+
+  /**
+   * Puts the job back on its queue: its row goes back to `queued`, and the failed job is
+   * retried with its attempts reset (or added again if BullMQ no longer has it). Once.
+   */
+  async replay(id: string): Promise<DeadLetter> {
+    const [claimed] = (await this.db.query(`UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id`, [id])) as [unknown[], number];
+    const letter = await this.letters.findOneBy({ id });
+    if (!letter) throw new NotFoundException(`Dead letter ${id} not found`);
+    if (!claimed.length) throw new ConflictException(`Dead letter ${id} was already replayed`);
+    try {
+      await this.resetRow(letter);
+      const queue = this.queues.all().find((q) => q.name === letter.queue)?.queue;
+      if (!queue) throw new ConflictException(`Queue ${letter.queue} is not a queue of this platform`);
+      const job = await queue.getJob(letter.jobId);
+      if (job && (await job.getState()) === 'failed') await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      else if (!job) await queue.add(letter.jobName, letter.data, { jobId: letter.jobId });
+      else throw new ConflictException(`Job ${letter.jobId} is ${await job.getState()}, not failed`);
+    } catch (error) {
+      await this.db.query(`UPDATE dead_letters SET replayed_at = NULL WHERE id = $1`, [id]);
+      throw error;
+    }
+    return (await this.letters.findOneBy({ id }))!;
+  }
+
+  private async resetRow(letter: DeadLetter): Promise<void> {
+    const reset = RESETS[letter.queue as QueueName];
+    if (!reset) return;
+    const [rows] = (await this.db.query(reset.sql, [letter.jobId])) as [unknown[], number];
+    if (rows.length) return;
+    const [row] = (await this.db.query(`SELECT status FROM ${reset.table} WHERE id = $1`, [letter.jobId])) as Array<{ status: string }>;
+    if (!row) throw new ConflictException(`The ${reset.what} ${letter.jobId} no longer exists`);
+    throw new ConflictException(`The ${reset.what} ${letter.jobId} is ${row.status}; only a ${reset.what} that ended ${reset.from} can be replayed`);
+  }
+}
