@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
@@ -44,9 +44,10 @@ const BATCH = 200;
  *   or completed without recording an end): the row ends with the reason.
  */
 @Injectable()
-export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(JobReconciler.name);
   private timer?: NodeJS.Timeout;
+  private first?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
   constructor(
@@ -63,11 +64,13 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
       this.running = this.pass().catch((err: unknown) => this.logger.warn({ err }, 'Reconciling rows and jobs failed; trying again later'));
     };
     // First soon after start (rows a dead worker left), then on the interval.
-    setTimeout(tick, Math.min(2000, every)).unref();
+    this.first = setTimeout(tick, Math.min(2000, every)).unref();
     this.timer = setInterval(tick, every).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the shutdown sequence closes Redis and the database: no pass is cut off midway. */
+  async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.first);
     clearInterval(this.timer);
     await this.running;
   }
