@@ -71,7 +71,8 @@ export class AppProcess {
       return await this.waitExit(timeoutMs);
     } catch (error) {
       this.child.kill('SIGKILL');
-      throw error;
+      // What it was doing when it would not stop: the last log lines.
+      throw new Error(`${(error as Error).message}; its last output:\n${this.output.slice(-4000)}`, { cause: error });
     }
   }
 

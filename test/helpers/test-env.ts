@@ -25,6 +25,8 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
     // The e2e files share one database under different queue prefixes: a reconciler would
     // take another file's rows for its own. Its own test turns it on, in a database of its own.
     RECONCILE_INTERVAL_MS: '0',
+    // Bounds a draining worker (and the last-resort exit, 15 s later) below AppProcess.stop's 30 s.
+    SHUTDOWN_TIMEOUT_MS: '10000',
     ...overrides,
   };
 }
