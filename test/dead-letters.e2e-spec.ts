@@ -64,4 +64,23 @@ describe('dead letters', () => {
     expect((await stack.request('/api/dead-letters/nope/replay', { method: 'POST' })).status).toBe(400);
     expect((await stack.request('/api/dead-letters?queue=nope')).status).toBe(400);
   });
+
+  it('shows those jobs in the Prometheus metrics of both processes: counters, durations and queue states', async () => {
+    // `name{a="1",b="2"}`: the sample with those labels, in whatever order the exporter writes them.
+    const metric = (text: string, series: string) => {
+      const [, name, wanted] = /^([^{]+)\{(.*)\}$/.exec(series)!;
+      const want = wanted.split(',');
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && want.every((w) => l.slice(name.length, l.lastIndexOf('}') + 1).includes(w)));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const worker = await (await fetch(`${stack.workerBase}/metrics`)).text();
+    const api = await (await fetch(`${stack.base}/metrics`)).text();
+    // Two emails failed for good, then both were replayed and sent.
+    expect(metric(worker, 'stevedore_jobs_finished_total{queue="emails",outcome="failed",role="worker"}')).toBe(2);
+    expect(metric(worker, 'stevedore_jobs_finished_total{queue="emails",outcome="completed",role="worker"}')).toBe(2);
+    expect(metric(worker, 'stevedore_job_duration_seconds_count{queue="emails",outcome="completed",role="worker"}')).toBe(2);
+    expect(worker).toMatch(/^stevedore_process_resident_memory_bytes\{role="worker"\} \d+/m);
+    expect(metric(api, 'stevedore_queue_jobs{queue="emails",state="completed",role="api"}')).toBe(2);
+    expect(metric(api, 'stevedore_queue_jobs{queue="emails",state="failed",role="api"}')).toBe(0);
+  });
 });
