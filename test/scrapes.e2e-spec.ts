@@ -204,6 +204,16 @@ describe('scrapes: cancel and resume', () => {
     expect(site.hits.length).toBe(hits);
   });
 
+  it('ends timed_out after timeoutMs, keeping the pages fetched', async () => {
+    const id = await start({ url: `${site.base}/`, mode: 'crawl', maxPages: 1000, maxDepth: 6, concurrency: 1, timeoutMs: 1500 });
+    const ended = await pollUntil(() => scrape(id), (s) => FINAL.includes(s.status), 10000, 'timed out');
+    expect(ended).toMatchObject({ status: 'timed_out', error: 'scrape timed out after 1500 ms' });
+    expect(ended.pagesDone).toBeGreaterThan(2);
+    expect(ended.pagesQueued).toBeGreaterThan(0);
+    const kept = await json(await stack.request(`/api/scrapes/${id}/pages?limit=200&fields=url,state`));
+    expect(kept.items.length).toBe(ended.pagesDone + ended.pagesFailed);
+  });
+
   it('a crawl whose worker is killed resumes on another worker from what is stored', async () => {
     const hitsBefore = site.hits.length;
     const id = await start({ url: `${site.base}/`, mode: 'crawl', maxPages: 1000, maxDepth: 6, concurrency: 2 });
