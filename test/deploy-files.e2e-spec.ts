@@ -66,6 +66,8 @@ describe('deploy files', () => {
     expect(worker.env).toMatchObject({ NODE_ENV: 'production', IS_WORKER: 'true', APP_WORKER_PORT: '3001' });
     expect(worker.kill_timeout).toBeGreaterThan(Number(worker.env.SHUTDOWN_TIMEOUT_MS));
     expect(worker.max_memory_restart).toBeTruthy();
+    // The memory guard pauses the worker below the limit pm2 would restart it at.
+    expect(`${String(worker.env.WORKER_MEMORY_LIMIT_MB)}M`).toBe(worker.max_memory_restart);
     // The app adds NODE_APP_INSTANCE to the port itself; increment_var would double-count.
     expect(worker.increment_var).toBeUndefined();
   });

@@ -65,6 +65,21 @@ describe('worker process', () => {
     expect(await queue.getWorkersCount()).toBe(1);
   });
 
+  it('takes no new jobs above MEMORY_THRESHOLD, says so once, shows it in health; another worker takes the queue', async () => {
+    // Any process is above a thousandth of its limit.
+    const { proc, base } = await startWorker({ MEMORY_THRESHOLD: '0.001', WORKER_MEMORY_LIMIT_MB: '4096' });
+    const health = await json(await fetch(`${base}/api/health`));
+    expect(health.info.worker.memory).toMatchObject({ paused: true, threshold: 0.001, limitBytes: expect.any(Number), rssBytes: expect.any(Number) });
+    const job = await queue.add('quick', { firstRunMs: 10, laterRunMs: 10 });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await job.getState()).toBe('waiting');
+    expect(proc.logLines().filter((l) => l.msg === 'Memory above MEMORY_THRESHOLD: taking no new jobs until it falls')).toHaveLength(1);
+
+    await startWorker();
+    await job.waitUntilFinished(events, 10000);
+    expect(await job.getState()).toBe('completed');
+  });
+
   it('counts processed jobs and reports them in health and metrics', async () => {
     const { base } = await startWorker();
     const job = await queue.add('quick', { firstRunMs: 10, laterRunMs: 10 });

@@ -65,6 +65,7 @@ export const envSchema = z.object({
   JOB_LOCK_MS: int(1000, 600000).default(30000),
   RECONCILE_INTERVAL_MS: int(0, 3600000).default(30000),
   MEMORY_THRESHOLD: fraction.default(0.85),
+  WORKER_MEMORY_LIMIT_MB: int(0, 1048576).default(0),
   ALLOWED_PRIVATE_HOSTS: list.default([]),
   EVENTS_HEARTBEAT_MS: int(1000, 300000).default(15000),
   SCRAPE_HOST_CONCURRENCY: int(1, 256).default(5),

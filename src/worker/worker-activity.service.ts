@@ -99,6 +99,10 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
     this.draining = true;
   }
 
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   snapshot(): WorkerSnapshot {
     return {
       name: this.config.workerName,

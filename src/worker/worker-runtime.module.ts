@@ -1,16 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthCoreModule } from '../health/health-core.module';
+import { MemoryGuard } from './memory-guard';
 import { WorkerActivity } from './worker-activity.service';
 import { WorkerHealthController } from './worker-health.controller';
 import { WorkerLifecycle } from './worker-lifecycle.service';
 
-/** Worker side infrastructure: job tracking, start and drain, and the health port. */
+/** Worker side infrastructure: job tracking, start and drain, the memory guard, and the health port. */
 @Global()
 @Module({
   imports: [DiscoveryModule, HealthCoreModule],
   controllers: [WorkerHealthController],
-  providers: [WorkerActivity, WorkerLifecycle],
+  providers: [WorkerActivity, WorkerLifecycle, MemoryGuard],
   exports: [WorkerActivity, WorkerLifecycle],
 })
 export class WorkerRuntimeModule {}
