@@ -1,6 +1,6 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, OneToMany, PrimaryColumn } from 'typeorm';
-import { Timestamped } from '../database/timestamped';
+import { JobRow } from '../database/job-row';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 import type { RunDefinition } from './run-definition';
 import { RunArtifact } from './run-artifact.entity';
@@ -26,7 +26,7 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunSt
 @Check('runs_status_ck', `status IN ('queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out')`)
 @Index('runs_created_idx', { synchronize: false })
 @Index('runs_status_created_idx', { synchronize: false })
-export class Run extends Timestamped {
+export class Run extends JobRow {
   /** Also the BullMQ job id. */
   @Field(() => ID)
   @PrimaryColumn('uuid')
@@ -43,37 +43,6 @@ export class Run extends Timestamped {
   @Field(() => RunStatus)
   @Column({ type: 'varchar', length: 16, default: RunStatus.queued })
   status: RunStatus;
-
-  @Field(() => Int)
-  @Column({ type: 'int', default: 5 })
-  priority: number;
-
-  @Field(() => Int, { description: 'How many times a worker started it' })
-  @Column({ type: 'int', default: 0 })
-  attempt: number;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  worker: string | null;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'text', nullable: true })
-  error: string | null;
-
-  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
-  cancelRequested: boolean;
-
-  @Field(() => GraphQLISODateTime, { nullable: true })
-  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
-  startedAt: Date | null;
-
-  @Field(() => GraphQLISODateTime, { nullable: true })
-  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
-  finishedAt: Date | null;
-
-  @Field(() => Int, { nullable: true })
-  @Column({ name: 'duration_ms', type: 'int', nullable: true })
-  durationMs: number | null;
 
   @Field(() => [RunStepResult])
   @OneToMany(() => RunStepResult, (step) => step.run)

@@ -1,6 +1,6 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { Timestamped } from '../database/timestamped';
+import { JobRow } from '../database/job-row';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 import type { ScrapeRequest } from './scrape-request';
 
@@ -28,7 +28,7 @@ export class ScrapeErrorItem {
 @Check('scrapes_mode_ck', `mode IN ('page', 'crawl')`)
 @Check('scrapes_status_ck', `status IN ('queued', 'running', 'completed', 'failed', 'cancelled', 'timed_out')`)
 @Index('scrapes_created_idx', { synchronize: false })
-export class Scrape extends Timestamped {
+export class Scrape extends JobRow {
   /** Also the BullMQ job id. */
   @Field(() => ID)
   @PrimaryColumn('uuid')
@@ -50,18 +50,6 @@ export class Scrape extends Timestamped {
   @Column({ type: 'varchar', length: 16, default: ScrapeStatus.queued })
   status: ScrapeStatus;
 
-  @Field(() => Int)
-  @Column({ type: 'int', default: 5 })
-  priority: number;
-
-  @Field(() => Int, { description: 'How many times a worker started it' })
-  @Column({ type: 'int', default: 0 })
-  attempt: number;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  worker: string | null;
-
   @Field(() => Int, { description: 'Pages fetched and stored' })
   @Column({ name: 'pages_done', type: 'int', default: 0 })
   pagesDone: number;
@@ -73,25 +61,6 @@ export class Scrape extends Timestamped {
   @Field(() => Int, { description: 'Pages found and waiting to be fetched' })
   @Column({ name: 'pages_queued', type: 'int', default: 0 })
   pagesQueued: number;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'text', nullable: true })
-  error: string | null;
-
-  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
-  cancelRequested: boolean;
-
-  @Field(() => GraphQLISODateTime, { nullable: true })
-  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
-  startedAt: Date | null;
-
-  @Field(() => GraphQLISODateTime, { nullable: true })
-  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
-  finishedAt: Date | null;
-
-  @Field(() => Int, { nullable: true })
-  @Column({ name: 'duration_ms', type: 'int', nullable: true })
-  durationMs: number | null;
 
   @Field(() => [ScrapeErrorItem], { description: 'The first failed pages with their error' })
   errors?: ScrapeErrorItem[];
