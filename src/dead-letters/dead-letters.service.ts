@@ -1,26 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { QUEUES, QueueName } from '../queues/queue-names';
+import { JOB_ROWS } from '../queues/job-rows';
+import type { QueueName } from '../queues/queue-names';
 import { QueueRegistry } from '../queues/queue-registry';
 import { DeadLetter } from './dead-letter.entity';
-
-/** How a replay puts each kind's row back to `queued`: only from the state a failed job leaves. */
-const RESETS: Record<QueueName, { what: string; table: string; from: string; sql: string }> = {
-  [QUEUES.testRuns]: {
-    what: 'run',
-    table: 'runs',
-    from: 'error',
-    sql: `UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, duration_ms = NULL, cancel_requested = false, updated_at = now() WHERE id = $1 AND status = 'error' RETURNING id`,
-  },
-  [QUEUES.scrapes]: {
-    what: 'scrape',
-    table: 'scrapes',
-    from: 'failed',
-    sql: `UPDATE scrapes SET status = 'queued', error = NULL, finished_at = NULL, duration_ms = NULL, cancel_requested = false, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`,
-  },
-  [QUEUES.emails]: { what: 'email', table: 'emails', from: 'failed', sql: `UPDATE emails SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id` },
-};
 
 export interface DeadLetterPage {
   items: DeadLetter[];
@@ -79,12 +63,16 @@ export class DeadLettersService {
   }
 
   private async resetRow(letter: DeadLetter): Promise<void> {
-    const reset = RESETS[letter.queue as QueueName];
-    if (!reset) return;
-    const [rows] = (await this.db.query(reset.sql, [letter.jobId])) as [unknown[], number];
+    const kind = JOB_ROWS[letter.queue as QueueName];
+    if (!kind) return;
+    const clears = kind.replayClears ? `, ${kind.replayClears}` : '';
+    const [rows] = (await this.db.query(
+      `UPDATE ${kind.table} SET status = 'queued'${clears}, updated_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+      [letter.jobId, kind.failedStatus],
+    )) as [unknown[], number];
     if (rows.length) return;
-    const [row] = (await this.db.query(`SELECT status FROM ${reset.table} WHERE id = $1`, [letter.jobId])) as Array<{ status: string }>;
-    if (!row) throw new ConflictException(`The ${reset.what} ${letter.jobId} no longer exists`);
-    throw new ConflictException(`The ${reset.what} ${letter.jobId} is ${row.status}; only a ${reset.what} that ended ${reset.from} can be replayed`);
+    const [row] = (await this.db.query(`SELECT status FROM ${kind.table} WHERE id = $1`, [letter.jobId])) as Array<{ status: string }>;
+    if (!row) throw new ConflictException(`The ${kind.what} ${letter.jobId} no longer exists`);
+    throw new ConflictException(`The ${kind.what} ${letter.jobId} is ${row.status}; only a ${kind.what} that ended ${kind.failedStatus} can be replayed`);
   }
 }

@@ -3,29 +3,9 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { recordDeadLetter } from '../dead-letters/record-dead-letter';
-import { QUEUES, QueueName } from '../queues/queue-names';
+import { hasFinishedAt, JOB_ROWS, JobRowKind } from '../queues/job-rows';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
-
-/** One kind of job and its row: how to find rows still in flight, re-add their job, or end them. */
-interface TrackedKind {
-  table: 'runs' | 'scrapes' | 'emails';
-  queue: QueueName;
-  jobName: string;
-  data: (id: string) => Record<string, string>;
-  inFlight: string[];
-  /** The end state of a row whose job ended without recording one. */
-  lostStatus: string;
-  errorColumn: 'error' | 'last_error';
-  hasPriority: boolean;
-  hasFinishedAt: boolean;
-}
-
-const KINDS: TrackedKind[] = [
-  { table: 'runs', queue: QUEUES.testRuns, jobName: 'run', data: (id) => ({ runId: id }), inFlight: ['queued', 'running'], lostStatus: 'error', errorColumn: 'error', hasPriority: true, hasFinishedAt: true },
-  { table: 'scrapes', queue: QUEUES.scrapes, jobName: 'scrape', data: (id) => ({ scrapeId: id }), inFlight: ['queued', 'running'], lostStatus: 'failed', errorColumn: 'error', hasPriority: true, hasFinishedAt: true },
-  { table: 'emails', queue: QUEUES.emails, jobName: 'send', data: (id) => ({ emailId: id }), inFlight: ['queued', 'sending'], lostStatus: 'failed', errorColumn: 'last_error', hasPriority: false, hasFinishedAt: false },
-];
 
 /** Job states in which the job will still run (or is running): nothing to mend. */
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
@@ -81,11 +61,11 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const got = await this.redis.set(lockKey, this.config.workerName, 'PX', Math.max(1000, this.config.env.RECONCILE_INTERVAL_MS - 100), 'NX');
     if (got !== 'OK') return 0;
     let mended = 0;
-    for (const kind of KINDS) mended += await this.reconcile(kind);
+    for (const kind of Object.values(JOB_ROWS)) mended += await this.reconcile(kind);
     return mended;
   }
 
-  private async reconcile(kind: TrackedKind): Promise<number> {
+  private async reconcile(kind: JobRowKind): Promise<number> {
     const queue = this.queues.all().find((q) => q.name === kind.queue)!.queue;
     const rows = (await this.db.query(
       `SELECT id, status${kind.hasPriority ? ', priority' : ''} FROM ${kind.table}
@@ -113,11 +93,11 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     return mended;
   }
 
-  private async end(kind: TrackedKind, id: string, reason: string): Promise<void> {
+  private async end(kind: JobRowKind, id: string, reason: string): Promise<void> {
     await this.db.query(
-      `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${kind.hasFinishedAt ? ', finished_at = now()' : ''}, updated_at = now()
+      `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${hasFinishedAt(kind) ? ', finished_at = now()' : ''}, updated_at = now()
        WHERE id = $1 AND status = ANY($4)`,
-      [id, kind.lostStatus, reason.slice(0, 4000), kind.inFlight],
+      [id, kind.failedStatus, reason.slice(0, 4000), kind.inFlight],
     );
   }
 }
