@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
+import { JOB_ROWS } from '../queues/job-rows';
 import { isLastAttempt } from '../queues/last-attempt';
+import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
 import { BrowserPool } from './browser-pool';
@@ -58,7 +61,7 @@ export class RunExecutor {
 
   async execute(job: Job, runId: string, signal: AbortSignal): Promise<RunOutcome> {
     const claimed = await this.claim(runId);
-    if (!claimed) return this.skip(runId);
+    if (!claimed) return { status: (await settleUnclaimed(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId)) === 'cancelled' ? RunStatus.cancelled : 'skipped' };
     const { definition, previous, attempt } = claimed;
     if (previous === RunStatus.queued) await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
     await job.updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress).catch(() => undefined);
@@ -120,18 +123,6 @@ export class RunExecutor {
     return rows[0];
   }
 
-  /** Not claimable: ended already, or cancel was asked before it started. */
-  private async skip(runId: string): Promise<RunOutcome> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE runs SET status = 'cancelled', finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE id = $1 AND status IN ('queued', 'running') AND cancel_requested RETURNING id`,
-      [runId],
-    )) as [unknown[], number];
-    if (rows.length) return { status: RunStatus.cancelled };
-    const [run] = (await this.dataSource.query(`SELECT status FROM runs WHERE id = $1`, [runId])) as Array<{ status: RunStatus }>;
-    if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
-    return { status: 'skipped' };
-  }
 
   private async runSteps(job: Job, runId: string, attempt: number, def: RunDefinition, context: BrowserContext, dir: string, stopper: AbortController): Promise<RunOutcome> {
     const stop = stopper.signal;
@@ -153,7 +144,7 @@ export class RunExecutor {
     for (let index = 0; index < def.steps.length; index++) {
       const step = def.steps[index];
       // The cancel message normally arrives through Redis; this catches one that was lost.
-      if (!stop.aborted && (await this.cancelRequested(runId))) stopper.abort(CANCEL_REASON);
+      if (!stop.aborted && (await cancelRequested(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId))) stopper.abort(CANCEL_REASON);
       if (stop.aborted) {
         await this.recordSkipped(runId, def.steps, index);
         break;
@@ -198,10 +189,6 @@ export class RunExecutor {
     return outcome;
   }
 
-  private async cancelRequested(runId: string): Promise<boolean> {
-    const [row] = (await this.dataSource.query(`SELECT cancel_requested FROM runs WHERE id = $1`, [runId])) as Array<{ cancel_requested: boolean }>;
-    return row?.cancel_requested ?? false;
-  }
 
   private abortOutcome(reason: unknown, error: string): RunOutcome {
     return reason === TIMEOUT_REASON ? { status: RunStatus.timed_out, error } : { status: RunStatus.cancelled, error };

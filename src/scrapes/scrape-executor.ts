@@ -3,7 +3,10 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
+import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
+import { JOB_ROWS } from '../queues/job-rows';
 import { isLastAttempt } from '../queues/last-attempt';
+import { QUEUES } from '../queues/queue-names';
 import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
 import { CrawlFrontier, FrontierEntry } from './crawl-frontier';
 import { HostGate } from './host-gate';
@@ -90,7 +93,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
 
   async execute(job: Job, scrapeId: string, signal: AbortSignal): Promise<ScrapeOutcome> {
     const request = await this.claim(scrapeId);
-    if (!request) return this.skip(scrapeId);
+    if (!request) return { status: (await settleUnclaimed(this.db, JOB_ROWS[QUEUES.scrapes], scrapeId)) === 'cancelled' ? ScrapeStatus.cancelled : 'skipped' };
     const started = Date.now();
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal.reason);
@@ -152,17 +155,6 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     return rows[0]?.request;
   }
 
-  private async skip(scrapeId: string): Promise<ScrapeOutcome> {
-    const [rows] = (await this.db.query(
-      `UPDATE scrapes SET status = 'cancelled', finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE id = $1 AND status IN ('queued', 'running') AND cancel_requested RETURNING id`,
-      [scrapeId],
-    )) as [unknown[], number];
-    if (rows.length) return { status: ScrapeStatus.cancelled };
-    const [scrape] = (await this.db.query(`SELECT status FROM scrapes WHERE id = $1`, [scrapeId])) as Array<{ status: string }>;
-    if (!scrape) throw new UnrecoverableError(`scrape ${scrapeId} does not exist`);
-    return { status: 'skipped' };
-  }
 
   /** robots.txt of the start URL's origin; none (404) or unreadable means everything is allowed. */
   private async robotsOf(crawl: Crawl): Promise<RobotsRules> {
@@ -233,7 +225,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       // The cancel message normally arrives through Redis; this catches one that was lost.
       if (Date.now() - lastCancelCheck > 1000) {
         lastCancelCheck = Date.now();
-        if (await this.cancelRequested(crawl.id)) crawl.stop.abort(SCRAPE_CANCEL_REASON);
+        if (await cancelRequested(this.db, JOB_ROWS[QUEUES.scrapes], crawl.id)) crawl.stop.abort(SCRAPE_CANCEL_REASON);
       }
     }
     await Promise.allSettled(inFlight);
@@ -296,10 +288,6 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     await crawl.job.updateProgress(progress as unknown as object).catch(() => undefined);
   }
 
-  private async cancelRequested(scrapeId: string): Promise<boolean> {
-    const [row] = (await this.db.query(`SELECT cancel_requested FROM scrapes WHERE id = $1`, [scrapeId])) as Array<{ cancel_requested: boolean }>;
-    return row?.cancel_requested ?? false;
-  }
 
   private outcomeOf(crawl: Crawl): ScrapeOutcome {
     const counts = { pagesDone: crawl.done, pagesFailed: crawl.failed };
