@@ -2,8 +2,9 @@ import type { Type } from '@nestjs/common';
 import { EmailsWorkerModule } from './emails/emails-worker.module';
 import { ReliabilityModule } from './reliability/reliability.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
+import { SchedulesWorkerModule } from './schedules/schedules-worker.module';
 import { ScrapesWorkerModule } from './scrapes/scrapes-worker.module';
 import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 
-/** What only a worker loads: its runtime (start, drain, health), the row/job reconciler, and each feature's processors. */
-export const WORKER_MODULES: Type[] = [WorkerRuntimeModule, ReliabilityModule, EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule];
+/** What only a worker loads: its runtime (start, drain, health), the row/job reconciler, and each feature's processors (schedule ticks too). */
+export const WORKER_MODULES: Type[] = [WorkerRuntimeModule, ReliabilityModule, EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule, SchedulesWorkerModule];

@@ -42,7 +42,7 @@ describe('reconciler', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('re-adds a missing job, resumes a running row whose worker vanished, and ends a row whose job failed for good', async () => {
+  it('re-adds a missing job, resumes a running row whose worker vanished, ends a row whose job failed for good, and restores a lost schedule', async () => {
     // 1. The API died between storing an email and queueing it.
     const emailId = randomUUID();
     await db.query(`INSERT INTO emails (id, "to", subject, text, updated_at) VALUES ($1, $2, 'Lost and found', 'hello', now() - interval '1 minute')`, [emailId, ['found@example.com']]);
@@ -58,6 +58,13 @@ describe('reconciler', () => {
       runId,
       { name: 'stalled', steps: [{ action: 'goto', url: 'http://localhost/' }], options: {}, priority: 5 },
     ]);
+    // 4. A schedule whose job scheduler Redis lost (a flush, a failover without persistence).
+    const scheduleId = randomUUID();
+    await db.query(`INSERT INTO schedules (id, name, cron, timezone, run) VALUES ($1, 'yearly', '0 0 1 1 *', 'Europe/Paris', $2)`, [
+      scheduleId,
+      { name: 'yearly', steps: [{ action: 'goto', url: 'http://localhost/' }], options: {}, priority: 5 },
+    ]);
+
     const connection = { url: TEST_REDIS_URL };
     const runs = new Queue('test-runs', { connection, prefix: env.QUEUE_PREFIX });
     await runs.add('run', { runId }, { jobId: runId, attempts: 1 });
@@ -82,7 +89,13 @@ describe('reconciler', () => {
     expect(run).toMatchObject({ status: 'error', error: 'its job failed for good: job stalled more than allowable limit' });
     expect(run.finished_at).not.toBeNull();
 
+    const schedules = new Queue('schedules', { connection, prefix: env.QUEUE_PREFIX });
+    const scheduler = await pollUntil(() => schedules.getJobScheduler(scheduleId), (s) => s !== undefined, 10000, 'job scheduler restored');
+    await schedules.close();
+    expect(scheduler).toMatchObject({ pattern: '0 0 1 1 *', tz: 'Europe/Paris', template: { data: { scheduleId } } });
+
     const lines = worker.logLines().filter((l) => l.context === 'JobReconciler').map((l) => l.msg);
     expect(lines).toEqual(expect.arrayContaining(['A queued row had no job: queued it again', 'A running row had no job: queued it again', 'A running row outlived its job: ended it']));
+    expect(worker.logLines().some((l) => l.context === 'ScheduleRestorer' && l.msg === 'A schedule had no job scheduler in Redis: restored it')).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { JOB_ROWS } from '../queues/job-rows';
-import type { QueueName } from '../queues/queue-names';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
+import { jobRowKindOf } from '../queues/job-rows';
 import { QueueRegistry } from '../queues/queue-registry';
 import { DeadLetter } from './dead-letter.entity';
 
@@ -22,20 +22,17 @@ export class DeadLettersService {
 
   /** Newest first; `open` hides replayed ones. The cursor is the last item's failedAt|id. */
   async list(query: { queue?: string; open?: boolean; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
-    const limit = query.limit ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestException(['limit must be a whole number from 1 to 100']);
+    const limit = pageLimit(query.limit);
     const qb = this.letters.createQueryBuilder('d').orderBy('d.failed_at', 'DESC').addOrderBy('d.id', 'DESC').take(limit + 1);
     if (query.queue) qb.andWhere('d.queue = :queue', { queue: query.queue });
     if (query.open) qb.andWhere('d.replayed_at IS NULL');
     if (query.cursor) {
-      const [at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-      if (!at || !id || Number.isNaN(Date.parse(at))) throw new BadRequestException(['cursor is not a cursor this API gave out']);
-      qb.andWhere('(d.failed_at, d.id) < (:at, :id)', { at, id });
+      qb.andWhere('(d.failed_at, d.id) < (:at, :id)', decodeCursor(query.cursor));
     }
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.failedAt.toISOString()}|${last.id}`).toString('base64url') : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.failedAt, last.id) : null };
   }
 
   /**
@@ -63,7 +60,7 @@ export class DeadLettersService {
   }
 
   private async resetRow(letter: DeadLetter): Promise<void> {
-    const kind = JOB_ROWS[letter.queue as QueueName];
+    const kind = jobRowKindOf(letter.queue);
     if (!kind) return;
     const clears = kind.replayClears ? `, ${kind.replayClears}` : '';
     const [rows] = (await this.db.query(

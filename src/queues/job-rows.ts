@@ -1,11 +1,11 @@
-import { QUEUES, QueueName } from './queue-names';
+import { QUEUES, RowQueueName } from './queue-names';
 
 /**
  * For each queue, the row its jobs work on (the job id is the row id): what the
  * reconciler needs to re-add a job or end a row, and what a dead-letter replay resets.
  */
 export interface JobRowKind {
-  queue: QueueName;
+  queue: RowQueueName;
   /** The row's noun in messages: run, scrape, email. */
   what: string;
   table: 'runs' | 'scrapes' | 'emails';
@@ -23,7 +23,7 @@ export interface JobRowKind {
 
 const RUN_LIKE_CLEARS = 'error = NULL, finished_at = NULL, duration_ms = NULL, cancel_requested = false';
 
-export const JOB_ROWS: Record<QueueName, JobRowKind> = {
+export const JOB_ROWS: Record<RowQueueName, JobRowKind> = {
   [QUEUES.testRuns]: {
     queue: QUEUES.testRuns, what: 'run', table: 'runs', jobName: 'run', data: (id) => ({ runId: id }), inFlight: ['queued', 'running'],
     failedStatus: 'error', errorColumn: 'error', hasPriority: true, replayClears: RUN_LIKE_CLEARS,
@@ -40,3 +40,6 @@ export const JOB_ROWS: Record<QueueName, JobRowKind> = {
 
 /** Runs and scrapes record when they ended; emails record only when they were sent. */
 export const hasFinishedAt = (kind: JobRowKind) => kind.table !== 'emails';
+
+/** The row kind of a queue, if its jobs work on rows (schedule ticks do not). */
+export const jobRowKindOf = (queue: string): JobRowKind | undefined => (JOB_ROWS as Partial<Record<string, JobRowKind>>)[queue];

@@ -5,13 +5,18 @@ export const QUEUES = {
   testRuns: 'test-runs',
   scrapes: 'scrapes',
   emails: 'emails',
+  schedules: 'schedules',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUES);
 
-export const QUEUE_CONCURRENCY_KEY: Record<QueueName, keyof Env> = {
+/** Queues whose jobs each work on one row (run, scrape, email): the job id is the row id. */
+export type RowQueueName = Exclude<QueueName, 'schedules'>;
+
+/** Schedule ticks are one short transaction each: BullMQ's default concurrency (1) suits them. */
+export const QUEUE_CONCURRENCY_KEY: Partial<Record<QueueName, keyof Env>> = {
   'test-runs': 'WORKER_CONCURRENCY',
   scrapes: 'SCRAPE_CONCURRENCY',
   emails: 'EMAIL_CONCURRENCY',

@@ -34,6 +34,11 @@ return redis.call('DECRBY', KEYS[1], by)`;
 
 export const queuedRunsKey = (prefix: string) => `${prefix}:capacity:${QUEUES.testRuns}:queued`;
 
+/** Takes one waiting place if fewer than `capacity` are taken; false when full. */
+export async function takeRunPlace(redis: Redis, prefix: string, capacity: number): Promise<boolean> {
+  return ((await redis.eval(ADMIT, 1, queuedRunsKey(prefix), capacity)) as number) >= 0;
+}
+
 /** Gives `count` waiting places back; used by the API (cancel) and the worker (run started). */
 export function releaseRunPlaces(redis: Redis, prefix: string, count = 1): Promise<unknown> {
   return redis.eval(RELEASE, 1, queuedRunsKey(prefix), count);
@@ -89,8 +94,7 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Takes one waiting place, or throws 429. */
   async admit(): Promise<void> {
-    const n = (await this.redis.eval(ADMIT, 1, this.key, this.config.env.QUEUED_CAPACITY)) as number;
-    if (n < 0) throw new OverCapacityException(RETRY_AFTER_SECONDS, this.config.env.QUEUED_CAPACITY);
+    if (!(await takeRunPlace(this.redis, this.config.env.QUEUE_PREFIX, this.config.env.QUEUED_CAPACITY))) throw new OverCapacityException(RETRY_AFTER_SECONDS, this.config.env.QUEUED_CAPACITY);
   }
 
   /** Gives a waiting place back (the run was cancelled, or never got queued). */

@@ -26,6 +26,7 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunSt
 @Check('runs_status_ck', `status IN ('queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out')`)
 @Index('runs_created_idx', { synchronize: false })
 @Index('runs_status_created_idx', { synchronize: false })
+@Index('runs_schedule_idx', { synchronize: false })
 export class Run extends JobRow {
   /** Also the BullMQ job id. */
   @Field(() => ID)
@@ -43,6 +44,10 @@ export class Run extends JobRow {
   @Field(() => RunStatus)
   @Column({ type: 'varchar', length: 16, default: RunStatus.queued })
   status: RunStatus;
+
+  @Field(() => ID, { nullable: true, description: 'The schedule whose tick queued it' })
+  @Column({ name: 'schedule_id', type: 'uuid', nullable: true })
+  scheduleId: string | null;
 
   @Field(() => [RunStepResult])
   @OneToMany(() => RunStepResult, (step) => step.run)

@@ -4,7 +4,7 @@ import { isUUID } from 'class-validator';
 import { JobProcessor } from '../queues/job-processor';
 import { QUEUES } from '../queues/queue-names';
 import { RunExecutor, RunOutcome } from './run-executor';
-import type { RunJobData } from './runs.service';
+import type { RunJobData } from './run-job';
 
 /** Thin: read the run id, hand the run to the executor, return its outcome. */
 @Processor(QUEUES.testRuns, { autorun: false })

@@ -7,6 +7,7 @@ import { createReadStream, ReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
@@ -14,26 +15,16 @@ import { cancelChannel } from '../queues/job-cancel-listener';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { RunCapacity } from './run-capacity';
+import { RUN_JOB_NAME, runJobData, runJobOptions, type RunJobData } from './run-job';
 import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { Run, RunStatus } from './run.entity';
 
-export interface RunJobData {
-  runId: string;
-}
-
 export interface RunPage {
   items: Run[];
   nextCursor: string | null;
-}
-
-const encodeCursor = (run: Run) => Buffer.from(`${run.createdAt.toISOString()}|${run.id}`).toString('base64url');
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new BadRequestException(['cursor is not a cursor this API gave out']);
-  return { createdAt, id };
 }
 
 /** Runs on the API side: accept (validate, admit, store, queue), read, cancel. */
@@ -54,7 +45,7 @@ export class RunsService {
   }
 
   async create(body: unknown): Promise<Run> {
-    const definition = await this.validate(body);
+    const definition = await this.checkDefinition(body);
     await this.capacity.admit();
     const run = this.runs.create({ id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued });
     try {
@@ -63,15 +54,15 @@ export class RunsService {
       await this.capacity.release();
       throw error;
     }
-    await enqueueOrWithdraw(this.queue, 'run', { runId: run.id }, { jobId: run.id, priority: definition.priority }, async () => {
+    await enqueueOrWithdraw(this.queue, RUN_JOB_NAME, runJobData(run), runJobOptions(run), async () => {
       await this.runs.delete({ id: run.id });
       await this.capacity.release();
     });
     return run;
   }
 
-  /** Field-by-field checks, then the egress rule for every absolute URL (a 400 naming the step). */
-  private async validate(body: unknown): Promise<RunDefinition> {
+  /** Field-by-field checks, then the egress rule for every absolute URL (a 400 naming the step). Schedules use it too. */
+  async checkDefinition(body: unknown): Promise<RunDefinition> {
     const { definition, errors } = parseRunDefinition(body, { maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS });
     if (!definition) throw new BadRequestException(errors);
     const targets: Array<[string, string]> = [];
@@ -88,18 +79,17 @@ export class RunsService {
     return definition;
   }
 
-  async list(query: { status?: RunStatus; limit?: number; cursor?: string }): Promise<RunPage> {
-    const limit = query.limit ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestException(['limit must be a whole number from 1 to 100']);
+  async list(query: { status?: RunStatus; scheduleId?: string; limit?: number; cursor?: string }): Promise<RunPage> {
+    const limit = pageLimit(query.limit);
     const qb = this.runs.createQueryBuilder('run').orderBy('run.created_at', 'DESC').addOrderBy('run.id', 'DESC').take(limit + 1);
     if (query.status) qb.andWhere('run.status = :status', { status: query.status });
+    if (query.scheduleId) qb.andWhere('run.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      qb.andWhere('(run.created_at, run.id) < (:createdAt, :id)', c);
+      qb.andWhere('(run.created_at, run.id) < (:at, :id)', decodeCursor(query.cursor));
     }
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].createdAt, items[items.length - 1].id) : null };
   }
 
   async get(id: string): Promise<Run> {

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { CursorPageQuery } from '../../common/cursor-page.query';
 import { RunStatus } from '../run.entity';
 
@@ -8,4 +8,9 @@ export class ListRunsQuery extends CursorPageQuery {
   @IsOptional()
   @IsEnum(RunStatus, { message: `status must be one of ${Object.values(RunStatus).join(', ')}` })
   status?: RunStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only runs queued by this schedule' })
+  @IsOptional()
+  @IsUUID('all', { message: 'scheduleId must be a UUID' })
+  scheduleId?: string;
 }

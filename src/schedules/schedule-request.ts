@@ -1,0 +1,55 @@
+import { CronExpressionParser } from 'cron-parser';
+
+export interface ScheduleRequest {
+  name: string;
+  cron: string;
+  timezone: string;
+  /** Checked by the runs' own validation, which knows the egress rule. */
+  run: unknown;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const FIELDS = new Set(['name', 'cron', 'timezone', 'run']);
+
+/** An IANA zone name that this Node knows ("Europe/Paris", "UTC"). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a cron pattern is refused, or null. Five fields (minute first) or six (second
+ * first), as BullMQ's job schedulers read them; the pattern must also come round again.
+ */
+export function cronProblem(cron: string, timezone: string): string | null {
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length < 5 || fields.length > 6) return `cron must have 5 fields (minute hour day month weekday) or 6 (seconds first), not ${fields.length}`;
+  try {
+    CronExpressionParser.parse(cron, { tz: timezone, strict: false }).next();
+    return null;
+  } catch (error) {
+    return `cron is not a valid pattern: ${(error as Error).message}`;
+  }
+}
+
+/** The schedule body, field by field: every problem named, the run left to the runs' parser. */
+export function parseScheduleRequest(body: unknown): { request?: ScheduleRequest; errors: string[] } {
+  if (!isObject(body)) return { errors: ['the body must be a JSON object with name, cron and run'] };
+  const errors: string[] = [];
+  for (const key of Object.keys(body)) if (!FIELDS.has(key)) errors.push(`${key} is not a schedule field (name, cron, timezone, run)`);
+  const { name, cron, timezone = 'UTC', run } = body;
+  if (typeof name !== 'string' || !name.trim() || name.length > 200) errors.push('name must be a non-empty string of at most 200 characters');
+  if (typeof timezone !== 'string' || !isTimeZone(timezone)) errors.push('timezone must be an IANA time zone such as UTC or Europe/Paris');
+  if (typeof cron !== 'string' || !cron.trim() || cron.length > 200) errors.push('cron must be a cron pattern such as "0 */15 * * * *"');
+  else if (typeof timezone === 'string' && isTimeZone(timezone)) {
+    const problem = cronProblem(cron, timezone);
+    if (problem) errors.push(problem);
+  }
+  if (!isObject(run)) errors.push('run must be a run definition (the body of POST /api/runs)');
+  if (errors.length) return { errors };
+  return { request: { name: (name as string).trim(), cron: (cron as string).trim(), timezone: timezone as string, run }, errors };
+}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Timestamped } from '../database/timestamped';
+import type { RunDefinition } from '../runs/run-definition';
+
+/** A cron schedule: each tick queues its run, unless the previous one is still going. */
+@Entity('schedules')
+@Index('schedules_created_idx', { synchronize: false })
+export class Schedule extends Timestamped {
+  /** Also the id of its BullMQ job scheduler. */
+  @ApiProperty({ format: 'uuid' })
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @ApiProperty()
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @ApiProperty({ example: '0 */15 * * * *', description: 'cron pattern: 5 fields, or 6 with seconds first' })
+  @Column({ type: 'varchar', length: 200 })
+  cron: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  @Column({ type: 'varchar', length: 64, default: 'UTC' })
+  timezone: string;
+
+  @ApiProperty({ description: 'The run definition each tick queues, as accepted (defaults filled in)' })
+  @Column({ type: 'jsonb' })
+  run: RunDefinition;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @Column({ name: 'last_run_id', type: 'uuid', nullable: true })
+  lastRunId: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Column({ name: 'last_tick_at', type: 'timestamptz', nullable: true })
+  lastTickAt: Date | null;
+
+  @ApiProperty({ description: 'Runs its ticks queued' })
+  @Column({ name: 'runs_queued', type: 'int', default: 0 })
+  runsQueued: number;
+
+  @ApiProperty({ description: 'Ticks that queued nothing: the previous run was still going, or runs were at capacity' })
+  @Column({ name: 'ticks_skipped', type: 'int', default: 0 })
+  ticksSkipped: number;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Column({ name: 'last_skip_reason', type: 'text', nullable: true })
+  lastSkipReason: string | null;
+
+  @ApiPropertyOptional({ description: 'When the next tick is due (from the queue), on GET' })
+  nextTickAt?: Date | null;
+}

@@ -1,0 +1,84 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
+import { QUEUES } from '../queues/queue-names';
+import { RunsService } from '../runs/runs.service';
+import { tickTemplate } from './schedule-job';
+import { parseScheduleRequest } from './schedule-request';
+import { Schedule } from './schedule.entity';
+
+export interface SchedulePage {
+  items: Schedule[];
+  nextCursor: string | null;
+}
+
+/** The runs' own messages, said of the schedule's `run` field. */
+function inRunField(error: unknown): never {
+  if (error instanceof BadRequestException) {
+    const body = error.getResponse() as { message?: string | string[] };
+    const messages = Array.isArray(body.message) ? body.message : [String(body.message ?? error.message)];
+    throw new BadRequestException(messages.map((message) => `run.${message}`));
+  }
+  throw error;
+}
+
+/** Schedules on the API side: store one and start its BullMQ job scheduler; list; delete. */
+@Injectable()
+export class SchedulesService {
+  private readonly logger = new Logger(SchedulesService.name);
+
+  constructor(
+    @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
+    @InjectQueue(QUEUES.schedules) private readonly queue: Queue,
+    private readonly runs: RunsService,
+  ) {}
+
+  async create(body: unknown): Promise<Schedule> {
+    const { request, errors } = parseScheduleRequest(body);
+    if (!request) throw new BadRequestException(errors);
+    const run = await this.runs.checkDefinition(request.run).catch(inRunField);
+    const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, run });
+    await this.schedules.insert(schedule);
+    try {
+      const next = await this.queue.upsertJobScheduler(schedule.id, { pattern: schedule.cron, tz: schedule.timezone }, tickTemplate(schedule.id));
+      schedule.nextTickAt = new Date(next.timestamp + next.delay);
+    } catch (error) {
+      this.logger.error({ err: error, scheduleId: schedule.id }, 'Could not start a job scheduler; withdrawing the schedule');
+      await this.schedules.delete({ id: schedule.id }).catch(() => undefined);
+      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
+    }
+    return schedule;
+  }
+
+  async list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {
+    const limit = pageLimit(query.limit);
+    const qb = this.schedules.createQueryBuilder('s').orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit + 1);
+    if (query.cursor) qb.andWhere('(s.created_at, s.id) < (:at, :id)', decodeCursor(query.cursor));
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  async get(id: string): Promise<Schedule> {
+    const schedule = await this.schedules.findOneBy({ id });
+    if (!schedule) throw new NotFoundException(`Schedule ${id} not found`);
+    const scheduler = await this.queue.getJobScheduler(id).catch(() => undefined);
+    schedule.nextTickAt = scheduler?.next ? new Date(scheduler.next) : null;
+    return schedule;
+  }
+
+  /**
+   * The row goes first: a tick already on its way then finds no schedule and removes the
+   * job scheduler itself, so a delete holds even if Redis is away at this moment.
+   */
+  async remove(id: string): Promise<void> {
+    const result = await this.schedules.delete({ id });
+    if (!result.affected) throw new NotFoundException(`Schedule ${id} not found`);
+    await this.queue.removeJobScheduler(id).catch((err: unknown) => this.logger.warn({ err, scheduleId: id }, 'Could not remove the job scheduler now; its next tick will'));
+  }
+}
