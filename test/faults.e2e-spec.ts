@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { json } from './helpers/json';
+import { pollUntil } from './helpers/poll';
+import { Stack } from './helpers/stack';
+import { baseEnv, TEST_REDIS_URL } from './helpers/test-env';
+import { TestSite } from './helpers/test-site';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The machine's own cluster control, as its notes give it (PostgreSQL 15 on Debian). */
+async function postgres(action: 'stop' | 'start'): Promise<void> {
+  const version = (await run('ls', ['/etc/postgresql'])).stdout.trim().split('\n')[0];
+  await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])]);
+}
+
+/**
+ * Faults while work flows, against the real services: Redis connections killed, and
+ * PostgreSQL stopped and started again. The processes stay up, health reports the
+ * outage and recovers, and every job that got a 2xx reaches an end state.
+ */
+describe('faults', () => {
+  const site = new TestSite({
+    '/page': `<!doctype html><title>Steady</title><script>setTimeout(() => { const p = document.createElement('p'); p.id = 'done'; p.textContent = 'ready'; document.body.append(p); }, 500)</script>`,
+  });
+  let stack: Stack;
+  let dir: string;
+
+  /** Posts runs and emails until stopped; keeps the ids that were accepted and the statuses of the rest. */
+  function produce() {
+    const accepted = { runs: [] as string[], emails: [] as string[] };
+    const refused: number[] = [];
+    let going = true;
+    const definition = { name: 'steady', baseUrl: site.base, steps: [{ action: 'goto', url: '/page' }, { action: 'expectText', selector: '#done', text: 'ready' }] };
+    const loop = (async () => {
+      for (let i = 0; going; i++) {
+        const post = async (path: string, body: unknown, into: string[]) => {
+          const res = await stack.request(path, { body }).catch(() => undefined);
+          if (res && res.status < 300) into.push((await json(res)).id as string);
+          else refused.push(res?.status ?? 0);
+        };
+        await post('/api/emails', { to: `fault-${i}@example.com`, subject: 'fault', text: 'still here' }, accepted.emails);
+        if (i % 4 === 0) await post('/api/runs', definition, accepted.runs);
+        await sleep(100);
+      }
+    })();
+    return { accepted, refused, stop: async () => ((going = false), await loop) };
+  }
+
+  const statuses = async (kind: 'runs' | 'emails', ids: string[]) => Promise.all(ids.map(async (id) => (await json(await stack.request(`/api/${kind}/${id}`))).status as string));
+  const allEnded = (ended: string[]) => (list: string[]) => list.every((s) => ended.includes(s));
+
+  beforeAll(async () => {
+    await site.start();
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-faults-'));
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2' })).start();
+  });
+
+  afterAll(async () => {
+    await postgres('start').catch(() => undefined);
+    await stack?.stop();
+    await site.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loses nothing when every Redis connection is killed, three times, while jobs flow', async () => {
+    const producer = produce();
+    const admin = new Redis(TEST_REDIS_URL);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await sleep(1200);
+        const killed = Number(await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes')) + Number(await admin.client('KILL', 'TYPE', 'pubsub', 'SKIPME', 'yes'));
+        expect(killed).toBeGreaterThan(3);
+      }
+      await sleep(1000);
+    } finally {
+      await producer.stop();
+      admin.disconnect();
+    }
+    const { accepted, refused } = producer;
+    expect(accepted.emails.length).toBeGreaterThan(10);
+    expect(refused.filter((s) => s !== 503)).toEqual([]);
+
+    const emails = await pollUntil(() => statuses('emails', accepted.emails), allEnded(['sent', 'failed']), 60000, 'every email ended');
+    expect(emails.every((s) => s === 'sent')).toBe(true);
+    const runs = await pollUntil(() => statuses('runs', accepted.runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
+    expect(runs.every((s) => s === 'passed')).toBe(true);
+    expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
+    expect((await fetch(`${stack.base}/api/health`)).status).toBe(200);
+  });
+
+  it('reports PostgreSQL down while it is, recovers when it is back, and every accepted job still ends', async () => {
+    const producer = produce();
+    await sleep(1500);
+    await postgres('stop');
+    try {
+      const down = await pollUntil(() => fetch(`${stack.base}/api/health`).then(async (r) => ({ status: r.status, body: await r.json() })), (h) => h.status === 503, 10000, 'API health reports the outage');
+      expect(down.body.error.database.status).toBe('down');
+      expect((await fetch(`${stack.workerBase}/api/health`)).status).toBe(503);
+      await sleep(1500);
+    } finally {
+      await postgres('start');
+    }
+    await pollUntil(() => fetch(`${stack.base}/api/health`).then((r) => r.status), (s) => s === 200, 30000, 'API health recovered');
+    await pollUntil(() => fetch(`${stack.workerBase}/api/health`).then((r) => r.status), (s) => s === 200, 30000, 'worker health recovered');
+    await sleep(1000);
+    await producer.stop();
+
+    const { accepted, refused } = producer;
+    // While the database was away, requests were refused with a 503, never a 500.
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.filter((s) => s !== 503)).toEqual([]);
+    const emails = await pollUntil(() => statuses('emails', accepted.emails), allEnded(['sent', 'failed']), 60000, 'every email ended');
+    expect(emails.every((s) => s === 'sent')).toBe(true);
+    const runs = await pollUntil(() => statuses('runs', accepted.runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
+    expect(runs.every((s) => s === 'passed')).toBe(true);
+    expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
+  });
+});
