@@ -25,8 +25,9 @@ describe('users and emails over SMTP', () => {
   beforeAll(async () => {
     sink.reject((rcpt) => (rcpt.startsWith('bounce-') ? { code: 550, message: '5.1.1 No such user here' } : undefined));
     sink.reject((rcpt, attempt) => (rcpt.startsWith('greylist-') && attempt === 1 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined));
+    sink.stall((rcpt, attempt) => rcpt.startsWith('stall-') && attempt === 1);
     await sink.start();
-    stack = await new Stack(baseEnv({ MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>' })).start();
+    stack = await new Stack(baseEnv({ MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>', MAIL_TIMEOUT_MS: '1500' })).start();
     db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
   });
@@ -138,6 +139,18 @@ describe('users and emails over SMTP', () => {
     const sent = await waitStatus(id, ['sent', 'failed']);
     expect(sent.status).toBe('sent');
     expect(sent.attempts).toBe(2);
+    expect(sink.to(address)).toHaveLength(1);
+  });
+
+  it('gives up on an SMTP server that stops answering after MAIL_TIMEOUT_MS, and the retry sends it once', async () => {
+    const address = unique('stall-');
+    const asked = Date.now();
+    const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Anyone there?', text: 'z' } }));
+    const retrying = await pollUntil(() => email(id), (e) => e.status === 'queued' && e.lastError !== null, 10000, 'first attempt timed out');
+    expect(retrying.lastError).toMatch(/time/i);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1500);
+    const sent = await waitStatus(id, ['sent', 'failed']);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
     expect(sink.to(address)).toHaveLength(1);
   });
 

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { AppProcess } from './helpers/app-process';
+import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
@@ -26,6 +28,10 @@ async function postgres(action: 'stop' | 'start'): Promise<void> {
  */
 describe('faults', () => {
   const site = new TestSite({
+    // #first after 0.3 s, #second after 4 s: a run is half done for a while.
+    '/late': `<!doctype html><title>Late</title><script>
+      const add = (id, ms) => setTimeout(() => { const p = document.createElement('p'); p.id = id; p.textContent = id; document.body.append(p); }, ms);
+      add('first', 300); add('second', 4000);</script>`,
     '/page': `<!doctype html><title>Steady</title><script>setTimeout(() => { const p = document.createElement('p'); p.id = 'done'; p.textContent = 'ready'; document.body.append(p); }, 500)</script>`,
   });
   let stack: Stack;
@@ -58,7 +64,8 @@ describe('faults', () => {
   beforeAll(async () => {
     await site.start();
     dir = await mkdtemp(join(tmpdir(), 'stevedore-faults-'));
-    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2' })).start();
+    // A dead worker's jobs are taken over once their lock lapses: 3 s here, 30 s by default.
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', JOB_LOCK_MS: '3000' })).start();
   });
 
   afterAll(async () => {
@@ -120,5 +127,28 @@ describe('faults', () => {
     const runs = await pollUntil(() => statuses('runs', accepted.runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
     expect(runs.every((s) => s === 'passed')).toBe(true);
     expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
+  });
+
+  it('a run whose worker is SIGKILLed mid-run is taken over by another worker and ends once, with no duplicated steps', async () => {
+    const definition = {
+      name: 'half done when killed',
+      baseUrl: site.base,
+      steps: [{ action: 'goto', url: '/late' }, { action: 'waitFor', selector: '#first' }, { action: 'waitFor', selector: '#second' }, { action: 'expectText', selector: '#second', text: 'second' }],
+      options: { stepTimeoutMs: 10000, trace: 'off' },
+    };
+    const { id } = await json(await stack.request('/api/runs', { body: definition }));
+    const read = async () => json(await stack.request(`/api/runs/${id}`));
+    const half = await pollUntil(read, (r) => r.steps.length >= 2, 20000, 'two steps stored');
+    const killedWorker = half.worker as string;
+    stack.worker.child.kill('SIGKILL');
+    await stack.worker.waitExit(5000);
+
+    const port = await freePort();
+    stack.worker = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
+    await stack.worker.waitHealthy(`http://127.0.0.1:${port}/api/health`);
+    const ended = await pollUntil(read, (r) => !['queued', 'running'].includes(r.status), 40000, 'taken-over run ended');
+    expect(ended).toMatchObject({ status: 'passed', attempt: 2, error: null });
+    expect(ended.worker).not.toBe(killedWorker);
+    expect((ended.steps as Array<{ index: number; status: string }>).map((st) => [st.index, st.status])).toEqual([0, 1, 2, 3].map((i) => [i, 'passed']));
   });
 });

@@ -49,6 +49,7 @@ export const envSchema = z.object({
   MAIL_USER: z.string().default(''),
   MAIL_PASSWORD: z.string().default(''),
   MAIL_FROM: z.string().min(3).default('Stevedore <noreply@localhost>'),
+  MAIL_TIMEOUT_MS: int(1000, 600000).default(30000),
   WORKER_NAME: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'must be letters, digits, _ . : -').default(''),
   WORKER_CONCURRENCY: int(1, 64).default(3),
   SCRAPE_CONCURRENCY: int(1, 256).default(5),

@@ -28,9 +28,10 @@ export class SmtpMailTransport implements MailTransport {
       port: env.MAIL_PORT,
       secure: env.MAIL_PORT === 465,
       auth: env.MAIL_USER ? { user: env.MAIL_USER, pass: env.MAIL_PASSWORD } : undefined,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
+      // Each attempt is bounded: a server that stops answering fails it, and BullMQ retries.
+      connectionTimeout: Math.min(10_000, env.MAIL_TIMEOUT_MS),
+      greetingTimeout: Math.min(10_000, env.MAIL_TIMEOUT_MS),
+      socketTimeout: env.MAIL_TIMEOUT_MS,
     });
   }
 

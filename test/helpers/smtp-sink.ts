@@ -17,11 +17,17 @@ export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   private readonly attempts = new Map<string, number>();
   private readonly rules: Rule[] = [];
+  private readonly stalls: Array<(recipient: string, attempt: number) => boolean> = [];
   private server?: SMTPServer;
   port = 0;
 
   reject(rule: Rule): void {
     this.rules.push(rule);
+  }
+
+  /** Takes the message and then never answers: a server that hangs mid-transaction. */
+  stall(rule: (recipient: string, attempt: number) => boolean): void {
+    this.stalls.push(rule);
   }
 
   async start(): Promise<void> {
@@ -43,6 +49,8 @@ export class SmtpSink {
         let raw = '';
         stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
         stream.on('end', () => {
+          const hang = session.envelope.rcptTo.some((r) => this.stalls.some((stall) => stall(r.address, this.attempts.get(r.address) ?? 0)));
+          if (hang) return;
           this.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
