@@ -8,6 +8,7 @@ import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
+import { SmtpSink } from './helpers/smtp-sink';
 import { Stack } from './helpers/stack';
 import { baseEnv, TEST_REDIS_URL } from './helpers/test-env';
 import { TestSite } from './helpers/test-site';
@@ -34,6 +35,8 @@ describe('faults', () => {
       add('first', 300); add('second', 4000);</script>`,
     '/page': `<!doctype html><title>Steady</title><script>setTimeout(() => { const p = document.createElement('p'); p.id = 'done'; p.textContent = 'ready'; document.body.append(p); }, 500)</script>`,
   });
+  // A server that hangs on the first attempt to stall-* addresses, as one can mid-transaction.
+  const sink = new SmtpSink();
   let stack: Stack;
   let dir: string;
 
@@ -63,14 +66,17 @@ describe('faults', () => {
 
   beforeAll(async () => {
     await site.start();
+    sink.stall((rcpt, attempt) => rcpt.startsWith('stall-') && attempt === 1);
+    await sink.start();
     dir = await mkdtemp(join(tmpdir(), 'stevedore-faults-'));
     // A dead worker's jobs are taken over once their lock lapses: 3 s here, 30 s by default.
-    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', JOB_LOCK_MS: '3000' })).start();
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', JOB_LOCK_MS: '3000', MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_TIMEOUT_MS: '60000' })).start();
   });
 
   afterAll(async () => {
     await postgres('start').catch(() => undefined);
     await stack?.stop();
+    await sink.stop();
     await site.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -150,5 +156,21 @@ describe('faults', () => {
     expect(ended).toMatchObject({ status: 'passed', attempt: 2, error: null });
     expect(ended.worker).not.toBe(killedWorker);
     expect((ended.steps as Array<{ index: number; status: string }>).map((st) => [st.index, st.status])).toEqual([0, 1, 2, 3].map((i) => [i, 'passed']));
+  });
+
+  it('an email whose worker is SIGKILLed mid-send is sent by another worker, once', async () => {
+    const address = `stall-${Date.now()}@example.com`;
+    const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Cut off', text: 'once' } }));
+    await pollUntil(async () => (await json(await stack.request(`/api/emails/${id}`))).status, (st) => st === 'sending', 10000, 'email sending');
+    await sleep(300);
+    stack.worker.child.kill('SIGKILL');
+    await stack.worker.waitExit(5000);
+
+    const port = await freePort();
+    stack.worker = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
+    await stack.worker.waitHealthy(`http://127.0.0.1:${port}/api/health`);
+    const sent = await pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent' || e.status === 'failed', 30000, 'email ended');
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sink.to(address)).toHaveLength(1);
   });
 });
