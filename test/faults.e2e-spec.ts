@@ -87,7 +87,8 @@ describe('faults', () => {
     try {
       for (let i = 0; i < 3; i++) {
         await sleep(1200);
-        const killed = Number(await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes')) + Number(await admin.client('KILL', 'TYPE', 'pubsub', 'SKIPME', 'yes'));
+        const kill = (type: string) => admin.call('CLIENT', 'KILL', 'TYPE', type, 'SKIPME', 'yes');
+        const killed = Number(await kill('normal')) + Number(await kill('pubsub'));
         expect(killed).toBeGreaterThan(3);
       }
       await sleep(1000);
@@ -112,7 +113,7 @@ describe('faults', () => {
     await sleep(1500);
     await postgres('stop');
     try {
-      const down = await pollUntil(() => fetch(`${stack.base}/api/health`).then(async (r) => ({ status: r.status, body: await r.json() })), (h) => h.status === 503, 10000, 'API health reports the outage');
+      const down = await pollUntil(() => fetch(`${stack.base}/api/health`).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { database: { status: string } } } })), (h) => h.status === 503, 10000, 'API health reports the outage');
       expect(down.body.error.database.status).toBe('down');
       expect((await fetch(`${stack.workerBase}/api/health`)).status).toBe(503);
       await sleep(1500);

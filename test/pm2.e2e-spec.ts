@@ -94,13 +94,13 @@ describe('pm2', () => {
     const pids = new Set<number>();
     for (let i = 0; i < 5; i++) {
       const health = await pollUntil(
-        () => fetch(`http://127.0.0.1:${workerPort + i}/api/health`).then((r) => (r.status === 200 ? r.json() : null), () => null),
+        () => fetch(`http://127.0.0.1:${workerPort + i}/api/health`).then((r) => (r.status === 200 ? (r.json() as Promise<{ info: { worker: { queues: string[]; pid: number } } }>) : null), () => null),
         (h) => h !== null,
         60000,
         `worker ${i} healthy`,
       );
-      expect(health.info.worker.queues).toEqual(expect.arrayContaining(QUEUES));
-      pids.add(Number(health.info.worker.pid ?? i));
+      expect(health!.info.worker.queues).toEqual(expect.arrayContaining(QUEUES));
+      pids.add(health!.info.worker.pid);
     }
     expect(pids.size).toBe(5);
     for (const name of QUEUES) {

@@ -25,6 +25,8 @@ import { performStep } from './step-actions';
 /** The abort reason the API's cancel message gives (worker.cancelJob). */
 export const CANCEL_REASON = 'cancelled';
 const TIMEOUT_REASON = 'timed-out';
+/** How often a run looks in the database for a cancel whose Redis message was lost. */
+const CANCEL_CHECK_MS = 1000;
 
 export interface RunOutcome {
   status: RunStatus | 'skipped';
@@ -67,10 +69,13 @@ export class RunExecutor {
     await job.updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress).catch(() => undefined);
 
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
-    // A retry starts clean: no duplicated step results or files from an interrupted attempt.
-    await this.steps.delete({ runId });
-    await this.artifacts.delete({ runId });
-    await rm(dir, { recursive: true, force: true });
+    // A retry (or a replay) starts clean: no duplicated step results or files from an
+    // interrupted attempt. A first attempt has none, and skips the three round trips.
+    if (attempt > 1) {
+      await this.steps.delete({ runId });
+      await this.artifacts.delete({ runId });
+      await rm(dir, { recursive: true, force: true });
+    }
     await mkdir(dir, { recursive: true });
 
     const stop = new AbortController();
@@ -93,10 +98,12 @@ export class RunExecutor {
       signal.removeEventListener('abort', onAbort);
     }
     // Files first (the video is written when its context closes), then the end state, so
-    // a client that sees the run ended finds all its artifacts.
-    if (context) await this.closeContext(runId, context, dir, video);
+    // a client that sees the run ended finds all its artifacts. Without a video nothing is
+    // left to write: the context closes while the worker takes its next job.
+    if (context && (video || !outcome)) await this.closeContext(runId, context, dir, video);
     if (outcome) {
       await this.finish(runId, outcome, started);
+      if (context && !video) void this.pool.release(context);
       return outcome;
     }
     if (signal.aborted && signal.reason === SHUTDOWN_REASON) throw fault;
@@ -141,10 +148,15 @@ export class RunExecutor {
     };
 
     let outcome: RunOutcome = { status: RunStatus.passed };
+    // The claim saw no cancel; later checks are at most once a second.
+    let cancelCheckedAt = Date.now();
     for (let index = 0; index < def.steps.length; index++) {
       const step = def.steps[index];
       // The cancel message normally arrives through Redis; this catches one that was lost.
-      if (!stop.aborted && (await cancelRequested(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId))) stopper.abort(CANCEL_REASON);
+      if (!stop.aborted && Date.now() - cancelCheckedAt >= CANCEL_CHECK_MS) {
+        cancelCheckedAt = Date.now();
+        if (await cancelRequested(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId)) stopper.abort(CANCEL_REASON);
+      }
       if (stop.aborted) {
         await this.recordSkipped(runId, def.steps, index);
         break;
