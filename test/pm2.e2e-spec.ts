@@ -114,17 +114,18 @@ describe('pm2', () => {
     const runIds = await Promise.all(Array.from({ length: 6 }, async () => ((await (await api('/api/runs', definition)).json()) as { id: string }).id));
     const emailIds = await Promise.all(Array.from({ length: 10 }, async (_, i) => ((await (await api('/api/emails', { to: `pm2-${i}@example.com`, subject: 'pm2', text: 'hi' })).json()) as { id: string }).id));
     const rows = async () => (await db.query(`SELECT id, status, worker FROM runs WHERE id = ANY($1)`, [runIds])).rows as Array<{ status: string; worker: string }>;
+    const emailStates = async () => ((await db.query(`SELECT status FROM emails WHERE id = ANY($1)`, [emailIds])).rows as Array<{ status: string }>).map((e) => e.status);
+    await pollUntil(emailStates, (states) => states.every((st) => st === 'sent'), 30000, 'every email sent');
     const started = await pollUntil(rows, (rs) => rs.every((r) => r.status !== 'queued'), 60000, 'every run started');
     expect(started.some((r) => r.status === 'running')).toBe(true);
 
-    // Delete while runs are still going: each worker drains (kill_timeout 40 s > SHUTDOWN_TIMEOUT_MS).
+    // Delete while runs are still going: each worker drains (kill_timeout 40 s > SHUTDOWN_TIMEOUT_MS),
+    // and neither pm2 (treekill off) nor Playwright (its signal handlers off) kills Chromium under them.
     await pm2('delete', 'all');
     expect(await list()).toEqual([]);
     const ended = await rows();
     expect(ended.map((r) => r.status)).toEqual(runIds.map(() => 'passed'));
     expect(new Set(ended.map((r) => r.worker)).size).toBeGreaterThanOrEqual(2);
-    const emails = (await db.query(`SELECT status FROM emails WHERE id = ANY($1)`, [emailIds])).rows as Array<{ status: string }>;
-    expect(emails.map((e) => e.status)).toEqual(emailIds.map(() => 'sent'));
     const logs = await readFile(join(home, '.pm2', 'logs', 'worker-out.log'), 'utf8').catch(() => '');
     expect(logs).toContain('Workers closed');
   });

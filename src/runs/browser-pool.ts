@@ -140,6 +140,11 @@ export class BrowserPool implements OnApplicationShutdown {
     const browser = await chromium.launch({
       executablePath: this.executablePath(),
       headless: true,
+      // The worker's shutdown decides when the browser closes (after the runs in flight
+      // finish); Playwright's own signal handlers would kill it at the first SIGTERM.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       args: [
         '--no-sandbox',
         '--disable-gpu',
