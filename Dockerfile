@@ -42,4 +42,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # The app drains in-flight jobs on SIGTERM (SHUTDOWN_TIMEOUT_MS).
 STOPSIGNAL SIGTERM
 # node as PID 1 directly (no npm/pnpm wrapper) so SIGTERM reaches the app.
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

@@ -40,7 +40,7 @@ export function machine() {
 
 export function table(figures: Figure[]): string {
   // Figures without a bare counterpart show only the Stevedore side.
-  const rows = figures.map((f) => [f.scenario, `${f.metric} (${f.unit})`, f.stevedore.toFixed(1), f.bare ? f.bare.toFixed(1) : '', f.bare ? f.ratio.toFixed(2) : '', f.target ?? '']);
+  const rows = figures.map((f) => [f.scenario, `${f.metric} (${f.unit})`, f.stevedore.toFixed(1), f.bare || f.unit === 'count' ? f.bare.toFixed(1) : '', f.bare && f.ratio ? f.ratio.toFixed(2) : '', f.target ?? '']);
   const head = ['scenario', 'figure', 'stevedore', 'bare', 'ratio', 'target'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

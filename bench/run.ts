@@ -3,9 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { APP_NODE_ARGS as PRODUCTION_NODE_ARGS } from '../test/helpers/app-process';
 import { baseEnv } from '../test/helpers/test-env';
 import { emailBenchmark } from './email.bench';
+import { enqueueBenchmark } from './enqueue.bench';
 import { eventsBenchmark } from './events.bench';
+import { pipelineBenchmark } from './pipeline.bench';
 import { runsBenchmark } from './runs.bench';
 import { scrapesBenchmark } from './scrapes.bench';
 import { Figure, machine, table } from './harness';
@@ -13,6 +16,8 @@ import { Figure, machine, table } from './harness';
 const ROOT = join(__dirname, '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/stevedore_bench';
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+/** The app runs with its production Node flags (BENCH_NODE_ARGS overrides them, e.g. with "" for V8's defaults). */
+const APP_NODE_ARGS = process.env.BENCH_NODE_ARGS === undefined ? PRODUCTION_NODE_ARGS : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
 
 async function prepareDatabase(): Promise<void> {
   const url = new URL(DATABASE_URL);
@@ -32,9 +37,11 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench runs`, `pnpm bench email`, `pnpm bench events` or `pnpm bench scrapes` runs one scenario.
+  // `pnpm bench <enqueue|pipeline|runs|email|events|scrapes>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
+  if (!only || only === 'enqueue') figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
+  if (!only || only === 'pipeline') figures.push(...(await pipelineBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
   if (!only || only === 'runs') figures.push(...(await runsBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'email') figures.push(...(await emailBenchmark(env, REPS)));
   if (!only || only === 'events') figures.push(...(await eventsBenchmark(env, REPS)));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
+import { APP_NODE_ARGS } from './helpers/app-process';
 
 // Docker/pm2 cannot run in CI here, so the deploy files are checked as data.
 const root = join(__dirname, '..');
@@ -120,6 +121,14 @@ describe('deploy files', () => {
     expect(dockerfile).toMatch(/apt-get install[^\n]*\bchromium\b/);
     expect(dockerfile).toMatch(/^HEALTHCHECK\s/m);
     expect(dockerfile).toMatch(/^USER\s+node\s*$/m);
-    expect(dockerfile).toMatch(/^CMD\s+\["node",\s*"dist\/main\.js"\]/m);
+    expect(dockerfile).toMatch(/^CMD\s+\["node",\s*"--max-semi-space-size=16",\s*"dist\/main\.js"\]/m);
+  });
+
+  it('runs the app with the same Node flags everywhere: package.json, pm2, Docker and the tests', () => {
+    const flags = APP_NODE_ARGS.join(' ');
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect([scripts.start, scripts['start:worker']]).toEqual([`node ${flags} dist/main.js`, `IS_WORKER=true node ${flags} dist/main.js`]);
+    for (const app of (JSON.parse(read('pm2.config.json')) as { apps: Array<{ node_args?: string }> }).apps) expect(app.node_args).toBe(flags);
+    expect(dockerfile).toContain(`CMD ["node", ${APP_NODE_ARGS.map((f) => JSON.stringify(f)).join(', ')}, "dist/main.js"]`);
   });
 });

@@ -198,7 +198,7 @@ describe('runs', () => {
     ['a timeout above TEST_EXECUTION_TIMEOUT_MS', { name: 'n', steps: [{ action: 'goto', url: 'http://127.0.0.1/' }], options: { timeoutMs: 999999999 } }, 'options.timeoutMs must be a whole number of milliseconds from 1000 to 120000'],
     ['an unknown trace mode', { name: 'n', steps: [{ action: 'goto', url: 'http://127.0.0.1/' }], options: { trace: 'sometimes' } }, 'options.trace must be one of off, on, retain-on-failure'],
     ['a priority out of range', { name: 'n', priority: 99, steps: [{ action: 'goto', url: 'http://127.0.0.1/' }] }, 'priority must be a whole number from 1'],
-    ['an unknown top-level field', { name: 'n', steps: [{ action: 'goto', url: 'http://127.0.0.1/' }], color: 'red' }, 'property color should not exist'],
+    ['an unknown top-level field', { name: 'n', steps: [{ action: 'goto', url: 'http://127.0.0.1/' }], color: 'red' }, 'color is not a field of a run'],
   ])('answers 400 naming the field for %s', async (_what, body, message) => {
     const res = await stack.request('/api/runs', { body });
     expect(res.status).toBe(400);

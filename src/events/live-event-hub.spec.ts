@@ -28,8 +28,15 @@ class FakeSource implements LiveSource {
   }
 }
 
+/** The hub without Redis: its queue listener is the test's `emit`. */
+class TestHub extends LiveEventHub {
+  protected override listen(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 const setup = () => {
-  const hub = new LiveEventHub({} as never, {} as never);
+  const hub = new TestHub({} as never, {} as never, {} as never);
   const source = new FakeSource();
   hub.register(source);
   const got: string[] = [];

@@ -1,11 +1,23 @@
-import { Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnModuleDestroy } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import { REDIS } from '../redis/redis.module';
 import { LiveSequencer } from './live-sequencer';
 import type { LiveKind, LiveSink, LiveSource, LiveUpdate, QueueSignal } from './live-update';
 
 const READY_WAIT_MS = 3000;
+/** A queue's event stream is read while someone follows one of its jobs, and this long after. */
+const IDLE_CLOSE_MS = 60_000;
+
+const within = (promise: Promise<unknown>, ms: number) => Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+
+interface Listener {
+  started: Promise<void>;
+  events?: QueueEvents;
+  idle?: NodeJS.Timeout;
+}
 
 interface Subscriber {
   sink: LiveSink;
@@ -25,17 +37,22 @@ interface Topic {
  * One per API process: listens to BullMQ's queue events (a Redis stream every API
  * instance reads in full) and forwards what concerns a followed job to its subscribers.
  * It only reads: job state is written by the worker that owns the job, never here.
+ * A queue's stream is read only while someone follows one of its jobs (and a minute
+ * after): reading every event of a busy queue for nobody costs an API a sixth of its
+ * accept rate.
  */
 @Injectable()
-export class LiveEventHub implements OnApplicationBootstrap, OnModuleDestroy {
+export class LiveEventHub implements OnModuleDestroy {
   private readonly logger = new Logger(LiveEventHub.name);
   private readonly sources = new Map<LiveKind, LiveSource>();
   private readonly topics = new Map<string, Topic>();
-  private readonly queueEvents: QueueEvents[] = [];
+  private readonly listeners = new Map<LiveKind, Listener>();
+  private closing = false;
 
   constructor(
-    private readonly redis: RedisConnectionFactory,
+    private readonly connections: RedisConnectionFactory,
     private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   /** Called by each job kind's source when its module starts. */
@@ -43,21 +60,50 @@ export class LiveEventHub implements OnApplicationBootstrap, OnModuleDestroy {
     this.sources.set(source.kind, source);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    for (const source of this.sources.values()) {
-      const events = new QueueEvents(source.queue, { connection: this.redis.bullOptions(`events:${source.queue}`), prefix: this.config.env.QUEUE_PREFIX });
+  /**
+   * Starts reading a queue's events, from the stream's last entry as it is now (not "new
+   * ones from whenever the first read reaches Redis"), so nothing published after this
+   * call is missed. Bounded: with Redis down the caller goes on after READY_WAIT_MS.
+   */
+  protected listen(source: LiveSource): Promise<void> {
+    const current = this.listeners.get(source.kind);
+    if (current) {
+      clearTimeout(current.idle);
+      current.idle = undefined;
+      return current.started;
+    }
+    const listener: Listener = { started: Promise.resolve() };
+    listener.started = (async () => {
+      const stream = `${this.config.env.QUEUE_PREFIX}:${source.queue}:events`;
+      const [last] = (await within(this.redis.xrevrange(stream, '+', '-', 'COUNT', 1), READY_WAIT_MS)) as Array<[string, string[]]> | undefined ?? [];
+      if (this.closing) return;
+      const events = new QueueEvents(source.queue, {
+        connection: this.connections.bullOptions(`events:${source.queue}`),
+        prefix: this.config.env.QUEUE_PREFIX,
+        lastEventId: last?.[0] ?? '0-0',
+      });
       events.on('progress', ({ jobId, data }) => this.signal(source, jobId, { type: 'progress', data }));
       for (const type of ['active', 'completed', 'failed', 'removed'] as const) {
         events.on(type, ({ jobId }: { jobId: string }) => this.signal(source, jobId, { type }));
       }
       // BullMQ reconnects by itself; without a listener an error event would throw.
       events.on('error', (err) => this.logger.warn({ err, queue: source.queue }, 'Queue events connection error'));
-      this.queueEvents.push(events);
-    }
-    // Waits for the streams briefly, but never blocks start-up: with Redis down the API
-    // must still come up and report it on /api/health; the listeners connect when it is back.
-    const ready = Promise.all(this.queueEvents.map((events) => events.waitUntilReady())).catch(() => undefined);
-    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
+      listener.events = events;
+      await within(events.waitUntilReady(), READY_WAIT_MS);
+    })();
+    this.listeners.set(source.kind, listener);
+    return listener.started;
+  }
+
+  /** When nobody follows a job of that kind any more, stop reading its stream after a while. */
+  private idle(kind: LiveKind): void {
+    const listener = this.listeners.get(kind);
+    if (!listener || listener.idle || [...this.topics.keys()].some((key) => key.startsWith(`${kind}:`))) return;
+    listener.idle = setTimeout(() => {
+      if (this.listeners.get(kind) !== listener) return;
+      this.listeners.delete(kind);
+      void listener.started.then(() => listener.events?.close()).catch(() => undefined);
+    }, IDLE_CLOSE_MS).unref();
   }
 
   /**
@@ -77,12 +123,17 @@ export class LiveEventHub implements OnApplicationBootstrap, OnModuleDestroy {
     const subscriber: Subscriber = { sink, sequencer: new LiveSequencer(), ready: false, leave: () => undefined };
     const unsubscribe = () => {
       current.subscribers.delete(subscriber);
-      if (current.subscribers.size === 0 && this.topics.get(key) === current) this.topics.delete(key);
+      if (current.subscribers.size === 0 && this.topics.get(key) === current) {
+        this.topics.delete(key);
+        this.idle(kind);
+      }
     };
     subscriber.leave = unsubscribe;
     current.subscribers.add(subscriber);
-    // Read in turn with the job's events: what was published before the read is in it.
-    const snapshot = current.chain.then(() => source.snapshot(id));
+    // Reading the stream starts before the snapshot, and the snapshot is read in turn with
+    // the job's events: what was published before the read is in it, what comes after follows it.
+    const listening = this.listen(source);
+    const snapshot = current.chain.then(() => listening).then(() => source.snapshot(id));
     current.chain = snapshot.then(
       (update) => {
         subscriber.ready = true;
@@ -105,9 +156,12 @@ export class LiveEventHub implements OnApplicationBootstrap, OnModuleDestroy {
       for (const subscriber of topic.subscribers) this.end(subscriber);
     }
     this.topics.clear();
+    this.closing = true;
+    const listeners = [...this.listeners.values()];
+    this.listeners.clear();
+    listeners.forEach((listener) => clearTimeout(listener.idle));
     // Bounded: a stream that never connected (Redis down) does not finish closing.
-    const closed = Promise.all(this.queueEvents.map((events) => events.close().catch(() => undefined)));
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
+    await within(Promise.all(listeners.map((listener) => listener.started.then(() => listener.events?.close()).catch(() => undefined))), READY_WAIT_MS);
   }
 
   private signal(source: LiveSource, jobId: string, signal: QueueSignal): void {

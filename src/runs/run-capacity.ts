@@ -32,16 +32,30 @@ local by = tonumber(ARGV[1])
 if n - by <= 0 then redis.call('SET', KEYS[1], 0) return 0 end
 return redis.call('DECRBY', KEYS[1], by)`;
 
+/** The two scripts as commands of the client: EVALSHA per call, the script text sent once. */
+interface CapacityCommands {
+  stevedoreAdmitRun(key: string, capacity: number): Promise<number>;
+  stevedoreReleaseRuns(key: string, count: number): Promise<number>;
+}
+function commands(redis: Redis): CapacityCommands {
+  const client = redis as Redis & Partial<CapacityCommands>;
+  if (!client.stevedoreAdmitRun) {
+    client.defineCommand('stevedoreAdmitRun', { numberOfKeys: 1, lua: ADMIT });
+    client.defineCommand('stevedoreReleaseRuns', { numberOfKeys: 1, lua: RELEASE });
+  }
+  return client as Redis & CapacityCommands;
+}
+
 export const queuedRunsKey = (prefix: string) => `${prefix}:capacity:${QUEUES.testRuns}:queued`;
 
 /** Takes one waiting place if fewer than `capacity` are taken; false when full. */
 export async function takeRunPlace(redis: Redis, prefix: string, capacity: number): Promise<boolean> {
-  return ((await redis.eval(ADMIT, 1, queuedRunsKey(prefix), capacity)) as number) >= 0;
+  return (await commands(redis).stevedoreAdmitRun(queuedRunsKey(prefix), capacity)) >= 0;
 }
 
 /** Gives `count` waiting places back; used by the API (cancel) and the worker (run started). */
 export function releaseRunPlaces(redis: Redis, prefix: string, count = 1): Promise<unknown> {
-  return redis.eval(RELEASE, 1, queuedRunsKey(prefix), count);
+  return commands(redis).stevedoreReleaseRuns(queuedRunsKey(prefix), count);
 }
 
 /**

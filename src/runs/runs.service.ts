@@ -47,9 +47,19 @@ export class RunsService {
   async create(body: unknown): Promise<Run> {
     const definition = await this.checkDefinition(body);
     await this.capacity.admit();
-    const run = this.runs.create({ id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued });
+    const run = this.runs.create({
+      id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued,
+      attempt: 0, worker: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, durationMs: null, scheduleId: null,
+    });
     try {
-      await this.runs.insert(run);
+      // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
+      const [row] = (await this.runs.query(`INSERT INTO runs (id, name, definition, priority) VALUES ($1, $2, $3, $4) RETURNING created_at`, [
+        run.id,
+        run.name,
+        run.definition,
+        run.priority,
+      ])) as Array<{ created_at: Date }>;
+      run.createdAt = run.updatedAt = row.created_at;
     } catch (error) {
       await this.capacity.release();
       throw error;

@@ -1,0 +1,115 @@
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { AppProcess } from '../test/helpers/app-process';
+import { freePort } from '../test/helpers/free-port';
+import { TEST_API_KEY, TEST_REDIS_URL } from '../test/helpers/test-env';
+import { alternate, Figure, median } from './harness';
+import { rssMiB } from './process-memory';
+
+const SECONDS = Number(process.env.BENCH_ENQUEUE_SECONDS ?? 10);
+const CONNECTIONS = 50;
+
+/** The body both sides accept: the README's five-step run. */
+const RUN = JSON.stringify({
+  name: 'enqueue benchmark',
+  baseUrl: 'http://127.0.0.1:9',
+  steps: [
+    { action: 'goto', url: '/login' },
+    { action: 'fill', selector: '#email', value: 'a@example.com' },
+    { action: 'click', selector: "role=button[name='Sign in']" },
+    { action: 'expectText', selector: 'h1', text: 'Welcome' },
+    { action: 'screenshot', name: 'signed-in' },
+  ],
+});
+
+function load(url: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, headers: { 'content-type': 'application/json', ...headers }, body: RUN }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
+  });
+}
+
+export const BARE_JOBS_TABLE = `CREATE TABLE IF NOT EXISTS bare_jobs (
+  id uuid PRIMARY KEY, data jsonb NOT NULL, status varchar(16) NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`;
+
+/**
+ * `POST /api/runs` (API key, validation, the egress check, capacity, logging at info to a
+ * file) under 50 connections for a fixed time, against a bare Fastify server that only
+ * inserts with `pg` and adds a BullMQ job. No worker runs: this is the accept path alone.
+ * BENCH_PROFILE=1 writes a CPU profile of the API under that load to bench/results.
+ */
+export async function enqueueBenchmark(env: Record<string, string>, reps: number, databaseUrl: string, nodeArgs: string[]): Promise<Figure[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query(BARE_JOBS_TABLE);
+  const logs = mkdtempSync(join(tmpdir(), 'stevedore-bench-enqueue-'));
+  const [apiPort, barePort] = [await freePort(), await freePort()];
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, 'results')}`] : [];
+  const api = new AppProcess({
+    env: { ...env, APP_PORT: String(apiPort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', QUEUED_CAPACITY: '1000000', ALLOWED_PRIVATE_HOSTS: '127.0.0.1', RECONCILE_INTERVAL_MS: '0' },
+    logFile: join(logs, 'api.log'),
+    nodeArgs: [...nodeArgs, ...profile],
+  });
+  const bare = new AppProcess({
+    entry: join(__dirname, 'bare', 'enqueue-server.ts'),
+    env: { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: env.QUEUE_PREFIX, PORT: String(barePort) },
+    logFile: join(logs, 'bare.log'),
+    nodeArgs,
+  });
+  const queues = ['test-runs', 'bare-runs'].map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX }));
+  const redis = new Redis(TEST_REDIS_URL);
+  const results = { stevedore: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
+  // Each side starts from empty tables and queues.
+  const clean = async () => {
+    await db.query('TRUNCATE runs, bare_jobs CASCADE');
+    for (const queue of queues) await queue.obliterate({ force: true });
+    await redis.del(`${env.QUEUE_PREFIX}:capacity:test-runs:queued`);
+  };
+  try {
+    await Promise.all([api.waitHealthy(`http://127.0.0.1:${apiPort}/api/health`), bare.waitHealthy(`http://127.0.0.1:${barePort}/health`)]);
+    await new Promise((r) => setTimeout(r, 5000));
+    const idle = { api: rssMiB(api.child.pid!), bare: rssMiB(bare.child.pid!) };
+    await clean();
+    const samples = await alternate(
+      reps,
+      async () => {
+        const result = await load(`http://127.0.0.1:${apiPort}/api/runs`, { 'x-api-key': TEST_API_KEY });
+        results.stevedore.push(result);
+        await clean();
+        return result.requests.average;
+      },
+      async () => {
+        const result = await load(`http://127.0.0.1:${barePort}/jobs`);
+        results.bare.push(result);
+        await clean();
+        return result.requests.average;
+      },
+    );
+    // The warm-up of each side is the first result: not counted.
+    const [s, b] = [results.stevedore.slice(1), results.bare.slice(1)];
+    const latency = (rs: autocannon.Result[], p: 'p50' | 'p99') => median(rs.map((r) => r.latency[p]));
+    const non2xx = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+    const [rs, rb] = [median(samples.stevedore), median(samples.bare)];
+    const [p50s, p50b, p99s, p99b] = [latency(s, 'p50'), latency(b, 'p50'), latency(s, 'p99'), latency(b, 'p99')];
+    const what = `POST /api/runs, ${CONNECTIONS} connections × ${SECONDS} s`;
+    return [
+      { scenario: 'enqueue', metric: `requests/s, ${what}`, unit: '1/s', stevedore: rs, bare: rb, ratio: rs / rb, target: '>= 0.8', samples },
+      { scenario: 'enqueue', metric: 'latency p50', unit: 'ms', stevedore: p50s, bare: p50b, ratio: p50s / p50b, target: '', samples: { stevedore: s.map((r) => r.latency.p50), bare: b.map((r) => r.latency.p50) } },
+      { scenario: 'enqueue', metric: 'latency p99', unit: 'ms', stevedore: p99s, bare: p99b, ratio: p99s / p99b, target: '<= 2 (ratio)', samples: { stevedore: s.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) } },
+      { scenario: 'idle', metric: 'RSS of an idle API (bare: the Fastify server)', unit: 'MiB', stevedore: idle.api, bare: idle.bare, ratio: idle.api / idle.bare, target: '< 200 MB', samples: { stevedore: [], bare: [] } },
+      { scenario: 'enqueue', metric: 'non-2xx responses, errors and timeouts (all counted repetitions)', unit: 'count', stevedore: non2xx(s), bare: non2xx(b), ratio: 0, target: '0', samples: { stevedore: [], bare: [] } },
+    ];
+  } finally {
+    for (const queue of queues) await queue.close();
+    redis.disconnect();
+    await db.end();
+    await Promise.all([api.stop(), bare.stop()]);
+  }
+}
