@@ -1,16 +1,19 @@
 import type { Page } from 'playwright-core';
 import { resolveStepUrl, RunStep } from './run-definition';
 
+/** Waits between probes: short at first (a page mid-navigation settles in tens of ms), then 100 ms. */
+const POLL_DELAYS_MS = [10, 25, 50, 100];
+
 /** Polls `probe` until it returns true or the time is up; the error says what was last seen. */
 async function until(page: Page, timeoutMs: number, probe: () => Promise<{ ok: boolean; seen: string }>, expected: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     // A closed page (run stopped, browser gone) will not come back: stop polling at once.
     if (page.isClosed()) throw new Error(`Target page, context or browser has been closed while expecting ${expected}`);
     const result = await probe().catch((e: Error) => ({ ok: false, seen: e.message.split('\n')[0] }));
     if (result.ok) return;
     if (Date.now() >= deadline) throw new Error(`Timeout ${timeoutMs}ms exceeded: expected ${expected}, got ${result.seen}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)]));
   }
 }
 
