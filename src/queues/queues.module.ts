@@ -16,7 +16,9 @@ import { QueueRegistry } from './queue-registry';
     BullModule.forRootAsync({
       inject: [AppConfig, RedisConnectionFactory],
       useFactory: (config: AppConfig, redis: RedisConnectionFactory) => ({
-        connection: redis.bullOptions('bullmq'),
+        // The API only adds jobs: commands issued by concurrent requests in the same tick
+        // go out in one write. Never on a worker (its blocking reads would hold the batch).
+        connection: { ...redis.bullOptions('bullmq'), enableAutoPipelining: !config.isWorker },
         prefix: config.env.QUEUE_PREFIX,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.service';
 import { RedisConnectionFactory } from './redis-connection.factory';
 
 export const REDIS = Symbol('REDIS');
@@ -10,8 +11,9 @@ export const REDIS = Symbol('REDIS');
     RedisConnectionFactory,
     {
       provide: REDIS,
-      inject: [RedisConnectionFactory],
-      useFactory: (factory: RedisConnectionFactory) => factory.create('shared'),
+      inject: [RedisConnectionFactory, AppConfig],
+      // No blocking command ever goes through it: on the API, concurrent requests' commands share writes.
+      useFactory: (factory: RedisConnectionFactory, config: AppConfig) => factory.create('shared', { enableAutoPipelining: !config.isWorker }),
     },
   ],
   exports: [RedisConnectionFactory, REDIS],
