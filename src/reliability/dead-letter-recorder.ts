@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { recordDeadLetter } from '../dead-letters/record-dead-letter';
+import { WorkerActivity } from '../worker/worker-activity.service';
 import { WorkerLifecycle } from '../worker/worker-lifecycle.service';
 
 /**
@@ -16,6 +17,7 @@ export class DeadLetterRecorder implements OnApplicationBootstrap {
   constructor(
     private readonly lifecycle: WorkerLifecycle,
     private readonly db: DataSource,
+    private readonly activity: WorkerActivity,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -32,7 +34,10 @@ export class DeadLetterRecorder implements OnApplicationBootstrap {
       await recordDeadLetter(this.db, { queue, jobId: job.id, jobName: job.name, data: job.data, error: error.message, stack: error.stack ?? null, attempts: job.attemptsMade });
       this.logger.warn({ queue, jobId: job.id, attempts: job.attemptsMade }, 'Job failed for good: kept as a dead letter');
     } catch (err) {
-      this.logger.error({ queue, jobId: job.id, err }, 'Could not keep a dead letter');
+      // At shutdown Redis may already be closed: not an alert. If the job did fail for good,
+      // the reconciler finds its row and keeps the dead letter then.
+      if (this.activity.isDraining) this.logger.log({ queue, jobId: job.id }, 'A job failed while the worker was stopping; the reconciler will check it');
+      else this.logger.error({ queue, jobId: job.id, err }, 'Could not keep a dead letter');
     }
   }
 }
