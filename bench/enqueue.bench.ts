@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AppProcess } from '../test/helpers/app-process';
+import { FIVE_STEPS } from '../test/helpers/five-step-run';
 import { freePort } from '../test/helpers/free-port';
 import { TEST_API_KEY, TEST_REDIS_URL } from '../test/helpers/test-env';
 import { alternate, Figure, median } from './harness';
@@ -18,13 +19,7 @@ const CONNECTIONS = 50;
 const RUN = JSON.stringify({
   name: 'enqueue benchmark',
   baseUrl: 'http://127.0.0.1:9',
-  steps: [
-    { action: 'goto', url: '/login' },
-    { action: 'fill', selector: '#email', value: 'a@example.com' },
-    { action: 'click', selector: "role=button[name='Sign in']" },
-    { action: 'expectText', selector: 'h1', text: 'Welcome' },
-    { action: 'screenshot', name: 'signed-in' },
-  ],
+  steps: FIVE_STEPS,
 });
 
 function load(url: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
 import { Client } from 'pg';
+import { FIVE_STEPS } from '../test/helpers/five-step-run';
 import { pollUntil } from '../test/helpers/poll';
 import { Stack } from '../test/helpers/stack';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from '../test/helpers/test-site';
@@ -12,13 +13,7 @@ const CONCURRENCY = 2;
 const FINAL = ['passed', 'failed', 'error', 'cancelled', 'timed_out'];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
-const steps = [
-  { action: 'goto', url: '/login' },
-  { action: 'fill', selector: '#email', value: 'a@example.com' },
-  { action: 'click', selector: "role=button[name='Sign in']" },
-  { action: 'expectText', selector: 'h1', text: 'Welcome' },
-  { action: 'screenshot', name: 'signed-in' },
-];
+const steps = FIVE_STEPS;
 
 /**
  * The 5-step run on a local page, RUNS runs at concurrency 2: through the platform (API,

@@ -61,6 +61,14 @@ describe('faults', () => {
     return { accepted, refused, stop: async () => ((going = false), await loop) };
   }
 
+  /** Every run and email the producer got a 2xx for ended well, and both processes are still up. */
+  const everyAcceptedEnded = async ({ runs, emails }: { runs: string[]; emails: string[] }) => {
+    const mails = await pollUntil(() => statuses('emails', emails), allEnded(['sent', 'failed']), 60000, 'every email ended');
+    expect(mails.every((s) => s === 'sent')).toBe(true);
+    const ended = await pollUntil(() => statuses('runs', runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
+    expect(ended.every((s) => s === 'passed')).toBe(true);
+    expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
+  };
   const statuses = async (kind: 'runs' | 'emails', ids: string[]) => Promise.all(ids.map(async (id) => (await json(await stack.request(`/api/${kind}/${id}`))).status as string));
   const allEnded = (ended: string[]) => (list: string[]) => list.every((s) => ended.includes(s));
 
@@ -99,12 +107,7 @@ describe('faults', () => {
     const { accepted, refused } = producer;
     expect(accepted.emails.length).toBeGreaterThan(10);
     expect(refused.filter((s) => s !== 503)).toEqual([]);
-
-    const emails = await pollUntil(() => statuses('emails', accepted.emails), allEnded(['sent', 'failed']), 60000, 'every email ended');
-    expect(emails.every((s) => s === 'sent')).toBe(true);
-    const runs = await pollUntil(() => statuses('runs', accepted.runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
-    expect(runs.every((s) => s === 'passed')).toBe(true);
-    expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
+    await everyAcceptedEnded(accepted);
     expect((await fetch(`${stack.base}/api/health`)).status).toBe(200);
   });
 
@@ -129,11 +132,7 @@ describe('faults', () => {
     // While the database was away, requests were refused with a 503, never a 500.
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.filter((s) => s !== 503)).toEqual([]);
-    const emails = await pollUntil(() => statuses('emails', accepted.emails), allEnded(['sent', 'failed']), 60000, 'every email ended');
-    expect(emails.every((s) => s === 'sent')).toBe(true);
-    const runs = await pollUntil(() => statuses('runs', accepted.runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
-    expect(runs.every((s) => s === 'passed')).toBe(true);
-    expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
+    await everyAcceptedEnded(accepted);
   });
 
   it('a run whose worker is SIGKILLed mid-run is taken over by another worker and ends once, with no duplicated steps', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
+import { FIVE_STEPS } from './helpers/five-step-run';
 import { json } from './helpers/json';
 import { commandLine, processTree } from './helpers/process-tree';
 import { pollUntil } from './helpers/poll';
@@ -48,13 +49,7 @@ describe('runs', () => {
     const id = await trigger({
       name: 'sign-in works',
       baseUrl: site.base,
-      steps: [
-        { action: 'goto', url: '/login' },
-        { action: 'fill', selector: '#email', value: 'a@example.com' },
-        { action: 'click', selector: "role=button[name='Sign in']" },
-        { action: 'expectText', selector: 'h1', text: 'Welcome' },
-        { action: 'screenshot', name: 'signed-in' },
-      ],
+      steps: FIVE_STEPS,
     });
     const done = await waitEnd(id);
     expect(done).toMatchObject({ status: 'passed', attempt: 1, error: null });
