@@ -4,7 +4,7 @@ import { AppProcess } from '../test/helpers/app-process';
 import { freePort } from '../test/helpers/free-port';
 import { connectEvents } from '../test/helpers/live-clients';
 import { TEST_API_KEY } from '../test/helpers/test-env';
-import { alternate, Figure, median } from './harness';
+import { alternate, Figure, median, percentile } from './harness';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 
@@ -12,8 +12,7 @@ type Side = 'platform' | 'bare';
 
 /** p50 and p99 of a list of latencies. */
 function percentiles(values: number[]): { p50: number; p99: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] };
+  return { p50: percentile(values, 50), p99: percentile(values, 99) };
 }
 
 /**

@@ -13,6 +13,9 @@ export interface Figure {
   samples: { stevedore: number[]; bare: number[] };
 }
 
+/** The value below which p % of the samples fall (nearest rank). */
+export const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
 export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -8,12 +8,11 @@ import { AppProcess } from '../test/helpers/app-process';
 import { freePort } from '../test/helpers/free-port';
 import { TEST_API_KEY, TEST_REDIS_URL } from '../test/helpers/test-env';
 import { BARE_JOBS_TABLE } from './enqueue.bench';
-import { alternate, Figure, median } from './harness';
+import { alternate, Figure, median, percentile } from './harness';
 import { rssMiB } from './process-memory';
 
 const PICKUPS = Number(process.env.BENCH_PICKUPS ?? 200);
 const JOBS = Number(process.env.BENCH_PIPELINE_JOBS ?? 2000);
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -5,13 +5,12 @@ import { FIVE_STEPS } from '../test/helpers/five-step-run';
 import { pollUntil } from '../test/helpers/poll';
 import { Stack } from '../test/helpers/stack';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from '../test/helpers/test-site';
-import { alternate, Figure, median } from './harness';
+import { alternate, Figure, median, percentile } from './harness';
 import { treePssMiB } from './process-memory';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const CONCURRENCY = 2;
 const FINAL = ['passed', 'failed', 'error', 'cancelled', 'timed_out'];
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 const steps = FIVE_STEPS;
 
