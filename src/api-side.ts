@@ -9,6 +9,7 @@ import { QueueMetrics } from './metrics/queue-metrics';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ScrapesModule } from './scrapes/scrapes.module';
+import { SuitesModule } from './suites/suites.module';
 import { UsersModule } from './users/users.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -17,5 +18,5 @@ import { WorkersModule } from './workers/workers.module';
  * and each feature's API module. A file of its own so a worker never even requires it
  * (GraphQL, socket.io, Bull Board and Swagger are a good part of a process's memory).
  */
-export const API_MODULES: Type[] = [AuthModule, HealthModule, WorkersModule, EventsModule, GraphqlModule, EmailsModule, UsersModule, RunsModule, ScrapesModule, SchedulesModule, DeadLettersModule];
+export const API_MODULES: Type[] = [AuthModule, HealthModule, WorkersModule, EventsModule, GraphqlModule, EmailsModule, UsersModule, RunsModule, SuitesModule, ScrapesModule, SchedulesModule, DeadLettersModule];
 export const API_PROVIDERS: Type[] = [QueueMetrics];

@@ -4,7 +4,8 @@ import { ReliabilityModule } from './reliability/reliability.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { SchedulesWorkerModule } from './schedules/schedules-worker.module';
 import { ScrapesWorkerModule } from './scrapes/scrapes-worker.module';
+import { SuitesWorkerModule } from './suites/suites-worker.module';
 import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 
 /** What only a worker loads: its runtime (start, drain, health), the row/job reconciler, and each feature's processors (schedule ticks too). */
-export const WORKER_MODULES: Type[] = [WorkerRuntimeModule, ReliabilityModule, EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule, SchedulesWorkerModule];
+export const WORKER_MODULES: Type[] = [WorkerRuntimeModule, ReliabilityModule, EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule, SchedulesWorkerModule, SuitesWorkerModule];

@@ -36,7 +36,7 @@ describe('API process', () => {
     expect(res.status).toBe(200);
     const { info } = await json(res);
     const names = info.queues.queues.map((q: { name: string }) => q.name);
-    expect(names).toEqual(['test-runs', 'scrapes', 'emails', 'schedules']);
+    expect(names).toEqual(['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks']);
     for (const q of info.queues.queues) {
       expect(q).toEqual({ name: q.name, waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0, workers: 0 });
     }
@@ -57,7 +57,7 @@ describe('API process', () => {
   });
 
   it('attaches no BullMQ worker to any queue', async () => {
-    for (const name of ['test-runs', 'scrapes', 'emails', 'schedules']) {
+    for (const name of ['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks']) {
       const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX });
       expect(await queue.getWorkersCount()).toBe(0);
       await queue.close();
@@ -90,7 +90,7 @@ describe('API process', () => {
     const res = await fetch(`${base}/api/docs/json`, { headers: { 'x-api-key': TEST_API_KEY } });
     expect(res.status).toBe(200);
     const doc = await json(res);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/detailed', '/api/workers', '/api/users', '/api/users/{id}', '/api/emails', '/api/emails/{id}', '/api/runs', '/api/runs/{id}', '/api/runs/{id}/cancel', '/api/runs/{id}/artifacts/{name}', '/api/runs/{id}/events', '/api/scrapes', '/api/scrapes/{id}', '/api/scrapes/{id}/pages', '/api/scrapes/{id}/cancel', '/api/scrapes/{id}/events', '/api/schedules', '/api/schedules/{id}', '/api/dead-letters', '/api/dead-letters/{id}/replay']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/detailed', '/api/workers', '/api/users', '/api/users/{id}', '/api/emails', '/api/emails/{id}', '/api/runs', '/api/runs/{id}', '/api/runs/{id}/cancel', '/api/runs/{id}/artifacts/{name}', '/api/runs/{id}/events', '/api/scrapes', '/api/scrapes/{id}', '/api/scrapes/{id}/pages', '/api/scrapes/{id}/cancel', '/api/scrapes/{id}/events', '/api/suites', '/api/suites/{id}', '/api/suites/{id}/cancel', '/api/schedules', '/api/schedules/{id}', '/api/dead-letters', '/api/dead-letters/{id}/replay']));
     expect(doc.components.securitySchemes).toHaveProperty('bearer');
   });
 

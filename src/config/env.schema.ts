@@ -74,6 +74,9 @@ export const envSchema = z.object({
   SCRAPE_PAGE_TIMEOUT_MS: int(1000, 300000).default(15000),
   SCRAPE_MAX_PAGE_BYTES: int(1024, 1073741824).default(10485760),
   SCRAPE_USER_AGENT: z.string().min(1).max(300).default('StevedoreBot/1.0 (+https://github.com/stevedore/stevedore)'),
+  PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+  WEBHOOK_TIMEOUT_MS: int(1000, 120000).default(10000),
+  WEBHOOK_SECRET: z.string().default(''),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -81,7 +84,7 @@ export type Env = z.infer<typeof envSchema>;
 export class ConfigError extends Error {}
 
 /** Values never repeated in an error message (URLs may carry passwords). */
-const SECRET_KEYS = new Set(['API_KEYS', 'BULL_BOARD_PASSWORD', 'MAIL_USER', 'MAIL_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_KEYS = new Set(['API_KEYS', 'BULL_BOARD_PASSWORD', 'MAIL_USER', 'MAIL_PASSWORD', 'DATABASE_URL', 'REDIS_URL', 'WEBHOOK_SECRET']);
 
 /** Validates the environment; the error message is one line naming each bad key. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {

@@ -9,7 +9,7 @@ export class MetricsService {
 
   readonly jobsFinished = new Counter({
     name: 'stevedore_jobs_finished_total',
-    help: 'Jobs this worker finished, by queue and outcome (completed, failed, requeued)',
+    help: 'Jobs this worker finished, by queue and outcome (completed, failed, requeued, deferred: put off until a suite has room)',
     labelNames: ['queue', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -2,8 +2,8 @@ import { DEFAULT_JOB_OPTIONS } from './default-job-options';
 import { QUEUE_CONCURRENCY_KEY, QUEUE_NAMES } from './queue-names';
 
 describe('queue declarations', () => {
-  it('names the queues of the product with their concurrency keys (schedule ticks use the default)', () => {
-    expect(QUEUE_NAMES).toEqual(['test-runs', 'scrapes', 'emails', 'schedules']);
+  it('names the queues of the product with their concurrency keys (schedule ticks, suite ends and webhooks use the default)', () => {
+    expect(QUEUE_NAMES).toEqual(['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks']);
     expect(QUEUE_CONCURRENCY_KEY).toEqual({ 'test-runs': 'WORKER_CONCURRENCY', scrapes: 'SCRAPE_CONCURRENCY', emails: 'EMAIL_CONCURRENCY' });
   });
 

@@ -12,9 +12,10 @@ import { WorkerActivity } from '../worker/worker-activity.service';
 export abstract class JobProcessor<Data = unknown, Result = unknown> extends WorkerHost {
   @Inject(WorkerActivity) private readonly activity: WorkerActivity;
 
-  protected abstract handle(job: Job<Data>, signal: AbortSignal): Promise<Result>;
+  /** `token` is the job's lock: what moving it to delayed (a deferral) needs. */
+  protected abstract handle(job: Job<Data>, signal: AbortSignal, token?: string): Promise<Result>;
 
   override process(job: Job<Data>, token?: string, signal?: AbortSignal): Promise<Result> {
-    return this.activity.track(job, token, signal, (abort) => this.handle(job, abort));
+    return this.activity.track(job, token, signal, (abort) => this.handle(job, abort, token));
   }
 }

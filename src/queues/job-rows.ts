@@ -6,9 +6,9 @@ import { QUEUES, RowQueueName } from './queue-names';
  */
 export interface JobRowKind {
   queue: RowQueueName;
-  /** The row's noun in messages: run, scrape, email. */
+  /** The row's noun in messages: run, scrape, email, suite. */
   what: string;
-  table: 'runs' | 'scrapes' | 'emails';
+  table: 'runs' | 'scrapes' | 'emails' | 'suites';
   jobName: string;
   data: (id: string) => Record<string, string>;
   /** States in which the row waits for its job to end it. */
@@ -35,6 +35,12 @@ export const JOB_ROWS: Record<RowQueueName, JobRowKind> = {
   [QUEUES.emails]: {
     queue: QUEUES.emails, what: 'email', table: 'emails', jobName: 'send', data: (id) => ({ emailId: id }), inFlight: ['queued', 'sending'],
     failedStatus: 'failed', errorColumn: 'last_error', hasPriority: false, replayClears: '',
+  },
+  // The parent of a suite's flow. Re-added without children, its job waits for the runs
+  // still in flight, then settles the suite from their states.
+  [QUEUES.suites]: {
+    queue: QUEUES.suites, what: 'suite', table: 'suites', jobName: 'suite', data: (id) => ({ suiteId: id }), inFlight: ['queued', 'running'],
+    failedStatus: 'error', errorColumn: 'error', hasPriority: false, replayClears: RUN_LIKE_CLEARS,
   },
 };
 

@@ -6,16 +6,24 @@ export const QUEUES = {
   scrapes: 'scrapes',
   emails: 'emails',
   schedules: 'schedules',
+  suites: 'suites',
+  webhooks: 'webhooks',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUES);
 
-/** Queues whose jobs each work on one row (run, scrape, email): the job id is the row id. */
-export type RowQueueName = Exclude<QueueName, 'schedules'>;
+/** The one FlowProducer (suites: a parent job with the runs as children). */
+export const FLOW_PRODUCER = 'flows';
 
-/** Schedule ticks are one short transaction each: BullMQ's default concurrency (1) suits them. */
+/** Queues whose jobs each work on one row (run, scrape, email, suite): the job id is the row id. */
+export type RowQueueName = Exclude<QueueName, 'schedules' | 'webhooks'>;
+
+/**
+ * Schedule ticks and suite ends are a few short queries each, and webhook deliveries are
+ * few: BullMQ's default concurrency (1) per worker suits them.
+ */
 export const QUEUE_CONCURRENCY_KEY: Partial<Record<QueueName, keyof Env>> = {
   'test-runs': 'WORKER_CONCURRENCY',
   scrapes: 'SCRAPE_CONCURRENCY',

@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.service';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { DEFAULT_JOB_OPTIONS } from './default-job-options';
-import { QUEUE_NAMES } from './queue-names';
+import { FLOW_PRODUCER, QUEUE_NAMES } from './queue-names';
 import { QueueRegistry } from './queue-registry';
 
 /**
@@ -24,6 +24,7 @@ import { QueueRegistry } from './queue-registry';
       }),
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
+    BullModule.registerFlowProducer({ name: FLOW_PRODUCER }),
   ],
   providers: [QueueRegistry],
   exports: [BullModule, QueueRegistry],

@@ -20,11 +20,12 @@ export class OverCapacityException extends HttpException {
   }
 }
 
-/** INCR if below the cap, atomically; returns the new count or -1 when full. */
+/** INCRBY count if all of them fit under the cap, atomically; returns the new count or -1 when full. */
 const ADMIT = `
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then return -1 end
-return redis.call('INCR', KEYS[1])`;
+local count = tonumber(ARGV[2] or '1')
+if n + count > tonumber(ARGV[1]) then return -1 end
+return redis.call('INCRBY', KEYS[1], count)`;
 /** DECRBY, never below zero. */
 const RELEASE = `
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -34,7 +35,7 @@ return redis.call('DECRBY', KEYS[1], by)`;
 
 /** The two scripts as commands of the client: EVALSHA per call, the script text sent once. */
 interface CapacityCommands {
-  stevedoreAdmitRun(key: string, capacity: number): Promise<number>;
+  stevedoreAdmitRun(key: string, capacity: number, count: number): Promise<number>;
   stevedoreReleaseRuns(key: string, count: number): Promise<number>;
 }
 function commands(redis: Redis): CapacityCommands {
@@ -48,9 +49,9 @@ function commands(redis: Redis): CapacityCommands {
 
 export const queuedRunsKey = (prefix: string) => `${prefix}:capacity:${QUEUES.testRuns}:queued`;
 
-/** Takes one waiting place if fewer than `capacity` are taken; false when full. */
-export async function takeRunPlace(redis: Redis, prefix: string, capacity: number): Promise<boolean> {
-  return (await commands(redis).stevedoreAdmitRun(queuedRunsKey(prefix), capacity)) >= 0;
+/** Takes `count` waiting places if all fit under `capacity` (a suite's runs: all or none); false when full. */
+export async function takeRunPlace(redis: Redis, prefix: string, capacity: number, count = 1): Promise<boolean> {
+  return (await commands(redis).stevedoreAdmitRun(queuedRunsKey(prefix), capacity, count)) >= 0;
 }
 
 /** Gives `count` waiting places back; used by the API (cancel) and the worker (run started). */
@@ -106,14 +107,16 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
     clearInterval(this.timer);
   }
 
-  /** Takes one waiting place, or throws 429. */
-  async admit(): Promise<void> {
-    if (!(await takeRunPlace(this.redis, this.config.env.QUEUE_PREFIX, this.config.env.QUEUED_CAPACITY))) throw new OverCapacityException(RETRY_AFTER_SECONDS, this.config.env.QUEUED_CAPACITY);
+  /** Takes `count` waiting places (one per run), or throws 429. */
+  async admit(count = 1): Promise<void> {
+    if (!(await takeRunPlace(this.redis, this.config.env.QUEUE_PREFIX, this.config.env.QUEUED_CAPACITY, count))) {
+      throw new OverCapacityException(RETRY_AFTER_SECONDS, this.config.env.QUEUED_CAPACITY);
+    }
   }
 
-  /** Gives a waiting place back (the run was cancelled, or never got queued). */
-  async release(): Promise<void> {
-    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch((err: unknown) => this.logger.warn({ err }, 'Could not release a run place'));
+  /** Gives waiting places back (the runs were cancelled, or never got queued). */
+  async release(count = 1): Promise<void> {
+    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, count).catch((err: unknown) => this.logger.warn({ err }, 'Could not release a run place'));
   }
 
   /**

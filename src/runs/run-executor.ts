@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
 import { JOB_ROWS } from '../queues/job-rows';
@@ -13,10 +13,12 @@ import { isLastAttempt } from '../queues/last-attempt';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
+import { SuiteProgress } from '../suites/suite-progress';
 import { BrowserPool } from './browser-pool';
 import { releaseRunPlaces } from './run-capacity';
 import type { RunDefinition, RunStep } from './run-definition';
 import { contentTypeOf, runDirectory } from './run-files';
+import type { RunJobData } from './run-job';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunStatus } from './run.entity';
@@ -27,6 +29,15 @@ export const CANCEL_REASON = 'cancelled';
 const TIMEOUT_REASON = 'timed-out';
 /** How often a run looks in the database for a cancel whose Redis message was lost. */
 const CANCEL_CHECK_MS = 1000;
+/** A run whose suite is at its limit of runs at once is tried again after this (plus jitter). */
+const SUITE_DEFER_MS = 500;
+
+interface Claimed {
+  definition: RunDefinition;
+  previous: RunStatus;
+  attempt: number;
+  suite_id: string | null;
+}
 
 export interface RunOutcome {
   status: RunStatus | 'skipped';
@@ -59,15 +70,29 @@ export class RunExecutor {
     private readonly pool: BrowserPool,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly suites: SuiteProgress,
   ) {}
 
-  async execute(job: Job, runId: string, signal: AbortSignal): Promise<RunOutcome> {
-    const claimed = await this.claim(runId);
-    if (!claimed) return { status: (await settleUnclaimed(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId)) === 'cancelled' ? RunStatus.cancelled : 'skipped' };
-    const { definition, previous, attempt } = claimed;
+  async execute(job: Job<RunJobData>, runId: string, signal: AbortSignal, token?: string): Promise<RunOutcome> {
+    const claimed = await this.claimOrDefer(job, runId, token);
+    const suiteId = claimed?.suite_id ?? job.data.suiteId;
+    if (!claimed) {
+      const settled = await settleUnclaimed(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId);
+      if (suiteId) await this.suites.runEnded(suiteId);
+      return { status: settled === 'cancelled' ? RunStatus.cancelled : 'skipped' };
+    }
+    const { previous, attempt } = claimed;
     if (previous === RunStatus.queued) await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
     await job.updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress).catch(() => undefined);
+    if (suiteId) await this.suites.runStarted(suiteId).catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
+    try {
+      return await this.perform(job, runId, signal, claimed);
+    } finally {
+      if (suiteId) await this.suites.runEnded(suiteId);
+    }
+  }
 
+  private async perform(job: Job, runId: string, signal: AbortSignal, { definition, attempt }: Claimed): Promise<RunOutcome> {
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
     // A retry (or a replay) starts clean: no duplicated step results or files from an
     // interrupted attempt. A first attempt has none, and skips the three round trips.
@@ -118,18 +143,30 @@ export class RunExecutor {
     throw fault;
   }
 
+  /**
+   * The claim; for a run of a suite that limits its runs at once, only when the suite has
+   * room, else the job is put off (moved to delayed, no attempt spent) and tried again soon.
+   */
+  private async claimOrDefer(job: Job<RunJobData>, runId: string, token?: string): Promise<Claimed | undefined> {
+    const { suiteId, suiteConcurrency } = job.data;
+    if (!suiteId || !suiteConcurrency || !token) return this.claim(this.dataSource.manager, runId);
+    const claimed = await this.dataSource.transaction(async (m) => ((await this.suites.hasRoom(m, suiteId, runId, suiteConcurrency)) ? this.claim(m, runId) : 'full'));
+    if (claimed !== 'full') return claimed;
+    await job.moveToDelayed(Date.now() + SUITE_DEFER_MS + Math.floor(Math.random() * SUITE_DEFER_MS), token);
+    throw new DelayedError();
+  }
+
   /** queued (or running, after a crash or hand-back) → running; anything else is not ours to run. */
-  private async claim(runId: string): Promise<{ definition: RunDefinition; previous: RunStatus; attempt: number } | undefined> {
-    const [rows] = (await this.dataSource.query(
+  private async claim(m: EntityManager, runId: string): Promise<Claimed | undefined> {
+    const [rows] = (await m.query(
       `WITH prev AS (SELECT id, status FROM runs WHERE id = $1 FOR UPDATE)
        UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = now(), updated_at = now()
        FROM prev WHERE r.id = prev.id AND prev.status IN ('queued', 'running') AND NOT r.cancel_requested
-       RETURNING r.definition, prev.status AS previous, r.attempt`,
+       RETURNING r.definition, prev.status AS previous, r.attempt, r.suite_id`,
       [runId, this.config.workerName],
-    )) as [Array<{ definition: RunDefinition; previous: RunStatus; attempt: number }>, number];
+    )) as [Claimed[], number];
     return rows[0];
   }
-
 
   private async runSteps(job: Job, runId: string, attempt: number, def: RunDefinition, context: BrowserContext, dir: string, stopper: AbortController): Promise<RunOutcome> {
     const stop = stopper.signal;

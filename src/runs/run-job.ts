@@ -1,10 +1,19 @@
 import type { JobsOptions } from 'bullmq';
 
-/** A run's job on the test-runs queue: its id is the run's id, so adding twice is harmless. */
+/**
+ * A run's job on the test-runs queue: its id is the run's id, so adding twice is harmless.
+ * A suite's run also names its suite, and the suite's limit on runs at once if it has one.
+ */
 export interface RunJobData {
   runId: string;
+  suiteId?: string;
+  suiteConcurrency?: number;
 }
 
 export const RUN_JOB_NAME = 'run';
-export const runJobData = (run: { id: string }): RunJobData => ({ runId: run.id });
+export const runJobData = (run: { id: string; suiteId?: string | null }, suiteConcurrency?: number | null): RunJobData => ({
+  runId: run.id,
+  ...(run.suiteId ? { suiteId: run.suiteId } : {}),
+  ...(run.suiteId && suiteConcurrency ? { suiteConcurrency } : {}),
+});
 export const runJobOptions = (run: { id: string; priority: number }): JobsOptions & { jobId: string } => ({ jobId: run.id, priority: run.priority });

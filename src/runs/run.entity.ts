@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, OneToMany, PrimaryColumn } from 'typeorm';
 import { JobRow } from '../database/job-row';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
@@ -27,6 +27,7 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunSt
 @Index('runs_created_idx', { synchronize: false })
 @Index('runs_status_created_idx', { synchronize: false })
 @Index('runs_schedule_idx', { synchronize: false })
+@Index('runs_suite_idx', { synchronize: false })
 export class Run extends JobRow {
   /** Also the BullMQ job id. */
   @Field(() => ID)
@@ -48,6 +49,14 @@ export class Run extends JobRow {
   @Field(() => ID, { nullable: true, description: 'The schedule whose tick queued it' })
   @Column({ name: 'schedule_id', type: 'uuid', nullable: true })
   scheduleId: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The suite it is a test of' })
+  @Column({ name: 'suite_id', type: 'uuid', nullable: true })
+  suiteId: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Its place in its suite (0 first)' })
+  @Column({ name: 'suite_index', type: 'int', nullable: true })
+  suiteIndex: number | null;
 
   @Field(() => [RunStepResult])
   @OneToMany(() => RunStepResult, (step) => step.run)

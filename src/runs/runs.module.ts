@@ -14,6 +14,6 @@ import { RunsService } from './runs.service';
   imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
   controllers: [RunsController],
   providers: [RunsService, RunsResolver, RunCapacity, RunLiveSource],
-  exports: [RunsService],
+  exports: [RunsService, RunCapacity],
 })
 export class RunsModule {}

@@ -13,9 +13,9 @@ export class RunsProcessor extends JobProcessor<RunJobData, RunOutcome> {
     super();
   }
 
-  protected handle(job: Job<RunJobData>, signal: AbortSignal): Promise<RunOutcome> {
+  protected handle(job: Job<RunJobData>, signal: AbortSignal, token?: string): Promise<RunOutcome> {
     const { runId } = job.data ?? {};
     if (typeof runId !== 'string' || !isUUID(runId)) throw new UnrecoverableError('job data has no valid runId');
-    return this.executor.execute(job, runId, signal);
+    return this.executor.execute(job, runId, signal, token);
   }
 }

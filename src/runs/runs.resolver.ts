@@ -1,10 +1,11 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Field, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import type { LiveUpdate } from '../events/live-update';
 import { RunUpdate } from './dto/run-update.model';
-import type { RunStepResult } from './run-step.entity';
+import { RunArtifact } from './run-artifact.entity';
+import { RunStepResult } from './run-step.entity';
 import { TriggerRunInput } from './dto/trigger-run.input';
 import { Run, RunStatus } from './run.entity';
 import { RunsService } from './runs.service';
@@ -46,6 +47,17 @@ export class RunsResolver {
     @Args('cursor', { type: () => String, nullable: true }) cursor?: string,
   ) {
     return this.service.list({ status: status ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
+  }
+
+  /** Loaded with the run by `run(id)`; read on demand where a run comes in a list (a suite's runs). */
+  @ResolveField(() => [RunStepResult])
+  steps(@Parent() run: Run): RunStepResult[] | Promise<RunStepResult[]> {
+    return run.steps ?? this.service.stepsOf(run.id);
+  }
+
+  @ResolveField(() => [RunArtifact])
+  artifacts(@Parent() run: Run): RunArtifact[] | Promise<RunArtifact[]> {
+    return run.artifacts ?? this.service.artifactsOf(run.id);
   }
 
   @Subscription(() => RunUpdate, {

@@ -49,7 +49,7 @@ export class RunsService {
     await this.capacity.admit();
     const run = this.runs.create({
       id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued,
-      attempt: 0, worker: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, durationMs: null, scheduleId: null,
+      attempt: 0, worker: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, durationMs: null, scheduleId: null, suiteId: null, suiteIndex: null,
     });
     try {
       // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
@@ -73,8 +73,15 @@ export class RunsService {
 
   /** Field-by-field checks, then the egress rule for every absolute URL (a 400 naming the step). Schedules use it too. */
   async checkDefinition(body: unknown): Promise<RunDefinition> {
-    const { definition, errors } = parseRunDefinition(body, { maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS });
+    const { definition, errors } = await this.definitionProblems(body);
     if (!definition) throw new BadRequestException(errors);
+    return definition;
+  }
+
+  /** The same checks, returning the problems instead of throwing (a suite names them per test). */
+  async definitionProblems(body: unknown): Promise<{ definition?: RunDefinition; errors: string[] }> {
+    const { definition, errors } = parseRunDefinition(body, { maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS });
+    if (!definition) return { errors };
     const targets: Array<[string, string]> = [];
     if (definition.baseUrl) targets.push(['baseUrl', definition.baseUrl]);
     definition.steps.forEach((step, i) => {
@@ -85,15 +92,15 @@ export class RunsService {
       const verdict = await this.egress.check(url);
       if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
     }
-    if (refused.length) throw new BadRequestException(refused);
-    return definition;
+    return refused.length ? { errors: refused } : { definition, errors: [] };
   }
 
-  async list(query: { status?: RunStatus; scheduleId?: string; limit?: number; cursor?: string }): Promise<RunPage> {
+  async list(query: { status?: RunStatus; scheduleId?: string; suiteId?: string; limit?: number; cursor?: string }): Promise<RunPage> {
     const limit = pageLimit(query.limit);
     const qb = this.runs.createQueryBuilder('run').orderBy('run.created_at', 'DESC').addOrderBy('run.id', 'DESC').take(limit + 1);
     if (query.status) qb.andWhere('run.status = :status', { status: query.status });
     if (query.scheduleId) qb.andWhere('run.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
+    if (query.suiteId) qb.andWhere('run.suite_id = :suiteId', { suiteId: query.suiteId });
     if (query.cursor) {
       qb.andWhere('(run.created_at, run.id) < (:at, :id)', decodeCursor(query.cursor));
     }
@@ -105,11 +112,19 @@ export class RunsService {
   async get(id: string): Promise<Run> {
     const run = await this.runs.findOneBy({ id });
     if (!run) throw new NotFoundException(`Run ${id} not found`);
-    run.steps = await this.steps.find({ where: { runId: id }, order: { index: 'ASC' } });
-    run.artifacts = (await this.artifacts.find({ where: { runId: id }, order: { createdAt: 'ASC', name: 'ASC' } })).map((a) =>
-      Object.assign(a, { url: `/api/runs/${id}/artifacts/${encodeURIComponent(a.name)}` }),
-    );
+    run.steps = await this.stepsOf(id);
+    run.artifacts = await this.artifactsOf(id);
     return run;
+  }
+
+  stepsOf(runId: string): Promise<RunStepResult[]> {
+    return this.steps.find({ where: { runId }, order: { index: 'ASC' } });
+  }
+
+  async artifactsOf(runId: string): Promise<RunArtifact[]> {
+    return (await this.artifacts.find({ where: { runId }, order: { createdAt: 'ASC', name: 'ASC' } })).map((a) =>
+      Object.assign(a, { url: `/api/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` }),
+    );
   }
 
   /**

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
-import { Agent, buildConnector, Dispatcher, request } from 'undici';
+import { Agent, Dispatcher, request } from 'undici';
 import { sleep } from '../common/abortable-sleep';
 import type { AddressPolicy } from '../egress/address-policy';
+import { EgressRefusedError, guardedAgent } from '../egress/guarded-agent';
 
 export const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
 const MAX_REDIRECTS = 10;
@@ -26,9 +26,6 @@ export interface FetchedPage {
   contentHash: string | null;
   error: string | null;
 }
-
-/** A connection the egress guard refused (private address, no DNS answer). */
-export class EgressRefusedError extends Error {}
 
 /** The page took longer than the page timeout: a result, not retried. */
 class PageTimeout extends Error {}
@@ -59,21 +56,7 @@ export class PageFetcher {
     policy: AddressPolicy,
     private readonly settings: FetchSettings,
   ) {
-    const connect = buildConnector({ timeout: Math.min(10_000, settings.timeoutMs) });
-    this.agent = new Agent({
-      keepAliveTimeout: 4_000,
-      connect: (options, callback) => {
-        policy.resolve(options.hostname).then(
-          (verdict) => {
-            if (!verdict.allowed) return callback(new EgressRefusedError(verdict.reason), null);
-            // Connect to exactly the checked address; TLS still verifies the host name.
-            const servername = options.servername ?? (isIP(options.hostname.replace(/^\[|\]$/g, '')) ? undefined : options.hostname);
-            connect({ ...options, hostname: verdict.address, servername }, callback);
-          },
-          (error: Error) => callback(error, null),
-        );
-      },
-    });
+    this.agent = guardedAgent(policy, { connectTimeoutMs: Math.min(10_000, settings.timeoutMs), keepAliveTimeoutMs: 4_000 });
   }
 
   /** Resolves with the page or its error; rejects only when `signal` aborts (cancel, timeout of the scrape). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, WaitingError } from 'bullmq';
+import { DelayedError, Job, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -51,7 +51,7 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
   async track<R>(job: Job, token: string | undefined, signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
     const queue = job.queueName;
     const started = performance.now();
-    const finish = (outcome: 'completed' | 'failed' | 'requeued') => {
+    const finish = (outcome: 'completed' | 'failed' | 'requeued' | 'deferred') => {
       this.metrics.jobsFinished.inc({ queue, outcome });
       this.metrics.jobDuration.observe({ queue, outcome }, (performance.now() - started) / 1000);
     };
@@ -69,6 +69,11 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
         finish('requeued');
         this.logger.warn({ queue, jobId: job.id }, 'Job handed back to the queue at shutdown');
         throw new WaitingError();
+      }
+      // Put off on purpose (moved to delayed): not a failure, and no attempt spent.
+      if (error instanceof DelayedError) {
+        finish('deferred');
+        throw error;
       }
       this.failed++;
       finish('failed');

@@ -13,4 +13,9 @@ export class ListRunsQuery extends CursorPageQuery {
   @IsOptional()
   @IsUUID('all', { message: 'scheduleId must be a UUID' })
   scheduleId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the runs of this suite' })
+  @IsOptional()
+  @IsUUID('all', { message: 'suiteId must be a UUID' })
+  suiteId?: string;
 }

@@ -1,0 +1,34 @@
+import type { FlowJob } from 'bullmq';
+import { DEFAULT_JOB_OPTIONS } from '../queues/default-job-options';
+import { QUEUES } from '../queues/queue-names';
+import { RUN_JOB_NAME, runJobData, runJobOptions } from '../runs/run-job';
+
+/** The parent job of a suite's flow: its id is the suite's id. */
+export interface SuiteJobData {
+  suiteId: string;
+}
+export const SUITE_JOB_NAME = 'suite';
+
+/**
+ * One flow per suite: a parent on the suites queue whose children are the suite's runs on
+ * the test-runs queue, so the runs spread over every worker and the parent runs once when
+ * the last of them ends. A child that fails for good (its browser never started, its
+ * worker died too often) is moved to the parent's ignored failures instead of failing the
+ * parent or leaving it in waiting-children for ever: the parent still runs, and settles
+ * the suite from its runs' rows. A flow's jobs do not get the queues' default options, so
+ * they are given here.
+ */
+export function suiteFlow(suite: { id: string; concurrency: number | null }, runs: Array<{ id: string; priority: number; suiteId: string | null }>): FlowJob {
+  return {
+    name: SUITE_JOB_NAME,
+    queueName: QUEUES.suites,
+    data: { suiteId: suite.id } satisfies SuiteJobData,
+    opts: { ...DEFAULT_JOB_OPTIONS, jobId: suite.id },
+    children: runs.map((run) => ({
+      name: RUN_JOB_NAME,
+      queueName: QUEUES.testRuns,
+      data: runJobData(run, suite.concurrency),
+      opts: { ...DEFAULT_JOB_OPTIONS, ...runJobOptions(run), ignoreDependencyOnFailure: true },
+    })),
+  };
+}

@@ -1,0 +1,89 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { QUEUES } from '../queues/queue-names';
+
+/** The counts of a suite as its parent job's progress (Bull Board shows it; live clients get it). */
+export interface SuiteProgressReport {
+  status: string;
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  cancelled: number;
+  /** Runs ended, of total. */
+  done: number;
+}
+
+type Counts = Omit<SuiteProgressReport, 'done'>;
+/** Named through the alias `s`: the counts subquery has columns of the same names. */
+const COUNT_COLUMNS = 's.status, s.total, s.passed, s.failed, s.errored, s.cancelled';
+
+/**
+ * The counts of a suite's runs, from their rows: the one definition of the aggregate.
+ * `failed` holds runs that failed or timed out (a test that did not pass in time failed);
+ * `errored` runs the platform could not run.
+ */
+export const SUITE_COUNTS_SQL = `
+  SELECT count(*) FILTER (WHERE status = 'passed')::int AS passed,
+         count(*) FILTER (WHERE status IN ('failed', 'timed_out'))::int AS failed,
+         count(*) FILTER (WHERE status = 'error')::int AS errored,
+         count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+         count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS in_flight,
+         min(started_at) AS first_started
+  FROM runs WHERE suite_id = $1`;
+
+/**
+ * The run executor's hooks into a suite (worker side): the suite is `running` from its
+ * first run's start; its counts are recomputed from the rows each time one of its runs
+ * ends (so a retried or replayed run is never counted twice), and reported as progress.
+ */
+@Injectable()
+export class SuiteProgress {
+  private readonly logger = new Logger(SuiteProgress.name);
+
+  constructor(
+    private readonly db: DataSource,
+    @InjectQueue(QUEUES.suites) private readonly suites: Queue,
+  ) {}
+
+  /**
+   * Before claiming a run of a suite that limits its runs at once: true when the suite has
+   * room. The suite row is locked in `m` (the claim's transaction), so two workers cannot
+   * both take its last place.
+   */
+  async hasRoom(m: EntityManager, suiteId: string, runId: string, limit: number): Promise<boolean> {
+    await m.query(`SELECT id FROM suites WHERE id = $1 FOR UPDATE`, [suiteId]);
+    const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM runs WHERE suite_id = $1 AND status = 'running' AND id <> $2`, [suiteId, runId])) as Array<{ n: number }>;
+    return n < limit;
+  }
+
+  async runStarted(suiteId: string): Promise<void> {
+    const [rows] = (await this.db.query(
+      `UPDATE suites s SET status = 'running', started_at = now(), updated_at = now() WHERE s.id = $1 AND s.status = 'queued' RETURNING ${COUNT_COLUMNS}`,
+      [suiteId],
+    )) as [Counts[], number];
+    if (rows[0]) await this.report(suiteId, rows[0]);
+  }
+
+  /** A run of the suite ended (or was found ended): counts from the rows, while the suite is in flight. */
+  async runEnded(suiteId: string): Promise<void> {
+    try {
+      const [rows] = (await this.db.query(
+        `UPDATE suites s SET passed = c.passed, failed = c.failed, errored = c.errored, cancelled = c.cancelled, updated_at = now()
+         FROM (${SUITE_COUNTS_SQL}) c WHERE s.id = $1 AND s.status IN ('queued', 'running') RETURNING ${COUNT_COLUMNS}`,
+        [suiteId],
+      )) as [Counts[], number];
+      if (rows[0]) await this.report(suiteId, rows[0]);
+    } catch (err) {
+      // The counts are only a view: the suite's end recomputes them from the rows.
+      this.logger.warn({ suiteId, err }, 'Could not update a suite’s counts');
+    }
+  }
+
+  private async report(suiteId: string, row: Counts): Promise<void> {
+    const progress: SuiteProgressReport = { ...row, done: row.passed + row.failed + row.errored + row.cancelled };
+    await this.suites.updateJobProgress(suiteId, progress as unknown as object).catch(() => undefined);
+  }
+}

@@ -1,0 +1,76 @@
+/** What a suite's end says, in its email and its webhook: the same content for both. */
+export interface SuiteReport {
+  event: 'suite.finished';
+  suite: {
+    id: string;
+    name: string;
+    status: string;
+    total: number;
+    passed: number;
+    failed: number;
+    errored: number;
+    cancelled: number;
+    startedAt: string | null;
+    finishedAt: string | null;
+    durationMs: number | null;
+    url: string;
+  };
+  /** Runs that did not pass and were not cancelled, with their first error. */
+  failures: Array<{ runId: string; name: string; status: string; error: string | null; url: string }>;
+  runs: Array<{ id: string; name: string; status: string; durationMs: number | null; url: string }>;
+}
+
+interface SuiteLike {
+  id: string;
+  name: string;
+  status: string;
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  cancelled: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+}
+interface RunLike {
+  id: string;
+  name: string;
+  status: string;
+  error: string | null;
+  durationMs: number | null;
+}
+
+const PROBLEMS = new Set(['failed', 'timed_out', 'error']);
+/** An email lists each error in full up to this: a stack of Playwright call logs helps no one in a summary. */
+const MAX_ERROR_CHARS = 1000;
+
+/** `runs` in the suite's order; links are to the API (`publicUrl` is where users reach it). */
+export function suiteReport(suite: SuiteLike, runs: RunLike[], publicUrl: string): SuiteReport {
+  const base = publicUrl.replace(/\/+$/, '');
+  const runUrl = (id: string) => `${base}/api/runs/${id}`;
+  return {
+    event: 'suite.finished',
+    suite: {
+      id: suite.id, name: suite.name, status: suite.status, total: suite.total, passed: suite.passed, failed: suite.failed, errored: suite.errored,
+      cancelled: suite.cancelled, startedAt: suite.startedAt?.toISOString() ?? null, finishedAt: suite.finishedAt?.toISOString() ?? null,
+      durationMs: suite.durationMs, url: `${base}/api/suites/${suite.id}`,
+    },
+    failures: runs
+      .filter((run) => PROBLEMS.has(run.status))
+      .map((run) => ({ runId: run.id, name: run.name, status: run.status, error: run.error ? firstLines(run.error) : null, url: runUrl(run.id) })),
+    runs: runs.map((run) => ({ id: run.id, name: run.name, status: run.status, durationMs: run.durationMs, url: runUrl(run.id) })),
+  };
+}
+
+/** The error's head: its first lines, at most MAX_ERROR_CHARS. */
+function firstLines(error: string): string {
+  const head = error.split('\n').slice(0, 6).join('\n');
+  return head.length > MAX_ERROR_CHARS ? `${head.slice(0, MAX_ERROR_CHARS)}…` : head;
+}
+
+/** The `suite-finished` template's variables: the report, plus a readable duration. */
+export function suiteEmailVariables(report: SuiteReport): Record<string, unknown> {
+  const ms = report.suite.durationMs;
+  return { ...report, duration: ms === null ? 'did not start' : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` };
+}

@@ -1,0 +1,77 @@
+import { isEmail } from 'class-validator';
+import { DEFAULT_PRIORITY } from '../runs/run-definition';
+
+/** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */
+export interface SuiteRequest {
+  name: string;
+  /** Run definitions, each with the suite's priority unless it gives its own. */
+  tests: unknown[];
+  notify: string[];
+  webhookUrl: string | null;
+  priority: number;
+  concurrency: number | null;
+}
+
+export const MAX_TESTS = 500;
+export const MAX_NOTIFY = 50;
+const FIELDS = ['name', 'tests', 'notify', 'webhookUrl', 'priority', 'concurrency'];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const given = (value: unknown) => value !== undefined && value !== null;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The suite's own fields, every problem named. `maxTests` is the lower of MAX_TESTS and
+ * QUEUED_CAPACITY: a suite that could never be admitted is a bad request, not a 429.
+ */
+export function parseSuiteRequest(body: unknown, maxTests: number): { request?: SuiteRequest; errors: string[] } {
+  if (!isObject(body)) return { errors: ['the body must be a JSON object with name and tests'] };
+  const errors: string[] = [];
+  for (const key of Object.keys(body)) if (!FIELDS.includes(key)) errors.push(`${key} is not a field of a suite (${FIELDS.join(', ')})`);
+  const { name, tests, notify, webhookUrl, priority, concurrency } = body;
+
+  if (typeof name !== 'string' || !name.trim()) errors.push('name is required (a non-empty string)');
+  else if (name.length > 200) errors.push('name must be at most 200 characters');
+
+  if (!Array.isArray(tests)) errors.push('tests is required (a list of run definitions, each the body of POST /api/runs)');
+  else if (tests.length === 0) errors.push('tests must have at least one test');
+  else if (tests.length > maxTests) errors.push(`tests may have at most ${maxTests} tests (got ${tests.length})`);
+
+  if (given(notify)) {
+    if (!Array.isArray(notify)) errors.push('notify must be a list of email addresses');
+    else if (notify.length > MAX_NOTIFY) errors.push(`notify may name at most ${MAX_NOTIFY} addresses`);
+    else notify.forEach((address, i) => typeof address === 'string' && isEmail(address) ? undefined : errors.push(`notify[${i}] must be an email address`));
+  }
+  if (given(webhookUrl)) {
+    if (typeof webhookUrl !== 'string' || !isHttpUrl(webhookUrl)) errors.push('webhookUrl must be an http or https URL');
+    else if (webhookUrl.length > 2048) errors.push('webhookUrl must be at most 2048 characters');
+  }
+  if (given(priority) && (!Number.isInteger(priority) || (priority as number) < 1 || (priority as number) > 10)) {
+    errors.push('priority must be a whole number from 1 (most urgent) to 10');
+  }
+  if (given(concurrency) && (!Number.isInteger(concurrency) || (concurrency as number) < 1 || (concurrency as number) > 1000)) {
+    errors.push('concurrency must be a whole number from 1 to 1000 (how many of its runs may run at once)');
+  }
+  if (errors.length) return { errors };
+
+  const suitePriority = (priority as number | undefined) ?? DEFAULT_PRIORITY;
+  return {
+    request: {
+      name: (name as string).trim(),
+      tests: (tests as unknown[]).map((test) => (isObject(test) && !given(test.priority) ? { ...test, priority: suitePriority } : test)),
+      notify: [...new Set((notify as string[] | undefined) ?? [])],
+      webhookUrl: (webhookUrl as string | undefined) ?? null,
+      priority: suitePriority,
+      concurrency: (concurrency as number | undefined) ?? null,
+    },
+    errors,
+  };
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailTemplates } from '../emails/email-templates';
+import { Suite } from './suite.entity';
+import { SuiteFinisher } from './suite-finisher';
+import { SuiteProgress } from './suite-progress';
+import { SuitesProcessor } from './suites.processor';
+import { WebhookDelivery } from './webhook-delivery';
+import { WebhooksProcessor } from './webhooks.processor';
+
+/**
+ * Worker side: the suite's end (parent job), its webhook, and the progress hooks the run
+ * executor calls as a suite's runs start and end (exported to the runs' worker module).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Suite])],
+  providers: [SuitesProcessor, SuiteFinisher, SuiteProgress, WebhooksProcessor, WebhookDelivery, EmailTemplates],
+  exports: [SuiteProgress],
+})
+export class SuitesWorkerModule {}

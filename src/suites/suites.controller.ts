@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { OverCapacityFilter } from '../runs/over-capacity.filter';
+import { TriggerSuiteInput } from './dto/trigger-suite.input';
+import { SuitesService } from './suites.service';
+
+@ApiTags('suites')
+@Controller('suites')
+@UseFilters(OverCapacityFilter)
+export class SuitesController {
+  constructor(private readonly suites: SuitesService) {}
+
+  @Post()
+  @ApiCreatedResponse({ description: '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order' })
+  @ApiBadRequestResponse({ description: 'Every problem, by field: tests[3].steps[0].selector is required for click' })
+  @ApiTooManyRequestsResponse({ description: 'Not all of its runs fit under QUEUED_CAPACITY now; see Retry-After' })
+  // Loosely typed like POST /api/runs: the suite's parser names every problem, unknown fields included.
+  @ApiBody({ type: TriggerSuiteInput })
+  async create(@Body() body: Record<string, unknown>) {
+    const suite = await this.suites.create(body);
+    return { id: suite.id, status: suite.status, total: suite.total, runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })) };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ description: 'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order' })
+  @ApiNotFoundResponse()
+  get(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.suites.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled' })
+  @ApiConflictResponse({ description: 'The suite already ended' })
+  @ApiNotFoundResponse()
+  cancel(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.suites.cancel(id);
+  }
+}

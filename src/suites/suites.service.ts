@@ -1,0 +1,133 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { AddressPolicy } from '../egress/address-policy';
+import { cancelChannel } from '../queues/job-cancel-listener';
+import { FLOW_PRODUCER, QUEUES } from '../queues/queue-names';
+import { REDIS } from '../redis/redis.module';
+import { RunCapacity } from '../runs/run-capacity';
+import type { RunDefinition } from '../runs/run-definition';
+import { Run } from '../runs/run.entity';
+import { RunsService } from '../runs/runs.service';
+import { addSuiteFlow, insertSuite, planSuite, SuitePlan } from './suite-launch';
+import { MAX_TESTS, parseSuiteRequest, SuiteRequest } from './suite-request';
+import { Suite } from './suite.entity';
+
+/** Suites on the API side: accept (validate every test, admit all its runs, store, queue one flow), read, cancel. */
+@Injectable()
+export class SuitesService {
+  private readonly logger = new Logger(SuitesService.name);
+  private readonly egress: AddressPolicy;
+
+  constructor(
+    @InjectRepository(Suite) private readonly suites: Repository<Suite>,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
+    @InjectQueue(QUEUES.testRuns) private readonly runQueue: Queue,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly db: DataSource,
+    private readonly runService: RunsService,
+    private readonly capacity: RunCapacity,
+    private readonly config: AppConfig,
+  ) {
+    this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
+  }
+
+  async create(body: unknown): Promise<Suite> {
+    const { request, definitions } = await this.check(body);
+    await this.capacity.admit(definitions.length);
+    const plan = planSuite(request, definitions);
+    try {
+      await this.db.transaction((m) => insertSuite(m, plan));
+    } catch (error) {
+      await this.capacity.release(definitions.length);
+      throw error;
+    }
+    await this.enqueueOrWithdraw(plan);
+    return Object.assign(plan.suite, { runs: plan.runs });
+  }
+
+  /**
+   * The suite's fields, then every test by the runs' own rules (each problem prefixed with
+   * `tests[i].`), then the egress rule for the webhook. Schedules use it too.
+   */
+  async check(body: unknown): Promise<{ request: SuiteRequest; definitions: RunDefinition[] }> {
+    const { request, errors } = parseSuiteRequest(body, Math.min(MAX_TESTS, this.config.env.QUEUED_CAPACITY));
+    if (!request) throw new BadRequestException(errors);
+    const definitions: RunDefinition[] = [];
+    const problems: string[] = [];
+    for (const [i, test] of request.tests.entries()) {
+      const { definition, errors: testErrors } = await this.runService.definitionProblems(test);
+      if (definition) definitions.push(definition);
+      problems.push(...testErrors.map((error) => `tests[${i}].${error}`));
+    }
+    if (request.webhookUrl) {
+      const verdict = await this.egress.check(request.webhookUrl);
+      if (!verdict.allowed) problems.push(`webhookUrl is not allowed: ${verdict.reason}`);
+    }
+    if (problems.length) throw new BadRequestException(problems);
+    return { request, definitions };
+  }
+
+  async get(id: string): Promise<Suite> {
+    const suite = await this.suites.findOneBy({ id });
+    if (!suite) throw new NotFoundException(`Suite ${id} not found`);
+    suite.runs = await this.runs.find({ where: { suiteId: id }, order: { suiteIndex: 'ASC' } });
+    return suite;
+  }
+
+  /**
+   * Its queued runs are cancelled here (their jobs leave the queue); its running ones are
+   * asked to stop through Redis. The suite ends `cancelled` when its last run has ended,
+   * with the results so far.
+   */
+  async cancel(id: string): Promise<Suite> {
+    const [flagged] = (await this.db.query(
+      `UPDATE suites SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [id],
+    )) as [unknown[], number];
+    if (!flagged.length) {
+      const suite = await this.suites.findOneBy({ id });
+      if (!suite) throw new NotFoundException(`Suite ${id} not found`);
+      throw new ConflictException(`Suite ${id} already ended (${suite.status})`);
+    }
+    const [queued] = (await this.db.query(
+      `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
+       WHERE suite_id = $1 AND status = 'queued' RETURNING id`,
+      [id],
+    )) as [Array<{ id: string }>, number];
+    const [running] = (await this.db.query(
+      `UPDATE runs SET cancel_requested = true, updated_at = now() WHERE suite_id = $1 AND status = 'running' RETURNING id`,
+      [id],
+    )) as [Array<{ id: string }>, number];
+    if (queued.length) await this.capacity.release(queued.length);
+    // Removing a child job also removes it from the parent's dependencies; one that a worker
+    // holds already cannot be removed, and its claim then finds the run cancelled.
+    await Promise.all(queued.map(({ id: runId }) => this.runQueue.remove(runId).catch(() => undefined)));
+    const channel = cancelChannel(this.config.env.QUEUE_PREFIX, 'runs');
+    await Promise.all(running.map(({ id: runId }) => this.redis.publish(channel, runId)));
+    this.logger.log({ suiteId: id, queued: queued.length, running: running.length }, 'Suite cancel asked');
+    return this.get(id);
+  }
+
+  /** One flow for the stored suite; if Redis cannot take it, the rows go and the caller gets 503. */
+  private async enqueueOrWithdraw(plan: SuitePlan): Promise<void> {
+    try {
+      await addSuiteFlow(this.flows, plan);
+    } catch (error) {
+      this.logger.error({ err: error, suiteId: plan.suite.id }, 'Could not queue a suite; withdrawing what was stored');
+      await this.db
+        .transaction(async (m) => {
+          await m.delete(Run, { suiteId: plan.suite.id });
+          await m.delete(Suite, { id: plan.suite.id });
+        })
+        .catch((err: unknown) => this.logger.error({ err, suiteId: plan.suite.id }, 'Could not withdraw an unqueued suite'));
+      await this.capacity.release(plan.runs.length);
+      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
+    }
+  }
+}

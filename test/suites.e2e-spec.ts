@@ -1,0 +1,246 @@
+import { Queue } from 'bullmq';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess } from './helpers/app-process';
+import { FIVE_STEPS } from './helpers/five-step-run';
+import { freePort } from './helpers/free-port';
+import { json } from './helpers/json';
+import { pollUntil } from './helpers/poll';
+import { SmtpSink } from './helpers/smtp-sink';
+import { Stack } from './helpers/stack';
+import { baseEnv, TEST_REDIS_URL } from './helpers/test-env';
+import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
+
+const FINAL = ['passed', 'failed', 'error', 'cancelled'];
+const IN_FLIGHT = ['queued', 'running'];
+
+interface RunRow {
+  id: string;
+  name: string;
+  status: string;
+  worker: string | null;
+  suiteIndex: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const passing = (name: string) => ({ name, steps: FIVE_STEPS });
+const failing = (name: string) => ({
+  name,
+  steps: [
+    { action: 'goto', url: '/welcome' },
+    { action: 'expectText', selector: 'h1', text: 'Goodbye' },
+  ],
+  options: { stepTimeoutMs: 1000 },
+});
+/** Waits for a selector that never appears: a run that stays running until stopped. */
+const endless = (name: string) => ({
+  name,
+  steps: [
+    { action: 'goto', url: '/welcome' },
+    { action: 'waitFor', selector: '#never', timeoutMs: 60000 },
+  ],
+  options: { stepTimeoutMs: 60000, timeoutMs: 90000 },
+});
+
+/** Suites end to end: real API, two real workers, Debian's Chromium, a real SMTP server and a webhook receiver. */
+describe('suites', () => {
+  const sink = new SmtpSink();
+  const hooks: Array<{ headers: Record<string, unknown>; body: Record<string, unknown> }> = [];
+  let stack: Stack;
+  let second: AppProcess;
+  let site: TestSite;
+  let dir: string;
+  let suitesQueue: Queue;
+
+  const suite = async (id: string) => json(await stack.request(`/api/suites/${id}`));
+  const waitEnd = (id: string, timeoutMs = 60000) => pollUntil(() => suite(id), (s) => FINAL.includes(s.status), timeoutMs, `suite ${id} ended`);
+  const trigger = async (body: Record<string, unknown>) => {
+    const res = await stack.request('/api/suites', { body });
+    expect([res.status, await res.clone().text()]).toEqual([201, expect.any(String)]);
+    return json(res);
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-suites-'));
+    await sink.start();
+    site = await new TestSite({
+      '/login': LOGIN_PAGE,
+      '/welcome': WELCOME_PAGE,
+      '/hook': (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          hooks.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> });
+          res.writeHead(204).end();
+        });
+      },
+    }).start();
+    stack = await new Stack(
+      baseEnv({
+        ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', QUEUED_CAPACITY: '40',
+        MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), PUBLIC_URL: 'https://stevedore.example.com', WEBHOOK_SECRET: 'hook-secret',
+      }),
+    ).start();
+    // A second worker process: a suite's runs spread over both.
+    const port = await freePort();
+    second = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
+    await second.waitHealthy(`http://127.0.0.1:${port}/api/health`);
+    suitesQueue = new Queue('suites', { connection: { url: TEST_REDIS_URL }, prefix: stack.env.QUEUE_PREFIX });
+  });
+
+  afterAll(async () => {
+    await suitesQueue?.close();
+    await Promise.all([stack?.stop(), second?.stop()]);
+    await site?.stop();
+    await sink.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs 6 tests over both workers: 2 fail, so the suite fails 4/2, one mail lists both, the webhook gets the report', async () => {
+    const tests = [passing('sign in 1'), failing('heading is Goodbye'), passing('sign in 2'), passing('sign in 3'), failing('heading says Goodbye again'), passing('sign in 4')];
+    const accepted = await trigger({
+      name: 'nightly smoke', tests: tests.map((t) => ({ ...t, baseUrl: site.base })), notify: ['qa@example.com', 'lead@example.com'], webhookUrl: `${site.base}/hook`,
+    });
+    expect(accepted).toMatchObject({ status: 'queued', total: 6 });
+    expect(accepted.runs.map((r: { name: string }) => r.name)).toEqual(tests.map((t) => t.name));
+
+    // The counts move as runs end: some reading falls between none and all done.
+    const seen = new Set<number>();
+    const done = await pollUntil(
+      async () => {
+        const s = await suite(accepted.id);
+        seen.add(s.passed + s.failed + s.errored + s.cancelled);
+        return s;
+      },
+      (s) => FINAL.includes(s.status),
+      60000,
+      'suite ended',
+    );
+    expect([...seen].some((n) => n > 0 && n < 6)).toBe(true);
+    expect(done).toMatchObject({ status: 'failed', total: 6, passed: 4, failed: 2, errored: 0, cancelled: 0, error: null });
+    expect(done.durationMs).toBeGreaterThan(0);
+    const runs = done.runs as RunRow[];
+    expect(runs.map((r) => [r.suiteIndex, r.name, r.status])).toEqual(tests.map((t, i) => [i, t.name, t.name.includes('Goodbye') ? 'failed' : 'passed']));
+    expect(new Set(runs.map((r) => r.worker)).size).toBe(2);
+
+    // Each run is an ordinary run: listed under /api/runs, with its details.
+    const listed = await json(await stack.request(`/api/runs?suiteId=${accepted.id}`));
+    expect(listed.items.map((r: RunRow) => r.id).sort()).toEqual(runs.map((r) => r.id).sort());
+    const failedRun = await json(await stack.request(`/api/runs/${runs[1].id}`));
+    expect(failedRun.steps[1]).toMatchObject({ action: 'expectText', status: 'failed' });
+
+    // Progress is the parent job's too (what Bull Board shows), and the parent completed.
+    const parent = await suitesQueue.getJob(accepted.id);
+    expect(parent?.progress).toMatchObject({ status: 'failed', passed: 4, failed: 2, done: 6 });
+    expect(await parent?.getState()).toBe('completed');
+
+    // One mail to the notify list: counts, both failed tests with their first error, a link to each run.
+    const mails = await pollUntil(async () => sink.to('qa@example.com'), (m) => m.length > 0, 15000, 'summary mail');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.to('qa@example.com')).toHaveLength(1);
+    const raw = mails[0].raw.replace(/=\r?\n/g, '');
+    expect(mails[0].to.sort()).toEqual(['lead@example.com', 'qa@example.com']);
+    expect(raw).toContain('[failed] nightly smoke: 4 of 6 passed');
+    expect(raw).toContain('heading is Goodbye');
+    expect(raw).toContain('heading says Goodbye again');
+    expect(raw).toContain('Goodbye');
+    for (const run of runs) expect(raw).toContain(`https://stevedore.example.com/api/runs/${run.id}`);
+
+    // The webhook: the same report as JSON, signed.
+    const hook = await pollUntil(async () => hooks.find((h) => (h.body.suite as { id: string }).id === accepted.id), (h) => h !== undefined, 15000, 'webhook');
+    expect(hook!.headers['x-stevedore-event']).toBe('suite.finished');
+    expect(hook!.headers['x-stevedore-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(hook!.body.suite).toMatchObject({ status: 'failed', passed: 4, failed: 2, total: 6 });
+    expect((hook!.body.failures as Array<{ name: string; error: string }>).map((f) => f.name)).toEqual(['heading is Goodbye', 'heading says Goodbye again']);
+    expect((hook!.body.failures as Array<{ error: string }>)[0].error).toContain('Goodbye');
+    expect((await suite(accepted.id)).webhookStatus).toBe('delivered');
+  });
+
+  it('a suite where every test passes ends passed; with concurrency 1 its runs never overlap (GraphQL)', async () => {
+    const created = await stack.graphql(
+      `mutation($input: TriggerSuiteInput!) { triggerSuite(input: $input) { id status total concurrency runs { id name status suiteIndex } } }`,
+      { input: { name: 'one at a time', concurrency: 1, tests: [1, 2, 3].map((i) => ({ ...passing(`sign in ${i}`), baseUrl: site.base })) } },
+    );
+    expect(created.errors).toBeUndefined();
+    const { id } = created.data.triggerSuite;
+    expect(created.data.triggerSuite).toMatchObject({ status: 'queued', total: 3, concurrency: 1 });
+    const read = async () => (await stack.graphql(`query($id: ID!) { suite(id: $id) { status passed failed total runs { name status startedAt finishedAt steps { status } } } }`, { id })).data.suite;
+    const done = await pollUntil(read, (s) => FINAL.includes(s.status), 60000, 'suite ended');
+    expect(done).toMatchObject({ status: 'passed', passed: 3, failed: 0, total: 3 });
+    const runs = (done.runs as RunRow[]).slice().sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!));
+    for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
+    expect(done.runs[0].steps).toHaveLength(5);
+  });
+
+  it('cancelling mid-suite ends it cancelled with no run left running; a second cancel is 409', async () => {
+    const accepted = await trigger({ name: 'cancel me', tests: [1, 2, 3, 4, 5, 6].map((i) => ({ ...endless(`endless ${i}`), baseUrl: site.base })) });
+    await pollUntil(() => suite(accepted.id), (s) => s.status === 'running' && (s.runs as RunRow[]).some((r) => r.status === 'running'), 30000, 'a run running');
+    const cancel = await stack.request(`/api/suites/${accepted.id}/cancel`, { method: 'POST' });
+    expect(cancel.status).toBe(200);
+    const done = await waitEnd(accepted.id, 30000);
+    expect(done).toMatchObject({ status: 'cancelled', total: 6, cancelled: 6, passed: 0 });
+    expect((done.runs as RunRow[]).filter((r) => IN_FLIGHT.includes(r.status))).toEqual([]);
+    const runsQueue = new Queue('test-runs', { connection: { url: TEST_REDIS_URL }, prefix: stack.env.QUEUE_PREFIX });
+    try {
+      expect(await runsQueue.getActiveCount()).toBe(0);
+    } finally {
+      await runsQueue.close();
+    }
+    expect((await stack.request(`/api/suites/${accepted.id}/cancel`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('names every problem of a bad suite with a 400, and knows no unknown suite', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ tests: [passing('a')] }, 'name is required (a non-empty string)'],
+      [{ name: 's', tests: [] }, 'tests must have at least one test'],
+      [{ name: 's', tests: [passing('a'), { name: 'b', steps: [{ action: 'teleport' }] }] }, 'tests[1].steps[0].action'],
+      [{ name: 's', tests: [passing('a')], notify: ['not-an-address'] }, 'notify[0] must be an email address'],
+      [{ name: 's', tests: [passing('a')], webhookUrl: 'http://169.254.169.254/latest' }, 'webhookUrl is not allowed'],
+      [{ name: 's', tests: [passing('a')], color: 'red' }, 'color is not a field of a suite'],
+      [{ name: 's', tests: Array.from({ length: 41 }, (_, i) => passing(`t${i}`)) }, 'tests may have at most 40 tests'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await stack.request('/api/suites', { body });
+      const answer = await json(res);
+      expect([res.status, JSON.stringify(answer.message)]).toEqual([400, expect.stringContaining(message)]);
+    }
+    expect((await stack.request('/api/suites/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await fetch(`${stack.base}/api/suites/00000000-0000-4000-8000-000000000000`)).status).toBe(401);
+  });
+});
+
+/** A child whose browser can never start still lets its suite end (no parent stuck in waiting-children). */
+describe('suite with a crashing child', () => {
+  let stack: Stack;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-suites-crash-'));
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', CHROMIUM_PATH: '/nonexistent/chromium' })).start();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ends error with each run error after its retries, and the parent job completes', async () => {
+    const res = await stack.request('/api/suites', { body: { name: 'no browser', tests: [passing('a'), passing('b')].map((t) => ({ ...t, baseUrl: 'http://127.0.0.1:9' })) } });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const done = await pollUntil(async () => json(await stack.request(`/api/suites/${id}`)), (s) => FINAL.includes(s.status), 60000, 'suite ended');
+    expect(done).toMatchObject({ status: 'error', errored: 2, passed: 0, failed: 0 });
+    expect((done.runs as Array<{ status: string; attempt: number; error: string }>).map((r) => [r.status, r.attempt])).toEqual([
+      ['error', 3],
+      ['error', 3],
+    ]);
+    const queue = new Queue('suites', { connection: { url: TEST_REDIS_URL }, prefix: stack.env.QUEUE_PREFIX });
+    try {
+      expect(await (await queue.getJob(id))?.getState()).toBe('completed');
+    } finally {
+      await queue.close();
+    }
+  });
+});
