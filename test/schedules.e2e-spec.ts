@@ -9,6 +9,7 @@ import { TestSite } from './helpers/test-site';
 
 interface RunRow {
   id: string;
+  name: string;
   status: string;
   scheduleId: string;
   createdAt: string;
@@ -20,6 +21,7 @@ interface RunRow {
 describe('schedules', () => {
   // A page that takes about 2.5 s to be ready: a per-second schedule must skip ticks.
   const site = new TestSite({
+    '/fast': '<!doctype html><title>Fast</title><h1>ok</h1>',
     '/slow': `<!doctype html><title>Slow</title><script>setTimeout(() => { const p = document.createElement('p'); p.id = 'done'; p.textContent = 'ready'; document.body.append(p); }, 2500)</script>`,
   });
   let stack: Stack;
@@ -73,6 +75,22 @@ describe('schedules', () => {
     expect((await stack.request(`/api/schedules/${schedule.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('queues a suite on a tick: the suite and its runs carry the schedule, and it ends passed', async () => {
+    const test = (name: string) => ({ name, baseUrl: site.base, steps: [{ action: 'goto', url: '/fast' }, { action: 'expectText', selector: 'h1', text: 'ok' }] });
+    const res = await stack.request('/api/schedules', { body: { name: 'suite every second', cron: '* * * * * *', suite: { name: 'fast pair', tests: [test('one'), test('two')] } } });
+    expect(res.status).toBe(201);
+    const schedule = await json(res);
+    expect(schedule).toMatchObject({ run: null, suite: { name: 'fast pair', tests: [{ name: 'one' }, { name: 'two' }] } });
+    const ticked = await pollUntil(async () => json(await stack.request(`/api/schedules/${schedule.id}`)), (s) => s.lastSuiteId !== null, 10000, 'a tick queued a suite');
+    expect((await stack.request(`/api/schedules/${schedule.id}`, { method: 'DELETE' })).status).toBe(204);
+    const suite = await pollUntil(async () => json(await stack.request(`/api/suites/${ticked.lastSuiteId}`)), (s) => !['queued', 'running'].includes(s.status), 30000, 'scheduled suite ended');
+    expect(suite).toMatchObject({ status: 'passed', passed: 2, total: 2, scheduleId: schedule.id });
+    expect((suite.runs as RunRow[]).map((r) => [r.name, r.scheduleId])).toEqual([
+      ['one', schedule.id],
+      ['two', schedule.id],
+    ]);
+  });
+
   it('answers 400 naming the field for a bad schedule or a bad run, 404 and 401 as usual', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ name: 'x', cron: 'every day', run: definition() }, 'cron must have 5 fields'],
@@ -82,6 +100,7 @@ describe('schedules', () => {
       [{ name: 'x', cron: '0 3 * * *' }, 'run must be a run definition'],
       [{ name: 'x', cron: '0 3 * * *', run: { steps: [{ action: 'teleport' }] } }, 'run.steps[0].action'],
       [{ name: 'x', cron: '0 3 * * *', run: { name: 'private', steps: [{ action: 'goto', url: 'http://10.1.2.3/' }] } }, 'run.steps[0].url is not allowed'],
+      [{ name: 'x', cron: '0 3 * * *', suite: { name: 's', tests: [definition(), { name: 't', steps: [{ action: 'teleport' }] }] } }, 'suite.tests[1].steps[0].action'],
     ];
     for (const [body, message] of cases) {
       const res = await stack.request('/api/schedules', { body });

@@ -4,12 +4,13 @@ export interface ScheduleRequest {
   name: string;
   cron: string;
   timezone: string;
-  /** Checked by the runs' own validation, which knows the egress rule. */
-  run: unknown;
+  /** What each tick queues: a run or a suite (exactly one), checked by their own validation, which knows the egress rule. */
+  run?: unknown;
+  suite?: unknown;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const FIELDS = new Set(['name', 'cron', 'timezone', 'run']);
+const FIELDS = new Set(['name', 'cron', 'timezone', 'run', 'suite']);
 
 /** An IANA zone name that this Node knows ("Europe/Paris", "UTC"). */
 export function isTimeZone(zone: string): boolean {
@@ -36,12 +37,12 @@ export function cronProblem(cron: string, timezone: string): string | null {
   }
 }
 
-/** The schedule body, field by field: every problem named, the run left to the runs' parser. */
+/** The schedule body, field by field: every problem named, the run or suite left to its own parser. */
 export function parseScheduleRequest(body: unknown): { request?: ScheduleRequest; errors: string[] } {
-  if (!isObject(body)) return { errors: ['the body must be a JSON object with name, cron and run'] };
+  if (!isObject(body)) return { errors: ['the body must be a JSON object with name, cron and run (or suite)'] };
   const errors: string[] = [];
-  for (const key of Object.keys(body)) if (!FIELDS.has(key)) errors.push(`${key} is not a schedule field (name, cron, timezone, run)`);
-  const { name, cron, timezone = 'UTC', run } = body;
+  for (const key of Object.keys(body)) if (!FIELDS.has(key)) errors.push(`${key} is not a schedule field (name, cron, timezone, run, suite)`);
+  const { name, cron, timezone = 'UTC', run, suite } = body;
   if (typeof name !== 'string' || !name.trim() || name.length > 200) errors.push('name must be a non-empty string of at most 200 characters');
   if (typeof timezone !== 'string' || !isTimeZone(timezone)) errors.push('timezone must be an IANA time zone such as UTC or Europe/Paris');
   if (typeof cron !== 'string' || !cron.trim() || cron.length > 200) errors.push('cron must be a cron pattern such as "0 */15 * * * *"');
@@ -49,7 +50,11 @@ export function parseScheduleRequest(body: unknown): { request?: ScheduleRequest
     const problem = cronProblem(cron, timezone);
     if (problem) errors.push(problem);
   }
-  if (!isObject(run)) errors.push('run must be a run definition (the body of POST /api/runs)');
+  if (run !== undefined && suite !== undefined) errors.push('give either run or suite, not both');
+  else if (suite !== undefined) {
+    if (!isObject(suite)) errors.push('suite must be a suite (the body of POST /api/suites)');
+  } else if (!isObject(run)) errors.push('run must be a run definition (the body of POST /api/runs), or give suite instead');
   if (errors.length) return { errors };
-  return { request: { name: (name as string).trim(), cron: (cron as string).trim(), timezone: timezone as string, run }, errors };
+  const target = suite !== undefined ? { suite } : { run };
+  return { request: { name: (name as string).trim(), cron: (cron as string).trim(), timezone: timezone as string, ...target }, errors };
 }

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
 import type { RunDefinition } from '../runs/run-definition';
+import type { SuiteTemplate } from '../suites/suite-request';
 
-/** A cron schedule: each tick queues its run, unless the previous one is still going. */
+/** A cron schedule: each tick queues its run (or suite), unless the previous one is still going. */
 @Entity('schedules')
 @Index('schedules_created_idx', { synchronize: false })
+@Check('schedules_target_ck', '(run IS NULL) <> (suite IS NULL)')
 export class Schedule extends Timestamped {
   /** Also the id of its BullMQ job scheduler. */
   @ApiProperty({ format: 'uuid' })
@@ -24,19 +26,27 @@ export class Schedule extends Timestamped {
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone: string;
 
-  @ApiProperty({ description: 'The run definition each tick queues, as accepted (defaults filled in)' })
-  @Column({ type: 'jsonb' })
-  run: RunDefinition;
+  @ApiPropertyOptional({ description: 'The run definition each tick queues, as accepted (defaults filled in); null for a suite schedule', nullable: true })
+  @Column({ type: 'jsonb', nullable: true })
+  run: RunDefinition | null;
+
+  @ApiPropertyOptional({ description: 'The suite each tick queues, as accepted (each test with defaults filled in); null for a run schedule', nullable: true })
+  @Column({ type: 'jsonb', nullable: true })
+  suite: SuiteTemplate | null;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true })
   @Column({ name: 'last_run_id', type: 'uuid', nullable: true })
   lastRunId: string | null;
 
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @Column({ name: 'last_suite_id', type: 'uuid', nullable: true })
+  lastSuiteId: string | null;
+
   @ApiPropertyOptional({ nullable: true })
   @Column({ name: 'last_tick_at', type: 'timestamptz', nullable: true })
   lastTickAt: Date | null;
 
-  @ApiProperty({ description: 'Runs its ticks queued' })
+  @ApiProperty({ description: 'Runs (or suites) its ticks queued' })
   @Column({ name: 'runs_queued', type: 'int', default: 0 })
   runsQueued: number;
 

@@ -7,6 +7,8 @@ import { Repository } from 'typeorm';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
 import { QUEUES } from '../queues/queue-names';
 import { RunsService } from '../runs/runs.service';
+import type { SuiteTemplate } from '../suites/suite-request';
+import { SuitesService } from '../suites/suites.service';
 import { tickTemplate } from './schedule-job';
 import { parseScheduleRequest } from './schedule-request';
 import { Schedule } from './schedule.entity';
@@ -16,15 +18,15 @@ export interface SchedulePage {
   nextCursor: string | null;
 }
 
-/** The runs' own messages, said of the schedule's `run` field. */
-function inRunField(error: unknown): never {
+/** The runs' (or suites') own messages, said of the schedule's `run` (or `suite`) field. */
+const inField = (field: 'run' | 'suite') => (error: unknown): never => {
   if (error instanceof BadRequestException) {
     const body = error.getResponse() as { message?: string | string[] };
     const messages = Array.isArray(body.message) ? body.message : [String(body.message ?? error.message)];
-    throw new BadRequestException(messages.map((message) => `run.${message}`));
+    throw new BadRequestException(messages.map((message) => `${field}.${message}`));
   }
   throw error;
-}
+};
 
 /** Schedules on the API side: store one and start its BullMQ job scheduler; list; delete. */
 @Injectable()
@@ -35,13 +37,14 @@ export class SchedulesService {
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     @InjectQueue(QUEUES.schedules) private readonly queue: Queue,
     private readonly runs: RunsService,
+    private readonly suites: SuitesService,
   ) {}
 
   async create(body: unknown): Promise<Schedule> {
     const { request, errors } = parseScheduleRequest(body);
     if (!request) throw new BadRequestException(errors);
-    const run = await this.runs.checkDefinition(request.run).catch(inRunField);
-    const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, run });
+    const target = request.suite !== undefined ? { run: null, suite: await this.suiteTemplate(request.suite) } : { run: await this.runs.checkDefinition(request.run).catch(inField('run')), suite: null };
+    const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, ...target });
     await this.schedules.insert(schedule);
     try {
       const next = await this.queue.upsertJobScheduler(schedule.id, { pattern: schedule.cron, tz: schedule.timezone }, tickTemplate(schedule.id));
@@ -52,6 +55,12 @@ export class SchedulesService {
       throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
     }
     return schedule;
+  }
+
+  /** The suite as each tick will queue it: checked now, by the suites' own rules. */
+  private async suiteTemplate(body: unknown): Promise<SuiteTemplate> {
+    const { request, definitions } = await this.suites.check(body).catch(inField('suite'));
+    return { ...request, tests: definitions };
   }
 
   async list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {

@@ -16,7 +16,7 @@ export interface SuitePlan {
 const fresh = { attempt: 0, worker: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, durationMs: null } as const;
 
 /** The rows of a new suite; `definitions` are its tests, checked, in order. */
-export function planSuite(request: SuiteRequest, definitions: RunDefinition[], scheduleId: string | null = null): SuitePlan {
+export function planSuite(request: Omit<SuiteRequest, 'tests'>, definitions: RunDefinition[], scheduleId: string | null = null): SuitePlan {
   const now = new Date();
   const suite = Object.assign(new Suite(), {
     ...fresh,

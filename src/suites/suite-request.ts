@@ -1,5 +1,5 @@
 import { isEmail } from 'class-validator';
-import { DEFAULT_PRIORITY } from '../runs/run-definition';
+import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
 
 /** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */
 export interface SuiteRequest {
@@ -11,6 +11,9 @@ export interface SuiteRequest {
   priority: number;
   concurrency: number | null;
 }
+
+/** A suite as a schedule keeps it: its tests checked, with their defaults filled in. */
+export type SuiteTemplate = Omit<SuiteRequest, 'tests'> & { tests: RunDefinition[] };
 
 export const MAX_TESTS = 500;
 export const MAX_NOTIFY = 50;
