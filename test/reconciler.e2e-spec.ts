@@ -42,7 +42,7 @@ describe('reconciler', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('re-adds a missing job, resumes a running row whose worker vanished, ends a row whose job failed for good, and restores a lost schedule', async () => {
+  it('re-adds a missing job, resumes a running row whose worker vanished, ends a row whose job failed for good, settles a suite whose flow was lost, and restores a lost schedule', async () => {
     // 1. The API died between storing an email and queueing it.
     const emailId = randomUUID();
     await db.query(`INSERT INTO emails (id, "to", subject, text, updated_at) VALUES ($1, $2, 'Lost and found', 'hello', now() - interval '1 minute')`, [emailId, ['found@example.com']]);
@@ -64,6 +64,17 @@ describe('reconciler', () => {
       scheduleId,
       { name: 'yearly', steps: [{ action: 'goto', url: 'http://localhost/' }], options: {}, priority: 5 },
     ]);
+
+    // 5. A suite whose flow Redis lost: one run ended, one still queued, no jobs at all.
+    const suiteId = randomUUID();
+    const [doneRunId, queuedRunId] = [randomUUID(), randomUUID()];
+    await db.query(`INSERT INTO suites (id, name, status, total, started_at, updated_at) VALUES ($1, 'lost flow', 'running', 2, now(), now() - interval '1 minute')`, [suiteId]);
+    const quick = { name: 'home', baseUrl: site.base, steps: [{ action: 'goto', url: '/' }], options: { timeoutMs: 30000, stepTimeoutMs: 10000, video: false, trace: 'off', screenshots: 'off' }, priority: 5 };
+    await db.query(
+      `INSERT INTO runs (id, name, definition, status, suite_id, suite_index, finished_at, updated_at) VALUES
+       ($1, 'home', $3, 'passed', $4, 0, now(), now() - interval '1 minute'), ($2, 'home', $3, 'queued', $4, 1, NULL, now() - interval '1 minute')`,
+      [doneRunId, queuedRunId, quick, suiteId],
+    );
 
     const connection = { url: TEST_REDIS_URL };
     const runs = new Queue('test-runs', { connection, prefix: env.QUEUE_PREFIX });
@@ -88,6 +99,11 @@ describe('reconciler', () => {
     const run = await pollUntil(() => statusOf('runs', runId), (r) => r.status !== 'running', 20000, 'run with a dead job ended');
     expect(run).toMatchObject({ status: 'error', error: 'its job failed for good: job stalled more than allowable limit' });
     expect(run.finished_at).not.toBeNull();
+
+    // The suite's parent, added again without children, waited for the re-added run, then settled the suite.
+    const suite = await pollUntil(() => statusOf('suites', suiteId), (s) => s.status !== 'running', 30000, 'suite with a lost flow ended');
+    expect(suite).toMatchObject({ status: 'passed', passed: 2, failed: 0, errored: 0 });
+    expect(await statusOf('runs', queuedRunId)).toMatchObject({ status: 'passed', attempt: 1 });
 
     const schedules = new Queue('schedules', { connection, prefix: env.QUEUE_PREFIX });
     const scheduler = await pollUntil(() => schedules.getJobScheduler(scheduleId), (s) => s !== undefined, 10000, 'job scheduler restored');

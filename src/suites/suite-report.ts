@@ -69,8 +69,9 @@ function firstLines(error: string): string {
   return head.length > MAX_ERROR_CHARS ? `${head.slice(0, MAX_ERROR_CHARS)}…` : head;
 }
 
-/** The `suite-finished` template's variables: the report, plus a readable duration. */
+/** The `suite-finished` template's variables: the report, a readable duration, and each error indented for the text part. */
 export function suiteEmailVariables(report: SuiteReport): Record<string, unknown> {
   const ms = report.suite.durationMs;
-  return { ...report, duration: ms === null ? 'did not start' : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` };
+  const failures = report.failures.map((f) => ({ ...f, indentedError: f.error?.replace(/\n/g, '\n  ') ?? null }));
+  return { ...report, failures, duration: ms === null ? 'did not start' : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` };
 }
