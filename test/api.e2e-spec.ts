@@ -90,7 +90,7 @@ describe('API process', () => {
     const res = await fetch(`${base}/api/docs/json`, { headers: { 'x-api-key': TEST_API_KEY } });
     expect(res.status).toBe(200);
     const doc = await json(res);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/detailed', '/api/workers', '/api/users', '/api/users/{id}', '/api/emails', '/api/emails/{id}', '/api/runs', '/api/runs/{id}', '/api/runs/{id}/cancel', '/api/runs/{id}/artifacts/{name}', '/api/runs/{id}/events', '/api/scrapes', '/api/scrapes/{id}', '/api/scrapes/{id}/pages', '/api/scrapes/{id}/cancel', '/api/scrapes/{id}/events', '/api/suites', '/api/suites/{id}', '/api/suites/{id}/cancel', '/api/schedules', '/api/schedules/{id}', '/api/dead-letters', '/api/dead-letters/{id}/replay']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/detailed', '/api/workers', '/api/users', '/api/users/{id}', '/api/emails', '/api/emails/{id}', '/api/runs', '/api/runs/{id}', '/api/runs/{id}/cancel', '/api/runs/{id}/artifacts/{name}', '/api/runs/{id}/events', '/api/scrapes', '/api/scrapes/{id}', '/api/scrapes/{id}/pages', '/api/scrapes/{id}/cancel', '/api/scrapes/{id}/events', '/api/suites', '/api/suites/{id}', '/api/suites/{id}/cancel', '/api/suites/{id}/events', '/api/schedules', '/api/schedules/{id}', '/api/dead-letters', '/api/dead-letters/{id}/replay']));
     expect(doc.components.securitySchemes).toHaveProperty('bearer');
   });
 

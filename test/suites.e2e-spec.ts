@@ -6,6 +6,7 @@ import { AppProcess } from './helpers/app-process';
 import { FIVE_STEPS } from './helpers/five-step-run';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
+import { readSse } from './helpers/live-clients';
 import { pollUntil } from './helpers/poll';
 import { SmtpSink } from './helpers/smtp-sink';
 import { Stack } from './helpers/stack';
@@ -105,6 +106,8 @@ describe('suites', () => {
     });
     expect(accepted).toMatchObject({ status: 'queued', total: 6 });
     expect(accepted.runs.map((r: { name: string }) => r.name)).toEqual(tests.map((t) => t.name));
+    const live = await readSse(`${stack.base}/api/suites/${accepted.id}/events`);
+    expect(live.status).toBe(200);
 
     // The counts move as runs end: some reading falls between none and all done.
     const seen = new Set<number>();
@@ -121,6 +124,13 @@ describe('suites', () => {
     expect([...seen].some((n) => n > 0 && n < 6)).toBe(true);
     expect(done).toMatchObject({ status: 'failed', total: 6, passed: 4, failed: 2, errored: 0, cancelled: 0, error: null });
     expect(done.durationMs).toBeGreaterThan(0);
+
+    // Live: suite.updated as runs end, the last one final with the counts, then the stream ends.
+    await live.finished;
+    const updates = live.events.filter((e) => e.event === 'suite.updated').map((e) => e.data as { status: string; passed: number; failed: number });
+    expect(updates.at(-1)).toMatchObject({ status: 'failed', passed: 4, failed: 2 });
+    expect(updates.some((u) => u.status === 'running' && u.passed + u.failed > 0 && u.passed + u.failed < 6)).toBe(true);
+    expect(live.events.at(-1)?.event).toBe('end');
     const runs = done.runs as RunRow[];
     expect(runs.map((r) => [r.suiteIndex, r.name, r.status])).toEqual(tests.map((t, i) => [i, t.name, t.name.includes('Goodbye') ? 'failed' : 'passed']));
     expect(new Set(runs.map((r) => r.worker)).size).toBe(2);

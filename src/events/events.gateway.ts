@@ -11,8 +11,8 @@ type Ack = { ok: true; kind: string; id: string } | { ok: false; error: { status
 
 /**
  * socket.io namespace `/events`. Connect with `auth: { token: <API key> }`, emit
- * `subscribe` with `{ runId }` (or `{ scrapeId }`, `{ emailId }`); the ack says whether it
- * took, then `run.updated` / `run.step` / `scrape.updated` / `email.updated` follow until
+ * `subscribe` with `{ runId }` (or `{ scrapeId }`, `{ emailId }`, `{ suiteId }`); the ack says whether it
+ * took, then `run.updated` / `run.step` / `scrape.updated` / `email.updated` / `suite.updated` follow until
  * the job ends. Any API instance serves any client: events come through Redis.
  */
 @WebSocketGateway({ namespace: '/events' })

@@ -7,6 +7,7 @@ describe('parseLiveTarget', () => {
     expect(parseLiveTarget({ runId: id })).toEqual({ kind: 'run', id });
     expect(parseLiveTarget({ scrapeId: id })).toEqual({ kind: 'scrape', id });
     expect(parseLiveTarget({ emailId: id })).toEqual({ kind: 'email', id });
+    expect(parseLiveTarget({ suiteId: id })).toEqual({ kind: 'suite', id });
   });
 
   it('names what is wrong', () => {

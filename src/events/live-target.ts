@@ -1,9 +1,9 @@
 import { isUUID } from 'class-validator';
 import type { LiveKind } from './live-update';
 
-const FIELDS: Record<string, LiveKind> = { runId: 'run', scrapeId: 'scrape', emailId: 'email' };
+const FIELDS: Record<string, LiveKind> = { runId: 'run', scrapeId: 'scrape', emailId: 'email', suiteId: 'suite' };
 
-/** Reads a socket `subscribe` body: exactly one of `runId`, `scrapeId`, `emailId`, a UUID. */
+/** Reads a socket `subscribe` body: exactly one of `runId`, `scrapeId`, `emailId`, `suiteId`, a UUID. */
 export function parseLiveTarget(body: unknown): { kind: LiveKind; id: string } | { error: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: 'subscribe expects an object: { runId } or { scrapeId }' };
   const given = Object.keys(FIELDS).filter((field) => (body as Record<string, unknown>)[field] !== undefined);

@@ -1,7 +1,7 @@
 import type { QueueName } from '../queues/queue-names';
 
 /** What a client can follow live. The job id of each is the row id. */
-export type LiveKind = 'run' | 'scrape' | 'email';
+export type LiveKind = 'run' | 'scrape' | 'email' | 'suite';
 
 /**
  * One message to subscribers: an event name (`run.updated`, `run.step`, ...) and its

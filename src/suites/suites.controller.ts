@@ -1,5 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config.service';
+import { LiveEventHub } from '../events/live-event-hub';
+import { streamLiveEvents } from '../events/sse-stream';
 import { OverCapacityFilter } from '../runs/over-capacity.filter';
 import { TriggerSuiteInput } from './dto/trigger-suite.input';
 import { SuitesService } from './suites.service';
@@ -8,7 +12,11 @@ import { SuitesService } from './suites.service';
 @Controller('suites')
 @UseFilters(OverCapacityFilter)
 export class SuitesController {
-  constructor(private readonly suites: SuitesService) {}
+  constructor(
+    private readonly suites: SuitesService,
+    private readonly hub: LiveEventHub,
+    private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ description: '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order' })
@@ -26,6 +34,16 @@ export class SuitesController {
   @ApiNotFoundResponse()
   get(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.suites.get(id);
+  }
+
+  @Get(':id/events')
+  @ApiOkResponse({
+    description: 'Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`',
+    content: { 'text/event-stream': {} },
+  })
+  @ApiNotFoundResponse()
+  async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await streamLiveEvents(this.hub, 'suite', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')

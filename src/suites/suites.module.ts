@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Run } from '../runs/run.entity';
 import { RunsModule } from '../runs/runs.module';
 import { Suite } from './suite.entity';
+import { SuiteLiveSource } from './suite-live-source';
 import { SuitesController } from './suites.controller';
 import { SuitesResolver } from './suites.resolver';
 import { SuitesService } from './suites.service';
@@ -11,7 +12,7 @@ import { SuitesService } from './suites.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Suite, Run]), RunsModule],
   controllers: [SuitesController],
-  providers: [SuitesService, SuitesResolver],
+  providers: [SuitesService, SuitesResolver, SuiteLiveSource],
   exports: [SuitesService],
 })
 export class SuitesModule {}

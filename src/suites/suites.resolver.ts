@@ -1,12 +1,17 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { LiveEventHub } from '../events/live-event-hub';
+import { liveIterator } from '../events/live-iterator';
 import { TriggerSuiteInput } from './dto/trigger-suite.input';
 import { Suite } from './suite.entity';
 import { SuitesService } from './suites.service';
 
 @Resolver(() => Suite)
 export class SuitesResolver {
-  constructor(private readonly service: SuitesService) {}
+  constructor(
+    private readonly service: SuitesService,
+    private readonly hub: LiveEventHub,
+  ) {}
 
   @Mutation(() => Suite, { description: 'Queue many tests as one suite: each test a run, spread over the workers' })
   triggerSuite(@Args('input') input: TriggerSuiteInput): Promise<Suite> {
@@ -21,5 +26,13 @@ export class SuitesResolver {
   @Query(() => Suite)
   suite(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Suite> {
     return this.service.get(id);
+  }
+
+  @Subscription(() => Suite, {
+    description: 'The suite now, then again as its runs start and end, until it ends',
+    resolve: (suite: Suite) => suite,
+  })
+  suiteUpdated(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<Suite>> {
+    return liveIterator(this.hub, 'suite', id, (update) => update.payload as unknown as Suite);
   }
 }
