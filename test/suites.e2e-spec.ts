@@ -161,6 +161,7 @@ describe('suites', () => {
     // The webhook: the same report as JSON, signed.
     const hook = await pollUntil(async () => hooks.find((h) => (h.body.suite as { id: string }).id === accepted.id), (h) => h !== undefined, 15000, 'webhook');
     expect(hook!.headers['x-stevedore-event']).toBe('suite.finished');
+    expect(hook!.headers['x-stevedore-delivery']).toBe(accepted.id);
     expect(hook!.headers['x-stevedore-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(hook!.body.suite).toMatchObject({ status: 'failed', passed: 4, failed: 2, total: 6 });
     expect((hook!.body.failures as Array<{ name: string; error: string }>).map((f) => f.name)).toEqual(['heading is Goodbye', 'heading says Goodbye again']);

@@ -43,7 +43,7 @@ export class WebhookDelivery implements OnModuleDestroy {
     // `failed` too: a dead letter's replay tries a delivery that was given up.
     if (!suite.webhookUrl || suite.webhookStatus === WebhookStatus.delivered) return { status: 'skipped' };
     try {
-      const { statusCode, durationMs } = await this.sender.post(suite.webhookUrl, report.event, report, signal);
+      const { statusCode, durationMs } = await this.sender.post(suite.webhookUrl, report.event, report, suite.id, signal);
       await this.record(suiteId, WebhookStatus.delivered, null);
       this.logger.log({ suiteId, statusCode, durationMs }, 'Suite webhook delivered');
       return { status: WebhookStatus.delivered, statusCode };

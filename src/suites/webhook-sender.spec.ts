@@ -48,7 +48,7 @@ describe('WebhookSender', () => {
 
   it('posts the JSON body with the event, delivery id and a signature of the exact body', async () => {
     const payload = { suiteId: 's1', status: 'passed', counts: { passed: 3, failed: 0 } };
-    const result = await sender({ secret: 'shh' }).post(`${base}/ok`, 'suite.finished', payload);
+    const result = await sender({ secret: 'shh' }).post(`${base}/ok`, 'suite.finished', payload, 'delivery-1');
     expect(result).toEqual({ statusCode: 204, durationMs: expect.any(Number) });
     const hit = received.find((r) => r.path === '/ok')!;
     expect(JSON.parse(hit.body)).toEqual(payload);
@@ -56,32 +56,32 @@ describe('WebhookSender', () => {
       'content-type': 'application/json',
       'user-agent': 'Stevedore-Test/1.0',
       'x-stevedore-event': 'suite.finished',
-      'x-stevedore-delivery': expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'x-stevedore-delivery': 'delivery-1',
       'x-stevedore-signature': `sha256=${createHmac('sha256', 'shh').update(hit.body).digest('hex')}`,
     });
   });
 
   it('does not sign without a secret', async () => {
     received.length = 0;
-    await sender().post(`${base}/ok`, 'suite.finished', { a: 1 });
+    await sender().post(`${base}/ok`, 'suite.finished', { a: 1 }, 'delivery-1');
     expect(received[0].headers['x-stevedore-signature']).toBeUndefined();
   });
 
   it('makes 5xx retryable', async () => {
-    const pending = sender().post(`${base}/unavailable`, 'suite.finished', {});
+    const pending = sender().post(`${base}/unavailable`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRetryableError);
     await expect(pending).rejects.toThrow('webhook answered HTTP 503');
   });
 
   it('rejects 4xx for good', async () => {
-    const pending = sender().post(`${base}/missing`, 'suite.finished', {});
+    const pending = sender().post(`${base}/missing`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRejectedError);
     await expect(pending).rejects.toThrow('webhook answered HTTP 404');
   });
 
   it('refuses a redirect instead of following it', async () => {
     received.length = 0;
-    const pending = sender().post(`${base}/moved`, 'suite.finished', {});
+    const pending = sender().post(`${base}/moved`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRejectedError);
     await expect(pending).rejects.toThrow('webhook redirected (HTTP 302): redirects are not followed');
     expect(received.map((r) => r.path)).toEqual(['/moved']);
@@ -89,19 +89,19 @@ describe('WebhookSender', () => {
 
   it('refuses a private address the policy does not allow, before connecting', async () => {
     received.length = 0;
-    const pending = sender({}, []).post(`${base}/ok`, 'suite.finished', {});
+    const pending = sender({}, []).post(`${base}/ok`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRejectedError);
     await expect(pending).rejects.toThrow(/^webhook refused by the egress guard: 127\.0\.0\.1 resolves to a private address/);
     expect(received).toHaveLength(0);
   });
 
   it('rejects a URL that is not http(s)', async () => {
-    await expect(sender().post('ftp://example.com/hook', 'suite.finished', {})).rejects.toThrow(WebhookRejectedError);
+    await expect(sender().post('ftp://example.com/hook', 'suite.finished', {}, 'delivery-1')).rejects.toThrow(WebhookRejectedError);
   });
 
   it('times out a webhook that never answers, as retryable', async () => {
     const t0 = Date.now();
-    const pending = sender({ timeoutMs: 300 }).post(`${base}/hang`, 'suite.finished', {});
+    const pending = sender({ timeoutMs: 300 }).post(`${base}/hang`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRetryableError);
     await expect(pending).rejects.toThrow('webhook timed out after 300 ms');
     expect(Date.now() - t0).toBeLessThan(1_500);

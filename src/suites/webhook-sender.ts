@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Agent, Dispatcher, request } from 'undici';
 import type { AddressPolicy } from '../egress/address-policy';
 import { EgressRefusedError, guardedAgent } from '../egress/guarded-agent';
@@ -41,9 +41,10 @@ export class WebhookSender {
 
   /**
    * Resolves on 2xx; otherwise throws WebhookRetryableError or WebhookRejectedError. Rejects
-   * with `signal.reason` when the caller aborts before the webhook answered.
+   * with `signal.reason` when the caller aborts before the webhook answered. `deliveryId`
+   * is the same for every attempt at one delivery, so a receiver can drop a repeat.
    */
-  async post(url: string, event: string, payload: unknown, signal?: AbortSignal): Promise<{ statusCode: number; durationMs: number }> {
+  async post(url: string, event: string, payload: unknown, deliveryId: string, signal?: AbortSignal): Promise<{ statusCode: number; durationMs: number }> {
     let protocol: string;
     try {
       protocol = new URL(url).protocol;
@@ -59,7 +60,7 @@ export class WebhookSender {
       'content-type': 'application/json',
       'user-agent': this.settings.userAgent,
       'x-stevedore-event': event,
-      'x-stevedore-delivery': randomUUID(),
+      'x-stevedore-delivery': deliveryId,
     };
     if (this.settings.secret) headers['x-stevedore-signature'] = `sha256=${createHmac('sha256', this.settings.secret).update(body).digest('hex')}`;
 
