@@ -1,4 +1,5 @@
 import { suiteEmailVariables, suiteReport } from '../suites/suite-report';
+import { SuiteStatus } from '../suites/suite.entity';
 import { EmailTemplates, TemplateError } from './email-templates';
 
 describe('EmailTemplates', () => {
@@ -17,7 +18,7 @@ describe('EmailTemplates', () => {
 
   it('renders the suite-finished summary: counts, what did not pass with its error, a link per run', () => {
     const report = suiteReport(
-      { id: 's1', name: 'smoke', status: 'failed', total: 2, passed: 1, failed: 1, errored: 0, cancelled: 0, startedAt: null, finishedAt: null, durationMs: 3000 },
+      { id: 's1', name: 'smoke', status: SuiteStatus.failed, total: 2, passed: 1, failed: 1, errored: 0, cancelled: 0, startedAt: null, finishedAt: null, durationMs: 3000 },
       [
         { id: 'r1', name: 'ok', status: 'passed', error: null, durationMs: 1000 },
         { id: 'r2', name: 'bad <heading>', status: 'failed', error: 'expected "Goodbye"', durationMs: 2000 },

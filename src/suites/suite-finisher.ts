@@ -8,7 +8,7 @@ import type { EmailJobData } from '../emails/email-job';
 import { EmailTemplates } from '../emails/email-templates';
 import { Email, EmailStatus } from '../emails/email.entity';
 import { QUEUES } from '../queues/queue-names';
-import { SUITE_COUNTS_SQL } from './suite-progress';
+import { SUITE_COUNTS_SQL, type SuiteProgressReport } from './suite-progress';
 import type { SuiteJobData } from './suite-job';
 import { suiteEmailVariables, suiteReport, SuiteReport } from './suite-report';
 import { Suite, SuiteStatus, WebhookStatus } from './suite.entity';
@@ -79,10 +79,11 @@ export class SuiteFinisher {
       return { ...loaded, justEnded: rows.length > 0 };
     });
 
-    const { suite, report, justEnded } = settled;
+    const { suite, justEnded } = settled;
     if (justEnded) this.logger.log({ suiteId, status: suite.status, passed: suite.passed, failed: suite.failed, errored: suite.errored, cancelled: suite.cancelled }, 'Suite ended');
     await this.queueNotifications(suite);
-    await job.updateProgress({ status: suite.status, total: suite.total, passed: suite.passed, failed: suite.failed, errored: suite.errored, cancelled: suite.cancelled, done: report.runs.length }).catch(() => undefined);
+    const { status, total, passed, failed, errored, cancelled } = suite;
+    await job.updateProgress({ status, total, passed, failed, errored, cancelled, done: passed + failed + errored + cancelled } satisfies SuiteProgressReport).catch(() => undefined);
     return { status: suite.status };
   }
 

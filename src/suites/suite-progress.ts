@@ -3,20 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { QUEUES } from '../queues/queue-names';
+import type { SuiteCounts } from './suite.entity';
 
-/** The counts of a suite as its parent job's progress (Bull Board shows it; live clients get it). */
-export interface SuiteProgressReport {
-  status: string;
-  total: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  cancelled: number;
-  /** Runs ended, of total. */
-  done: number;
-}
-
-type Counts = Omit<SuiteProgressReport, 'done'>;
+/** The counts of a suite as its parent job's progress (Bull Board shows it; live clients get it), with the runs ended. */
+export type SuiteProgressReport = SuiteCounts & { done: number };
 /** Named through the alias `s`: the counts subquery has columns of the same names. */
 const COUNT_COLUMNS = 's.status, s.total, s.passed, s.failed, s.errored, s.cancelled';
 
@@ -63,7 +53,7 @@ export class SuiteProgress {
     const [rows] = (await this.db.query(
       `UPDATE suites s SET status = 'running', started_at = now(), updated_at = now() WHERE s.id = $1 AND s.status = 'queued' RETURNING ${COUNT_COLUMNS}`,
       [suiteId],
-    )) as [Counts[], number];
+    )) as [SuiteCounts[], number];
     if (rows[0]) await this.report(suiteId, rows[0]);
   }
 
@@ -74,7 +64,7 @@ export class SuiteProgress {
         `UPDATE suites s SET passed = c.passed, failed = c.failed, errored = c.errored, cancelled = c.cancelled, updated_at = now()
          FROM (${SUITE_COUNTS_SQL}) c WHERE s.id = $1 AND s.status IN ('queued', 'running') RETURNING ${COUNT_COLUMNS}`,
         [suiteId],
-      )) as [Counts[], number];
+      )) as [SuiteCounts[], number];
       if (rows[0]) await this.report(suiteId, rows[0]);
     } catch (err) {
       // The counts are only a view: the suite's end recomputes them from the rows.
@@ -82,7 +72,7 @@ export class SuiteProgress {
     }
   }
 
-  private async report(suiteId: string, row: Counts): Promise<void> {
+  private async report(suiteId: string, row: SuiteCounts): Promise<void> {
     const progress: SuiteProgressReport = { ...row, done: row.passed + row.failed + row.errored + row.cancelled };
     await this.suites.updateJobProgress(suiteId, progress as unknown as object).catch(() => undefined);
   }

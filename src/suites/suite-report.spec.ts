@@ -1,8 +1,9 @@
+import { SuiteStatus } from './suite.entity';
 import { suiteEmailVariables, suiteReport } from './suite-report';
 
 describe('suiteReport', () => {
   const suite = {
-    id: 's1', name: 'smoke', status: 'failed', total: 4, passed: 1, failed: 2, errored: 1, cancelled: 0,
+    id: 's1', name: 'smoke', status: SuiteStatus.failed, total: 4, passed: 1, failed: 2, errored: 1, cancelled: 0,
     startedAt: new Date('2026-11-24T10:00:00Z'), finishedAt: new Date('2026-11-24T10:01:05Z'), durationMs: 65000,
   };
   const runs = [

@@ -1,3 +1,5 @@
+import type { Suite, SuiteCounts } from './suite.entity';
+
 /** What a suite's end says, in its email and its webhook: the same content for both. */
 export interface SuiteReport {
   event: 'suite.finished';
@@ -20,19 +22,7 @@ export interface SuiteReport {
   runs: Array<{ id: string; name: string; status: string; durationMs: number | null; url: string }>;
 }
 
-interface SuiteLike {
-  id: string;
-  name: string;
-  status: string;
-  total: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  cancelled: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  durationMs: number | null;
-}
+type SuiteLike = SuiteCounts & Pick<Suite, 'id' | 'name' | 'startedAt' | 'finishedAt' | 'durationMs'>;
 interface RunLike {
   id: string;
   name: string;

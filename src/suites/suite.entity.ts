@@ -94,3 +94,6 @@ export class Suite extends JobRow {
   @Field(() => [Run], { description: 'Its runs, in the order of its tests' })
   runs?: Run[];
 }
+
+/** A suite's aggregate: its state and its runs' counts. */
+export type SuiteCounts = Pick<Suite, 'status' | 'total' | 'passed' | 'failed' | 'errored' | 'cancelled'>;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
@@ -17,7 +17,7 @@ const USER_AGENT = 'Stevedore-Webhook/1.0';
  * row says how it went (webhookStatus, webhookError).
  */
 @Injectable()
-export class WebhookDelivery implements OnModuleDestroy {
+export class WebhookDelivery implements OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDelivery.name);
   private readonly sender: WebhookSender;
 
@@ -32,7 +32,8 @@ export class WebhookDelivery implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the shutdown sequence drained the workers: a delivery in flight keeps its connection. */
+  async onApplicationShutdown(): Promise<void> {
     await this.sender.close();
   }
 
