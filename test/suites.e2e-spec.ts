@@ -10,7 +10,8 @@ import { readSse } from './helpers/live-clients';
 import { pollUntil } from './helpers/poll';
 import { SmtpSink } from './helpers/smtp-sink';
 import { Stack } from './helpers/stack';
-import { baseEnv, TEST_REDIS_URL } from './helpers/test-env';
+import { Client } from 'pg';
+import { baseEnv, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/test-env';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
 
 const FINAL = ['passed', 'failed', 'error', 'cancelled'];
@@ -222,19 +223,63 @@ describe('suites', () => {
   });
 });
 
-/** A child whose browser can never start still lets its suite end (no parent stuck in waiting-children). */
-describe('suite with a crashing child', () => {
+/**
+ * Capacity counts every run of a suite; and a child whose browser can never start still
+ * lets its suite end (no parent stuck in waiting-children).
+ */
+describe('suites at capacity, and with a crashing child', () => {
   let stack: Stack;
   let dir: string;
+  let waiting = 0;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stevedore-suites-crash-'));
-    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', CHROMIUM_PATH: '/nonexistent/chromium' })).start();
+    // The database is shared by the whole test run: three places on top of what is already waiting.
+    const db = new Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    waiting = (await db.query(`SELECT count(*)::int AS n FROM runs WHERE status = 'queued'`)).rows[0].n as number;
+    await db.end();
+    stack = await new Stack(
+      baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', CHROMIUM_PATH: '/nonexistent/chromium', QUEUED_CAPACITY: String(waiting + 3) }),
+    ).start();
   });
 
   afterAll(async () => {
     await stack?.stop();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('admits a suite only if all its runs fit under QUEUED_CAPACITY, and gives the places back on cancel', async () => {
+    // Paused: nothing starts, so every accepted run keeps its waiting place.
+    const runsQueue = new Queue('test-runs', { connection: { url: TEST_REDIS_URL }, prefix: stack.env.QUEUE_PREFIX });
+    await runsQueue.pause();
+    try {
+      const body = (n: number) => ({ name: `${n} tests`, tests: Array.from({ length: n }, (_, i) => ({ ...passing(`t${i}`), baseUrl: 'http://127.0.0.1:9' })) });
+      const tooMany = await stack.request('/api/suites', { body: body(waiting + 4) });
+      expect([tooMany.status, JSON.stringify((await json(tooMany)).message)]).toEqual([400, expect.stringContaining(`tests may have at most ${waiting + 3} tests`)]);
+      const first = await stack.request('/api/suites', { body: body(2) });
+      expect(first.status).toBe(201);
+      const second = await stack.request('/api/suites', { body: body(2) });
+      expect([second.status, second.headers.get('retry-after')]).toEqual([429, expect.any(String)]);
+      const run = { ...passing('single'), baseUrl: 'http://127.0.0.1:9' };
+      const one = await stack.request('/api/runs', { body: run });
+      expect(one.status).toBe(201);
+      expect((await stack.request('/api/runs', { body: run })).status).toBe(429);
+      // Cancelling the suite gives its two places back; it ends cancelled without a run started.
+      const { id } = await json(first);
+      expect((await stack.request(`/api/suites/${id}/cancel`, { method: 'POST' })).status).toBe(200);
+      const third = await stack.request('/api/suites', { body: body(2) });
+      expect(third.status).toBe(201);
+      expect((await stack.request('/api/runs', { body: run })).status).toBe(429);
+      const cancelled = await pollUntil(async () => json(await stack.request(`/api/suites/${id}`)), (s) => FINAL.includes(s.status), 15000, 'cancelled suite ended');
+      expect(cancelled).toMatchObject({ status: 'cancelled', cancelled: 2, startedAt: null });
+      // Clean up: the places go back for the next test.
+      expect((await stack.request(`/api/suites/${(await json(third)).id}/cancel`, { method: 'POST' })).status).toBe(200);
+      expect((await stack.request(`/api/runs/${(await json(one)).id}/cancel`, { method: 'POST' })).status).toBe(200);
+    } finally {
+      await runsQueue.resume();
+      await runsQueue.close();
+    }
   });
 
   it('ends error with each run error after its retries, and the parent job completes', async () => {
