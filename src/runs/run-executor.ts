@@ -106,7 +106,19 @@ export class RunExecutor {
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
+    // A cancel that came while the run was being claimed has fired its event already.
+    if (signal.aborted) onAbort();
     const timer = setTimeout(() => stop.abort(TIMEOUT_REASON), definition.options.timeoutMs);
+    // The cancel message normally arrives through Redis (the job's signal). This catches one
+    // that was lost, in the middle of a long step too: the claim saw no cancel, so once a
+    // second from here.
+    const cancelCheck = setInterval(() => {
+      if (stop.signal.aborted) return;
+      cancelRequested(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId).then(
+        (asked) => asked && !stop.signal.aborted && stop.abort(CANCEL_REASON),
+        () => undefined,
+      );
+    }, CANCEL_CHECK_MS);
     const started = Date.now();
     let context: BrowserContext | undefined;
     let video: Video | undefined;
@@ -120,6 +132,7 @@ export class RunExecutor {
       fault = error;
     } finally {
       clearTimeout(timer);
+      clearInterval(cancelCheck);
       signal.removeEventListener('abort', onAbort);
     }
     // Files first (the video is written when its context closes), then the end state, so
@@ -185,15 +198,8 @@ export class RunExecutor {
     };
 
     let outcome: RunOutcome = { status: RunStatus.passed };
-    // The claim saw no cancel; later checks are at most once a second.
-    let cancelCheckedAt = Date.now();
     for (let index = 0; index < def.steps.length; index++) {
       const step = def.steps[index];
-      // The cancel message normally arrives through Redis; this catches one that was lost.
-      if (!stop.aborted && Date.now() - cancelCheckedAt >= CANCEL_CHECK_MS) {
-        cancelCheckedAt = Date.now();
-        if (await cancelRequested(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId)) stopper.abort(CANCEL_REASON);
-      }
       if (stop.aborted) {
         await this.recordSkipped(runId, def.steps, index);
         break;
