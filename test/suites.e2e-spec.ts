@@ -168,6 +168,14 @@ describe('suites', () => {
     expect((hook!.body.failures as Array<{ name: string; error: string }>).map((f) => f.name)).toEqual(['heading is Goodbye', 'heading says Goodbye again']);
     expect((hook!.body.failures as Array<{ error: string }>)[0].error).toContain('Goodbye');
     expect((await suite(accepted.id)).webhookStatus).toBe('delivered');
+
+    // Rerun the two failures as a suite of their own, by reference to their runs.
+    const rerun = await trigger({ name: 'rerun the failures', tests: [runs[1], runs[4]].map((r) => ({ fromRun: r.id })) });
+    const again = await waitEnd(rerun.id);
+    expect(again).toMatchObject({ status: 'failed', total: 2, failed: 2 });
+    expect((again.runs as RunRow[]).map((r) => r.name)).toEqual(['heading is Goodbye', 'heading says Goodbye again']);
+    const failedSuites = await json(await stack.request('/api/suites?status=failed&limit=10'));
+    expect((failedSuites.items as Array<{ id: string }>).map((x) => x.id)).toEqual([rerun.id, accepted.id]);
   });
 
   it('a suite where every test passes ends passed; with concurrency 1 its runs never overlap (GraphQL)', async () => {
@@ -211,6 +219,8 @@ describe('suites', () => {
       [{ name: 's', tests: [passing('a')], notify: ['not-an-address'] }, 'notify[0] must be an email address'],
       [{ name: 's', tests: [passing('a')], webhookUrl: 'http://169.254.169.254/latest' }, 'webhookUrl is not allowed'],
       [{ name: 's', tests: [passing('a')], color: 'red' }, 'color is not a field of a suite'],
+      [{ name: 's', tests: [{ fromRun: '00000000-0000-4000-8000-000000000000' }] }, 'tests[0].fromRun: run 00000000-0000-4000-8000-000000000000 not found'],
+      [{ name: 's', tests: [passing('a'), { fromRun: '00000000-0000-4000-8000-000000000000', name: 'x' }] }, 'tests[1].fromRun stands alone: name cannot go with it'],
       [{ name: 's', tests: Array.from({ length: 41 }, (_, i) => passing(`t${i}`)) }, 'tests may have at most 40 tests'],
     ];
     for (const [body, message] of cases) {

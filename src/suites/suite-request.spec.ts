@@ -14,6 +14,10 @@ describe('parseSuiteRequest', () => {
     });
   });
 
+  it('leaves a test taken from an earlier run as it is (its priority is set when it is read)', () => {
+    expect(parseSuiteRequest({ name: 's', tests: [{ fromRun: 'r1' }] }, 10).request?.tests).toEqual([{ fromRun: 'r1' }]);
+  });
+
   it('defaults: priority 5, no one to notify, no webhook, no limit on runs at once', () => {
     expect(parseSuiteRequest({ name: 's', tests: [test] }, 10).request).toEqual({ name: 's', tests: [{ ...test, priority: 5 }], notify: [], webhookUrl: null, priority: 5, concurrency: null });
   });

@@ -69,7 +69,8 @@ export function parseSuiteRequest(body: unknown, maxTests: number): { request?: 
   return {
     request: {
       name: (name as string).trim(),
-      tests: (tests as unknown[]).map((test) => (isObject(test) && !given(test.priority) ? { ...test, priority: suitePriority } : test)),
+      // A test taken from an earlier run (`fromRun`) gets the suite's priority when it is read.
+      tests: (tests as unknown[]).map((test) => (isObject(test) && !given(test.priority) && !('fromRun' in test) ? { ...test, priority: suitePriority } : test)),
       notify: [...new Set((notify as string[] | undefined) ?? [])],
       webhookUrl: (webhookUrl as string | undefined) ?? null,
       priority: suitePriority,

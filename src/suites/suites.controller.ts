@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { OverCapacityFilter } from '../runs/over-capacity.filter';
+import { ListSuitesQuery } from './dto/list-suites.query';
 import { TriggerSuiteInput } from './dto/trigger-suite.input';
 import { SuitesService } from './suites.service';
 
@@ -27,6 +28,12 @@ export class SuitesController {
   async create(@Body() body: Record<string, unknown>) {
     const suite = await this.suites.create(body);
     return { id: suite.id, status: suite.status, total: suite.total, runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })) };
+  }
+
+  @Get()
+  @ApiOkResponse({ description: '{ items, nextCursor }, newest first, without their runs' })
+  list(@Query() query: ListSuitesQuery) {
+    return this.suites.list(query);
   }
 
   @Get(':id')

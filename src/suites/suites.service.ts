@@ -1,9 +1,11 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, Repository } from 'typeorm';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { cancelChannel } from '../queues/job-cancel-listener';
@@ -15,7 +17,7 @@ import { Run } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
 import { addSuiteFlow, insertSuite, planSuite, SuitePlan } from './suite-launch';
 import { MAX_TESTS, parseSuiteRequest, SuiteRequest } from './suite-request';
-import { Suite } from './suite.entity';
+import { Suite, SuiteStatus } from './suite.entity';
 
 /** Suites on the API side: accept (validate every test, admit all its runs, store, queue one flow), read, cancel. */
 @Injectable()
@@ -60,7 +62,12 @@ export class SuitesService {
     if (!request) throw new BadRequestException(errors);
     const definitions: RunDefinition[] = [];
     const problems: string[] = [];
-    for (const [i, test] of request.tests.entries()) {
+    for (const [i, given] of request.tests.entries()) {
+      const { test, error } = await this.resolveSaved(given, request.priority);
+      if (error) {
+        problems.push(`tests[${i}].${error}`);
+        continue;
+      }
       const { definition, errors: testErrors } = await this.runService.definitionProblems(test);
       if (definition) definitions.push(definition);
       problems.push(...testErrors.map((error) => `tests[${i}].${error}`));
@@ -71,6 +78,33 @@ export class SuitesService {
     }
     if (problems.length) throw new BadRequestException(problems);
     return { request, definitions };
+  }
+
+  /**
+   * A test given as `{ "fromRun": "<run id>" }` is that run's definition as it was
+   * accepted (rerun a failed test), with the suite's priority. Checked again like any test:
+   * the egress rule may have changed since.
+   */
+  private async resolveSaved(test: unknown, priority: number): Promise<{ test?: unknown; error?: string }> {
+    if (typeof test !== 'object' || test === null || !('fromRun' in test)) return { test };
+    const { fromRun, ...rest } = test as { fromRun: unknown };
+    if (Object.keys(rest).length) return { error: `fromRun stands alone: ${Object.keys(rest).join(', ')} cannot go with it` };
+    if (typeof fromRun !== 'string' || !isUUID(fromRun)) return { error: 'fromRun must be the id (a UUID) of a run' };
+    const [run] = (await this.db.query(`SELECT definition FROM runs WHERE id = $1`, [fromRun])) as Array<{ definition: RunDefinition }>;
+    if (!run) return { error: `fromRun: run ${fromRun} not found` };
+    return { test: { ...run.definition, priority } };
+  }
+
+  /** Newest first, without their runs (GET one for those). */
+  async list(query: { status?: SuiteStatus; limit?: number; cursor?: string }): Promise<{ items: Suite[]; nextCursor: string | null }> {
+    const limit = pageLimit(query.limit);
+    const qb = this.suites.createQueryBuilder('s').orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit + 1);
+    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
+    if (query.cursor) qb.andWhere('(s.created_at, s.id) < (:at, :id)', decodeCursor(query.cursor));
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
   async get(id: string): Promise<Suite> {

@@ -11,7 +11,10 @@ import { TriggerRunInput } from '../../runs/dto/trigger-run.input';
 export class TriggerSuiteInput {
   @ApiProperty({ example: 'checkout smoke tests' }) @Field() @Allow() name: string;
 
-  @ApiProperty({ type: [TriggerRunInput], description: 'Each test is a run definition (the body of POST /api/runs); each becomes a run of the suite' })
+  @ApiProperty({
+    type: [TriggerRunInput],
+    description: 'Each test is a run definition (the body of POST /api/runs), or { "fromRun": "<run id>" } for the definition of an earlier run (REST only); each becomes a run of the suite',
+  })
   @Field(() => [TriggerRunInput])
   @Allow()
   tests: TriggerRunInput[];

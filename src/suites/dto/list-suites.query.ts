@@ -1,0 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsOptional } from 'class-validator';
+import { CursorPageQuery } from '../../common/cursor-page.query';
+import { SuiteStatus } from '../suite.entity';
+
+export class ListSuitesQuery extends CursorPageQuery {
+  @ApiPropertyOptional({ enum: SuiteStatus })
+  @IsOptional()
+  @IsEnum(SuiteStatus, { message: `status must be one of ${Object.values(SuiteStatus).join(', ')}` })
+  status?: SuiteStatus;
+}
