@@ -28,13 +28,13 @@ interface RunRow {
 }
 
 const passing = (name: string) => ({ name, steps: FIVE_STEPS });
+/** Fails its assertion after 1 s (the page load keeps the default step timeout: four runs share two cores). */
 const failing = (name: string) => ({
   name,
   steps: [
     { action: 'goto', url: '/welcome' },
-    { action: 'expectText', selector: 'h1', text: 'Goodbye' },
+    { action: 'expectText', selector: 'h1', text: 'Goodbye', timeoutMs: 1000 },
   ],
-  options: { stepTimeoutMs: 1000 },
 });
 /** Waits for a selector that never appears: a run that stays running until stopped. */
 const endless = (name: string) => ({
@@ -50,6 +50,8 @@ const endless = (name: string) => ({
 describe('suites', () => {
   const sink = new SmtpSink();
   const hooks: Array<{ headers: Record<string, unknown>; body: Record<string, unknown> }> = [];
+  let flakyHits = 0;
+  let goneHits = 0;
   let stack: Stack;
   let second: AppProcess;
   let site: TestSite;
@@ -70,6 +72,17 @@ describe('suites', () => {
     site = await new TestSite({
       '/login': LOGIN_PAGE,
       '/welcome': WELCOME_PAGE,
+      // Answers 503 to its first delivery, 204 after: the retry delivers.
+      '/flaky-hook': (req, res) => {
+        flakyHits++;
+        req.resume();
+        req.on('end', () => res.writeHead(flakyHits === 1 ? 503 : 204).end());
+      },
+      '/gone-hook': (req, res) => {
+        goneHits++;
+        req.resume();
+        req.on('end', () => res.writeHead(410).end());
+      },
       '/hook': (req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
@@ -192,6 +205,19 @@ describe('suites', () => {
     const runs = (done.runs as RunRow[]).slice().sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!));
     for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
     expect(done.runs[0].steps).toHaveLength(5);
+  });
+
+  it('retries a webhook that answers 503 until it is delivered; one that answers 410 fails at once and is kept as a dead letter', async () => {
+    const quick = { ...passing('sign in'), baseUrl: site.base };
+    const flaky = await trigger({ name: 'flaky hook', tests: [quick], webhookUrl: `${site.base}/flaky-hook` });
+    const gone = await trigger({ name: 'gone hook', tests: [quick], webhookUrl: `${site.base}/gone-hook` });
+    const failed = await pollUntil(() => suite(gone.id), (s) => s.webhookStatus === 'failed', 30000, 'webhook given up');
+    expect(failed).toMatchObject({ status: 'passed', webhookError: 'webhook answered HTTP 410' });
+    expect(goneHits).toBe(1);
+    const delivered = await pollUntil(() => suite(flaky.id), (s) => s.webhookStatus === 'delivered', 30000, 'webhook delivered on retry');
+    expect([delivered.webhookError, flakyHits]).toEqual([null, 2]);
+    const letters = await json(await stack.request('/api/dead-letters?queue=webhooks'));
+    expect(letters.items).toEqual([expect.objectContaining({ jobId: gone.id, error: 'webhook answered HTTP 410' })]);
   });
 
   it('cancelling mid-suite ends it cancelled with no run left running; a second cancel is 409', async () => {

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { EgressProxy } from '../egress/egress-proxy';
+import { guardPlaywrightRace } from './playwright-race-guard';
 
 /** A fresh browser after this many runs keeps leaks in Chromium from adding up. */
 const RECYCLE_AFTER_RUNS = 100;
@@ -132,6 +133,7 @@ export class BrowserPool implements OnApplicationShutdown {
   }
 
   private async launch(): Promise<Browser> {
+    guardPlaywrightRace();
     this.proxyUrl ??= await this.proxy.start();
     const retired = this.browser;
     // Loaded on first use: playwright-core is about 75 MB of a worker's resident memory,

@@ -187,6 +187,10 @@ export class RunExecutor {
     // Abort interrupts the action in flight: closing the page makes it throw at once.
     const interrupt = () => void page.close().catch(() => undefined);
     stop.addEventListener('abort', interrupt, { once: true });
+    // Each step also races the stop: an action whose answer Playwright lost when its page
+    // closed (see playwright-race-guard) would otherwise never settle.
+    const stopped = new Promise<never>((_, reject) => stop.addEventListener('abort', () => reject(new Error('stopped')), { once: true }));
+    stopped.catch(() => undefined);
     if (def.options.trace !== 'off') await context.tracing.start({ screenshots: true, snapshots: true, title: def.name });
 
     const screenshot = async (name: string, selector?: string) => {
@@ -208,7 +212,7 @@ export class RunExecutor {
       let shot: string | undefined;
       let error: string | null = null;
       try {
-        shot = await performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot });
+        shot = await Promise.race([performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot }), stopped]);
         if (def.options.screenshots === 'on' && step.action !== 'screenshot') shot = await screenshot(`step-${index}.png`);
       } catch (e) {
         error = this.explain(e as Error, t0);
