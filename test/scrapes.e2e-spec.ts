@@ -100,7 +100,9 @@ describe('scrapes', () => {
 
   it('keeps to maxPages, maxDepth and the include/exclude globs', async () => {
     const capped = await start({ url: `${site.base}/`, mode: 'crawl', maxPages: 20, maxDepth: 10 });
-    await waitEnd(capped);
+    // The end state first: a short crawl says why it stopped.
+    const cappedEnd = await waitEnd(capped);
+    expect([cappedEnd.status, cappedEnd.error, cappedEnd.pagesDone + cappedEnd.pagesFailed]).toEqual(['completed', null, 20]);
     expect(await allPages(capped)).toHaveLength(20);
 
     const ruled = await start({ url: `${site.base}/`, mode: 'crawl', maxDepth: 2, includePaths: ['/p/**'], excludePaths: ['/p/1*'] });
