@@ -132,27 +132,41 @@ export class RunsService {
    * through Redis (whichever worker holds it aborts it and records `cancelled`).
    */
   async cancel(id: string): Promise<{ id: string; status: RunStatus; cancelRequested: boolean }> {
-    const cancelled = (await this.runs.query(
-      `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE id = $1 AND status = 'queued' RETURNING id`,
-      [id],
-    )) as [unknown[], number];
-    if (cancelled[0].length) {
-      await this.capacity.release();
-      await this.queue.remove(id).catch(() => undefined);
-      return { id, status: RunStatus.cancelled, cancelRequested: true };
-    }
-    const running = (await this.runs.query(
-      `UPDATE runs SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`,
-      [id],
-    )) as [unknown[], number];
-    if (running[0].length) {
-      await this.redis.publish(cancelChannel(this.config.env.QUEUE_PREFIX, 'runs'), id);
-      return { id, status: RunStatus.running, cancelRequested: true };
-    }
+    const { queued, running } = await this.cancelWhere('id', id);
+    if (queued.length) return { id, status: RunStatus.cancelled, cancelRequested: true };
+    if (running.length) return { id, status: RunStatus.running, cancelRequested: true };
     const run = await this.runs.findOneBy({ id });
     if (!run) throw new NotFoundException(`Run ${id} not found`);
     throw new ConflictException(`Run ${id} already ended (${run.status})`);
+  }
+
+  /** Cancels every run of a suite that has not ended, the same way. */
+  cancelSuiteRuns(suiteId: string): Promise<{ queued: string[]; running: string[] }> {
+    return this.cancelWhere('suite_id', suiteId);
+  }
+
+  /**
+   * The runs `column = value` picks: queued ones end `cancelled` now (their places go back,
+   * their jobs leave the queue: a child of a suite's flow also leaves its parent's
+   * dependencies), running ones are flagged and their workers told. A job a worker holds
+   * already cannot be removed; its claim then finds the run cancelled.
+   */
+  private async cancelWhere(column: 'id' | 'suite_id', value: string): Promise<{ queued: string[]; running: string[] }> {
+    const [queued] = (await this.runs.query(
+      `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
+       WHERE ${column} = $1 AND status = 'queued' RETURNING id`,
+      [value],
+    )) as [Array<{ id: string }>, number];
+    const [running] = (await this.runs.query(`UPDATE runs SET cancel_requested = true, updated_at = now() WHERE ${column} = $1 AND status = 'running' RETURNING id`, [
+      value,
+    ])) as [Array<{ id: string }>, number];
+    if (queued.length) {
+      await this.capacity.release(queued.length);
+      await Promise.all(queued.map(({ id }) => this.queue.remove(id).catch(() => undefined)));
+    }
+    const channel = cancelChannel(this.config.env.QUEUE_PREFIX, 'runs');
+    await Promise.all(running.map(({ id }) => this.redis.publish(channel, id)));
+    return { queued: queued.map(({ id }) => id), running: running.map(({ id }) => id) };
   }
 
   async artifact(id: string, name: string): Promise<{ stream: ReadStream; contentType: string; size: number }> {

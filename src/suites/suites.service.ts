@@ -1,16 +1,13 @@
-import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectFlowProducer } from '@nestjs/bullmq';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import type { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { FlowProducer } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { cancelChannel } from '../queues/job-cancel-listener';
-import { FLOW_PRODUCER, QUEUES } from '../queues/queue-names';
-import { REDIS } from '../redis/redis.module';
+import { FLOW_PRODUCER } from '../queues/queue-names';
 import { RunCapacity } from '../runs/run-capacity';
 import type { RunDefinition } from '../runs/run-definition';
 import { Run } from '../runs/run.entity';
@@ -29,8 +26,6 @@ export class SuitesService {
     @InjectRepository(Suite) private readonly suites: Repository<Suite>,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
-    @InjectQueue(QUEUES.testRuns) private readonly runQueue: Queue,
-    @Inject(REDIS) private readonly redis: Redis,
     private readonly db: DataSource,
     private readonly runService: RunsService,
     private readonly capacity: RunCapacity,
@@ -115,9 +110,9 @@ export class SuitesService {
   }
 
   /**
-   * Its queued runs are cancelled here (their jobs leave the queue); its running ones are
-   * asked to stop through Redis. The suite ends `cancelled` when its last run has ended,
-   * with the results so far.
+   * Flags the suite, then cancels its runs as a run's cancel does (queued ones now, running
+   * ones through Redis). The suite ends `cancelled` when its last run has ended, with the
+   * results so far.
    */
   async cancel(id: string): Promise<Suite> {
     const [flagged] = (await this.db.query(
@@ -129,21 +124,7 @@ export class SuitesService {
       if (!suite) throw new NotFoundException(`Suite ${id} not found`);
       throw new ConflictException(`Suite ${id} already ended (${suite.status})`);
     }
-    const [queued] = (await this.db.query(
-      `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE suite_id = $1 AND status = 'queued' RETURNING id`,
-      [id],
-    )) as [Array<{ id: string }>, number];
-    const [running] = (await this.db.query(
-      `UPDATE runs SET cancel_requested = true, updated_at = now() WHERE suite_id = $1 AND status = 'running' RETURNING id`,
-      [id],
-    )) as [Array<{ id: string }>, number];
-    if (queued.length) await this.capacity.release(queued.length);
-    // Removing a child job also removes it from the parent's dependencies; one that a worker
-    // holds already cannot be removed, and its claim then finds the run cancelled.
-    await Promise.all(queued.map(({ id: runId }) => this.runQueue.remove(runId).catch(() => undefined)));
-    const channel = cancelChannel(this.config.env.QUEUE_PREFIX, 'runs');
-    await Promise.all(running.map(({ id: runId }) => this.redis.publish(channel, runId)));
+    const { queued, running } = await this.runService.cancelSuiteRuns(id);
     this.logger.log({ suiteId: id, queued: queued.length, running: running.length }, 'Suite cancel asked');
     return this.get(id);
   }
