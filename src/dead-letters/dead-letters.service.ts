@@ -1,15 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
+import { CursorPage, newestFirstPage } from '../common/cursor';
 import { jobRowKindOf } from '../queues/job-rows';
 import { QueueRegistry } from '../queues/queue-registry';
 import { DeadLetter } from './dead-letter.entity';
 
-export interface DeadLetterPage {
-  items: DeadLetter[];
-  nextCursor: string | null;
-}
+export type DeadLetterPage = CursorPage<DeadLetter>;
 
 /** Dead letters on the API side: list them, and replay one onto its queue. */
 @Injectable()
@@ -21,18 +18,11 @@ export class DeadLettersService {
   ) {}
 
   /** Newest first; `open` hides replayed ones. The cursor is the last item's failedAt|id. */
-  async list(query: { queue?: string; open?: boolean; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
-    const limit = pageLimit(query.limit);
-    const qb = this.letters.createQueryBuilder('d').orderBy('d.failed_at', 'DESC').addOrderBy('d.id', 'DESC').take(limit + 1);
+  list(query: { queue?: string; open?: boolean; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
+    const qb = this.letters.createQueryBuilder('d');
     if (query.queue) qb.andWhere('d.queue = :queue', { queue: query.queue });
     if (query.open) qb.andWhere('d.replayed_at IS NULL');
-    if (query.cursor) {
-      qb.andWhere('(d.failed_at, d.id) < (:at, :id)', decodeCursor(query.cursor));
-    }
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.failedAt, last.id) : null };
+    return newestFirstPage(qb, 'failed_at', (letter) => letter.failedAt, query);
   }
 
   /**

@@ -7,7 +7,7 @@ import { createReadStream, ReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
+import { CursorPage, newestFirstPage } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
@@ -22,10 +22,7 @@ import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { Run, RunStatus } from './run.entity';
 
-export interface RunPage {
-  items: Run[];
-  nextCursor: string | null;
-}
+export type RunPage = CursorPage<Run>;
 
 /** Runs on the API side: accept (validate, admit, store, queue), read, cancel. */
 @Injectable()
@@ -95,18 +92,12 @@ export class RunsService {
     return refused.length ? { errors: refused } : { definition, errors: [] };
   }
 
-  async list(query: { status?: RunStatus; scheduleId?: string; suiteId?: string; limit?: number; cursor?: string }): Promise<RunPage> {
-    const limit = pageLimit(query.limit);
-    const qb = this.runs.createQueryBuilder('run').orderBy('run.created_at', 'DESC').addOrderBy('run.id', 'DESC').take(limit + 1);
+  list(query: { status?: RunStatus; scheduleId?: string; suiteId?: string; limit?: number; cursor?: string }): Promise<RunPage> {
+    const qb = this.runs.createQueryBuilder('run');
     if (query.status) qb.andWhere('run.status = :status', { status: query.status });
     if (query.scheduleId) qb.andWhere('run.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
     if (query.suiteId) qb.andWhere('run.suite_id = :suiteId', { suiteId: query.suiteId });
-    if (query.cursor) {
-      qb.andWhere('(run.created_at, run.id) < (:at, :id)', decodeCursor(query.cursor));
-    }
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].createdAt, items[items.length - 1].id) : null };
+    return newestFirstPage(qb, 'created_at', (run) => run.createdAt, query);
   }
 
   async get(id: string): Promise<Run> {

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
+import { CursorPage, newestFirstPage } from '../common/cursor';
 import { QUEUES } from '../queues/queue-names';
 import { RunsService } from '../runs/runs.service';
 import type { SuiteTemplate } from '../suites/suite-request';
@@ -13,10 +13,7 @@ import { tickTemplate } from './schedule-job';
 import { parseScheduleRequest } from './schedule-request';
 import { Schedule } from './schedule.entity';
 
-export interface SchedulePage {
-  items: Schedule[];
-  nextCursor: string | null;
-}
+export type SchedulePage = CursorPage<Schedule>;
 
 /** The runs' (or suites') own messages, said of the schedule's `run` (or `suite`) field. */
 const inField = (field: 'run' | 'suite') => (error: unknown): never => {
@@ -63,14 +60,8 @@ export class SchedulesService {
     return { ...request, tests: definitions };
   }
 
-  async list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {
-    const limit = pageLimit(query.limit);
-    const qb = this.schedules.createQueryBuilder('s').orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit + 1);
-    if (query.cursor) qb.andWhere('(s.created_at, s.id) < (:at, :id)', decodeCursor(query.cursor));
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {
+    return newestFirstPage(this.schedules.createQueryBuilder('s'), 'created_at', (schedule) => schedule.createdAt, query);
   }
 
   async get(id: string): Promise<Schedule> {

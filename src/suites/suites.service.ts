@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { FlowProducer } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor';
+import { CursorPage, newestFirstPage } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { FLOW_PRODUCER } from '../queues/queue-names';
@@ -91,15 +91,10 @@ export class SuitesService {
   }
 
   /** Newest first, without their runs (GET one for those). */
-  async list(query: { status?: SuiteStatus; limit?: number; cursor?: string }): Promise<{ items: Suite[]; nextCursor: string | null }> {
-    const limit = pageLimit(query.limit);
-    const qb = this.suites.createQueryBuilder('s').orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit + 1);
+  list(query: { status?: SuiteStatus; limit?: number; cursor?: string }): Promise<CursorPage<Suite>> {
+    const qb = this.suites.createQueryBuilder('s');
     if (query.status) qb.andWhere('s.status = :status', { status: query.status });
-    if (query.cursor) qb.andWhere('(s.created_at, s.id) < (:at, :id)', decodeCursor(query.cursor));
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return newestFirstPage(qb, 'created_at', (suite) => suite.createdAt, query);
   }
 
   async get(id: string): Promise<Suite> {
