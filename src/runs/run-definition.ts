@@ -1,5 +1,7 @@
 /** A browser test as users write it (see the README): what the API accepts and the worker runs. */
 
+import { isHttpUrl, isObject } from '../common/body-checks';
+
 export const STEP_ACTIONS = [
   'goto', 'click', 'dblclick', 'fill', 'press', 'select', 'check', 'uncheck', 'hover',
   'waitFor', 'expectVisible', 'expectHidden', 'expectText', 'expectUrl', 'expectTitle', 'screenshot',
@@ -74,14 +76,6 @@ export interface DefinitionLimits {
   maxTimeoutMs: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isHttpUrl = (v: string) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(v).protocol);
-  } catch {
-    return false;
-  }
-};
 const isAbsolute = (v: string) => /^[a-z][a-z0-9+.-]*:/i.test(v);
 
 /**

@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { isObject } from '../common/body-checks';
 
 export interface ScheduleRequest {
   name: string;
@@ -9,7 +10,6 @@ export interface ScheduleRequest {
   suite?: unknown;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const FIELDS = new Set(['name', 'cron', 'timezone', 'run', 'suite']);
 
 /** An IANA zone name that this Node knows ("Europe/Paris", "UTC"). */

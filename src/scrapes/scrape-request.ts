@@ -1,4 +1,5 @@
 import { globProblem } from './path-rules';
+import { isObject } from '../common/body-checks';
 
 /** A scrape as users write it (see the README): what the API accepts and the worker does. */
 export const SCRAPE_MODES = ['page', 'crawl'] as const;
@@ -32,7 +33,6 @@ export interface ScrapeLimits {
   maxTimeoutMs: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const given = (v: unknown) => v !== undefined && v !== null;
 const wholeIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 

@@ -1,5 +1,6 @@
 import { isEmail } from 'class-validator';
 import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
+import { isHttpUrl, isObject } from '../common/body-checks';
 
 /** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */
 export interface SuiteRequest {
@@ -19,17 +20,7 @@ export const MAX_TESTS = 500;
 export const MAX_NOTIFY = 50;
 const FIELDS = ['name', 'tests', 'notify', 'webhookUrl', 'priority', 'concurrency'];
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const given = (value: unknown) => value !== undefined && value !== null;
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The suite's own fields, every problem named. `maxTests` is the lower of MAX_TESTS and
