@@ -6,6 +6,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { followAbort } from '../common/follow-abort';
 import { AppConfig } from '../config/app-config.service';
 import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
 import { JOB_ROWS } from '../queues/job-rows';
@@ -104,10 +105,7 @@ export class RunExecutor {
     await mkdir(dir, { recursive: true });
 
     const stop = new AbortController();
-    const onAbort = () => stop.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    // A cancel that came while the run was being claimed has fired its event already.
-    if (signal.aborted) onAbort();
+    const unfollow = followAbort(signal, stop);
     const timer = setTimeout(() => stop.abort(TIMEOUT_REASON), definition.options.timeoutMs);
     // The cancel message normally arrives through Redis (the job's signal). This catches one
     // that was lost, in the middle of a long step too: the claim saw no cancel, so once a
@@ -133,7 +131,7 @@ export class RunExecutor {
     } finally {
       clearTimeout(timer);
       clearInterval(cancelCheck);
-      signal.removeEventListener('abort', onAbort);
+      unfollow();
     }
     // Files first (the video is written when its context closes), then the end state, so
     // a client that sees the run ended finds all its artifacts. Without a video nothing is

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { followAbort } from '../common/follow-abort';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
@@ -96,8 +97,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     if (!request) return { status: (await settleUnclaimed(this.db, JOB_ROWS[QUEUES.scrapes], scrapeId)) === 'cancelled' ? ScrapeStatus.cancelled : 'skipped' };
     const started = Date.now();
     const stop = new AbortController();
-    const onAbort = () => stop.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unfollow = followAbort(signal, stop);
     const timer = setTimeout(() => stop.abort(TIMEOUT_REASON), request.timeoutMs);
     const frontier = new CrawlFrontier(this.db, scrapeId);
     try {
@@ -141,7 +141,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       throw new UnrecoverableError(message);
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unfollow();
     }
   }
 
