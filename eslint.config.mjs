@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-worker/**', 'node_modules/**', 'coverage/**', '.jest-cache/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.jest-cache/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

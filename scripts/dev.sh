@@ -12,4 +12,5 @@ env_value() { (cd "$ROOT" && node -e 'process.loadEnvFile(".env"); process.stdou
 DATABASE_URL="$(env_value DATABASE_URL)" REDIS_URL="$(env_value REDIS_URL)" ensure_services
 ensure_database "$(env_value DATABASE_URL)"
 cd "$ROOT"
+say "node, pnpm and pm2 for another shell: source scripts/env.sh"
 exec pnpm dev

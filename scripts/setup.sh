@@ -69,28 +69,60 @@ redis_up() { node -e '
   s.on("data", (d) => process.exit(String(d).startsWith("+PONG") ? 0 : 1));
   s.on("error", () => process.exit(1)); setTimeout(() => process.exit(1), 2000);' "$1" "$2"; }
 
+# Exits 0 when PostgreSQL answers at the URL; otherwise prints why not (one line).
 postgres_up() { (cd "$ROOT" && node -e '
   const { Client } = require("pg"); const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
-  c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));' "$1"); }
+  c.connect().then(() => c.end()).then(() => process.exit(0), (e) => { process.stdout.write(e.message || e.code || String(e)); process.exit(1); });' "$1"); }
 
-wait_for() { local what=$1; shift; for _ in $(seq 1 30); do "$@" && return 0; sleep 1; done; say "$what did not come up"; return 1; }
+# A URL as it may be shown: the password masked.
+shown_url() { node -p 'const u = new URL(process.argv[1]); if (u.password) u.password = "***"; u.toString()' "$1"; }
+is_local_host() { case "$1" in 127.0.0.1|localhost|::1|\[::1\]) return 0 ;; *) return 1 ;; esac; }
 
+wait_for() { local what=$1; shift; for _ in $(seq 1 30); do "$@" >/dev/null && return 0; sleep 1; done; say "$what did not come up"; return 1; }
+
+# Starts a service only when it is the machine's own (a local host, and for PostgreSQL a
+# local cluster on that port); otherwise names the URL that did not answer and what to do.
 ensure_services() {
   local redis_url="${REDIS_URL:-redis://127.0.0.1:6379}" db_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/stevedore}"
   local rhost rport admin_url
   rhost=$(node -p 'new URL(process.argv[1]).hostname' "$redis_url")
   rport=$(node -p 'new URL(process.argv[1]).port || 6379' "$redis_url")
   if ! redis_up "$rhost" "$rport"; then
-    say "Redis is not answering at $rhost:$rport: starting it"
+    if ! is_local_host "$rhost"; then
+      say "Redis is not answering at $(shown_url "$redis_url"): it is not on this machine, so start it there or set REDIS_URL (in .env)"
+      return 1
+    fi
+    say "Redis is not answering at $(shown_url "$redis_url"): starting a local redis-server on port $rport"
     mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
     redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$rport" --save "" --appendonly no \
       --dir /var/lib/redis --logfile /var/log/redis/ci.log
     wait_for Redis redis_up "$rhost" "$rport"
   fi
   admin_url=$(node -p 'const u = new URL(process.argv[1]); u.pathname = "/postgres"; u.toString()' "$db_url")
-  if ! postgres_up "$admin_url"; then
-    say "PostgreSQL is not answering: starting it"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | tail -n1)" main start
+  local why
+  if ! why=$(postgres_up "$admin_url"); then
+    local phost pport cluster
+    phost=$(node -p 'new URL(process.argv[1]).hostname' "$db_url")
+    pport=$(node -p 'new URL(process.argv[1]).port || 5432' "$db_url")
+    # "<version> <name>" of the local cluster configured for that port, if any.
+    cluster=$(pg_lsclusters --no-header 2>/dev/null | awk -v port="$pport" '$3 == port { print $1, $2; exit }')
+    if ! is_local_host "$phost" || [ -z "$cluster" ]; then
+      say "PostgreSQL is not answering at $(shown_url "$db_url") ($why)."
+      local ports
+      ports=$(pg_lsclusters --no-header 2>/dev/null | awk '{ print $3 }' | sort -u | paste -sd, -)
+      if [ -n "$ports" ]; then
+        say "This machine's PostgreSQL listens on port(s) $ports: point DATABASE_URL (in .env) there, or start the server that should answer at $phost:$pport."
+      else
+        say "No PostgreSQL cluster is set up on this machine: start the server that should answer at $phost:$pport, or set DATABASE_URL (in .env)."
+      fi
+      return 1
+    fi
+    say "PostgreSQL is not answering at $(shown_url "$db_url") ($why): starting the local cluster $cluster"
+    # shellcheck disable=SC2086 # "<version> <name>" is two arguments
+    if ! pg_ctlcluster --skip-systemctl-redirect $cluster start; then
+      say "pg_ctlcluster $cluster start failed: see /var/log/postgresql/ for why"
+      return 1
+    fi
     wait_for PostgreSQL postgres_up "$admin_url"
   fi
 }

@@ -9,4 +9,6 @@ ensure_dependencies
 ensure_video_encoder
 ensure_services
 cd "$ROOT"
+# Types and lint first: the dev start and the tests run through SWC, which does not type-check.
+pnpm lint
 exec pnpm test "$@"
