@@ -95,7 +95,7 @@ describe('The dashboard door under hostile spellings', () => {
     port = await freePort();
     api = new AppProcess({ env: baseEnv({ APP_PORT: String(port) }) });
     base = `http://127.0.0.1:${port}`;
-    await api.waitHealthy(`${base}/api/health`);
+    await api.waitHealthy(`${base}/api/health`, 60000);
   });
 
   afterAll(async () => {
@@ -138,7 +138,8 @@ describe('The dashboard door under hostile spellings', () => {
   });
 
   it('lets the right credentials in, whatever the spelling the router accepts', async () => {
-    for (const auth of [{ authorization: BASIC }, { 'x-api-key': TEST_API_KEY }]) {
+    const credentials: Array<Record<string, string>> = [{ authorization: BASIC }, { 'x-api-key': TEST_API_KEY }];
+    for (const auth of credentials) {
       for (const path of ['/api/queues', '/api/qu%65ues', '/api/docs/json', '/api/d%6fcs/json', '/graphiql']) {
         const res = await rawRequest(port, 'GET', path, auth);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
