@@ -60,6 +60,18 @@ const spellings: Record<string, fc.Arbitrary<Spelling>> = {
     const i = slashes[n % slashes.length] + 1;
     return path.slice(0, i) + segment + path.slice(i);
   }),
+  doubleEncodeLetter: fc.nat().map((n) => (path: string) => {
+    const letters = [...path].flatMap((c, i) => (/[a-z]/i.test(c) ? [i] : []));
+    if (letters.length === 0) return path;
+    const i = letters[n % letters.length];
+    return `${path.slice(0, i)}%25${hex(path[i], false).slice(1)}${path.slice(i + 1)}`;
+  }),
+  backslash: fc.nat().map((n) => (path: string) => {
+    const slashes = [...path].flatMap((c, i) => (c === '/' && i > 0 ? [i] : []));
+    if (slashes.length === 0) return path;
+    const i = slashes[n % slashes.length];
+    return `${path.slice(0, i)}${n % 2 ? '\\' : '%5C'}${path.slice(i + 1)}`;
+  }),
   upperCase: fc.constant((path: string) => path.toUpperCase()),
   trailing: fc.constantFrom('/', '#x', '?x=1', '#/../x', '%00', ';x', '%20').map((suffix) => (path: string) => path + suffix),
 };
