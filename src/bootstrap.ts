@@ -9,6 +9,9 @@ import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
 import { createValidationPipe } from './common/validation.pipe';
+import { acceptJsonBodiesOnly } from './http/json-bodies';
+import { lingerAfterEarlyAnswers } from './http/lingering-close';
+import { serverOptions } from './http/server-options';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -31,9 +34,12 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   const module = env.IS_WORKER ? AppModule.worker(options.workerModules) : AppModule.main();
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 }),
-    { bufferLogs: true },
+    new FastifyAdapter(serverOptions(env)),
+    // Nest's own parsers (JSON and forms) are replaced by acceptJsonBodiesOnly.
+    { bufferLogs: true, bodyParser: false },
   );
+  acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  lingerAfterEarlyAnswers(app.getHttpServer());
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.setGlobalPrefix('api', { exclude: ['metrics'] });

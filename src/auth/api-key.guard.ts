@@ -2,10 +2,21 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.service';
 import { presentedApiKey, socketApiKey } from './api-key';
+import { checkEventToken, type EventTokenKind } from './event-token';
+import { EVENT_TOKEN_KIND } from './event-token.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { matchesAnySecret } from './secret-compare';
 
-/** Global guard: every route needs an API key from API_KEYS unless marked @Public(). */
+interface HttpRequest {
+  headers: Record<string, string>;
+  query?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Global guard: every route needs an API key from API_KEYS unless marked @Public(). SSE
+ * routes marked @AcceptsEventToken() take a short-lived event token in `?token=` instead.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -17,13 +28,32 @@ export class ApiKeyGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const key = this.keyOf(context);
-    if (!key) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+    if (!key) {
+      const tokenKind = this.reflector.get<EventTokenKind | undefined>(EVENT_TOKEN_KIND, context.getHandler());
+      if (tokenKind && context.getType() === 'http') return this.checkEventToken(context.switchToHttp().getRequest<HttpRequest>(), tokenKind);
+      throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+    }
     if (!matchesAnySecret(key, this.config.env.API_KEYS)) throw new UnauthorizedException('The API key is not valid');
     return true;
   }
 
+  /** An SSE route opened without a key: `?token=` must be an event token for this stream. */
+  private checkEventToken(request: HttpRequest, kind: EventTokenKind): boolean {
+    const token = request.query?.token;
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new UnauthorizedException('An API key or an event token is required: send the key in a header, or ?token= from POST /api/events/tokens');
+    }
+    // A URL lands in logs, histories and Referer headers: the key itself is never taken from one.
+    if (matchesAnySecret(token, this.config.env.API_KEYS)) {
+      throw new UnauthorizedException('An API key is never accepted in a URL: send it in a header, or ?token= from POST /api/events/tokens');
+    }
+    const check = checkEventToken(token, this.config.env.API_KEYS, kind, String(request.params?.id ?? '').toLowerCase());
+    if (!check.ok) throw new UnauthorizedException(check.reason);
+    return true;
+  }
+
   private keyOf(context: ExecutionContext): string | undefined {
-    if (context.getType() === 'http') return presentedApiKey(context.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers);
+    if (context.getType() === 'http') return presentedApiKey(context.switchToHttp().getRequest<HttpRequest>().headers);
     if (context.getType() === 'ws') return socketApiKey(context.switchToWs().getClient<{ handshake: Parameters<typeof socketApiKey>[0] }>().handshake);
     // GraphQL: the context holds the request (for subscriptions, the connection_init payload's headers).
     const args = context.getArgs<Array<{ req?: { headers?: Record<string, string> } }>>();

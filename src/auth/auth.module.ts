@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './api-key.guard';
+import { EventTokensController } from './event-tokens.controller';
 
-@Module({ providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }] })
+@Module({ controllers: [EventTokensController], providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }] })
 export class AuthModule {}

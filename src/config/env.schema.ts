@@ -35,6 +35,9 @@ export const envSchema = z.object({
   APP_WORKER_PORT: int(1, 65535).default(3001),
   // pm2 sets it per instance; the worker adds it to APP_WORKER_PORT.
   NODE_APP_INSTANCE: int(0, 1000).default(0),
+  // Slow clients: the headers, then the whole request, must arrive within these (408 and closed after).
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600000).default(10000),
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 3600000).default(30000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/stevedore'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z

@@ -22,7 +22,8 @@ import { AppConfig } from '../config/app-config.service';
             req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown> }) => ({
               id: req.id,
               method: req.method,
-              url: req.url,
+              // An SSE event token in ?token= opens a stream for a minute: not for the logs either.
+              url: req.url?.replace(/([?&]token=)[^&#]*/g, '$1[redacted]'),
               remoteAddress: req.remoteAddress,
               userAgent: req.headers?.['user-agent'],
             }),

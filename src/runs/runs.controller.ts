@@ -8,6 +8,7 @@ import { ListRunsQuery } from './dto/list-runs.query';
 import { TriggerRunInput } from './dto/trigger-run.input';
 import { OverCapacityFilter } from './over-capacity.filter';
 import { RunsService } from './runs.service';
+import { AcceptsEventToken } from '../auth/event-token.decorator';
 
 @ApiTags('runs')
 @Controller('runs')
@@ -46,6 +47,7 @@ export class RunsController {
   }
 
   @Get(':id/events')
+  @AcceptsEventToken('run')
   @ApiOkResponse({
     description:
       'Server-Sent Events: `run.updated` (the run, first its current state) and `run.step` (a step that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',

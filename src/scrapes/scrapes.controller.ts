@@ -7,6 +7,7 @@ import { streamLiveEvents } from '../events/sse-stream';
 import { ListPagesQuery } from './dto/list-pages.query';
 import { StartScrapeInput } from './dto/start-scrape.input';
 import { ScrapesService } from './scrapes.service';
+import { AcceptsEventToken } from '../auth/event-token.decorator';
 
 @ApiTags('scrapes')
 @Controller('scrapes')
@@ -40,6 +41,7 @@ export class ScrapesController {
   }
 
   @Get(':id/events')
+  @AcceptsEventToken('scrape')
   @ApiOkResponse({
     description: 'Server-Sent Events: `scrape.updated` (the scrape, first its current state, then as pages arrive) until it ends, then `end`',
     content: { 'text/event-stream': {} },

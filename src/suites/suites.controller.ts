@@ -8,6 +8,7 @@ import { OverCapacityFilter } from '../runs/over-capacity.filter';
 import { ListSuitesQuery } from './dto/list-suites.query';
 import { TriggerSuiteInput } from './dto/trigger-suite.input';
 import { SuitesService } from './suites.service';
+import { AcceptsEventToken } from '../auth/event-token.decorator';
 
 @ApiTags('suites')
 @Controller('suites')
@@ -44,6 +45,7 @@ export class SuitesController {
   }
 
   @Get(':id/events')
+  @AcceptsEventToken('suite')
   @ApiOkResponse({
     description: 'Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`',
     content: { 'text/event-stream': {} },

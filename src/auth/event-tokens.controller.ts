@@ -1,0 +1,27 @@
+import { Body, Controller, Post, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { presentedApiKey } from './api-key';
+import { EVENT_TOKEN_TTL_MS, mintEventToken } from './event-token';
+import { parseEventTokenRequest } from './event-token-request';
+import { EventTokenInput, EventTokenOutput } from './dto/event-token.dto';
+
+@ApiTags('events')
+@Controller('events/tokens')
+export class EventTokensController {
+  @Post()
+  @ApiBody({ type: EventTokenInput })
+  @ApiCreatedResponse({
+    type: EventTokenOutput,
+    description: `A token that opens one SSE stream (GET /api/runs|scrapes|suites/{id}/events?token=...) for ${EVENT_TOKEN_TTL_MS / 1000} s, for a browser's EventSource, which cannot send the API key`,
+  })
+  @ApiBadRequestResponse({ description: 'Not exactly one of runId, scrapeId, suiteId, or not a UUID' })
+  @ApiUnauthorizedResponse({ description: 'No valid API key' })
+  create(@Body() body: unknown, @Req() req: FastifyRequest): EventTokenOutput {
+    const { kind, id } = parseEventTokenRequest(body);
+    // The guard let the request in, so it presented a valid key: the token is signed with it.
+    const apiKey = presentedApiKey(req.headers) as string;
+    const { token, expiresAt } = mintEventToken(apiKey, kind, id);
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+}
