@@ -107,7 +107,9 @@ describe('users and emails over SMTP', () => {
     expect(sent).toMatchObject({ status: 'sent', to: [`"Lovelace, Ada" <${ada}>`, `Bob Smith <${bob}>`, eve] });
     const [mail] = sink.to(ada);
     expect(mail.to).toEqual([ada, bob, eve]);
-    expect(mail.raw).toMatch(new RegExp(`^To: "Lovelace, Ada" <${ada}>, Bob Smith <${bob}>,\\s+${eve}\r$`, 'm'));
+    // The header may be folded (RFC 5322 2.2.3): unfold it before reading it.
+    const unfold = (raw: string) => raw.replace(/\r\n(?=[ \t])/g, '');
+    expect(unfold(mail.raw)).toContain(`\r\nTo: "Lovelace, Ada" <${ada}>, Bob Smith <${bob}>, ${eve}\r\n`);
 
     const { data, errors } = await stack.graphql('mutation ($input: SendEmailInput!) { sendEmail(input: $input) { id to } }', {
       input: { to: [`Grace Hopper <${ada}>`], subject: 'Named too', text: 'g' },
@@ -115,7 +117,7 @@ describe('users and emails over SMTP', () => {
     expect(errors).toBeUndefined();
     expect(data.sendEmail.to).toEqual([`Grace Hopper <${ada}>`]);
     await waitStatus(data.sendEmail.id, ['sent']);
-    expect(sink.to(ada).at(-1)!.raw).toMatch(new RegExp(`^To: Grace Hopper <${ada}>\r$`, 'm'));
+    expect(unfold(sink.to(ada).at(-1)!.raw)).toContain(`\r\nTo: Grace Hopper <${ada}>\r\n`);
   });
 
   it('sends raw subject/text/html from GraphQL', async () => {

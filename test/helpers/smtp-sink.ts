@@ -29,6 +29,8 @@ export interface SmtpAuth {
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   readonly auths: SmtpAuth[] = [];
+  /** Recipients of messages taken whole and never answered (stalled). */
+  readonly unanswered: string[] = [];
   private readonly attempts = new Map<string, number>();
   private readonly rules: Rule[] = [];
   private readonly stalls: Array<(recipient: string, attempt: number) => boolean> = [];
@@ -83,7 +85,7 @@ export class SmtpSink {
         stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
         stream.on('end', () => {
           const hang = session.envelope.rcptTo.some((r) => this.stalls.some((stall) => stall(r.address, this.attempts.get(r.address) ?? 0)));
-          if (hang) return;
+          if (hang) return void this.unanswered.push(...session.envelope.rcptTo.map((r) => r.address));
           const accept = () => {
             this.received.push({
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
