@@ -99,6 +99,27 @@ describe('users and emails over SMTP', () => {
     expect(sink.to(address)[0].raw).toContain(`Message-ID: <${accepted.id}@stevedore>`);
   });
 
+  it('sends to display names (quoted, with commas, in a list) and keeps them', async () => {
+    const [ada, bob, eve] = [unique('ada-name'), unique('bob-name'), unique('eve-name')];
+    const res = await stack.request('/api/emails', { body: { to: [`"Lovelace, Ada" <${ada}>, Bob Smith <${bob}>`, eve], subject: 'Named', text: 'n' } });
+    expect(res.status).toBe(202);
+    const sent = await waitStatus((await json(res)).id, ['sent', 'failed']);
+    expect(sent).toMatchObject({ status: 'sent', to: [`"Lovelace, Ada" <${ada}>`, `Bob Smith <${bob}>`, eve] });
+    const [mail] = sink.to(ada);
+    expect(mail.to).toEqual([ada, bob, eve]);
+    // The header may be folded (RFC 5322 2.2.3): unfold it before reading it.
+    const unfold = (raw: string) => raw.replace(/\r\n(?=[ \t])/g, '');
+    expect(unfold(mail.raw)).toContain(`\r\nTo: "Lovelace, Ada" <${ada}>, Bob Smith <${bob}>, ${eve}\r\n`);
+
+    const { data, errors } = await stack.graphql('mutation ($input: SendEmailInput!) { sendEmail(input: $input) { id to } }', {
+      input: { to: [`Grace Hopper <${ada}>`], subject: 'Named too', text: 'g' },
+    });
+    expect(errors).toBeUndefined();
+    expect(data.sendEmail.to).toEqual([`Grace Hopper <${ada}>`]);
+    await waitStatus(data.sendEmail.id, ['sent']);
+    expect(unfold(sink.to(ada).at(-1)!.raw)).toContain(`\r\nTo: Grace Hopper <${ada}>\r\n`);
+  });
+
   it('sends raw subject/text/html from GraphQL', async () => {
     const address = unique('gql');
     const { status, data, errors } = await stack.graphql(
@@ -192,7 +213,9 @@ describe('users and emails over SMTP', () => {
     ['a user with an empty name', '/api/users', { email: 'a@example.com', name: '  ' }, 'name should not be empty'],
     ['a user with an unknown field', '/api/users', { email: 'a@example.com', name: 'X', admin: true }, 'property admin should not exist'],
     ['an email without recipients', '/api/emails', { to: [], subject: 'a', text: 'b' }, 'to must name at least one recipient'],
-    ['an email to a non-address', '/api/emails', { to: ['nobody'], subject: 'a', text: 'b' }, 'to must contain only email addresses'],
+    ['an email to a non-address', '/api/emails', { to: ['nobody'], subject: 'a', text: 'b' }, 'to[0] must be an email address or "Name <address>" ("nobody" is not an address)'],
+    ['a display name with a bad address', '/api/emails', { to: ['ok@example.com', 'Ada <ada@nowhere>'], subject: 'a', text: 'b' }, 'to[1] must be an email address or "Name <address>" ("ada@nowhere" is not an address)'],
+    ['a recipient that smuggles a header', '/api/emails', { to: 'Ada\r\nBcc: eve@example.com <ada@example.com>', subject: 'a', text: 'b' }, 'to[0] must not contain control characters'],
     ['an email to too many', '/api/emails', { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`), subject: 'a', text: 'b' }, 'to may name at most 50 recipients'],
     ['an unknown template', '/api/emails', { to: 'a@example.com', template: 'nope' }, 'template "nope" does not exist'],
     ['a template missing a variable', '/api/emails', { to: 'a@example.com', template: 'welcome', variables: { email: 'a@example.com' } }, 'variables.name is required by template "welcome"'],
@@ -252,9 +275,23 @@ describe('email without MAIL_HOST', () => {
     const file = files.find((f) => f.includes(id));
     expect(file).toBeDefined();
     const eml = await readFile(join(dir, 'mail', file!), 'utf8');
-    expect(eml).toMatch(/^Subject: Local mail$/m);
+    expect(eml).toMatch(/^Subject: Local mail\r$/m);
     expect(eml).toContain('Look in storage/mail');
     expect(stack.worker.output).toMatch(/Mail goes to \.eml files in /);
+  });
+
+  it('writes .eml files with CRLF line endings only (RFC 5322), body lines included', async () => {
+    const text = 'line one\nline two\n\nafter a blank line';
+    const { id } = await json(await stack.request('/api/emails', { body: { to: 'Ada Lovelace <ada@example.com>', subject: 'Line endings', text, html: '<p>a</p>\n<p>b</p>' } }));
+    await pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent', 15000, 'sent');
+    const file = (await readdir(join(dir, 'mail'))).find((f) => f.includes(id));
+    const bytes = await readFile(join(dir, 'mail', file!));
+    const lone = [...bytes.keys()].filter((i) => (bytes[i] === 0x0a && bytes[i - 1] !== 0x0d) || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a));
+    expect(lone).toEqual([]);
+    const eml = bytes.toString('utf8');
+    expect(eml).toContain('\r\n\r\n');
+    expect(eml).toMatch(/^To: Ada Lovelace <ada@example.com>\r$/m);
+    expect(eml).toContain('line one\r\nline two\r\n\r\nafter a blank line');
   });
 });
 

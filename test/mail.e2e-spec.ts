@@ -29,9 +29,9 @@ describe('MailService', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/\.eml$/);
     const eml = await readFile(join(dir, 'mail', files[0]), 'utf8');
-    expect(eml).toMatch(/^Subject: Hello$/m);
-    expect(eml).toMatch(/^To: qa@example.com$/m);
-    expect(eml).toMatch(/^From: Stevedore <noreply@example.com>$/m);
+    expect(eml).toMatch(/^Subject: Hello\r$/m);
+    expect(eml).toMatch(/^To: qa@example.com\r$/m);
+    expect(eml).toMatch(/^From: Stevedore <noreply@example.com>\r$/m);
     expect(eml).toContain('Body text');
     expect(sent.response).toBe(join(dir, 'mail', files[0]));
   });

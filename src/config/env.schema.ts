@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -24,6 +25,17 @@ const url = (protocols: string[]) =>
     },
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
+const readableFile = z.string().refine(
+  (v) => {
+    try {
+      accessSync(v, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be the path of a readable file' },
+);
 const list = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -53,6 +65,10 @@ export const envSchema = z.object({
   MAIL_PASSWORD: z.string().default(''),
   MAIL_FROM: z.string().min(3).default('Stevedore <noreply@localhost>'),
   MAIL_TIMEOUT_MS: int(1000, 600000).default(30000),
+  // With MAIL_USER set, the password only ever goes over TLS unless this says otherwise.
+  MAIL_ALLOW_INSECURE_AUTH: bool.default(false),
+  // PEM certificate(s) to trust for the SMTP server besides the system's (a private CA).
+  MAIL_TLS_CA_FILE: readableFile.optional(),
   WORKER_NAME: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'must be letters, digits, _ . : -').default(''),
   WORKER_CONCURRENCY: int(1, 64).default(3),
   SCRAPE_CONCURRENCY: int(1, 256).default(5),

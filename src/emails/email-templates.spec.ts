@@ -16,6 +16,16 @@ describe('EmailTemplates', () => {
     expect(out.html).toContain('Hello Tom &amp; &lt;Jerry&gt;,');
   });
 
+  it('welcomes with what the product has today: the APIs and live updates, no web dashboard yet', () => {
+    const out = templates.render('welcome', { name: 'Ada', email: 'ada@example.com' });
+    for (const part of [out.text!, out.html!]) {
+      expect(part).toContain('ada@example.com');
+      expect(part).toContain('REST or GraphQL API');
+      expect(part).toContain('socket.io or server-sent events');
+      expect(part).not.toMatch(/dashboard|web UI|sign in/i);
+    }
+  });
+
   it('renders the suite-finished summary: counts, what did not pass with its error, a link per run', () => {
     const report = suiteReport(
       { id: 's1', name: 'smoke', status: SuiteStatus.failed, total: 2, passed: 1, failed: 1, errored: 0, cancelled: 0, startedAt: null, finishedAt: null, durationMs: 3000 },

@@ -18,6 +18,9 @@ export class EmailsProcessor extends JobProcessor<EmailJobData, EmailJobResult> 
     const { emailId } = job.data ?? {};
     if (typeof emailId !== 'string' || !isUUID(emailId)) throw new UnrecoverableError('job data has no valid emailId');
     const lastAttempt = isLastAttempt(job);
-    return this.sender.deliver(emailId, lastAttempt);
+    return this.sender.deliver(emailId, lastAttempt, {
+      acceptedAt: job.data.acceptedAt,
+      remember: (acceptedAt) => job.updateData({ ...job.data, acceptedAt }),
+    });
   }
 }

@@ -9,7 +9,8 @@ import { isUniqueViolation } from '../common/postgres-errors';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { QUEUES } from '../queues/queue-names';
 import type { User } from '../users/user.entity';
-import { SendEmailInput } from './dto/send-email.input';
+import { formatMailbox, parseRecipients } from '../mail/recipients';
+import { MAX_RECIPIENTS, SendEmailInput } from './dto/send-email.input';
 import { EmailTemplates, RenderedEmail, TemplateError } from './email-templates';
 import { Email, EmailStatus } from './email.entity';
 import type { EmailJobData } from './email-job';
@@ -41,7 +42,8 @@ export class EmailsService {
     const content = this.compose(input);
     const email = this.emails.create({
       id: randomUUID(),
-      to: input.to,
+      // As validated: one "Name <address>" per recipient, written the way the header is.
+      to: parseRecipients('to', input.to, MAX_RECIPIENTS).mailboxes.map(formatMailbox),
       template: input.template ?? null,
       variables: input.variables ?? null,
       ...content,

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { SendMailOptions, Transporter } from 'nodemailer';
 import type { Env } from '../config/env.schema';
+import { isImplicitTls, requiresStartTls, smtpOptions } from './smtp-options';
+import { tlsRefusal } from './tls-refusal';
 
 export interface SentMail {
   messageId: string;
@@ -19,25 +21,24 @@ export interface MailTransport {
 export class SmtpMailTransport implements MailTransport {
   readonly description: string;
   private readonly transporter: Transporter;
+  private readonly server: string;
+  private readonly startTlsRequired: boolean;
 
   constructor(env: Env) {
-    this.description = `SMTP ${env.MAIL_HOST}:${env.MAIL_PORT}`;
-    this.transporter = nodemailer.createTransport({
-      pool: true,
-      host: env.MAIL_HOST,
-      port: env.MAIL_PORT,
-      secure: env.MAIL_PORT === 465,
-      auth: env.MAIL_USER ? { user: env.MAIL_USER, pass: env.MAIL_PASSWORD } : undefined,
-      // Each attempt is bounded: a server that stops answering fails it, and BullMQ retries.
-      connectionTimeout: Math.min(10_000, env.MAIL_TIMEOUT_MS),
-      greetingTimeout: Math.min(10_000, env.MAIL_TIMEOUT_MS),
-      socketTimeout: env.MAIL_TIMEOUT_MS,
-    });
+    this.server = `${env.MAIL_HOST}:${env.MAIL_PORT}`;
+    const tls = isImplicitTls(env) ? 'TLS' : requiresStartTls(env) ? 'STARTTLS required' : 'STARTTLS if offered';
+    this.description = `SMTP ${this.server} (${tls}${env.MAIL_USER ? ', with credentials' : ''})`;
+    this.startTlsRequired = requiresStartTls(env);
+    this.transporter = nodemailer.createTransport(smtpOptions(env));
   }
 
   async send(message: SendMailOptions): Promise<SentMail> {
-    const info = await this.transporter.sendMail(message);
-    return { messageId: info.messageId ?? '', response: info.response ?? '' };
+    try {
+      const info = await this.transporter.sendMail(message);
+      return { messageId: info.messageId ?? '', response: info.response ?? '' };
+    } catch (error) {
+      throw (this.startTlsRequired && tlsRefusal(error, this.server)) || error;
+    }
   }
 
   close(): void {
@@ -45,10 +46,13 @@ export class SmtpMailTransport implements MailTransport {
   }
 }
 
-/** No MAIL_HOST: each message becomes an .eml file a developer can open. */
+/**
+ * No MAIL_HOST: each message becomes an .eml file a developer can open. Lines end in CRLF
+ * as RFC 5322 requires (and as the same message goes over SMTP), body text included.
+ */
 export class EmlFileMailTransport implements MailTransport {
   readonly description: string;
-  private readonly transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  private readonly transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   private readonly dir: string;
 
   constructor(env: Env) {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { SendMailOptions } from 'nodemailer';
 import { AppConfig } from '../config/app-config.service';
 import { createMailTransport, MailTransport, SentMail } from './mail-transport';
+import { allowsCleartextPassword } from './smtp-options';
 
 /** Sends mail over SMTP, or writes .eml files when no MAIL_HOST is set. */
 @Injectable()
@@ -20,9 +21,15 @@ export class MailService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.transport;
   }
 
-  /** The worker says where mail goes in one line at start. */
+  /** The worker says where mail goes in one line at start, and warns once if a password may travel unencrypted. */
   onApplicationBootstrap(): void {
-    if (this.config.isWorker) void this.mailer;
+    if (!this.config.isWorker) return;
+    void this.mailer;
+    if (allowsCleartextPassword(this.config.env)) {
+      this.logger.warn(
+        'MAIL_ALLOW_INSECURE_AUTH=true: TLS is not required, so the SMTP password is sent unencrypted to a server that does not offer STARTTLS',
+      );
+    }
   }
 
   send(message: SendMailOptions): Promise<SentMail> {

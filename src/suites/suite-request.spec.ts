@@ -22,6 +22,11 @@ describe('parseSuiteRequest', () => {
     expect(parseSuiteRequest({ name: 's', tests: [test] }, 10).request).toEqual({ name: 's', tests: [{ ...test, priority: 5 }], notify: [], webhookUrl: null, priority: 5, concurrency: null });
   });
 
+  it('takes notify recipients with display names, as the emails API does', () => {
+    const notify = ['"QA, nightly" <qa@example.com>, Ada <ada@example.com>', 'QA@example.com'];
+    expect(parseSuiteRequest({ name: 's', tests: [test], notify }, 10).request?.notify).toEqual(['"QA, nightly" <qa@example.com>', 'Ada <ada@example.com>']);
+  });
+
   it.each([
     [[], 'the body must be a JSON object with name and tests'],
     [{ tests: [test] }, 'name is required (a non-empty string)'],

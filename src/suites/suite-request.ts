@@ -1,6 +1,6 @@
-import { isEmail } from 'class-validator';
 import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
 import { isHttpUrl, isObject } from '../common/body-checks';
+import { formatMailbox, parseRecipients } from '../mail/recipients';
 
 /** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */
 export interface SuiteRequest {
@@ -39,10 +39,15 @@ export function parseSuiteRequest(body: unknown, maxTests: number): { request?: 
   else if (tests.length === 0) errors.push('tests must have at least one test');
   else if (tests.length > maxTests) errors.push(`tests may have at most ${maxTests} tests (got ${tests.length})`);
 
+  // Addresses as the emails API reads them: "Name <address>" and lists included.
+  let recipients: string[] = [];
   if (given(notify)) {
     if (!Array.isArray(notify)) errors.push('notify must be a list of email addresses');
-    else if (notify.length > MAX_NOTIFY) errors.push(`notify may name at most ${MAX_NOTIFY} addresses`);
-    else notify.forEach((address, i) => typeof address === 'string' && isEmail(address) ? undefined : errors.push(`notify[${i}] must be an email address`));
+    else if (notify.length > 0) {
+      const parsed = parseRecipients('notify', notify, MAX_NOTIFY);
+      errors.push(...parsed.errors);
+      recipients = parsed.mailboxes.map(formatMailbox);
+    }
   }
   if (given(webhookUrl)) {
     if (typeof webhookUrl !== 'string' || !isHttpUrl(webhookUrl)) errors.push('webhookUrl must be an http or https URL');
@@ -62,7 +67,7 @@ export function parseSuiteRequest(body: unknown, maxTests: number): { request?: 
       name: (name as string).trim(),
       // A test taken from an earlier run (`fromRun`) gets the suite's priority when it is read.
       tests: (tests as unknown[]).map((test) => (isObject(test) && !given(test.priority) && !('fromRun' in test) ? { ...test, priority: suitePriority } : test)),
-      notify: [...new Set((notify as string[] | undefined) ?? [])],
+      notify: recipients,
       webhookUrl: (webhookUrl as string | undefined) ?? null,
       priority: suitePriority,
       concurrency: (concurrency as number | undefined) ?? null,

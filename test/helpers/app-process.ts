@@ -46,8 +46,8 @@ export class AppProcess {
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Waits until GET url answers 200 (or the process dies). */
-  async waitHealthy(url: string, timeoutMs = 30000): Promise<void> {
+  /** Waits until GET url answers 200 (or the process dies). E2E_START_TIMEOUT_MS stretches the wait on a loaded machine. */
+  async waitHealthy(url: string, timeoutMs = Number(process.env.E2E_START_TIMEOUT_MS ?? 30000)): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));

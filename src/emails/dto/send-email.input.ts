@@ -1,8 +1,9 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { JSONObjectScalar } from '../../graphql/json-object.scalar';
+import { IsRecipientList } from './is-recipient-list';
 
 export const MAX_RECIPIENTS = 50;
 export const MAX_BODY_CHARS = 512 * 1024;
@@ -13,13 +14,14 @@ export const MAX_BODY_CHARS = 512 * 1024;
  */
 @InputType('SendEmailInput')
 export class SendEmailInput {
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: ['qa@example.com'] })
-  @Field(() => [String])
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    description: `Up to ${MAX_RECIPIENTS} recipients: each an address, "Name <address>", or a comma-separated list of those (quote a name that holds a comma)`,
+    example: ['qa@example.com', 'Ada Lovelace <ada@example.com>'],
+  })
+  @Field(() => [String], { description: 'Each an address, "Name <address>", or a comma-separated list of those' })
   @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
-  @IsArray({ message: 'to must be an email address or a list of them' })
-  @ArrayMinSize(1, { message: 'to must name at least one recipient' })
-  @ArrayMaxSize(MAX_RECIPIENTS, { message: `to may name at most ${MAX_RECIPIENTS} recipients` })
-  @IsEmail({}, { each: true, message: 'to must contain only email addresses' })
+  @IsRecipientList(MAX_RECIPIENTS)
   to: string[];
 
   @ApiPropertyOptional({ example: 'welcome' })
