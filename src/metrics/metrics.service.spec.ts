@@ -6,7 +6,7 @@ const serviceFor = (role: 'api' | 'worker') => new MetricsService({ role } as Ap
 
 describe('MetricsService', () => {
   it('exports no gauge, histogram or summary named like a counter (_total)', async () => {
-    const families = (await serviceFor('api').registry.getMetricsAsJSON()).filter((m) => m.type !== 'counter');
+    const families = (await serviceFor('api').registry.getMetricsAsJSON()).filter((m) => String(m.type) !== 'counter');
     expect(families.length).toBeGreaterThan(10);
     expect(families.filter((m) => m.name.endsWith('_total')).map((m) => m.name)).toEqual([]);
   });
