@@ -5,6 +5,7 @@ import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { typeCheckGeneratedClient } from './helpers/generated-client';
 import { json } from './helpers/json';
+import { examplesIn, schemaProblems } from './helpers/schema-check';
 import { baseEnv, TEST_API_KEY } from './helpers/test-env';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -167,6 +168,12 @@ describe('OpenAPI document', () => {
       answers.push([`${method} ${path} ${name}`, accepted ? 200 : res.status, accepted ? null : body.message]);
     }
     expect(answers).toEqual(examples.map(({ path, method, name }) => [`${method} ${path} ${name}`, 200, null]));
+  });
+
+  it('has no schema example that its own schema refuses', () => {
+    const examples = examplesIn(doc.components.schemas, 'components.schemas');
+    expect(examples.length).toBeGreaterThan(20);
+    expect(examples.flatMap(({ at, example, schema }) => schemaProblems(example, schema, doc.components.schemas, at))).toEqual([]);
   });
 
   it('answers with the documented bodies and statuses', async () => {
