@@ -48,6 +48,16 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# promtool, which the metrics test runs on both processes' /metrics. Debian ships it only
+# inside the prometheus package; the server it also installs is not started here.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return
+  say "installing Debian's prometheus (for promtool)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+}
+
 # Playwright records video with an ffmpeg it would download; nothing downloads here, so
 # point the path it looks in at Debian's ffmpeg. Needs the dependencies installed.
 ensure_video_encoder() {

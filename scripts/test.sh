@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_node
 ensure_chromium
+ensure_promtool
 ensure_dependencies
 ensure_video_encoder
 ensure_services

@@ -1,8 +1,11 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import type { z } from 'zod';
 import { CursorPageQuery } from '../common/cursor-page.query';
+import { ApiError, ApiJson } from '../docs/api-responses';
+import type { deadLetterBody, deadLetterPageBody } from '../docs/response-bodies';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import { DeadLettersService } from './dead-letters.service';
 
@@ -25,17 +28,16 @@ export class DeadLettersController {
   constructor(private readonly letters: DeadLettersService) {}
 
   @Get()
-  @ApiOkResponse({ description: '{ items, nextCursor }: jobs that failed for good, newest first' })
-  list(@Query() query: ListDeadLettersQuery) {
+  @ApiJson(200, 'DeadLetterPage', '{ items, nextCursor }: jobs that failed for good, newest first')
+  list(@Query() query: ListDeadLettersQuery): Promise<z.output<typeof deadLetterPageBody>> {
     return this.letters.list(query);
   }
 
   @Post(':id/replay')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The dead letter, now with replayedAt: its row is queued again and its job back on its queue' })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Already replayed, or its run/scrape/email is no longer in a failed state' })
-  replay(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiJson(200, 'DeadLetter', 'The dead letter, now with replayedAt: its row is queued again and its job back on its queue')
+  @ApiError(409, 'Already replayed, or its run/scrape/email is no longer in a failed state')
+  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof deadLetterBody>> {
     return this.letters.replay(id);
   }
 }

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { responseSchemaComponents } from './openapi-schemas';
+import { addSharedResponses } from './shared-responses';
 
 export const OPENAPI_PATH = 'api/docs';
 
@@ -15,5 +17,8 @@ export function mountOpenApi(app: INestApplication): void {
     .addSecurityRequirements('x-api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // Response bodies come from the zod schemas the controllers' return types are checked against.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...responseSchemaComponents() } };
+  addSharedResponses(document);
   SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_PATH}/json`, yamlDocumentUrl: `${OPENAPI_PATH}/yaml` });
 }

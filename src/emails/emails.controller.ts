@@ -1,5 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { ApiError, ApiJson } from '../docs/api-responses';
+import { EMAIL_EXAMPLES } from '../docs/request-examples';
+import type { emailAcceptedBody, emailBody } from '../docs/response-bodies';
 import { SendEmailInput } from './dto/send-email.input';
 import { EmailsService } from './emails.service';
 
@@ -11,17 +15,17 @@ export class EmailsController {
   @Post()
   @HttpCode(202)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat with the same key returns the first email instead of sending again' })
-  @ApiAcceptedResponse({ description: '{ id, status }: queued for delivery' })
-  @ApiBadRequestResponse({ description: 'What is wrong, by field: recipients, template, variables, sizes' })
-  async send(@Body() input: SendEmailInput, @Headers('idempotency-key') idempotencyKey?: string) {
+  @ApiJson(202, 'EmailAccepted', '{ id, status }: queued for delivery (or, for a repeated Idempotency-Key, the first email)')
+  @ApiError(400, 'What is wrong, by field: recipients, template, variables, sizes')
+  @ApiBody({ type: SendEmailInput, examples: EMAIL_EXAMPLES })
+  async send(@Body() input: SendEmailInput, @Headers('idempotency-key') idempotencyKey?: string): Promise<z.output<typeof emailAcceptedBody>> {
     const { email } = await this.emails.send(input, idempotencyKey);
     return { id: email.id, status: email.status };
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The email with its delivery status, attempts, last error and Message-ID' })
-  @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe({ version: undefined })) id: string) {
+  @ApiJson(200, 'Email', 'The email with its delivery status, attempts, last error and Message-ID')
+  get(@Param('id', new ParseUUIDPipe({ version: undefined })) id: string): Promise<z.output<typeof emailBody>> {
     return this.emails.get(id);
   }
 }

@@ -1,30 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config.service';
 
-/** One Prometheus registry per process, labelled with the process's role. */
+export const METRIC_PREFIX = 'stevedore_';
+
+/**
+ * prom-client's default collectors export these gauges named `_total`, which Prometheus
+ * reserves for counters (`promtool check metrics` flags them). Each is the sum of the
+ * per-type gauge without the suffix (`sum(stevedore_nodejs_active_handles)`), so they are
+ * dropped rather than renamed: nothing is lost.
+ */
+const REDUNDANT_TOTAL_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/**
+ * One Prometheus registry per process, labelled with the process's role. Only what both
+ * roles sample lives here; each role adds its own families (QueueMetrics on the API,
+ * JobMetrics on a worker), so neither exports a family it never fills.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly jobsFinished = new Counter({
-    name: 'stevedore_jobs_finished_total',
-    help: 'Jobs this worker finished, by queue and outcome (completed, failed, requeued, deferred: put off until a suite has room)',
-    labelNames: ['queue', 'outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly jobDuration = new Histogram({
-    name: 'stevedore_job_duration_seconds',
-    help: 'Time from a job starting on this worker to its end, by queue and outcome',
-    labelNames: ['queue', 'outcome'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
-    registers: [this.registry],
-  });
-
   constructor(config: AppConfig) {
     this.registry.setDefaultLabels({ role: config.role });
-    collectDefaultMetrics({ register: this.registry, prefix: 'stevedore_' });
+    collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+    for (const name of REDUNDANT_TOTAL_GAUGES) this.registry.removeSingleMetric(METRIC_PREFIX + name);
   }
 
   /** A gauge whose values are read at scrape time (queue depths live in Redis, not here). */

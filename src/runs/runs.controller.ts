@@ -1,7 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
+import { ApiError, ApiEventStream, ApiFile, ApiJson } from '../docs/api-responses';
+import { RUN_EXAMPLES } from '../docs/request-examples';
+import type { runCancelBody, runCreatedBody, runDetailBody, runPageBody } from '../docs/response-bodies';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { ListRunsQuery } from './dto/list-runs.query';
@@ -21,54 +25,51 @@ export class RunsController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ description: '{ id, status: "queued" }' })
-  @ApiBadRequestResponse({ description: 'Every problem, by field: steps[2].selector is required for click' })
-  @ApiTooManyRequestsResponse({ description: 'QUEUED_CAPACITY runs are waiting; see Retry-After' })
+  @ApiJson(201, 'RunCreated', 'Queued: { id, status: "queued" }')
+  @ApiError(400, 'Every problem, by field: steps[2].selector is required for click')
+  @ApiError(429, 'QUEUED_CAPACITY runs are waiting; nothing was stored; see Retry-After')
   // The body is typed loosely on purpose: parseRunDefinition checks every field (unknown
   // ones included) and names what is wrong, so the global ValidationPipe has nothing to
   // add on this, the hottest route, and skips it (it ignores plain objects).
-  @ApiBody({ type: TriggerRunInput })
-  async create(@Body() body: Record<string, unknown>) {
+  @ApiBody({ type: TriggerRunInput, examples: RUN_EXAMPLES })
+  async create(@Body() body: Record<string, unknown>): Promise<z.output<typeof runCreatedBody>> {
     const run = await this.runs.create(body);
     return { id: run.id, status: run.status };
   }
 
   @Get()
-  @ApiOkResponse({ description: '{ items, nextCursor }, newest first' })
-  list(@Query() query: ListRunsQuery) {
+  @ApiJson(200, 'RunPage', '{ items, nextCursor }, newest first; items without steps and artifacts')
+  list(@Query() query: ListRunsQuery): Promise<z.output<typeof runPageBody>> {
     return this.runs.list(query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The run with its step results and artifact links' })
-  @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
-    return this.runs.get(id);
+  @ApiJson(200, 'RunDetail', 'The run with its step results and artifact links')
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runDetailBody>> {
+    const run = await this.runs.get(id);
+    return Object.assign(run, { steps: run.steps ?? [], artifacts: run.artifacts ?? [] });
   }
 
   @Get(':id/events')
   @AcceptsEventToken('run')
-  @ApiOkResponse({
-    description:
-      'Server-Sent Events: `run.updated` (the run, first its current state) and `run.step` (a step that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',
-    content: { 'text/event-stream': {} },
-  })
-  @ApiNotFoundResponse()
+  @ApiEventStream(
+    'Server-Sent Events: `run.updated` (the run, first its current state) and `run.step` (a step that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',
+  )
   async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await streamLiveEvents(this.hub, 'run', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled' })
-  @ApiConflictResponse({ description: 'The run already ended' })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiJson(200, 'RunCancel', 'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled')
+  @ApiError(409, 'The run already ended')
+  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runCancelBody>> {
     return this.runs.cancel(id);
   }
 
   @Get(':id/artifacts/:name')
-  @ApiOkResponse({ description: 'The file: a PNG screenshot, trace.zip (open with `playwright show-trace`) or video.webm' })
-  @ApiNotFoundResponse()
+  @ApiFile('The file: a PNG screenshot, trace.zip (open with `playwright show-trace`) or video.webm', ['image/png', 'application/zip', 'video/webm'])
+  @ApiError(404, 'No such run, or it kept no file of that name (a trace only on failure, by default)')
   async artifact(@Param('id', new ParseUUIDPipe()) id: string, @Param('name') name: string, @Res() reply: FastifyReply) {
     const file = await this.runs.artifact(id, name);
     return reply.type(file.contentType).header('Content-Length', file.size).header('Content-Disposition', `inline; filename="${name}"`).send(file.stream);

@@ -1,8 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { CursorPageQuery } from '../common/cursor-page.query';
+import { ApiError, ApiJson } from '../docs/api-responses';
+import { SCHEDULE_EXAMPLES } from '../docs/request-examples';
+import type { scheduleBody, schedulePageBody } from '../docs/response-bodies';
 import { CreateScheduleInput } from './dto/create-schedule.input';
-import { Schedule } from './schedule.entity';
 import { SchedulesService } from './schedules.service';
 
 @ApiTags('schedules')
@@ -11,29 +14,28 @@ export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: Schedule, description: 'The schedule with nextTickAt' })
-  @ApiBadRequestResponse({ description: 'Every problem, by field: cron must have 5 fields…, run.steps[0].url is required for goto' })
-  create(@Body() body: CreateScheduleInput) {
+  @ApiJson(201, 'Schedule', 'The schedule with nextTickAt')
+  @ApiError(400, 'Every problem, by field: cron must have 5 fields…, run.steps[0].url is required for goto')
+  @ApiBody({ type: CreateScheduleInput, examples: SCHEDULE_EXAMPLES })
+  create(@Body() body: CreateScheduleInput): Promise<z.output<typeof scheduleBody>> {
     return this.schedules.create(body);
   }
 
   @Get()
-  @ApiOkResponse({ description: '{ items, nextCursor }, newest first' })
-  list(@Query() query: CursorPageQuery) {
+  @ApiJson(200, 'SchedulePage', '{ items, nextCursor }, newest first')
+  list(@Query() query: CursorPageQuery): Promise<z.output<typeof schedulePageBody>> {
     return this.schedules.list(query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: Schedule, description: 'The schedule, its counters and nextTickAt' })
-  @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiJson(200, 'Schedule', 'The schedule, its counters and nextTickAt')
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scheduleBody>> {
     return this.schedules.get(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: no more ticks. Runs it queued stay.' })
-  @ApiNotFoundResponse()
   async remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.schedules.remove(id);
   }

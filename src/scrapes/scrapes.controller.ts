@@ -1,7 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
+import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
+import { SCRAPE_EXAMPLES } from '../docs/request-examples';
+import type { scrapeBody, scrapeCancelBody, scrapeCreatedBody, scrapedPagePageBody } from '../docs/response-bodies';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { ListPagesQuery } from './dto/list-pages.query';
@@ -19,43 +23,39 @@ export class ScrapesController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ description: '{ id, status: "queued" }' })
-  @ApiBadRequestResponse({ description: 'Every problem, by field: maxPages must be a whole number from 1 to 10000' })
-  async create(@Body() body: StartScrapeInput) {
+  @ApiJson(201, 'ScrapeCreated', 'Queued: { id, status: "queued" }')
+  @ApiError(400, 'Every problem, by field: maxPages must be a whole number from 1 to 10000')
+  @ApiBody({ type: StartScrapeInput, examples: SCRAPE_EXAMPLES })
+  async create(@Body() body: StartScrapeInput): Promise<z.output<typeof scrapeCreatedBody>> {
     const scrape = await this.scrapes.create(body);
     return { id: scrape.id, status: scrape.status };
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The scrape with its counters (pagesDone, pagesFailed, pagesQueued) and the first errors' })
-  @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
-    return this.scrapes.get(id);
+  @ApiJson(200, 'Scrape', 'The scrape with its counters (pagesDone, pagesFailed, pagesQueued) and the first errors')
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scrapeBody>> {
+    const scrape = await this.scrapes.get(id);
+    return Object.assign(scrape, { errors: scrape.errors ?? [] });
   }
 
   @Get(':id/pages')
-  @ApiOkResponse({ description: '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries' })
-  @ApiNotFoundResponse()
-  pages(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListPagesQuery) {
+  @ApiJson(200, 'ScrapedPagePage', '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries')
+  pages(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListPagesQuery): Promise<z.output<typeof scrapedPagePageBody>> {
     return this.scrapes.listPages(id, query);
   }
 
   @Get(':id/events')
   @AcceptsEventToken('scrape')
-  @ApiOkResponse({
-    description: 'Server-Sent Events: `scrape.updated` (the scrape, first its current state, then as pages arrive) until it ends, then `end`',
-    content: { 'text/event-stream': {} },
-  })
-  @ApiNotFoundResponse()
+  @ApiEventStream('Server-Sent Events: `scrape.updated` (the scrape, first its current state, then as pages arrive) until it ends, then `end`')
   async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await streamLiveEvents(this.hub, 'scrape', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'A queued scrape is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled, keeping its pages' })
-  @ApiConflictResponse({ description: 'The scrape already ended' })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiJson(200, 'ScrapeCancel', 'A queued scrape is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled, keeping its pages')
+  @ApiError(409, 'The scrape already ended')
+  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scrapeCancelBody>> {
     return this.scrapes.cancel(id);
   }
 }

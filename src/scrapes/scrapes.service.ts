@@ -26,7 +26,8 @@ const DEFAULT_PAGE_FIELDS: PageField[] = ['url', 'finalUrl', 'depth', 'state', '
 const ERRORS_SHOWN = 20;
 
 export interface PagesPage {
-  items: Array<Partial<ScrapedPage>>;
+  /** `id` always; the other fields as ?fields= chose. */
+  items: Array<Partial<ScrapedPage> & Pick<ScrapedPage, 'id'>>;
   nextCursor: string | null;
 }
 

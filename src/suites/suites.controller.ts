@@ -1,7 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
+import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
+import { SUITE_EXAMPLES } from '../docs/request-examples';
+import type { suiteCreatedBody, suiteDetailBody, suitePageBody } from '../docs/response-bodies';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { OverCapacityFilter } from '../runs/over-capacity.filter';
@@ -21,46 +25,42 @@ export class SuitesController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ description: '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order' })
-  @ApiBadRequestResponse({ description: 'Every problem, by field: tests[3].steps[0].selector is required for click' })
-  @ApiTooManyRequestsResponse({ description: 'Not all of its runs fit under QUEUED_CAPACITY now; see Retry-After' })
+  @ApiJson(201, 'SuiteCreated', '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order')
+  @ApiError(400, 'Every problem, by field: tests[3].steps[0].selector is required for click')
+  @ApiError(429, 'Not all of its runs fit under QUEUED_CAPACITY now; nothing was stored; see Retry-After')
   // Loosely typed like POST /api/runs: the suite's parser names every problem, unknown fields included.
-  @ApiBody({ type: TriggerSuiteInput })
-  async create(@Body() body: Record<string, unknown>) {
+  @ApiBody({ type: TriggerSuiteInput, examples: SUITE_EXAMPLES })
+  async create(@Body() body: Record<string, unknown>): Promise<z.output<typeof suiteCreatedBody>> {
     const suite = await this.suites.create(body);
     return { id: suite.id, status: suite.status, total: suite.total, runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })) };
   }
 
   @Get()
-  @ApiOkResponse({ description: '{ items, nextCursor }, newest first, without their runs' })
-  list(@Query() query: ListSuitesQuery) {
+  @ApiJson(200, 'SuitePage', '{ items, nextCursor }, newest first, without their runs')
+  list(@Query() query: ListSuitesQuery): Promise<z.output<typeof suitePageBody>> {
     return this.suites.list(query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order' })
-  @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
-    return this.suites.get(id);
+  @ApiJson(200, 'SuiteDetail', 'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order')
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
+    const suite = await this.suites.get(id);
+    return Object.assign(suite, { runs: suite.runs ?? [] });
   }
 
   @Get(':id/events')
   @AcceptsEventToken('suite')
-  @ApiOkResponse({
-    description: 'Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`',
-    content: { 'text/event-stream': {} },
-  })
-  @ApiNotFoundResponse()
+  @ApiEventStream('Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`')
   async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await streamLiveEvents(this.hub, 'suite', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'Queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled' })
-  @ApiConflictResponse({ description: 'The suite already ended' })
-  @ApiNotFoundResponse()
-  cancel(@Param('id', new ParseUUIDPipe()) id: string) {
-    return this.suites.cancel(id);
+  @ApiJson(200, 'SuiteDetail', 'The suite: queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled')
+  @ApiError(409, 'The suite already ended')
+  async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
+    const suite = await this.suites.cancel(id);
+    return Object.assign(suite, { runs: suite.runs ?? [] });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DelayedError, Job, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
-import { MetricsService } from '../metrics/metrics.service';
+import { JobMetrics } from '../metrics/job-metrics';
 import { REDIS } from '../redis/redis.module';
 
 /** The abort reason the worker gives its jobs when shutdown runs out of time. */
@@ -44,7 +44,7 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
+    private readonly jobMetrics: JobMetrics,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -52,8 +52,7 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
     const queue = job.queueName;
     const started = performance.now();
     const finish = (outcome: 'completed' | 'failed' | 'requeued' | 'deferred') => {
-      this.metrics.jobsFinished.inc({ queue, outcome });
-      this.metrics.jobDuration.observe({ queue, outcome }, (performance.now() - started) / 1000);
+      this.jobMetrics.jobEnded(queue, outcome, (performance.now() - started) / 1000);
     };
     this.active++;
     try {

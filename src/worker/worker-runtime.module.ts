@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthCoreModule } from '../health/health-core.module';
+import { JobMetrics } from '../metrics/job-metrics';
 import { MemoryGuard } from './memory-guard';
 import { WorkerActivity } from './worker-activity.service';
 import { WorkerHealthController } from './worker-health.controller';
@@ -11,7 +12,7 @@ import { WorkerLifecycle } from './worker-lifecycle.service';
 @Module({
   imports: [DiscoveryModule, HealthCoreModule],
   controllers: [WorkerHealthController],
-  providers: [WorkerActivity, WorkerLifecycle, MemoryGuard],
+  providers: [WorkerActivity, WorkerLifecycle, MemoryGuard, JobMetrics],
   exports: [WorkerActivity, WorkerLifecycle],
 })
 export class WorkerRuntimeModule {}

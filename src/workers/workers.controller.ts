@@ -1,5 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { ApiJson } from '../docs/api-responses';
+import type { workerListBody } from '../docs/response-bodies';
 import { WorkersService } from './workers.service';
 
 @ApiTags('workers')
@@ -8,9 +11,8 @@ export class WorkersController {
   constructor(private readonly workers: WorkersService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Live worker processes: name, pid, active/processed/failed counts, last heartbeat' })
-  @ApiUnauthorizedResponse({ description: 'No or wrong API key' })
-  async list() {
+  @ApiJson(200, 'WorkerList', 'Live worker processes: name, pid, active/processed/failed counts, last heartbeat')
+  async list(): Promise<z.output<typeof workerListBody>> {
     return { items: await this.workers.list() };
   }
 }

@@ -1,0 +1,54 @@
+import type { ExamplesObject } from '@nestjs/swagger';
+
+/**
+ * Whole-body examples for the routes that take a body: Swagger UI's "Try it out" sends
+ * these instead of a body it would compose from every property's example (which mixes
+ * fields no one step or email has, and fails validation). test/openapi.e2e-spec.ts posts
+ * each one to its route. They target a site on this machine, as the README's do: start
+ * the stack with ALLOWED_PRIVATE_HOSTS=127.0.0.1 (a public site needs nothing).
+ */
+const signIn = {
+  name: 'sign-in works',
+  baseUrl: 'http://127.0.0.1:4000',
+  steps: [
+    { action: 'goto', url: '/login' },
+    { action: 'fill', selector: '#email', value: 'ada@example.com' },
+    { action: 'click', selector: "role=button[name='Sign in']" },
+    { action: 'expectText', selector: 'h1', text: 'Welcome' },
+    { action: 'screenshot', name: 'signed-in' },
+  ],
+  options: { timeoutMs: 60000, stepTimeoutMs: 10000, trace: 'retain-on-failure', screenshots: 'only-on-failure' },
+  priority: 5,
+};
+
+const home = { name: 'home page', baseUrl: 'http://127.0.0.1:4000', steps: [{ action: 'goto', url: '/' }, { action: 'expectTitle', text: 'Home' }] };
+
+export const RUN_EXAMPLES: ExamplesObject = {
+  signIn: { summary: 'Sign in, check the greeting, take a screenshot', value: signIn },
+  minimal: { summary: 'Open a page and check its title', value: home },
+};
+
+export const SUITE_EXAMPLES: ExamplesObject = {
+  smoke: { summary: 'Two tests, one at a time, with a summary email', value: { name: 'checkout smoke tests', tests: [home, signIn], notify: ['qa@example.com'], concurrency: 1 } },
+};
+
+export const SCRAPE_EXAMPLES: ExamplesObject = {
+  page: { summary: 'One page', value: { url: 'http://127.0.0.1:4000/' } },
+  crawl: {
+    summary: 'A crawl of /blog/ but not its drafts',
+    value: { url: 'http://127.0.0.1:4000/blog/', mode: 'crawl', maxPages: 200, maxDepth: 3, includePaths: ['/blog/**'], excludePaths: ['/blog/drafts/**'], formats: ['markdown', 'links'] },
+  },
+};
+
+export const SCHEDULE_EXAMPLES: ExamplesObject = {
+  weekdays: { summary: 'A run every weekday at 07:30 in Paris', value: { name: 'morning sign-in check', cron: '30 7 * * 1-5', timezone: 'Europe/Paris', run: signIn } },
+};
+
+export const EMAIL_EXAMPLES: ExamplesObject = {
+  raw: { summary: 'A raw email', value: { to: ['qa@example.com'], subject: 'Release 1.4 is out', text: 'Release 1.4 is out.', html: '<p>Release 1.4 is out.</p>' } },
+  template: { summary: 'From a template', value: { to: 'ada@example.com', template: 'welcome', variables: { name: 'Ada', email: 'ada@example.com' } } },
+};
+
+export const USER_EXAMPLES: ExamplesObject = {
+  ada: { summary: 'A user (409 if the email is taken)', value: { email: 'ada@example.com', name: 'Ada Lovelace' } },
+};
