@@ -48,6 +48,23 @@ export function normalizeUrl(raw: string, base?: string): string | undefined {
   return url.href;
 }
 
+/**
+ * The URL a link asks for, as it will be requested: resolved against `base`, without its
+ * fragment (never sent), otherwise as written (query order and tracking parameters kept);
+ * undefined when it is not an http(s) URL.
+ */
+export function requestUrl(raw: string, base?: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  url.hash = '';
+  return url.href;
+}
+
 export function isSameOrigin(a: string, b: string): boolean {
   try {
     return new URL(a).origin === new URL(b).origin;
