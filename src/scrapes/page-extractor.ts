@@ -1,5 +1,5 @@
 import { load, type CheerioAPI } from 'cheerio';
-import { NodeHtmlMarkdown } from 'node-html-markdown';
+import { createMarkdownConverter } from './markdown-converter';
 import { normalizeUrl, requestUrl } from './url-normalizer';
 
 export interface ExtractedPage {
@@ -30,8 +30,7 @@ const BLOCKS = [
 const FAST_PARSER = { xml: { xmlMode: false, decodeEntities: true } };
 
 // One converter for every page: building one is the slow part, translating with it is not.
-// It drops script, style and noscript content itself; these it is told to skip.
-const markdownConverter = new NodeHtmlMarkdown({ ignore: ['template', 'svg', 'iframe'] });
+const markdownConverter = createMarkdownConverter();
 
 /** Title, description, canonical URL, links and optionally text and markdown of one HTML page. Never throws on odd HTML. */
 export function extractPage(html: string, pageUrl: string, want: { text: boolean; markdown: boolean }): ExtractedPage {
