@@ -33,7 +33,7 @@ export class ScrapesController {
   }
 
   @Get(':id/pages')
-  @ApiOkResponse({ description: '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries' })
+  @ApiOkResponse({ description: '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries (by default every field with the formats the scrape asked for)' })
   @ApiNotFoundResponse()
   pages(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListPagesQuery) {
     return this.scrapes.listPages(id, query);
