@@ -183,6 +183,26 @@ describe('RobotsRules: our crawler', () => {
   });
 });
 
+describe('RobotsRules.fromFetch (RFC 9309 §2.3.1)', () => {
+  const fetched = (statusCode: number | null, body: string | null, error: string | null = null) => RobotsRules.fromFetch({ statusCode, body, error }, AGENT);
+
+  it('parses a 2xx body', () => expect(fetched(200, 'User-agent: *\nDisallow: /x').allows('http://h.test/x')).toBe(false));
+
+  it.each([[404, 'HTTP 404'], [410, 'HTTP 410'], [301, 'too many redirects (more than 5)']])('allows everything after %s', (status, error) =>
+    expect(fetched(status, null, error).allows('http://h.test/x')).toBe(true),
+  );
+
+  it.each([
+    [503, 'HTTP 503 (Retry-After 3600 s is too long)'],
+    [429, 'HTTP 429 (Retry-After 3600 s is too long)'],
+    [null, 'HTTP 500'],
+    [null, 'network error: ECONNREFUSED'],
+    [null, 'timed out after 500 ms'],
+  ])('refuses everything after %s %s', (status, error) =>
+    expect(fetched(status, null, error).verdict('http://h.test/')).toEqual({ allowed: false, reason: `robots.txt could not be read (${error}), so nothing may be fetched` }),
+  );
+});
+
 describe('robots matching helpers', () => {
   it('productToken takes the leading token, lower-cased', () => {
     expect(productToken(AGENT)).toBe('stevedorebot');

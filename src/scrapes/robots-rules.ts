@@ -48,6 +48,18 @@ export class RobotsRules {
     return new RobotsRules(merged, sitemaps);
   }
 
+  /**
+   * robots.txt from what fetching it gave, per RFC 9309 §2.3.1: 2xx is parsed; 3xx left
+   * (more redirects than followed) and 4xx mean there is none, so everything is allowed;
+   * 5xx, 429 and no answer at all (network error, timeout) mean a complete disallow.
+   */
+  static fromFetch(res: { statusCode: number | null; body: string | null; error: string | null }, userAgent: string): RobotsRules {
+    const status = res.statusCode;
+    if (res.body !== null && status !== null && status < 300) return RobotsRules.parse(res.body, userAgent);
+    if (status !== null && status >= 300 && status < 500 && status !== 429) return RobotsRules.allowAll();
+    return RobotsRules.disallowAll(res.error ?? `HTTP ${status}`);
+  }
+
   /** No robots.txt (4xx, RFC 9309 §2.3.1.3 "unavailable"), or robots not respected. */
   static allowAll(): RobotsRules {
     return new RobotsRules(undefined, []);

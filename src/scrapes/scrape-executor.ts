@@ -167,10 +167,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
   private async robotsOf(crawl: Crawl): Promise<RobotsRules> {
     const url = `${crawl.origin}/robots.txt`;
     const res = await this.fetcher.fetch(url, crawl.stop.signal, { accept: 'any', maxRedirects: ROBOTS_MAX_REDIRECTS, truncateAt: ROBOTS_MAX_BYTES });
-    const status = res.statusCode;
-    if (res.body !== null && status !== null && status < 300) return RobotsRules.parse(res.body, this.config.env.SCRAPE_USER_AGENT);
-    if (status !== null && status >= 300 && status < 500 && status !== 429) return RobotsRules.allowAll();
-    return RobotsRules.disallowAll(res.error ?? `HTTP ${status}`);
+    return RobotsRules.fromFetch(res, this.config.env.SCRAPE_USER_AGENT);
   }
 
   /** The start URL, and for a crawl the same-origin URLs of its sitemaps. */

@@ -11,7 +11,7 @@ import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { cancelChannel } from '../queues/job-cancel-listener';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
-import { parseScrapeRequest, ScrapeRequest } from './scrape-request';
+import { parseScrapeRequest, ScrapeFormat, ScrapeRequest } from './scrape-request';
 import { Scrape, ScrapeStatus } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 
@@ -25,6 +25,11 @@ export type PageField = (typeof PAGE_FIELDS)[number];
 /** What every page carries without `?fields=`; the content formats the scrape asked for come with them. */
 const BASE_PAGE_FIELDS: PageField[] = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'title', 'description', 'canonicalUrl', 'contentHash', 'fetchedAt', 'error'];
 const ERRORS_SHOWN = 20;
+
+/** Without ?fields=, the formats the scrape asked for (markdown, text, html, links) come too: what was stored is what is shown. */
+export function defaultPageFields(formats: readonly ScrapeFormat[]): PageField[] {
+  return [...BASE_PAGE_FIELDS, ...formats.filter((f) => PAGE_FIELDS.includes(f))];
+}
 
 export interface PagesPage {
   items: Array<Partial<ScrapedPage>>;
@@ -81,8 +86,7 @@ export class ScrapesService {
     const asked = this.fieldsOf(query.fields);
     const scrape = await this.scrapes.findOne({ select: { id: true, request: true }, where: { id } });
     if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
-    // Without ?fields=, the formats the scrape asked for (markdown, text, html, links): what was stored is what is shown.
-    const fields = asked ?? [...BASE_PAGE_FIELDS, ...scrape.request.formats];
+    const fields = asked ?? defaultPageFields(scrape.request.formats);
     const qb = this.pages
       .createQueryBuilder('p')
       .select(['p.id', ...fields.map((f) => `p.${f}`)])
