@@ -1,6 +1,6 @@
 import { load, type CheerioAPI } from 'cheerio';
 import { createMarkdownConverter } from './markdown-converter';
-import { normalizeUrl, requestUrl } from './url-normalizer';
+import { linkForms, normalizeUrl } from './url-normalizer';
 
 export interface ExtractedPage {
   title: string | null;
@@ -80,11 +80,10 @@ function links($: CheerioAPI, base: string): { links: string[]; hrefs: string[] 
   const normalised = new Set<string>();
   const written = new Set<string>();
   $('a[href]').each((_, anchor) => {
-    const href = requestUrl($(anchor).attr('href') ?? '', base);
-    const url = href === undefined ? undefined : normalizeUrl(href);
-    if (href === undefined || url === undefined) return;
-    normalised.add(url);
-    written.add(href);
+    const forms = linkForms($(anchor).attr('href') ?? '', base);
+    if (!forms) return;
+    normalised.add(forms.key);
+    written.add(forms.request);
   });
   return { links: [...normalised], hrefs: [...written] };
 }

@@ -19,7 +19,7 @@ import { ROBOTS_MAX_BYTES, RobotsRules } from './robots-rules';
 import type { ScrapeRequest } from './scrape-request';
 import { ScrapeStatus } from './scrape.entity';
 import { parseSitemap } from './sitemap';
-import { isSameOrigin, normalizeUrl, requestUrl } from './url-normalizer';
+import { isSameOrigin, linkForms, normalizeUrl, requestUrl } from './url-normalizer';
 
 /** The abort reason the API's cancel message gives (worker.cancelJob). */
 export const SCRAPE_CANCEL_REASON = 'cancelled';
@@ -197,9 +197,9 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     for (const raw of urls) {
       if (crawl.known.size >= crawl.request.maxPages) break;
       // Deduped on the normalised key; robots.txt judges the URL as it will be requested.
-      const url = normalizeUrl(raw);
-      const asRequested = requestUrl(raw);
-      if (!url || !asRequested || crawl.known.has(url)) continue;
+      const forms = linkForms(raw);
+      if (!forms || crawl.known.has(forms.key)) continue;
+      const { key: url, request: asRequested } = forms;
       const parsed = new URL(url);
       if (parsed.origin !== crawl.origin || !crawl.rules.allows(parsed.pathname) || !crawl.robots.allows(asRequested)) continue;
       crawl.known.add(url);

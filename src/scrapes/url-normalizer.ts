@@ -36,16 +36,7 @@ function normalizeQuery(search: string): string {
  * a trailing slash on a longer path is kept, because `/a/` and `/a` can be different pages.
  */
 export function normalizeUrl(raw: string, base?: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw, base);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  url.hash = '';
-  url.search = normalizeQuery(url.search);
-  return url.href;
+  return linkForms(raw, base)?.key;
 }
 
 /**
@@ -54,6 +45,11 @@ export function normalizeUrl(raw: string, base?: string): string | undefined {
  * undefined when it is not an http(s) URL.
  */
 export function requestUrl(raw: string, base?: string): string | undefined {
+  return linkForms(raw, base)?.request;
+}
+
+/** Both forms of a link from one parse: as it will be requested, and its normalised key. */
+export function linkForms(raw: string, base?: string): { request: string; key: string } | undefined {
   let url: URL;
   try {
     url = new URL(raw, base);
@@ -62,7 +58,9 @@ export function requestUrl(raw: string, base?: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   url.hash = '';
-  return url.href;
+  const request = url.href;
+  url.search = normalizeQuery(url.search);
+  return { request, key: url.href };
 }
 
 export function isSameOrigin(a: string, b: string): boolean {
