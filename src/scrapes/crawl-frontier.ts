@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 
 export interface FrontierEntry {
   id: string;
+  /** The normalised key. */
   url: string;
+  /** What is requested and checked against robots.txt: the URL as written. */
+  requestUrl: string;
   depth: number;
 }
 
@@ -52,11 +55,11 @@ export class CrawlFrontier {
   }
 
   /** Adds new URLs (the caller has checked they are new and within maxPages). */
-  async add(entries: Array<{ url: string; depth: number }>): Promise<void> {
+  async add(entries: Array<Omit<FrontierEntry, 'id'>>): Promise<void> {
     if (entries.length === 0) return;
     await this.db.query(
-      `INSERT INTO scraped_pages (scrape_id, url, depth) SELECT $1, u, d FROM unnest($2::text[], $3::int[]) AS t(u, d) ON CONFLICT DO NOTHING`,
-      [this.scrapeId, entries.map((e) => e.url), entries.map((e) => e.depth)],
+      `INSERT INTO scraped_pages (scrape_id, url, request_url, depth) SELECT $1, u, r, d FROM unnest($2::text[], $3::text[], $4::int[]) AS t(u, r, d) ON CONFLICT DO NOTHING`,
+      [this.scrapeId, entries.map((e) => e.url), entries.map((e) => e.requestUrl), entries.map((e) => e.depth)],
     );
   }
 
@@ -66,7 +69,7 @@ export class CrawlFrontier {
     const [rows] = (await this.db.query(
       `UPDATE scraped_pages SET state = 'fetching' WHERE id IN (
          SELECT id FROM scraped_pages WHERE scrape_id = $1 AND state = 'queued' ORDER BY depth, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id::text AS id, url, depth`,
+       RETURNING id::text AS id, url, COALESCE(request_url, url) AS "requestUrl", depth`,
       [this.scrapeId, n],
     )) as [FrontierEntry[], number];
     // RETURNING keeps no order: breadth-first again.

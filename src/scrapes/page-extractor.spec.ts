@@ -99,7 +99,7 @@ describe('extractPage', () => {
   });
 
   it('returns nulls and empties for an empty string', () => {
-    expect(extractPage('', 'http://h.test/', BOTH)).toEqual({ title: null, description: null, canonicalUrl: null, links: [], text: '', markdown: '' });
+    expect(extractPage('', 'http://h.test/', BOTH)).toEqual({ title: null, description: null, canonicalUrl: null, links: [], hrefs: [], text: '', markdown: '' });
   });
 
   it.each(['<html><body><div><p>unclosed <a href="/u">link', '<<<>>>', '<title></title>', '<a href="http://[::1">bad</a>', '\u0000'])(

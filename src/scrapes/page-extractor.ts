@@ -1,12 +1,15 @@
 import { load, type CheerioAPI } from 'cheerio';
-import { NodeHtmlMarkdown } from 'node-html-markdown';
-import { normalizeUrl } from './url-normalizer';
+import { createMarkdownConverter } from './markdown-converter';
+import { linkForms, normalizeUrl } from './url-normalizer';
 
 export interface ExtractedPage {
   title: string | null;
   description: string | null;
   canonicalUrl: string | null;
+  /** Every http(s) link normalised (the `links` format), deduplicated in document order. */
   links: string[];
+  /** The same links as they will be requested (as written, without fragment): what a crawl follows. */
+  hrefs: string[];
   text: string | null;
   markdown: string | null;
 }
@@ -27,8 +30,7 @@ const BLOCKS = [
 const FAST_PARSER = { xml: { xmlMode: false, decodeEntities: true } };
 
 // One converter for every page: building one is the slow part, translating with it is not.
-// It drops script, style and noscript content itself; these it is told to skip.
-const markdownConverter = new NodeHtmlMarkdown({ ignore: ['template', 'svg', 'iframe'] });
+const markdownConverter = createMarkdownConverter();
 
 /** Title, description, canonical URL, links and optionally text and markdown of one HTML page. Never throws on odd HTML. */
 export function extractPage(html: string, pageUrl: string, want: { text: boolean; markdown: boolean }): ExtractedPage {
@@ -40,7 +42,7 @@ export function extractPage(html: string, pageUrl: string, want: { text: boolean
       title: nonEmpty($('title').not('svg title').first().text()) ?? nonEmpty($('meta[property="og:title"]').attr('content')),
       description: nonEmpty($('meta[name="description"]').attr('content')) ?? nonEmpty($('meta[property="og:description"]').attr('content')),
       canonicalUrl: canonical === undefined ? null : (normalizeUrl(canonical, base) ?? null),
-      links: links($, base),
+      ...links($, base),
       text: null,
       markdown: null,
     };
@@ -54,7 +56,7 @@ export function extractPage(html: string, pageUrl: string, want: { text: boolean
     }
     return page;
   } catch {
-    return { title: null, description: null, canonicalUrl: null, links: [], text: null, markdown: null };
+    return { title: null, description: null, canonicalUrl: null, links: [], hrefs: [], text: null, markdown: null };
   }
 }
 
@@ -73,14 +75,17 @@ function baseUrl($: CheerioAPI, pageUrl: string): string {
   }
 }
 
-/** Every http(s) link, normalised and deduplicated in document order; other origins included, the caller filters. */
-function links($: CheerioAPI, base: string): string[] {
-  const found = new Set<string>();
+/** Every http(s) link, normalised and as written, each deduplicated in document order; other origins included, the caller filters. */
+function links($: CheerioAPI, base: string): { links: string[]; hrefs: string[] } {
+  const normalised = new Set<string>();
+  const written = new Set<string>();
   $('a[href]').each((_, anchor) => {
-    const url = normalizeUrl($(anchor).attr('href') ?? '', base);
-    if (url !== undefined) found.add(url);
+    const forms = linkForms($(anchor).attr('href') ?? '', base);
+    if (!forms) return;
+    normalised.add(forms.key);
+    written.add(forms.request);
   });
-  return [...found];
+  return { links: [...normalised], hrefs: [...written] };
 }
 
 /** The inside of <body>, or the whole page when it has none. */

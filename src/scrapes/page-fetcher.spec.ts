@@ -19,6 +19,9 @@ describe('PageFetcher', () => {
       res.end('x'.repeat(5000));
     },
     '/hang': () => undefined,
+    '/to-secret': (_req, res) => res.writeHead(302, { location: '/secret' }).end(),
+    '/secret': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('secret'),
+    '/robots-octets': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('y'.repeat(5000)),
     '/latin1': (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }).end(Buffer.from([0x63, 0x61, 0x66, 0xe9])),
   };
 
@@ -90,5 +93,20 @@ describe('PageFetcher', () => {
     const pending = fetcher().fetch(`${base}/hang`, abort.signal);
     setTimeout(() => abort.abort('cancelled'), 50);
     await expect(pending).rejects.toBe('cancelled');
+  });
+
+  it('asks `refuse` before every hop, so a redirect cannot reach a refused URL', async () => {
+    const asked: string[] = [];
+    const refuse = (url: string) => (asked.push(new URL(url).pathname), url.endsWith('/secret') ? 'disallowed by robots.txt (Disallow: /secret)' : undefined);
+    const page = await fetcher().fetch(`${base}/to-secret`, signal(), { refuse });
+    expect(page).toMatchObject({ finalUrl: `${base}/secret`, body: null, error: 'disallowed by robots.txt (Disallow: /secret)' });
+    expect(asked).toEqual(['/to-secret', '/secret']);
+    expect(hits.get('/secret')).toBeUndefined();
+  });
+
+  it('keeps the first truncateAt bytes of any content type instead of failing a large body (robots.txt)', async () => {
+    const page = await fetcher().fetch(`${base}/robots-octets`, signal(), { accept: 'any', truncateAt: 1500 });
+    expect(page).toMatchObject({ statusCode: 200, error: null });
+    expect(page.body).toBe('y'.repeat(1500));
   });
 });

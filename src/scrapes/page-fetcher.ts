@@ -27,6 +27,18 @@ export interface FetchedPage {
   error: string | null;
 }
 
+/** What one fetch may read, and how. */
+export interface FetchOptions {
+  /** Content types read (the MIME type, lower case; '' for none); `any` reads whatever comes. Default HTML. */
+  accept?: readonly string[] | 'any';
+  /** Default 10. */
+  maxRedirects?: number;
+  /** Read at most this many bytes and keep them (robots.txt), instead of failing a larger body. */
+  truncateAt?: number;
+  /** Asked before every request, redirect hops included: a reason refuses the URL unfetched. */
+  refuse?: (url: string) => string | undefined;
+}
+
 /** The page took longer than the page timeout: a result, not retried. */
 class PageTimeout extends Error {}
 
@@ -60,10 +72,10 @@ export class PageFetcher {
   }
 
   /** Resolves with the page or its error; rejects only when `signal` aborts (cancel, timeout of the scrape). */
-  async fetch(url: string, signal: AbortSignal, accept: readonly string[] = HTML_TYPES): Promise<FetchedPage> {
+  async fetch(url: string, signal: AbortSignal, options: FetchOptions = {}): Promise<FetchedPage> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(url, signal, accept);
+        return await this.attempt(url, signal, options);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const retryable = error instanceof Retryable;
@@ -83,13 +95,13 @@ export class PageFetcher {
    * timer cleared at the end: AbortSignal.timeout() would keep every finished request (and
    * its body, through undici's abort listener) alive until it fires.
    */
-  private async attempt(url: string, signal: AbortSignal, accept: readonly string[]): Promise<FetchedPage> {
+  private async attempt(url: string, signal: AbortSignal, options: FetchOptions): Promise<FetchedPage> {
     const abort = new AbortController();
     const onStop = () => abort.abort(signal.reason);
     signal.addEventListener('abort', onStop, { once: true });
     const timer = setTimeout(() => abort.abort(new PageTimeout(`timed out after ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
     try {
-      return await this.follow(url, abort.signal, accept);
+      return await this.follow(url, abort.signal, options);
     } catch (error) {
       if (abort.signal.reason instanceof PageTimeout && !signal.aborted) throw abort.signal.reason;
       throw error;
@@ -99,24 +111,27 @@ export class PageFetcher {
     }
   }
 
-  private async follow(url: string, signal: AbortSignal, accept: readonly string[]): Promise<FetchedPage> {
+  private async follow(url: string, signal: AbortSignal, options: FetchOptions): Promise<FetchedPage> {
+    const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
     const seen = new Set([url]);
     let current = url;
     for (let hop = 0; ; hop++) {
       const protocol = new URL(current).protocol;
       if (protocol !== 'http:' && protocol !== 'https:') return failed(current, null, `redirected to a ${protocol} URL`);
+      const refusal = options.refuse?.(current);
+      if (refusal !== undefined) return failed(current, null, refusal);
       const res = await this.send(current, signal);
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
         await res.body.dump();
-        if (hop + 1 > MAX_REDIRECTS) return failed(current, res.statusCode, `too many redirects (more than ${MAX_REDIRECTS})`);
+        if (hop + 1 > maxRedirects) return failed(current, res.statusCode, `too many redirects (more than ${maxRedirects})`);
         const next = new URL(location, current).href.replace(/#.*$/, '');
         if (seen.has(next)) return failed(current, res.statusCode, `redirect loop at ${next}`);
         seen.add(next);
         current = next;
         continue;
       }
-      return this.read(current, res, accept, signal);
+      return this.read(current, res, options, signal);
     }
   }
 
@@ -143,7 +158,8 @@ export class PageFetcher {
     return new Retryable(`network error: ${error.code ?? error.message}`);
   }
 
-  private async read(url: string, res: Dispatcher.ResponseData, accept: readonly string[], signal: AbortSignal): Promise<FetchedPage> {
+  private async read(url: string, res: Dispatcher.ResponseData, options: FetchOptions, signal: AbortSignal): Promise<FetchedPage> {
+    const accept = options.accept ?? HTML_TYPES;
     const status = res.statusCode;
     const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : null;
     if (status === 429 || status >= 500) {
@@ -157,12 +173,12 @@ export class PageFetcher {
       return failed(url, status, `HTTP ${status}`, contentType);
     }
     const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (!accept.includes(mime)) {
+    if (accept !== 'any' && !accept.includes(mime)) {
       discard(res.body);
       return failed(url, status, `unsupported content type ${mime || '(none)'}`, contentType);
     }
     const declared = Number(res.headers['content-length']);
-    if (declared > this.settings.maxBytes) {
+    if (options.truncateAt === undefined && declared > this.settings.maxBytes) {
       discard(res.body);
       return failed(url, status, `page larger than ${this.settings.maxBytes} bytes (Content-Length ${declared})`, contentType);
     }
@@ -171,7 +187,12 @@ export class PageFetcher {
     try {
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length;
-        if (size > this.settings.maxBytes) {
+        if (options.truncateAt !== undefined && size >= options.truncateAt) {
+          chunks.push(chunk as Buffer);
+          discard(res.body);
+          break;
+        }
+        if (options.truncateAt === undefined && size > this.settings.maxBytes) {
           discard(res.body);
           return failed(url, status, `page larger than ${this.settings.maxBytes} bytes`, contentType);
         }
@@ -180,7 +201,7 @@ export class PageFetcher {
     } catch (error) {
       throw this.classify(error as Error & { code?: string }, signal);
     }
-    const bytes = Buffer.concat(chunks);
+    const bytes = options.truncateAt === undefined ? Buffer.concat(chunks) : Buffer.concat(chunks).subarray(0, options.truncateAt);
     return { finalUrl: url, statusCode: status, contentType, body: decode(bytes, contentType), contentHash: createHash('sha256').update(bytes).digest('hex'), error: null };
   }
 }

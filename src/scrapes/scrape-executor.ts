@@ -15,11 +15,11 @@ import { extractPage } from './page-extractor';
 import { FetchedPage, PageFetcher } from './page-fetcher';
 import { PageRenderer } from './page-renderer';
 import { PathRules } from './path-rules';
-import { RobotsRules } from './robots-rules';
+import { ROBOTS_MAX_BYTES, RobotsRules } from './robots-rules';
 import type { ScrapeRequest } from './scrape-request';
 import { ScrapeStatus } from './scrape.entity';
 import { parseSitemap } from './sitemap';
-import { normalizeUrl } from './url-normalizer';
+import { isSameOrigin, linkForms, normalizeUrl, requestUrl } from './url-normalizer';
 
 /** The abort reason the API's cancel message gives (worker.cancelJob). */
 export const SCRAPE_CANCEL_REASON = 'cancelled';
@@ -30,6 +30,8 @@ const PROGRESS_EVERY_MS = 250;
 const MAX_SITEMAPS = 5;
 /** A robots.txt Crawl-delay above this is capped: one page a minute would never finish. */
 const MAX_CRAWL_DELAY_MS = 10_000;
+/** RFC 9309 §2.3.1.2: follow at least five consecutive redirects for robots.txt. */
+const ROBOTS_MAX_REDIRECTS = 5;
 
 export interface ScrapeOutcome {
   status: ScrapeStatus | 'skipped';
@@ -156,24 +158,30 @@ export class ScrapeExecutor implements OnApplicationShutdown {
   }
 
 
-  /** robots.txt of the start URL's origin; none (404) or unreadable means everything is allowed. */
+  /**
+   * robots.txt of the start URL's origin, read as RFC 9309 §2.3 says: redirects followed
+   * (up to 5), the first 500 KiB parsed whatever its content type; 4xx (or too many
+   * redirects) means there is none and everything is allowed; 5xx, 429 and an unreachable
+   * server (after the fetcher's retries) mean a complete disallow, so the crawl fetches nothing.
+   */
   private async robotsOf(crawl: Crawl): Promise<RobotsRules> {
     const url = `${crawl.origin}/robots.txt`;
-    const res = await this.fetcher.fetch(url, crawl.stop.signal, ['text/plain', 'text/html', '']);
-    if (res.body === null) return RobotsRules.allowAll();
-    return RobotsRules.parse(url, res.body, this.config.env.SCRAPE_USER_AGENT);
+    const res = await this.fetcher.fetch(url, crawl.stop.signal, { accept: 'any', maxRedirects: ROBOTS_MAX_REDIRECTS, truncateAt: ROBOTS_MAX_BYTES });
+    return RobotsRules.fromFetch(res, this.config.env.SCRAPE_USER_AGENT);
   }
 
   /** The start URL, and for a crawl the same-origin URLs of its sitemaps. */
   private async seed(crawl: Crawl): Promise<void> {
     const start = normalizeUrl(crawl.request.url) ?? crawl.request.url;
     crawl.known.add(start);
-    await crawl.frontier.add([{ url: start, depth: 0 }]);
+    // Stored even when robots.txt refuses it: page() records it failed with the rule, unfetched.
+    await crawl.frontier.add([{ url: start, requestUrl: requestUrl(crawl.request.url) ?? start, depth: 0 }]);
     if (crawl.request.mode !== 'crawl' || crawl.request.maxDepth < 1) return;
     const pending = crawl.robots.sitemaps().length ? crawl.robots.sitemaps() : [`${crawl.origin}/sitemap.xml`];
     const found: string[] = [];
     for (let i = 0; i < pending.length && i < MAX_SITEMAPS; i++) {
-      const res = await this.fetcher.fetch(pending[i], crawl.stop.signal, ['application/xml', 'text/xml', 'text/plain']);
+      if (this.robotsRefusal(crawl, pending[i]) !== undefined) continue;
+      const res = await this.fetcher.fetch(pending[i], crawl.stop.signal, { accept: ['application/xml', 'text/xml', 'text/plain'], refuse: (url) => this.robotsRefusal(crawl, url) });
       if (res.body === null) continue;
       const sitemap = parseSitemap(res.body);
       found.push(...sitemap.urls);
@@ -185,15 +193,17 @@ export class ScrapeExecutor implements OnApplicationShutdown {
   /** Keeps the URLs a crawl may follow: same origin, allowed paths and robots, new, within maxPages. */
   private async discover(crawl: Crawl, urls: readonly string[], depth: number): Promise<void> {
     if (crawl.request.mode !== 'crawl' || depth > crawl.request.maxDepth) return;
-    const fresh: Array<{ url: string; depth: number }> = [];
+    const fresh: Array<Omit<FrontierEntry, 'id'>> = [];
     for (const raw of urls) {
       if (crawl.known.size >= crawl.request.maxPages) break;
-      const url = normalizeUrl(raw);
-      if (!url || crawl.known.has(url)) continue;
+      // Deduped on the normalised key; robots.txt judges the URL as it will be requested.
+      const forms = linkForms(raw);
+      if (!forms || crawl.known.has(forms.key)) continue;
+      const { key: url, request: asRequested } = forms;
       const parsed = new URL(url);
-      if (parsed.origin !== crawl.origin || !crawl.rules.allows(parsed.pathname) || !crawl.robots.allows(url)) continue;
+      if (parsed.origin !== crawl.origin || !crawl.rules.allows(parsed.pathname) || !crawl.robots.allows(asRequested)) continue;
       crawl.known.add(url);
-      fresh.push({ url, depth });
+      fresh.push({ url, requestUrl: asRequested, depth });
     }
     await crawl.frontier.add(fresh);
   }
@@ -239,10 +249,15 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     let release: (() => void) | undefined;
     let fetched: FetchedPage;
     try {
-      release = await this.gate.acquire(host, { concurrency: this.config.env.SCRAPE_HOST_CONCURRENCY, delayMs }, crawl.stop.signal);
-      fetched = crawl.request.render
-        ? await this.renderer.render(entry.url, this.config.env.SCRAPE_PAGE_TIMEOUT_MS, crawl.stop.signal)
-        : await this.fetcher.fetch(entry.url, crawl.stop.signal);
+      // Never fetch what robots.txt refuses, the start URL included: the page is recorded failed with the rule.
+      const refusal = this.robotsRefusal(crawl, entry.requestUrl);
+      if (refusal !== undefined) fetched = { finalUrl: entry.requestUrl, statusCode: null, contentType: null, body: null, contentHash: null, error: refusal };
+      else {
+        release = await this.gate.acquire(host, { concurrency: this.config.env.SCRAPE_HOST_CONCURRENCY, delayMs }, crawl.stop.signal);
+        fetched = crawl.request.render
+          ? await this.renderer.render(entry.requestUrl, this.config.env.SCRAPE_PAGE_TIMEOUT_MS, crawl.stop.signal)
+          : await this.fetcher.fetch(entry.requestUrl, crawl.stop.signal, { refuse: (url) => this.robotsRefusal(crawl, url) });
+      }
     } catch (error) {
       if (crawl.stop.signal.aborted) return; // stays `fetching`: put back in the queue at the end
       throw error;
@@ -273,8 +288,18 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       crawl.failed++;
       crawl.firstError ??= `${entry.url}: ${fetched.error}`;
     }
-    if (extracted) await this.discover(crawl, extracted.links, entry.depth + 1);
+    if (extracted) await this.discover(crawl, extracted.hrefs, entry.depth + 1);
     await this.report(crawl);
+  }
+
+  /**
+   * Why robots.txt refuses `url`, for a URL on the crawl's origin (the only robots.txt
+   * read); checked before the first request and before every redirect hop.
+   */
+  private robotsRefusal(crawl: Crawl, url: string): string | undefined {
+    if (!isSameOrigin(url, crawl.origin)) return undefined;
+    const verdict = crawl.robots.verdict(url);
+    return verdict.allowed ? undefined : verdict.reason;
   }
 
   /** Counters on the row and as job progress, at most every 250 ms (and when forced). */

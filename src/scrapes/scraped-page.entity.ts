@@ -23,6 +23,10 @@ export class ScrapedPage {
   @Column({ type: 'text' })
   url: string;
 
+  /** The URL as requested (the link as written, without fragment); null means `url`. Internal: robots.txt and the request use it. */
+  @Column({ name: 'request_url', type: 'text', nullable: true })
+  requestUrl: string | null;
+
   @Field(() => Int, { description: 'Links followed from the start URL' })
   @Column({ type: 'int' })
   depth: number;

@@ -39,7 +39,7 @@ export class ScrapesController {
   }
 
   @Get(':id/pages')
-  @ApiJson(200, 'ScrapedPagePage', '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries')
+  @ApiJson(200, 'ScrapedPagePage', '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries (by default every field with the formats the scrape asked for)')
   pages(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListPagesQuery): Promise<z.output<typeof scrapedPagePageBody>> {
     return this.scrapes.listPages(id, query);
   }

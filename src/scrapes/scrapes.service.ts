@@ -11,7 +11,7 @@ import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { cancelChannel } from '../queues/job-cancel-listener';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
-import { parseScrapeRequest, ScrapeRequest } from './scrape-request';
+import { parseScrapeRequest, ScrapeFormat, ScrapeRequest } from './scrape-request';
 import { Scrape, ScrapeStatus } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 
@@ -22,8 +22,14 @@ export interface ScrapeJobData {
 /** Fields of a page a client may ask for (`?fields=url,title,markdown`); the id always comes. */
 export const PAGE_FIELDS = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'contentType', 'title', 'description', 'canonicalUrl', 'markdown', 'text', 'html', 'links', 'contentHash', 'fetchedAt', 'durationMs', 'error'] as const;
 export type PageField = (typeof PAGE_FIELDS)[number];
-const DEFAULT_PAGE_FIELDS: PageField[] = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'title', 'description', 'canonicalUrl', 'markdown', 'links', 'contentHash', 'fetchedAt', 'error'];
+/** What every page carries without `?fields=`; the content formats the scrape asked for come with them. */
+const BASE_PAGE_FIELDS: PageField[] = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'title', 'description', 'canonicalUrl', 'contentHash', 'fetchedAt', 'error'];
 const ERRORS_SHOWN = 20;
+
+/** Without ?fields=, the formats the scrape asked for (markdown, text, html, links) come too: what was stored is what is shown. */
+export function defaultPageFields(formats: readonly ScrapeFormat[]): PageField[] {
+  return [...BASE_PAGE_FIELDS, ...formats.filter((f) => PAGE_FIELDS.includes(f))];
+}
 
 export interface PagesPage {
   /** `id` always; the other fields as ?fields= chose. */
@@ -78,8 +84,10 @@ export class ScrapesService {
     const limit = query.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new BadRequestException(['limit must be a whole number from 1 to 200']);
     if (query.cursor !== undefined && !/^\d{1,18}$/.test(query.cursor)) throw new BadRequestException(['cursor is not a cursor this API gave out']);
-    const fields = this.fieldsOf(query.fields);
-    if (!(await this.scrapes.existsBy({ id }))) throw new NotFoundException(`Scrape ${id} not found`);
+    const asked = this.fieldsOf(query.fields);
+    const scrape = await this.scrapes.findOne({ select: { id: true, request: true }, where: { id } });
+    if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
+    const fields = asked ?? defaultPageFields(scrape.request.formats);
     const qb = this.pages
       .createQueryBuilder('p')
       .select(['p.id', ...fields.map((f) => `p.${f}`)])
@@ -93,8 +101,9 @@ export class ScrapesService {
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
   }
 
-  private fieldsOf(raw: string | undefined): PageField[] {
-    if (raw === undefined || raw.trim() === '') return DEFAULT_PAGE_FIELDS;
+  /** The fields asked for, or undefined for the default. */
+  private fieldsOf(raw: string | undefined): PageField[] | undefined {
+    if (raw === undefined || raw.trim() === '') return undefined;
     const asked = raw.split(',').map((f) => f.trim()).filter(Boolean);
     const unknown = asked.filter((f) => !PAGE_FIELDS.includes(f as PageField));
     if (unknown.length) throw new BadRequestException([`fields has unknown ${unknown.length > 1 ? 'names' : 'name'} ${unknown.join(', ')}; choose from ${PAGE_FIELDS.join(', ')}`]);

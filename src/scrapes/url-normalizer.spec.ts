@@ -1,4 +1,4 @@
-import { isSameOrigin, normalizeUrl } from './url-normalizer';
+import { isSameOrigin, normalizeUrl, requestUrl } from './url-normalizer';
 
 describe('normalizeUrl', () => {
   it.each([
@@ -42,4 +42,12 @@ describe('isSameOrigin', () => {
   });
 
   it('is false for something that is not a URL', () => expect(isSameOrigin('garbage', 'http://h.test/')).toBe(false));
+});
+
+describe('requestUrl', () => {
+  it('keeps the link as written but for its fragment: query order and tracking parameters stay', () => {
+    expect(requestUrl('/search?q=boats&page=2&utm_source=x#top', 'http://h.test/a')).toBe('http://h.test/search?q=boats&page=2&utm_source=x');
+    expect(requestUrl('mailto:me@h.test')).toBeUndefined();
+    expect(requestUrl('http://[::1')).toBeUndefined();
+  });
 });

@@ -36,6 +36,20 @@ function normalizeQuery(search: string): string {
  * a trailing slash on a longer path is kept, because `/a/` and `/a` can be different pages.
  */
 export function normalizeUrl(raw: string, base?: string): string | undefined {
+  return linkForms(raw, base)?.key;
+}
+
+/**
+ * The URL a link asks for, as it will be requested: resolved against `base`, without its
+ * fragment (never sent), otherwise as written (query order and tracking parameters kept);
+ * undefined when it is not an http(s) URL.
+ */
+export function requestUrl(raw: string, base?: string): string | undefined {
+  return linkForms(raw, base)?.request;
+}
+
+/** Both forms of a link from one parse: as it will be requested, and its normalised key. */
+export function linkForms(raw: string, base?: string): { request: string; key: string } | undefined {
   let url: URL;
   try {
     url = new URL(raw, base);
@@ -44,8 +58,9 @@ export function normalizeUrl(raw: string, base?: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   url.hash = '';
+  const request = url.href;
   url.search = normalizeQuery(url.search);
-  return url.href;
+  return { request, key: url.href };
 }
 
 export function isSameOrigin(a: string, b: string): boolean {
