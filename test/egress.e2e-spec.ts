@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
@@ -53,9 +54,11 @@ describe('egress', () => {
         <img src="${BLOCKED.tlsLoopback[0]}w.png"><iframe src="http://127.0.0.2/frame"></iframe><iframe src="${BLOCKED.sixToFour[0]}"></iframe>
         <script>fetch('http://10.0.0.1/').catch(() => undefined)</script>
         <h1 id="ready">ready</h1>`,
+      // Refused requests, twenty a second, for as long as the page is open.
+      '/noisy': `<!doctype html><title>Noisy</title><h1>noisy</h1><script>setInterval(() => fetch('http://10.0.0.1/').catch(() => undefined), 50)</script>`,
       ...Object.fromEntries(Object.entries(BLOCKED).map(([name, [url]]) => [`/to-${name}`, redirect(url)])),
     }).start();
-    stack = await new Stack(baseEnv({ ALLOWED_PRIVATE_HOSTS: '127.0.0.1' })).start();
+    stack = await new Stack(baseEnv({ ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2' })).start();
   });
 
   afterAll(async () => {
@@ -85,6 +88,21 @@ describe('egress', () => {
     expect(done.steps[0].error).toMatch(why);
     // Chromium's own requests (sign-in, updates...) never reach a run or its errors.
     expect(done.steps[0].error).not.toMatch(/google|gstatic|Chromium's own/i);
+  });
+
+  it('blames a refusal only on the run that caused it', async () => {
+    const res = await stack.request('/api/runs', {
+      body: { name: 'noisy', baseUrl: site.base, steps: [{ action: 'goto', url: '/noisy' }, { action: 'waitFor', selector: '#never', timeoutMs: 30_000 }], options: { trace: 'off' } },
+    });
+    const noisy = (await json(res)).id as string;
+    await pollUntil(() => run(noisy), (r) => r.steps.length >= 1 || RUN_END.includes(r.status), 30_000, 'the noisy page open');
+    // A network error of its own, while the other run's page has its requests refused.
+    const closedPort = await freePort();
+    const done = await runToEnd({ name: 'closed port', steps: [{ action: 'goto', url: `http://127.0.0.1:${closedPort}/` }] });
+    expect(done.status).toBe('failed');
+    expect(done.steps[0].error).toMatch(/net::ERR_/);
+    expect(done.steps[0].error).not.toMatch(/egress guard|10\.0\.0\.1/);
+    await stack.request(`/api/runs/${noisy}/cancel`, { method: 'POST' });
   });
 
   it('renders a page with blocked subresources, and refuses a redirect to a blocked address, in render mode', async () => {
