@@ -117,7 +117,7 @@ describe('scrapes', () => {
     [{ url: 'http://example.com/', mode: 'crawl', maxPages: 0 }, 'maxPages must be a whole number from 1 to 10000'],
     [{ url: 'http://example.com/', mode: 'crawl', includePaths: ['blog/**'] }, 'includePaths[0] a path glob must start with /'],
     [{ url: 'http://example.com/', formats: ['pdf'] }, 'formats[0] must be one of markdown, text, html, links (got "pdf")'],
-    [{ url: 'http://127.0.0.1:1/' }, 'url is not allowed: 127.0.0.1 resolves to a private address (127.0.0.1); list it in ALLOWED_PRIVATE_HOSTS to allow it'],
+    [{ url: 'http://127.0.0.1:1/' }, 'url is not allowed: 127.0.0.1 is not a public address (loopback, 127.0.0.0/8, RFC 1122); list it in ALLOWED_PRIVATE_HOSTS to allow it'],
   ])('answers 400 naming the field for %j', async (body, message) => {
     const res = await stack.request('/api/scrapes', { body });
     expect(res.status).toBe(400);

@@ -1,15 +1,28 @@
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import { connect, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { AddressPolicy } from './address-policy';
+import type { Resolution } from './address-policy';
 
 const MAX_REFUSALS_KEPT = 500;
 
+/** Decides where a host may be reached (AddressPolicy, or a rule that refuses everything). */
+export interface EgressResolver {
+  resolve(host: string): Promise<Resolution>;
+}
+
+/** For Chromium's own background requests: none of them is a user's, none leaves the machine. */
+export const REFUSE_ALL: EgressResolver = {
+  resolve: (host) => Promise.resolve({ allowed: false, reason: `${host}: a request of Chromium's own, not of a page` }),
+};
+
 /**
- * A forward proxy on 127.0.0.1 that the worker's Chromium sends every request through
+ * A forward proxy on 127.0.0.1 that one browser context sends every request through
  * (loopback included). It checks the address at connect time, for every connection and
  * so for every redirect hop and subresource, and connects to the very address it
- * checked, so DNS cannot change the answer in between.
+ * checked, so DNS cannot change the answer in between. A refused request fails at once
+ * (plain http: the connection closes with no answer; CONNECT: 403), and the refusal is
+ * kept so the run's failed step can say why: one proxy per context means a refusal is
+ * only ever blamed on the run that caused it.
  */
 export class EgressProxy {
   private server?: Server;
@@ -17,7 +30,7 @@ export class EgressProxy {
   /** Recently refused hosts, why and when, so a failed step can say why its request failed. */
   readonly refusals = new Map<string, { reason: string; at: number }>();
 
-  constructor(private readonly policy: AddressPolicy) {}
+  constructor(private readonly policy: EgressResolver) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.forward(req, res));
@@ -31,8 +44,10 @@ export class EgressProxy {
   }
 
   async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
     this.sockets.forEach((s) => s.destroy());
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 
   /** Reasons for the refusals since `since` (ms epoch), most recent first. */

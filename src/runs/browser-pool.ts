@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { EgressProxy } from '../egress/egress-proxy';
+import { EgressProxy, REFUSE_ALL } from '../egress/egress-proxy';
+import { CHROMIUM_QUIET_FLAGS } from './chromium-flags';
 import { guardPlaywrightRace } from './playwright-race-guard';
 
 /** A fresh browser after this many runs keeps leaks in Chromium from adding up. */
@@ -32,13 +33,18 @@ export interface ContextOptions {
 /**
  * One Chromium per worker process, a fresh context per run, and the next context (with
  * its page) prepared while the current run goes on, so a run does not wait for one.
- * Every request of every context goes through the egress proxy.
+ * Every request of every context goes through an egress proxy of its own (so a refusal is
+ * reported to the run that caused it); Chromium's own background requests go to one that
+ * refuses everything.
  */
 @Injectable()
 export class BrowserPool implements OnApplicationShutdown {
   private readonly logger = new Logger(BrowserPool.name);
-  readonly proxy: EgressProxy;
-  private proxyUrl?: string;
+  private readonly policy: AddressPolicy;
+  /** Where the browser-wide proxy setting points: Chromium's own requests, all refused. */
+  private readonly ownRequests = new EgressProxy(REFUSE_ALL);
+  private ownRequestsUrl?: string;
+  private readonly egress = new WeakMap<BrowserContext, EgressProxy>();
   private browser?: Browser;
   private launching?: Promise<Browser>;
   private runsOnBrowser = 0;
@@ -46,7 +52,7 @@ export class BrowserPool implements OnApplicationShutdown {
   private closed = false;
 
   constructor(private readonly config: AppConfig) {
-    this.proxy = new EgressProxy(new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS));
+    this.policy = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
   }
 
   /** A context for one run (with a page open). Close it with `release`. */
@@ -62,7 +68,7 @@ export class BrowserPool implements OnApplicationShutdown {
     const browser = await within(this.currentBrowser(), OPEN_TIMEOUT_MS, 'starting Chromium');
     this.runsOnBrowser++;
     const context = await within(
-      browser.newContext({ viewport: VIEWPORT, ...(options.videoDir ? { recordVideo: { dir: options.videoDir, size: VIEWPORT } } : {}) }),
+      this.newContext(browser, options.videoDir ? { recordVideo: { dir: options.videoDir, size: VIEWPORT } } : {}),
       OPEN_TIMEOUT_MS,
       'opening a browser context',
     );
@@ -80,6 +86,11 @@ export class BrowserPool implements OnApplicationShutdown {
     return context;
   }
 
+  /** Why the egress guard refused requests of this context since `since` (ms epoch), most recent first. */
+  refusalsSince(context: BrowserContext, since: number): string[] {
+    return this.egress.get(context)?.refusalsSince(since) ?? [];
+  }
+
   async release(context: BrowserContext): Promise<void> {
     const browser = context.browser();
     await within(context.close(), CLOSE_TIMEOUT_MS, 'closing a browser context').catch(() => undefined);
@@ -94,7 +105,7 @@ export class BrowserPool implements OnApplicationShutdown {
     const spare = await this.spare?.catch(() => undefined);
     await spare?.close().catch(() => undefined);
     await this.browser?.close().catch(() => undefined);
-    await this.proxy.stop();
+    await this.ownRequests.stop();
   }
 
   private async takeSpare(): Promise<BrowserContext | undefined> {
@@ -116,7 +127,7 @@ export class BrowserPool implements OnApplicationShutdown {
     if (this.closed) return;
     this.spare = this.currentBrowser()
       .then(async (browser) => {
-        const context = await browser.newContext({ viewport: VIEWPORT });
+        const context = await this.newContext(browser, {});
         await context.newPage();
         return context;
       })
@@ -134,7 +145,7 @@ export class BrowserPool implements OnApplicationShutdown {
 
   private async launch(): Promise<Browser> {
     guardPlaywrightRace();
-    this.proxyUrl ??= await this.proxy.start();
+    this.ownRequestsUrl ??= await this.ownRequests.start();
     const retired = this.browser;
     // Loaded on first use: playwright-core is about 75 MB of a worker's resident memory,
     // which a worker that only scrapes or sends email never needs.
@@ -151,13 +162,11 @@ export class BrowserPool implements OnApplicationShutdown {
         '--no-sandbox',
         '--disable-gpu',
         '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
         '--disable-quic',
-        // Everything, loopback included, through the egress proxy.
-        `--proxy-server=${this.proxyUrl}`,
+        ...CHROMIUM_QUIET_FLAGS,
+        // Each context has its own proxy (newContext); what is left to the browser-wide
+        // setting is Chromium's own traffic, loopback included, and that proxy refuses it all.
+        `--proxy-server=${this.ownRequestsUrl}`,
         '--proxy-bypass-list=<-loopback>',
       ],
     });
@@ -169,6 +178,24 @@ export class BrowserPool implements OnApplicationShutdown {
     this.logger.log({ version: browser.version() }, 'Chromium started');
     if (retired && retired.contexts().length === 0) await retired.close().catch(() => undefined);
     return browser;
+  }
+
+  /**
+   * A context whose every request (loopback included: Playwright adds <-loopback>) goes
+   * through an egress proxy of its own, stopped when the context closes, however it closes.
+   */
+  private async newContext(browser: Browser, options: { recordVideo?: { dir: string; size: typeof VIEWPORT } }): Promise<BrowserContext> {
+    const egress = new EgressProxy(this.policy);
+    const server = await egress.start();
+    try {
+      const context = await browser.newContext({ viewport: VIEWPORT, ...options, proxy: { server } });
+      this.egress.set(context, egress);
+      context.once('close', () => void egress.stop());
+      return context;
+    } catch (error) {
+      await egress.stop();
+      throw error;
+    }
   }
 
   /** CHROMIUM_PATH, else the system's Chromium, else Playwright's own (if installed). */

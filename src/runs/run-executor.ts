@@ -213,7 +213,7 @@ export class RunExecutor {
         shot = await Promise.race([performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot }), stopped]);
         if (def.options.screenshots === 'on' && step.action !== 'screenshot') shot = await screenshot(`step-${index}.png`);
       } catch (e) {
-        error = this.explain(e as Error, t0);
+        error = this.explain(e as Error, context, t0);
       }
       if (stop.aborted) error = stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : stop.reason === CANCEL_REASON ? 'run cancelled' : 'worker shutting down';
       if (error && !stop.aborted) {
@@ -252,12 +252,16 @@ export class RunExecutor {
   }
 
   /**
-   * Playwright's message, and, when a network error follows a refusal by the egress
-   * guard during the step (a redirect or a subresource to a private host), why.
+   * Playwright's message, and why the egress guard refused requests of this run during the
+   * step: first when the step failed on a network error (the refused request is what
+   * failed it), after the message otherwise (a frame or script that never came may be why
+   * the step waited).
    */
-  private explain(error: Error, stepStarted: number): string {
-    const [refusal] = /net::ERR_/.test(error.message) ? this.pool.proxy.refusalsSince(stepStarted) : [];
-    return short(refusal ? `request refused by the egress guard: ${refusal}\n${error.message}` : error.message);
+  private explain(error: Error, context: BrowserContext, stepStarted: number): string {
+    const refusals = this.pool.refusalsSince(context, stepStarted);
+    if (!refusals.length) return short(error.message);
+    if (/net::ERR_/.test(error.message)) return short(`request refused by the egress guard: ${refusals[0]}\n${error.message}`);
+    return short(`${error.message}\nrequests refused by the egress guard during this step: ${refusals.join('; ')}`);
   }
 
   private async recordSkipped(runId: string, steps: RunStep[], from: number): Promise<void> {

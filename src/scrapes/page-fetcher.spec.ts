@@ -84,7 +84,7 @@ describe('PageFetcher', () => {
 
   it('refuses loopback when it is not allowed, before connecting', async () => {
     const page = await fetcher({}, []).fetch(`${base}/ok`, signal());
-    expect(page.error).toMatch(/^refused by the egress guard: localhost resolves to a private address/);
+    expect(page.error).toMatch(/^refused by the egress guard: localhost resolves to (127\.0\.0\.1|::1), which is not a public address \(loopback/);
     expect(hits.get('/ok')).toBe(1);
   });
 

@@ -30,6 +30,8 @@ export class PageRenderer {
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const message = (error as Error).message.split('\n')[0];
+      const [refusal] = this.pool.refusalsSince(context, started);
+      if (refusal && /net::ERR_/.test(message)) return { finalUrl: url, statusCode: null, contentType: null, body: null, contentHash: null, error: `refused by the egress guard: ${refusal}` };
       return { finalUrl: url, statusCode: null, contentType: null, body: null, contentHash: null, error: `render failed after ${Date.now() - started} ms: ${message}` };
     } finally {
       signal.removeEventListener('abort', onAbort);

@@ -91,7 +91,7 @@ describe('WebhookSender', () => {
     received.length = 0;
     const pending = sender({}, []).post(`${base}/ok`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRejectedError);
-    await expect(pending).rejects.toThrow(/^webhook refused by the egress guard: 127\.0\.0\.1 resolves to a private address/);
+    await expect(pending).rejects.toThrow(/^webhook refused by the egress guard: 127\.0\.0\.1 is not a public address \(loopback/);
     expect(received).toHaveLength(0);
   });
 
