@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
 import { createValidationPipe } from './common/validation.pipe';
+import { waitForDatabaseOrExit } from './database/database-probe';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -53,6 +54,7 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
  */
 export async function bootstrap(options: BootstrapOptions = {}): Promise<void> {
   const env = readConfigOrExit();
+  await waitForDatabaseOrExit(env.DATABASE_URL, env.DATABASE_CONNECT_TIMEOUT_MS);
   const app = await createApp(env, options);
   const config = app.get(AppConfig);
   const logger = new NestLogger('Bootstrap');

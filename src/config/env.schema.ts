@@ -36,6 +36,8 @@ export const envSchema = z.object({
   // pm2 sets it per instance; the worker adds it to APP_WORKER_PORT.
   NODE_APP_INSTANCE: int(0, 1000).default(0),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/stevedore'),
+  // How long a start waits for an unreachable database (refused, unresolved); 0 = not at all.
+  DATABASE_CONNECT_TIMEOUT_MS: int(0, 600000).default(30000),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()

@@ -13,8 +13,9 @@ import { databaseOptions } from './database-options';
         // `pnpm migration:run` as a release step. The worker never migrates, so two
         // processes starting together do not race.
         migrationsRun: !config.isWorker && !config.isProduction,
-        // Keep retrying at start so the app survives PostgreSQL starting after it.
-        retryAttempts: 10,
+        // bootstrap has already waited for the database (database-probe.ts): a failure
+        // here is a real fault, shown once instead of after ten stack traces.
+        retryAttempts: 1,
         retryDelay: 1000,
       }),
     }),

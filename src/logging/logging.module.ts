@@ -1,8 +1,10 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Global, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.service';
+import { RejectionSummary } from './rejection-summary';
 
-/** Request and application logs as pino JSON lines (pretty in development). */
+/** Request and application logs as pino JSON lines (pretty in development), and the summary of refusals. */
+@Global()
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -38,10 +40,14 @@ import { AppConfig } from '../config/app-config.service';
           autoLogging: {
             ignore: (req) => /^\/(api\/health|metrics)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           },
-          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          // A client's mistake is not the server's warning: 4xx are info, 5xx (a fault) error.
+          // 429s come in floods: RejectionSummary counts them and logs one line per interval.
+          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'silent' : 'info'),
         },
       }),
     }),
   ],
+  providers: [RejectionSummary],
+  exports: [RejectionSummary],
 })
 export class LoggingModule {}
