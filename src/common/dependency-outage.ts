@@ -4,7 +4,7 @@ import { ServiceUnavailableException } from '@nestjs/common';
 const PG_OUTAGE_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 /** Error classes of ioredis and BullMQ that mean "no connection", whatever their message says. */
-const NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError', 'RedisUnavailableError']);
+const NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError']);
 const MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
@@ -34,15 +34,6 @@ export function outageSource(error: unknown): 'database' | 'redis' {
   const e = error as ErrorLike;
   if (e?.driverError || (e?.code && PG_OUTAGE_CODES.has(e.code))) return 'database';
   return PG_MESSAGES.some((pattern) => pattern.test(e?.message ?? '')) ? 'database' : 'redis';
-}
-
-/** Thrown before a write when Redis has no ready connection: fail at once instead of waiting for it. */
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-
-  constructor(status: string) {
-    super(`Redis is not connected (${status})`);
-  }
 }
 
 /** 503 with Retry-After: the request was not carried out; the same request later will be. */

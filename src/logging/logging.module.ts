@@ -40,9 +40,13 @@ import { RejectionSummary } from './rejection-summary';
           autoLogging: {
             ignore: (req) => /^\/(api\/health|metrics)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           },
-          // A client's mistake is not the server's warning: 4xx are info, 5xx (a fault) error.
+          // A client's mistake is not the server's warning: 4xx are info, a 5xx (a fault) is
+          // an error with its stack. A 503 is an outage's answer, not a fault of its own: warn,
+          // without the made-up stack (the outage log has the cause, once).
           // 429s come in floods: RejectionSummary counts them and logs one line per interval.
-          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'silent' : 'info'),
+          customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'silent' : 'info'),
+          customErrorObject: (_req, res, _error, fields: Record<string, unknown>) => (res.statusCode === 503 ? { ...fields, err: undefined } : fields),
+          customErrorMessage: (_req, res) => (res.statusCode === 503 ? 'request refused: a dependency is unavailable' : 'request errored'),
         },
       }),
     }),
