@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
-import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { SmtpSink } from './helpers/smtp-sink';
 import { Stack } from './helpers/stack';
@@ -99,6 +98,18 @@ const linesSince = (proc: AppProcess, from: number) =>
     .split('\n')
     .filter((line) => line.trim() !== '');
 
+/** Stack.start with more patience: two processes starting on a loaded machine can take a minute. */
+async function startStack(env: Record<string, string>): Promise<Stack> {
+  const stack = new Stack(env);
+  const [apiPort, workerPort] = [await freePort(), await freePort()];
+  stack.api = new AppProcess({ env: { ...env, APP_PORT: String(apiPort) } });
+  stack.worker = new AppProcess({ env: { ...env, IS_WORKER: 'true', APP_WORKER_PORT: String(workerPort) } });
+  stack.base = `http://127.0.0.1:${apiPort}`;
+  stack.workerBase = `http://127.0.0.1:${workerPort}`;
+  await Promise.all([stack.api.waitHealthy(`${stack.base}/api/health`, 120000), stack.worker.waitHealthy(`${stack.workerBase}/api/health`, 120000)]);
+  return stack;
+}
+
 /** A bound that only a hang breaks (the defect was a 15 s wait), not a speed requirement. */
 const ANSWERS_WITHOUT_WAITING_MS = 5000;
 
@@ -111,10 +122,10 @@ describe('Redis outages', () => {
   beforeAll(async () => {
     await redis.start();
     await sink.start();
-    stack = await new Stack(baseEnv({ REDIS_URL: redis.url, MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>' })).start();
+    stack = await startStack(baseEnv({ REDIS_URL: redis.url, MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>' }));
     db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
-  });
+  }, 180000);
 
   afterAll(async () => {
     await stack?.stop();
@@ -169,7 +180,7 @@ describe('Redis outages', () => {
     await pollUntil(async () => sink.to(`${marker}-after@back.test`), (m) => m.length === 1, 20000, 'welcome mail after the outage');
     expect(await rowsWith(db, marker)).toEqual({ runs: 0, emails: 1, users: 1, scrapes: 0, suites: 0, schedules: 0 });
     expect(sink.received.filter((m) => m.to.some((to) => to.includes(marker) && !to.includes('-after@')))).toEqual([]);
-  });
+  }, 180000);
 
   it('with a REDIS_URL where nothing answers, the API starts, reports Redis down, and refuses writes at once', async () => {
     const port = await freePort();
@@ -179,7 +190,7 @@ describe('Redis outages', () => {
       const health = await pollUntil(
         async () => fetch(`${base}/api/health`).then((r) => r.status, () => 0),
         (s) => s !== 0,
-        60000,
+        120000,
         'API listening',
       );
       expect(health).toBe(503);
@@ -198,7 +209,7 @@ describe('Redis outages', () => {
     } finally {
       await api.stop();
     }
-  });
+  }, 180000);
 });
 
 describe('refusals for capacity', () => {
@@ -211,7 +222,7 @@ describe('refusals for capacity', () => {
     await db.connect();
     const name = `capacity-${randomUUID().slice(0, 8)}`;
     try {
-      await api.waitHealthy(`${base}/api/health`, 60000);
+      await api.waitHealthy(`${base}/api/health`, 120000);
       const post = () => request(base, { path: '/api/runs', body: { name, steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] } });
       const statuses: number[] = [];
       // No worker: the first run (if the queue had room) stays queued and every later one is refused.
@@ -236,5 +247,5 @@ describe('refusals for capacity', () => {
       await db.query(`DELETE FROM runs WHERE name = $1`, [name]);
       await db.end();
     }
-  });
+  }, 180000);
 });

@@ -8,7 +8,7 @@ describe('OutageLog', () => {
   beforeEach(() => {
     lines = [];
     for (const level of ['log', 'warn', 'error'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation((_fields: unknown, message?: unknown) => void lines.push([level, String(message)]));
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void lines.push([level, String(args[1])]));
     }
   });
   afterEach(() => jest.restoreAllMocks());

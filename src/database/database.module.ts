@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { DatabaseOutageWatch } from './database-outage-watch';
 import { databaseOptions } from './database-options';
 
 @Module({
@@ -20,5 +21,6 @@ import { databaseOptions } from './database-options';
       }),
     }),
   ],
+  providers: [DatabaseOutageWatch],
 })
 export class DatabaseModule {}
