@@ -122,7 +122,8 @@ describe('Redis outages', () => {
   beforeAll(async () => {
     await redis.start();
     await sink.start();
-    stack = await startStack(baseEnv({ REDIS_URL: redis.url, MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>' }));
+    // Valid bodies (private test addresses allowed), so a 503 is the outage's answer, not a 400's.
+    stack = await startStack(baseEnv({ REDIS_URL: redis.url, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>' }));
     db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
   }, 180000);
