@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
+import { AppConfig } from '../config/app-config.service';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** Why a request was refused before any work: `capacity` is a 429 from the run caps. */
@@ -21,12 +22,13 @@ export class RejectionSummary implements OnApplicationShutdown {
   private readonly pending = new Map<RejectionReason, number>();
   private timer?: NodeJS.Timeout;
 
-  constructor(metrics: MetricsService) {
+  constructor(metrics: MetricsService, config: AppConfig) {
     this.counter = new Counter({
       name: 'stevedore_http_rejected_total',
       help: 'Requests refused before any work was done, by reason (capacity: 429 at QUEUED_CAPACITY)',
       labelNames: ['reason'],
-      registers: [metrics.registry],
+      // Only the API answers requests: a worker exports no empty family for it.
+      registers: config.isWorker ? [] : [metrics.registry],
     });
     // A sample from the start: a rate over the counter works before the first refusal.
     this.counter.inc({ reason: 'capacity' }, 0);
