@@ -1,3 +1,4 @@
+import { Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mountBullBoard } from './bull-board/bull-board';
 import { protectDashboards } from './bull-board/dashboard-auth';
@@ -6,14 +7,24 @@ import type { Env } from './config/env.schema';
 import { mountOpenApi } from './docs/openapi';
 import { EventsIoAdapter } from './events/socket-io.adapter';
 import { QueueRegistry } from './queues/queue-registry';
+import { REDIS } from './redis/redis.module';
+import { RedisWriteGate } from './redis/redis-write-gate.interceptor';
 
 /**
- * The API's HTTP surface beyond Nest's routes: outages answered 503, socket.io beside Mercurius on one port,
+ * The API's HTTP surface beyond Nest's routes: outages answered 503 (writes refused at once while Redis is away), socket.io beside Mercurius on one port,
  * Bull Board and the OpenAPI pages behind their own auth hook. Initialises the app (so
  * every upgrade listener is attached) before routing upgrades.
  */
 export async function setUpApiHttp(app: NestFastifyApplication, env: Env): Promise<void> {
   app.useGlobalFilters(new OutageFilter(app.getHttpAdapter()));
+  app.useGlobalInterceptors(new RedisWriteGate(app.get(REDIS), app.get(Reflector)));
+  // Every 503 says when to come back, whichever path produced it (GraphQL's formatter, health).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (_request, reply) => {
+      if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', '5');
+    });
   const io = new EventsIoAdapter(app);
   app.useWebSocketAdapter(io);
   protectDashboards(app.getHttpAdapter().getInstance(), env);

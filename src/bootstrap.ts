@@ -12,6 +12,7 @@ import { createValidationPipe } from './common/validation.pipe';
 import { acceptJsonBodiesOnly } from './http/json-bodies';
 import { lingerAfterEarlyAnswers } from './http/lingering-close';
 import { serverOptions } from './http/server-options';
+import { waitForDatabaseOrExit } from './database/database-probe';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -59,6 +60,7 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
  */
 export async function bootstrap(options: BootstrapOptions = {}): Promise<void> {
   const env = readConfigOrExit();
+  await waitForDatabaseOrExit(env.DATABASE_URL, env.DATABASE_CONNECT_TIMEOUT_MS);
   const app = await createApp(env, options);
   const config = app.get(AppConfig);
   const logger = new NestLogger('Bootstrap');

@@ -1,6 +1,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { join } from 'node:path';
-import { SLOW_QUEUE, SlowJobData } from './fixtures/slow-job.module';
+import { ROOMY_QUEUE, SLOW_QUEUE, SlowJobData } from './fixtures/slow-job.module';
 import { AppProcess } from './helpers/app-process';
 import { json } from './helpers/json';
 import { freePort } from './helpers/free-port';
@@ -16,13 +17,14 @@ describe('worker process', () => {
   let env: Record<string, string>;
   let queue: Queue<SlowJobData>;
   let events: QueueEvents;
+  let roomy: Queue<SlowJobData> | undefined;
   const started: AppProcess[] = [];
 
   const startWorker = async (overrides: Record<string, string> = {}) => {
     const port = await freePort();
     const proc = new AppProcess({ entry: FIXTURE_WORKER, env: { ...env, IS_WORKER: 'true', APP_WORKER_PORT: String(port), ...overrides } });
     started.push(proc);
-    await proc.waitHealthy(`http://127.0.0.1:${port}/api/health`);
+    await proc.waitHealthy(`http://127.0.0.1:${port}/api/health`, 90000);
     return { proc, base: `http://127.0.0.1:${port}` };
   };
 
@@ -46,6 +48,8 @@ describe('worker process', () => {
   });
 
   afterAll(async () => {
+    await roomy?.obliterate({ force: true });
+    await roomy?.close();
     await queue.obliterate({ force: true });
     await Promise.all([queue.close(), events.close()]);
   });
@@ -120,4 +124,30 @@ describe('worker process', () => {
     const result = await job.waitUntilFinished(events, 15000);
     expect(result).toEqual({ starts: 2, pid: second.proc.child.pid });
   });
+
+  it('on SIGTERM starts none of the jobs queued after the signal: they wait for the next worker', async () => {
+    roomy = new Queue(ROOMY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX });
+    const { proc } = await startWorker({ SHUTDOWN_TIMEOUT_MS: '15000' });
+    const busy = await roomy.add('busy', { firstRunMs: 4000, laterRunMs: 4000 });
+    await waitActive(busy);
+    // Three free slots: the worker is blocked waiting for the next job when the signal comes.
+    proc.child.kill('SIGTERM');
+    for (let i = 0; i < 200 && !proc.output.includes('Shutting down: no new jobs'); i++) await new Promise((r) => setTimeout(r, 25));
+    const late = await Promise.all([1, 2, 3].map((n) => roomy!.add(`late-${n}`, { firstRunMs: 100, laterRunMs: 100 })));
+
+    const { code } = await proc.waitExit(25000);
+    expect(code).toBe(0);
+    const finished = await Job.fromId(roomy, busy.id!);
+    expect(await finished!.getState()).toBe('completed');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      for (const job of late) {
+        expect([job.id, await job.getState()]).toEqual([job.id, 'waiting']);
+        // Never started anywhere: the fixture counts every start.
+        expect(await redis.get(`${env.QUEUE_PREFIX}:fixture-starts:${job.id}`)).toBeNull();
+      }
+    } finally {
+      redis.disconnect();
+    }
+  }, 150000);
 });

@@ -51,6 +51,8 @@ export const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: int(1000, 600000).default(10000),
   HTTP_REQUEST_TIMEOUT_MS: int(1000, 3600000).default(30000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/stevedore'),
+  // How long a start waits for an unreachable database (refused, unresolved); 0 = not at all.
+  DATABASE_CONNECT_TIMEOUT_MS: int(0, 600000).default(30000),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()

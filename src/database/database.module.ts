@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { DatabaseOutageWatch } from './database-outage-watch';
 import { databaseOptions } from './database-options';
 
 @Module({
@@ -13,11 +14,13 @@ import { databaseOptions } from './database-options';
         // `pnpm migration:run` as a release step. The worker never migrates, so two
         // processes starting together do not race.
         migrationsRun: !config.isWorker && !config.isProduction,
-        // Keep retrying at start so the app survives PostgreSQL starting after it.
-        retryAttempts: 10,
+        // bootstrap has already waited for the database (database-probe.ts): a failure
+        // here is a real fault, shown once instead of after ten stack traces.
+        retryAttempts: 1,
         retryDelay: 1000,
       }),
     }),
   ],
+  providers: [DatabaseOutageWatch],
 })
 export class DatabaseModule {}

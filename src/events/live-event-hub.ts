@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, NotFoundException, OnModuleDestroy } from '@nestjs/common';
-import { QueueEvents } from 'bullmq';
+import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
+import { ObservedQueueEvents } from '../redis/observed-bullmq';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { REDIS } from '../redis/redis.module';
 import { LiveSequencer } from './live-sequencer';
@@ -77,7 +78,7 @@ export class LiveEventHub implements OnModuleDestroy {
       const stream = `${this.config.env.QUEUE_PREFIX}:${source.queue}:events`;
       const [last] = (await within(this.redis.xrevrange(stream, '+', '-', 'COUNT', 1), READY_WAIT_MS)) as Array<[string, string[]]> | undefined ?? [];
       if (this.closing) return;
-      const events = new QueueEvents(source.queue, {
+      const events = new ObservedQueueEvents(source.queue, {
         connection: this.connections.bullOptions(`events:${source.queue}`),
         prefix: this.config.env.QUEUE_PREFIX,
         lastEventId: last?.[0] ?? '0-0',
@@ -86,8 +87,6 @@ export class LiveEventHub implements OnModuleDestroy {
       for (const type of ['active', 'completed', 'failed', 'removed'] as const) {
         events.on(type, ({ jobId }: { jobId: string }) => this.signal(source, jobId, { type }));
       }
-      // BullMQ reconnects by itself; without a listener an error event would throw.
-      events.on('error', (err) => this.logger.warn({ err, queue: source.queue }, 'Queue events connection error'));
       listener.events = events;
       await within(events.waitUntilReady(), READY_WAIT_MS);
     })();

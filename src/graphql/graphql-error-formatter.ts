@@ -53,6 +53,7 @@ export function mercuriusErrorFormatter(result: ExecutionResult & { errors?: rea
   const errors = (result.errors ?? []).map(formatGraphQLError);
   const statuses = errors.map((e) => e.extensions.status as number);
   // Like Apollo: a GraphQL response is 200 when it carries data; 4xx only when nothing ran.
-  const statusCode = result.data ? 200 : statuses.length && statuses.every((s) => s < 500) ? statuses[0] : 500;
+  // A dependency outage keeps its 503 (clients retry), as REST answers it.
+  const statusCode = result.data ? 200 : statuses.length && (statuses.every((s) => s < 500) || statuses.every((s) => s === 503)) ? statuses[0] : 500;
   return { statusCode, response: { data: result.data ?? null, errors } };
 }

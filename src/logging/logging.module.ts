@@ -1,8 +1,10 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Global, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.service';
+import { RejectionSummary } from './rejection-summary';
 
-/** Request and application logs as pino JSON lines (pretty in development). */
+/** Request and application logs as pino JSON lines (pretty in development), and the summary of refusals. */
+@Global()
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -39,10 +41,18 @@ import { AppConfig } from '../config/app-config.service';
           autoLogging: {
             ignore: (req) => /^\/(api\/health|metrics)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           },
-          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          // A client's mistake is not the server's warning: 4xx are info, a 5xx (a fault) is
+          // an error with its stack. A 503 is an outage's answer, not a fault of its own: warn,
+          // without the made-up stack (the outage log has the cause, once).
+          // 429s come in floods: RejectionSummary counts them and logs one line per interval.
+          customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'silent' : 'info'),
+          customErrorObject: (_req, res, _error, fields: Record<string, unknown>) => (res.statusCode === 503 ? { ...fields, err: undefined } : fields),
+          customErrorMessage: (_req, res) => (res.statusCode === 503 ? 'request refused: a dependency is unavailable' : 'request errored'),
         },
       }),
     }),
   ],
+  providers: [RejectionSummary],
+  exports: [RejectionSummary],
 })
 export class LoggingModule {}

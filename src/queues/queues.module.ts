@@ -1,10 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.service';
+import { observeBullmq } from '../redis/observed-bullmq';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { DEFAULT_JOB_OPTIONS } from './default-job-options';
 import { FLOW_PRODUCER, QUEUE_NAMES } from './queue-names';
 import { QueueRegistry } from './queue-registry';
+
+// Before registerQueue below builds anything: every queue, worker and flow producer reports its errors.
+observeBullmq();
 
 /**
  * The queues, declared once for both processes: the API adds jobs to them, the worker's
@@ -17,8 +21,9 @@ import { QueueRegistry } from './queue-registry';
       inject: [AppConfig, RedisConnectionFactory],
       useFactory: (config: AppConfig, redis: RedisConnectionFactory) => ({
         // The API only adds jobs: commands issued by concurrent requests in the same tick
-        // go out in one write. Never on a worker (its blocking reads would hold the batch).
-        connection: { ...redis.bullOptions('bullmq'), enableAutoPipelining: !config.isWorker },
+        // go out in one write, and fail at once while Redis is away (a 503, not a wait).
+        // Never on a worker (its blocking reads would hold the batch, and need the offline queue).
+        connection: config.isWorker ? redis.bullOptions('bullmq') : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
         prefix: config.env.QUEUE_PREFIX,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),

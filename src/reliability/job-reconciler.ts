@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { outageLog } from '../common/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { recordDeadLetter } from '../dead-letters/record-dead-letter';
 import { hasFinishedAt, JOB_ROWS, JobRowKind } from '../queues/job-rows';
@@ -41,7 +42,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const every = this.config.env.RECONCILE_INTERVAL_MS;
     if (every === 0) return void this.logger.log('Reconciling rows and jobs is off (RECONCILE_INTERVAL_MS=0)');
     const tick = () => {
-      this.running = this.pass().catch((err: unknown) => this.logger.warn({ err }, 'Reconciling rows and jobs failed; trying again later'));
+      this.running = this.pass().catch((err: unknown) => outageLog.fault(this.logger, err, 'Reconciling rows and jobs failed; trying again later', {}, 'warn'));
     };
     // First soon after start (rows a dead worker left), then on the interval.
     this.first = setTimeout(tick, Math.min(2000, every)).unref();

@@ -3,7 +3,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { outageLog } from '../common/outage-log';
 import { AppConfig } from '../config/app-config.service';
+import { RejectionSummary } from '../logging/rejection-summary';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 
@@ -78,6 +80,7 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectQueue(QUEUES.testRuns) private readonly queue: Queue,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly rejections: RejectionSummary,
   ) {
     this.key = queuedRunsKey(config.env.QUEUE_PREFIX);
   }
@@ -97,7 +100,7 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
       await this.queue.setGlobalConcurrency(this.config.env.RUNNING_CAPACITY);
       await this.reconcile();
     } catch (err) {
-      this.logger.warn({ err }, 'Could not apply run capacity');
+      outageLog.fault(this.logger, err, 'Could not apply run capacity', {}, 'warn');
     } finally {
       this.ticking = false;
     }
@@ -110,13 +113,15 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
   /** Takes `count` waiting places (one per run), or throws 429. */
   async admit(count = 1): Promise<void> {
     if (!(await takeRunPlace(this.redis, this.config.env.QUEUE_PREFIX, this.config.env.QUEUED_CAPACITY, count))) {
+      // Counted and summarised, not logged one line per request: under load there are thousands.
+      this.rejections.refused('capacity');
       throw new OverCapacityException(RETRY_AFTER_SECONDS, this.config.env.QUEUED_CAPACITY);
     }
   }
 
   /** Gives waiting places back (the runs were cancelled, or never got queued). */
   async release(count = 1): Promise<void> {
-    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, count).catch((err: unknown) => this.logger.warn({ err }, 'Could not release a run place'));
+    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, count).catch((err: unknown) => outageLog.fault(this.logger, err, 'Could not release a run place', {}, 'warn'));
   }
 
   /**
@@ -143,7 +148,7 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.warn({ leak }, 'Reclaimed run places leaked by a crash');
       }
     } catch (err) {
-      this.logger.warn({ err }, 'Could not reconcile run capacity');
+      outageLog.fault(this.logger, err, 'Could not reconcile run capacity', {}, 'warn');
     }
   }
 }

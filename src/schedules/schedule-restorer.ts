@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { outageLog } from '../common/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { QUEUES } from '../queues/queue-names';
 import { tickTemplate } from './schedule-job';
@@ -28,7 +29,7 @@ export class ScheduleRestorer implements OnApplicationBootstrap, OnModuleDestroy
     const every = this.config.env.RECONCILE_INTERVAL_MS;
     if (every === 0) return;
     const pass = () => {
-      this.running = this.restore().catch((err: unknown) => this.logger.warn({ err }, 'Could not check the job schedulers; trying again later'));
+      this.running = this.restore().catch((err: unknown) => outageLog.fault(this.logger, err, 'Could not check the job schedulers; trying again later', {}, 'warn'));
     };
     pass();
     this.timer = setInterval(pass, every).unref();

@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../common/cursor';
+import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { QUEUES } from '../queues/queue-names';
 import { RunsService } from '../runs/runs.service';
 import type { SuiteTemplate } from '../suites/suite-request';
@@ -43,14 +44,15 @@ export class SchedulesService {
     const target = request.suite !== undefined ? { run: null, suite: await this.suiteTemplate(request.suite) } : { run: await this.runs.checkDefinition(request.run).catch(inField('run')), suite: null };
     const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, ...target });
     await this.schedules.insert(schedule);
-    try {
-      const next = await this.queue.upsertJobScheduler(schedule.id, { pattern: schedule.cron, tz: schedule.timezone }, tickTemplate(schedule.id));
-      schedule.nextTickAt = new Date(next.timestamp + next.delay);
-    } catch (error) {
-      this.logger.error({ err: error, scheduleId: schedule.id }, 'Could not start a job scheduler; withdrawing the schedule');
-      await this.schedules.delete({ id: schedule.id }).catch(() => undefined);
-      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
-    }
+    await queueOrWithdraw(
+      'schedule',
+      schedule.id,
+      async () => {
+        const next = await this.queue.upsertJobScheduler(schedule.id, { pattern: schedule.cron, tz: schedule.timezone }, tickTemplate(schedule.id));
+        schedule.nextTickAt = new Date(next.timestamp + next.delay);
+      },
+      () => this.schedules.delete({ id: schedule.id }),
+    );
     return schedule;
   }
 

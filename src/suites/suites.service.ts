@@ -1,5 +1,5 @@
 import { InjectFlowProducer } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { FlowProducer } from 'bullmq';
@@ -7,6 +7,7 @@ import { DataSource, Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
+import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { FLOW_PRODUCER } from '../queues/queue-names';
 import { RunCapacity } from '../runs/run-capacity';
 import type { RunDefinition } from '../runs/run-definition';
@@ -124,20 +125,14 @@ export class SuitesService {
     return this.get(id);
   }
 
-  /** One flow for the stored suite; if Redis cannot take it, the rows go and the caller gets 503. */
-  private async enqueueOrWithdraw(plan: SuitePlan): Promise<void> {
-    try {
-      await addSuiteFlow(this.flows, plan);
-    } catch (error) {
-      this.logger.error({ err: error, suiteId: plan.suite.id }, 'Could not queue a suite; withdrawing what was stored');
-      await this.db
-        .transaction(async (m) => {
-          await m.delete(Run, { suiteId: plan.suite.id });
-          await m.delete(Suite, { id: plan.suite.id });
-        })
-        .catch((err: unknown) => this.logger.error({ err, suiteId: plan.suite.id }, 'Could not withdraw an unqueued suite'));
+  /** One flow for the stored suite; if Redis cannot take it, the rows and their places go and the caller gets 503. */
+  private enqueueOrWithdraw(plan: SuitePlan): Promise<void> {
+    return queueOrWithdraw('suite', plan.suite.id, () => addSuiteFlow(this.flows, plan), async () => {
+      await this.db.transaction(async (m) => {
+        await m.delete(Run, { suiteId: plan.suite.id });
+        await m.delete(Suite, { id: plan.suite.id });
+      });
       await this.capacity.release(plan.runs.length);
-      throw new ServiceUnavailableException('The queue is unavailable; nothing was stored. Try again.');
-    }
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { outageLog } from '../common/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { JobMetrics } from '../metrics/job-metrics';
 import { REDIS } from '../redis/redis.module';
@@ -54,6 +55,15 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
     const finish = (outcome: 'completed' | 'failed' | 'requeued' | 'deferred') => {
       this.jobMetrics.jobEnded(queue, outcome, (performance.now() - started) / 1000);
     };
+    if (this.draining && token) {
+      // Fetched after the shutdown signal (a blocking wait that was already in flight):
+      // back to the queue unstarted, for the next worker, with no attempt spent.
+      await job.moveToWait(token);
+      this.requeued++;
+      finish('requeued');
+      this.logger.log({ queue, jobId: job.id }, 'Job received while draining: handed back to the queue unstarted');
+      throw new WaitingError();
+    }
     this.active++;
     try {
       const result = await run(signal ?? new AbortController().signal);
@@ -138,7 +148,8 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
       this.lastHeartbeat = new Date();
       await this.redis.set(key, JSON.stringify(this.snapshot()), 'PX', HEARTBEAT_MS * 3);
     } catch (error) {
-      this.logger.warn({ err: error }, 'Worker heartbeat could not reach Redis');
+      // Redis away: one line per outage (the outage log), not one per heartbeat.
+      outageLog.fault(this.logger, error, 'Worker heartbeat failed');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config.service';
@@ -11,12 +11,13 @@ const HANDBACK_GRACE_MS = 5000;
 
 /**
  * Starts the BullMQ workers with their configured concurrency, and drains them at
- * shutdown: stop taking jobs, let active ones finish for up to SHUTDOWN_TIMEOUT_MS,
- * then hand the rest back to the queue and close. The shutdown sequence calls `drain`
- * before it closes queues, Redis and the database.
+ * shutdown: stop taking jobs at the signal (the first hook Nest runs on close), let
+ * active ones finish for up to SHUTDOWN_TIMEOUT_MS, then hand the rest back to the queue
+ * and close. The shutdown sequence calls `drain` before it closes queues, Redis and the
+ * database.
  */
 @Injectable()
-export class WorkerLifecycle implements OnApplicationBootstrap {
+export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WorkerLifecycle.name);
 
   constructor(
@@ -48,7 +49,6 @@ export class WorkerLifecycle implements OnApplicationBootstrap {
       const lockMs = this.config.env.JOB_LOCK_MS;
       Object.assign(worker.opts, { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: lockMs });
       (worker as unknown as { createLockManager(): void }).createLockManager();
-      worker.on('error', (err) => this.logger.error({ err, queue: worker.name }, 'Worker error'));
       if (!worker.isRunning()) {
         worker.run().catch((err: unknown) => this.logger.error({ err, queue: worker.name }, 'Worker stopped with an error'));
       }
@@ -56,13 +56,29 @@ export class WorkerLifecycle implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Stops taking jobs, on every queue, before anything else of the shutdown runs. Pausing
+   * stops BullMQ's fetch loop, but a blocking wait already in flight still moves the next
+   * job to active when one arrives; WorkerActivity hands any job that reaches a draining
+   * worker straight back to the queue, unstarted.
+   */
+  async stopTakingJobs(): Promise<void> {
+    if (this.activity.isDraining) return;
+    this.activity.markDraining();
+    // pause(true) flags the worker at once and does not wait for the active jobs.
+    await Promise.all(this.workers().map((worker) => worker.pause(true)));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stopTakingJobs();
+  }
+
   async drain(signal?: string): Promise<void> {
     const workers = this.workers();
     if (workers.length === 0) return;
     const timeoutMs = this.config.env.SHUTDOWN_TIMEOUT_MS;
-    this.activity.markDraining();
+    await this.stopTakingJobs();
     this.logger.log({ signal, active: this.activity.activeCount, timeoutMs }, 'Shutting down: no new jobs, waiting for active ones');
-    await Promise.all(workers.map((worker) => worker.pause(true)));
 
     if (!(await this.activity.waitIdle(timeoutMs))) {
       this.logger.warn({ active: this.activity.activeCount }, 'Shutdown timeout reached: handing running jobs back to the queue');
