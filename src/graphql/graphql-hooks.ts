@@ -29,7 +29,8 @@ export function checkDocument(_schema: GraphQLSchema, document: DocumentNode): v
 export function checkSubscription(schema: GraphQLSchema, document: DocumentNode, context: object): void {
   checkDocument(schema, document);
   const errors = validate(schema, document, [...specifiedRules, costLimitRule()]);
-  if (errors.length > 0) throw new BadRequestException(errors.map((e) => e.message));
+  // A string: Mercurius sends a subscription's error with its message only.
+  if (errors.length > 0) throw new BadRequestException(errors.map((e) => e.message).join('; '));
   // The connection counts this one already.
   const live = (context as LiveSubscriptionCount).liveSubscriptions?.() ?? 0;
   if (live > GRAPHQL_LIMITS.maxSubscriptionsPerConnection) {

@@ -30,7 +30,6 @@ import { costLimitRule } from './query-cost';
         errorFormatter: mercuriusErrorFormatter as never,
         additionalRouteOptions: { preParsing: requireApiKey(config.env.API_KEYS), preHandler: checkGraphqlRequest },
         allowBatchedQueries: true,
-        queryDepth: GRAPHQL_LIMITS.maxDepth + 1,
         graphql: { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } },
         validationRules: [costLimitRule()],
         hooks: { preValidation: checkDocument, preSubscriptionExecution: checkSubscription },
