@@ -9,6 +9,7 @@ import { GRAPHQL_LIMITS } from './graphql-limits';
 import { checkGraphqlRequest, requireApiKey } from './graphql-request-guard';
 import { graphqlWsOnConnect } from './graphql-ws-auth';
 import { costLimitRule } from './query-cost';
+import { withSpecDirectives } from './standard-directives';
 
 /**
  * GraphQL at /graphql on Mercurius (code first); GraphiQL at /graphiql outside production.
@@ -23,6 +24,7 @@ import { costLimitRule } from './query-cost';
       useFactory: (config: AppConfig) => ({
         autoSchemaFile: true,
         sortSchema: true,
+        transformSchema: withSpecDirectives,
         path: '/graphql',
         graphiql: !config.isProduction,
         // The request is where the API-key guard looks, as for REST.
