@@ -1,3 +1,16 @@
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  GraphQLSchema,
+  IntrospectionQuery,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isSpecifiedScalarType,
+  printSchema,
+} from 'graphql';
 import { createClient } from 'graphql-ws';
 import { io, Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -141,6 +154,59 @@ describe('GraphQL and live sockets under hostile input', () => {
     it('logged none of these as a server error', () => {
       expect(api.output).not.toMatch(/"level":(50|60)/);
       expect(api.output).not.toMatch(/Internal server error/);
+    });
+  });
+
+  describe('the schema, as other tools read it', () => {
+    let introspection: IntrospectionQuery;
+    let schema: GraphQLSchema;
+
+    beforeAll(async () => {
+      const res = await gql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, directiveIsRepeatable: true, specifiedByUrl: true }));
+      introspection = ((await res.json()) as { data: IntrospectionQuery }).data;
+      schema = buildClientSchema(introspection);
+    });
+
+    it('describes every type, field, argument, input field and enum value', () => {
+      const missing: string[] = [];
+      for (const type of Object.values(schema.getTypeMap())) {
+        if (type.name.startsWith('__') || isSpecifiedScalarType(type)) continue;
+        if (!type.description) missing.push(type.name);
+        if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+          for (const field of Object.values(type.getFields())) {
+            if (!field.description) missing.push(`${type.name}.${field.name}`);
+            for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+        if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+      }
+      expect(missing).toEqual([]);
+    });
+
+    it('declares the built-in directives as the spec does, so its SDL loads anywhere', () => {
+      const deprecated = introspection.__schema.directives.find((d) => d.name === 'deprecated');
+      expect([...(deprecated?.locations ?? [])].sort()).toEqual(['ARGUMENT_DEFINITION', 'ENUM_VALUE', 'FIELD_DEFINITION', 'INPUT_FIELD_DEFINITION']);
+      const sdl = printSchema(schema);
+      expect(sdl).not.toMatch(/^directive @(deprecated|skip|include|specifiedBy|oneOf)\b/m);
+      expect(() => buildSchema(sdl)).not.toThrow();
+    });
+
+    it('keeps the enum values of the contract', () => {
+      const values = (name: string) => {
+        const type = schema.getType(name);
+        return isEnumType(type) ? type.getValues().map((v) => v.name) : [];
+      };
+      expect(values('RunStatus')).toEqual(expect.arrayContaining(['queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out']));
+      expect(values('ScrapeStatus')).toEqual(expect.arrayContaining(['queued', 'running', 'completed', 'failed', 'cancelled', 'timed_out']));
+    });
+
+    it('answers the queues query with the counts of detailed health', async () => {
+      const { status, body } = await answer(await gql('{ queues { name waiting active completed failed delayed workers } }'));
+      expect(status).toBe(200);
+      const queues = (body.data as { queues: Array<Record<string, unknown>> }).queues;
+      const health = (await (await fetch(`${base}/api/health/detailed`, { headers: { 'x-api-key': TEST_API_KEY } })).json()) as { info: { queues: { queues: Array<{ name: string }> } } };
+      expect(queues.map((q) => q.name).sort()).toEqual(health.info.queues.queues.map((q) => q.name).sort());
+      expect(queues[0]).toEqual({ name: expect.any(String), waiting: expect.any(Number), active: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number), workers: 0 });
     });
   });
 

@@ -9,6 +9,7 @@ import { GRAPHQL_LIMITS } from './graphql-limits';
 import { checkGraphqlRequest, requireApiKey } from './graphql-request-guard';
 import { graphqlWsOnConnect } from './graphql-ws-auth';
 import { costLimitRule } from './query-cost';
+import { describeRootTypes } from './root-type-descriptions';
 import { withSpecDirectives } from './standard-directives';
 
 /**
@@ -24,7 +25,7 @@ import { withSpecDirectives } from './standard-directives';
       useFactory: (config: AppConfig) => ({
         autoSchemaFile: true,
         sortSchema: true,
-        transformSchema: withSpecDirectives,
+        transformSchema: (schema) => withSpecDirectives(describeRootTypes(schema)),
         path: '/graphql',
         graphiql: !config.isProduction,
         // The request is where the API-key guard looks, as for REST.
