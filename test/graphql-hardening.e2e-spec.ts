@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { io, Socket } from 'socket.io-client';
+import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
@@ -42,6 +43,17 @@ describe('GraphQL and live sockets under hostile input', () => {
     fetch(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', ...headers }, body });
   const gql = (query: string, variables?: Record<string, unknown>) => post(JSON.stringify({ query, variables }));
   const answer = async (res: Response) => ({ status: res.status, body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } });
+  /** A body the server may refuse before it has all of it: the answer counts, not the rest of the upload. */
+  const postLarge = (body: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+      req.end(body);
+    });
   const messages = (body: { errors?: Array<{ message: string }> }) => (body.errors ?? []).map((e) => e.message).join(' | ');
 
   describe('the key, on everything at /graphql', () => {
@@ -138,9 +150,9 @@ describe('GraphQL and live sockets under hostile input', () => {
       const text = await answer(await post('{ __typename }', { 'content-type': 'text/plain' }));
       expect(text.status).toBe(400);
       expect(messages(text.body)).toMatch(/body must be object/);
-      const big = await answer(await post(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } })));
+      const big = await postLarge(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
       expect(big.status).toBe(413);
-      expect(messages(big.body)).toMatch(/too large/i);
+      expect(big.body).toMatch(/too large/i);
     });
 
     it('refuses a mutation over GET with 405 and Allow: POST, and runs a query over GET', async () => {

@@ -38,7 +38,7 @@ export class Scrape extends JobRow {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'The page, or where a crawl starts' })
   @Column({ type: 'text' })
   url: string;
 
