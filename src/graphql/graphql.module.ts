@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
 import { mercuriusErrorFormatter } from './graphql-error-formatter';
+import { GraphiqlPage } from './graphiql/graphiql-page';
 import { checkDocument, checkSubscription } from './graphql-hooks';
 import { GRAPHQL_LIMITS } from './graphql-limits';
 import { checkGraphqlRequest, requireApiKey } from './graphql-request-guard';
@@ -13,7 +14,8 @@ import { describeRootTypes } from './root-type-descriptions';
 import { withSpecDirectives } from './standard-directives';
 
 /**
- * GraphQL at /graphql on Mercurius (code first); GraphiQL at /graphiql outside production.
+ * GraphQL at /graphql on Mercurius (code first); GraphiQL at /graphiql outside production
+ * (graphiql/graphiql-page.ts).
  * Every request needs the API key, checked on the route (introspection too); every
  * document is measured against GRAPHQL_LIMITS before it runs.
  */
@@ -27,7 +29,8 @@ import { withSpecDirectives } from './standard-directives';
         sortSchema: true,
         transformSchema: (schema) => withSpecDirectives(describeRootTypes(schema)),
         path: '/graphql',
-        graphiql: !config.isProduction,
+        // Mercurius' GraphiQL loads React and GraphiQL from unpkg.com: ours serves its own (graphiql/).
+        graphiql: false,
         // The request is where the API-key guard looks, as for REST.
         context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
         errorFormatter: mercuriusErrorFormatter as never,
@@ -45,5 +48,6 @@ import { withSpecDirectives } from './standard-directives';
       }),
     }),
   ],
+  providers: [GraphiqlPage],
 })
 export class GraphqlModule {}
