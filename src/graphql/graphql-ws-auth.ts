@@ -29,7 +29,7 @@ export function graphqlWsOnConnect(apiKeys: readonly string[]) {
       this?.socket?.close(GRAPHQL_WS_FORBIDDEN, 'Forbidden');
       return false;
     }
-    const connection = this;
-    return { liveSubscriptions: () => connection?.subscriptionContexts?.size ?? 0 };
+    const live = this?.subscriptionContexts;
+    return { liveSubscriptions: () => live?.size ?? 0 };
   };
 }
