@@ -43,16 +43,28 @@ describe('GraphQL and live sockets under hostile input', () => {
     fetch(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', ...headers }, body });
   const gql = (query: string, variables?: Record<string, unknown>) => post(JSON.stringify({ query, variables }));
   const answer = async (res: Response) => ({ status: res.status, body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } });
-  /** A body the server may refuse before it has all of it: the answer counts, not the rest of the upload. */
+  /**
+   * A body over the limit, sent chunked (no Content-Length), as the server may refuse it before
+   * it has all of it: the answer counts, not the rest of the upload. (A too-large body announced
+   * by Content-Length is the REST body-limit item's, which covers every route.)
+   */
   const postLarge = (body: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' } }, (res) => {
+      let answered = false;
+      const req = httpRequest(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        answered = true;
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       });
       req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-      req.end(body);
+      const send = async () => {
+        for (let at = 0; at < body.length && !answered; at += 64 * 1024) {
+          if (!req.write(body.slice(at, at + 64 * 1024))) await new Promise((r) => req.once('drain', r));
+        }
+        req.end();
+      };
+      void send();
     });
   const messages = (body: { errors?: Array<{ message: string }> }) => (body.errors ?? []).map((e) => e.message).join(' | ');
 
@@ -73,6 +85,18 @@ describe('GraphQL and live sockets under hostile input', () => {
     it('refuses GET without a key, and a malformed body without a key is still a 401', async () => {
       expect((await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(401);
       expect((await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' })).status).toBe(401);
+    });
+
+    it('does not take an Upgrade header on a plain request for a websocket (whose key comes later)', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${base}/graphql?query=${encodeURIComponent('{ __schema { queryType { name } } }')}`, { headers: { upgrade: 'websocket' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(401);
     });
 
     it('serves no GraphiQL in production', async () => {
@@ -144,6 +168,7 @@ describe('GraphQL and live sockets under hostile input', () => {
     it('answers 4xx for application/graphql-response+json too', async () => {
       const res = await post(JSON.stringify({ query: '{ nope }' }), { accept: 'application/graphql-response+json' });
       expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
     });
 
     it('refuses a body that is not a JSON object (400) and one over the size limit (413)', async () => {

@@ -1,5 +1,5 @@
 import { BadRequestException, UnauthorizedException } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedApiKey } from '../auth/api-key';
 import { matchesAnySecret } from '../auth/secret-compare';
 import { GRAPHQL_LIMITS } from './graphql-limits';
@@ -10,14 +10,28 @@ import { GRAPHQL_LIMITS } from './graphql-limits';
  * cannot see introspection or `__typename`, which never reach a resolver.
  */
 
-/** preParsing: the API key, before the body is even read. A websocket upgrade is left to connection_init (graphql-ws). */
+/**
+ * A websocket upgrade, as @fastify/websocket marks it (not an `Upgrade` header, which any
+ * plain request can carry): its key comes in graphql-ws' connection_init instead.
+ */
+const isWebsocket = (request: FastifyRequest) => (request as FastifyRequest & { ws?: boolean }).ws === true;
+
+/** preParsing: the API key, before the body is even read. */
 export function requireApiKey(apiKeys: readonly string[]) {
   return async (request: FastifyRequest): Promise<void> => {
-    if (request.headers.upgrade) return;
+    if (isWebsocket(request)) return;
     const key = presentedApiKey(request.headers);
     if (!key) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
     if (!matchesAnySecret(key, apiKeys)) throw new UnauthorizedException('The API key is not valid');
   };
+}
+
+/** onSend: a client that asks for application/graphql-response+json gets it named so. */
+export async function graphqlResponseType(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  const accept = request.headers.accept ?? '';
+  const type = String(reply.getHeader('content-type') ?? '');
+  if (accept.includes('application/graphql-response+json') && type.startsWith('application/json')) reply.header('content-type', 'application/graphql-response+json; charset=utf-8');
+  return payload;
 }
 
 /**
@@ -26,7 +40,7 @@ export function requireApiKey(apiKeys: readonly string[]) {
  * A body that failed the route's schema is left to Mercurius, which answers it 400.
  */
 export async function checkGraphqlRequest(request: FastifyRequest): Promise<void> {
-  if (request.headers.upgrade || request.validationError) return;
+  if (isWebsocket(request) || request.validationError) return;
   const body: unknown = request.method === 'GET' ? request.query : request.body;
   if (Array.isArray(body)) {
     if (body.length === 0) throw new BadRequestException('A batch must hold at least one operation');

@@ -7,7 +7,7 @@ import { mercuriusErrorFormatter } from './graphql-error-formatter';
 import { GraphiqlPage } from './graphiql/graphiql-page';
 import { checkDocument, checkSubscription } from './graphql-hooks';
 import { GRAPHQL_LIMITS } from './graphql-limits';
-import { checkGraphqlRequest, requireApiKey } from './graphql-request-guard';
+import { checkGraphqlRequest, graphqlResponseType, requireApiKey } from './graphql-request-guard';
 import { graphqlWsOnConnect } from './graphql-ws-auth';
 import { costLimitRule } from './query-cost';
 import { describeRootTypes } from './root-type-descriptions';
@@ -34,7 +34,7 @@ import { withSpecDirectives } from './standard-directives';
         // The request is where the API-key guard looks, as for REST.
         context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
         errorFormatter: mercuriusErrorFormatter as never,
-        additionalRouteOptions: { preParsing: requireApiKey(config.env.API_KEYS), preHandler: checkGraphqlRequest },
+        additionalRouteOptions: { preParsing: requireApiKey(config.env.API_KEYS), preHandler: checkGraphqlRequest, onSend: graphqlResponseType },
         allowBatchedQueries: true,
         graphql: { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } },
         validationRules: [costLimitRule()],
