@@ -73,8 +73,8 @@ describe('live events', () => {
     await expect(connectEvents(bases[0], { token: 'wrong-key-0123456789' })).rejects.toThrow(/not valid/);
     const sse = await readSse(`${bases[0]}/api/runs/${UNKNOWN}/events`, {});
     expect(sse.status).toBe(401);
-    await expect(subscribeGraphql(bases[0], UNKNOWN, {}).done).rejects.toThrow(/connection_error/);
-    await expect(subscribeGraphql(bases[0], UNKNOWN, { 'x-api-key': 'wrong-key-0123456789' }).done).rejects.toThrow(/connection_error/);
+    await expect(subscribeGraphql(bases[0], UNKNOWN, {}).done).rejects.toThrow(/closed 4403: Forbidden/);
+    await expect(subscribeGraphql(bases[0], UNKNOWN, { 'x-api-key': 'wrong-key-0123456789' }).done).rejects.toThrow(/closed 4403: Forbidden/);
   });
 
   it('answers an unknown or malformed run id with a clear error', async () => {

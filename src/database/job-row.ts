@@ -8,7 +8,7 @@ import { Timestamped } from './timestamped';
  */
 @ObjectType({ isAbstract: true })
 export abstract class JobRow extends Timestamped {
-  @Field(() => Int)
+  @Field(() => Int, { description: '1 (most urgent) to 10' })
   @Column({ type: 'int', default: 5 })
   priority: number;
 
@@ -16,26 +16,26 @@ export abstract class JobRow extends Timestamped {
   @Column({ type: 'int', default: 0 })
   attempt: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The worker process that took it last' })
   @Column({ type: 'varchar', length: 200, nullable: true })
   worker: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it ended badly, when it did' })
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
   @Column({ name: 'cancel_requested', type: 'boolean', default: false })
   cancelRequested: boolean;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When a worker started it (the last attempt)' })
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it ended' })
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'From start to end, in milliseconds' })
   @Column({ name: 'duration_ms', type: 'int', nullable: true })
   durationMs: number | null;
 }

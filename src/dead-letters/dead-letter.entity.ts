@@ -3,16 +3,16 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 
 /** A job that failed for good: what it was, why it failed, and whether it was replayed. */
-@ObjectType('DeadLetter')
+@ObjectType('DeadLetter', { description: 'A job that failed for good (its last attempt failed), kept to be looked at or replayed' })
 @Entity('dead_letters')
 @Index('dead_letters_failed_idx', { synchronize: false })
 @Index('dead_letters_open_uq', { synchronize: false })
 export class DeadLetter {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The dead letter's id" })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'The queue the job was on' })
   @Column({ type: 'varchar', length: 64 })
   queue: string;
 
@@ -20,31 +20,31 @@ export class DeadLetter {
   @Column({ name: 'job_id', type: 'varchar', length: 255 })
   jobId: string;
 
-  @Field()
+  @Field({ description: "The job's name on its queue" })
   @Column({ name: 'job_name', type: 'varchar', length: 100 })
   jobName: string;
 
-  @Field(() => JSONObjectScalar)
+  @Field(() => JSONObjectScalar, { description: "The job's data as it was queued" })
   @Column({ type: 'jsonb' })
   data: Record<string, unknown>;
 
-  @Field()
+  @Field({ description: "The last attempt's error" })
   @Column({ type: 'text' })
   error: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The last attempt's stack trace, when there was one" })
   @Column({ type: 'text', nullable: true })
   stack: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many attempts were made' })
   @Column({ type: 'int' })
   attempts: number;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When the last attempt failed' })
   @Column({ name: 'failed_at', type: 'timestamptz', default: () => 'now()' })
   failedAt: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was put back on its queue (none: still open)' })
   @Column({ name: 'replayed_at', type: 'timestamptz', nullable: true })
   replayedAt: Date | null;
 }

@@ -10,13 +10,17 @@ export enum EmailStatus {
   sent = 'sent',
   failed = 'failed',
 }
-registerEnumType(EmailStatus, { name: 'EmailStatus' });
+registerEnumType(EmailStatus, {
+  name: 'EmailStatus',
+  description: 'Where an email is',
+  valuesMap: { queued: { description: 'Waiting for a worker' }, sending: { description: 'A worker is sending it' }, sent: { description: 'The mail server accepted it' }, failed: { description: 'Every attempt failed (see lastError)' } },
+});
 
 /**
  * One email and its delivery. The content is rendered when the email is accepted, so what
  * is stored is exactly what is sent; the worker owns every state change after `queued`.
  */
-@ObjectType('Email')
+@ObjectType('Email', { description: 'An email queued to be sent' })
 @Entity('emails')
 // Declared here as the migration made them, so migration:generate leaves them alone.
 @Check('emails_status_ck', `status IN ('queued', 'sending', 'sent', 'failed')`)
@@ -25,15 +29,15 @@ registerEnumType(EmailStatus, { name: 'EmailStatus' });
 @Index('emails_user_idx', { synchronize: false })
 export class Email extends Timestamped {
   /** Also the BullMQ job id. */
-  @Field(() => ID)
+  @Field(() => ID, { description: "The email's id" })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'The recipients' })
   @Column({ name: 'to', type: 'text', array: true })
   to: string[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The template it was made from, if any' })
   @Column({ type: 'varchar', length: 100, nullable: true })
   template: string | null;
 
@@ -41,19 +45,19 @@ export class Email extends Timestamped {
   @Column({ type: 'jsonb', nullable: true })
   variables: object | null;
 
-  @Field()
+  @Field({ description: 'The subject line' })
   @Column({ type: 'text' })
   subject: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The plain-text body' })
   @Column({ type: 'text', nullable: true })
   text: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The HTML body' })
   @Column({ type: 'text', nullable: true })
   html: string | null;
 
-  @Field(() => EmailStatus)
+  @Field(() => EmailStatus, { description: 'Where it is' })
   @Column({ type: 'varchar', length: 16, default: EmailStatus.queued })
   status: EmailStatus;
 
@@ -61,18 +65,18 @@ export class Email extends Timestamped {
   @Column({ name: 'message_id', type: 'varchar', length: 255, nullable: true })
   messageId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many times a worker tried to send it' })
   @Column({ type: 'int', default: 0 })
   attempts: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The last failed attempt's error" })
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
   idempotencyKey: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The user it was sent for (a welcome email)' })
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
   userId: string | null;
 
@@ -80,7 +84,7 @@ export class Email extends Timestamped {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'emails_user_id_fkey' })
   user?: User;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the mail server accepted it' })
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
 }

@@ -10,14 +10,14 @@ export class EmailsResolver {
 
   @Mutation(() => Email, { description: 'Queue an email from a template or raw content' })
   async sendEmail(
-    @Args('input') input: SendEmailInput,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+    @Args('input', { description: 'The email, as the body of POST /api/emails' }) input: SendEmailInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'The same key within 24 hours gives back the same email instead of a second one' }) idempotencyKey?: string,
   ): Promise<Email> {
     return (await this.emails.send(input, idempotencyKey ?? undefined)).email;
   }
 
-  @Query(() => Email)
-  email(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Email> {
+  @Query(() => Email, { description: 'An email by id' })
+  email(@Args('id', { type: () => ID, description: "The email's id" }, new ParseUUIDPipe()) id: string): Promise<Email> {
     return this.emails.get(id);
   }
 }

@@ -6,6 +6,7 @@ import { matchesAnySecret } from '../auth/secret-compare';
 import { AppConfig } from '../config/app-config.service';
 import { LiveEventHub } from './live-event-hub';
 import { parseLiveTarget } from './live-target';
+import { CallRate, SOCKET_LIMITS } from './socket-limits';
 
 type Ack = { ok: true; kind: string; id: string } | { ok: false; error: { status: number; message: string } };
 
@@ -14,10 +15,14 @@ type Ack = { ok: true; kind: string; id: string } | { ok: false; error: { status
  * `subscribe` with `{ runId }` (or `{ scrapeId }`, `{ emailId }`, `{ suiteId }`); the ack says whether it
  * took, then `run.updated` / `run.step` / `scrape.updated` / `email.updated` / `suite.updated` follow until
  * the job ends. Any API instance serves any client: events come through Redis.
+ * A connection holds at most SOCKET_LIMITS.maxSubscriptions and may call `subscribe`
+ * SOCKET_LIMITS.subscribesPerSecond times a second (a 429 ack past either; disconnected
+ * past twice the rate).
  */
 @WebSocketGateway({ namespace: '/events' })
 export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   private readonly following = new WeakMap<Socket, Map<string, () => void>>();
+  private readonly rates = new WeakMap<Socket, CallRate>();
 
   constructor(
     private readonly hub: LiveEventHub,
@@ -36,11 +41,16 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
 
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    const refused = this.overRate(socket);
+    if (refused) return refused;
     const target = parseLiveTarget(body);
     if ('error' in target) return { ok: false, error: { status: 400, message: target.error } };
     const key = `${target.kind}:${target.id}`;
     const subscriptions = this.subscriptionsOf(socket);
     if (subscriptions.has(key)) return { ok: true, ...target };
+    if (subscriptions.size >= SOCKET_LIMITS.maxSubscriptions) {
+      return { ok: false, error: { status: 429, message: `This connection has ${SOCKET_LIMITS.maxSubscriptions} subscriptions, the limit: unsubscribe from one first` } };
+    }
     let ended = false;
     try {
       const stop = await this.hub.subscribe(target.kind, target.id, {
@@ -71,6 +81,21 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   handleDisconnect(socket: Socket): void {
     for (const stop of this.subscriptionsOf(socket).values()) stop();
     this.following.delete(socket);
+  }
+
+  /** The refusal when the connection calls `subscribe` too fast; past twice the rate it is disconnected. */
+  private overRate(socket: Socket): Ack | undefined {
+    let rate = this.rates.get(socket);
+    if (!rate) {
+      rate = new CallRate(SOCKET_LIMITS.subscribesPerSecond);
+      this.rates.set(socket, rate);
+    }
+    const verdict = rate.take();
+    if (verdict === 'ok') return undefined;
+    const message = `More than ${SOCKET_LIMITS.subscribesPerSecond} subscribe calls a second`;
+    // The ack goes out first, then the disconnect, so the client can tell why.
+    if (verdict === 'abuse') setImmediate(() => socket.disconnect(true));
+    return { ok: false, error: { status: 429, message: verdict === 'abuse' ? `${message}: disconnected` : message } };
   }
 
   private subscriptionsOf(socket: Socket): Map<string, () => void> {

@@ -17,6 +17,9 @@ export class EventsIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     // engine.io must not close upgrades on other paths: they are GraphQL's.
     const server = super.createIOServer(port, { ...options, destroyUpgrade: false } as ServerOptions) as Server;
+    // socket.io always has the default namespace: nothing is served there, so nobody may join it
+    // (only /events, which checks the key); other names are refused by socket.io itself.
+    server.of('/').use((_socket, next) => next(new Error('Nothing is served on namespace "/": connect to "/events" with auth: { token: "<key>" }')));
     this.io = server;
     return server;
   }

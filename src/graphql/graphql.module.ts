@@ -2,12 +2,23 @@ import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { socketApiKey } from '../auth/api-key';
-import { matchesAnySecret } from '../auth/secret-compare';
 import { AppConfig } from '../config/app-config.service';
 import { mercuriusErrorFormatter } from './graphql-error-formatter';
+import { GraphiqlPage } from './graphiql/graphiql-page';
+import { checkDocument, checkSubscription } from './graphql-hooks';
+import { GRAPHQL_LIMITS } from './graphql-limits';
+import { checkGraphqlRequest, graphqlResponseType, requireApiKey } from './graphql-request-guard';
+import { graphqlWsOnConnect } from './graphql-ws-auth';
+import { costLimitRule } from './query-cost';
+import { describeRootTypes } from './root-type-descriptions';
+import { withSpecDirectives } from './standard-directives';
 
-/** GraphQL at /graphql on Mercurius (code first); GraphiQL at /graphiql outside production. */
+/**
+ * GraphQL at /graphql on Mercurius (code first); GraphiQL at /graphiql outside production
+ * (graphiql/graphiql-page.ts).
+ * Every request needs the API key, checked on the route (introspection too); every
+ * document is measured against GRAPHQL_LIMITS before it runs.
+ */
 @Module({
   imports: [
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
@@ -16,24 +27,27 @@ import { mercuriusErrorFormatter } from './graphql-error-formatter';
       useFactory: (config: AppConfig) => ({
         autoSchemaFile: true,
         sortSchema: true,
+        transformSchema: (schema) => withSpecDirectives(describeRootTypes(schema)),
         path: '/graphql',
-        graphiql: !config.isProduction,
+        // Mercurius' GraphiQL loads React and GraphiQL from unpkg.com: ours serves its own (graphiql/).
+        graphiql: false,
         // The request is where the API-key guard looks, as for REST.
         context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
         errorFormatter: mercuriusErrorFormatter as never,
-        // Subscriptions over Mercurius' websocket (graphql-ws protocol) on the same path.
-        // The key comes in connection_init's payload ({ "x-api-key": ... } or { token }):
-        // a connection without a valid one is refused. Mercurius copies the payload into
-        // the request's headers, where the API-key guard looks.
+        additionalRouteOptions: { preParsing: requireApiKey(config.env.API_KEYS), preHandler: checkGraphqlRequest, onSend: graphqlResponseType },
+        allowBatchedQueries: true,
+        graphql: { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } },
+        validationRules: [costLimitRule()],
+        hooks: { preValidation: checkDocument, preSubscriptionExecution: checkSubscription },
+        // Subscriptions over Mercurius' websocket (graphql-ws protocol) on the same path;
+        // the key comes in connection_init's payload (see graphql-ws-auth.ts).
         subscription: {
-          onConnect: ({ payload }: { payload?: Record<string, unknown> }) => {
-            const key = socketApiKey({ auth: payload ?? {}, headers: (payload ?? {}) as Record<string, string> });
-            return key !== undefined && matchesAnySecret(key, config.env.API_KEYS);
-          },
+          onConnect: graphqlWsOnConnect(config.env.API_KEYS),
           context: (_connection: unknown, req: FastifyRequest) => ({ req }),
         },
       }),
     }),
   ],
+  providers: [GraphiqlPage],
 })
 export class GraphqlModule {}

@@ -3,13 +3,13 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn 
 import type { Run } from './run.entity';
 
 /** A file of a run under ARTIFACTS_DIR/runs/<id>/: a screenshot, the trace or the video. */
-@ObjectType('RunArtifact')
+@ObjectType('RunArtifact', { description: 'A file a run kept: a screenshot, a trace or a video' })
 @Entity('run_artifacts')
 export class RunArtifact {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
   runId: string;
 
-  @Field()
+  @Field({ description: 'Its file name' })
   @PrimaryColumn({ type: 'varchar', length: 120 })
   name: string;
 
@@ -17,15 +17,15 @@ export class RunArtifact {
   @Column({ type: 'varchar', length: 16 })
   kind: string;
 
-  @Field()
+  @Field({ description: 'Its media type' })
   @Column({ name: 'content_type', type: 'varchar', length: 100 })
   contentType: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Its size in bytes' })
   @Column({ name: 'size_bytes', type: 'int' })
   sizeBytes: number;
 
-  @Field()
+  @Field({ description: 'When it was stored' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -3,17 +3,17 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Run } from './run.entity';
 
 /** The result of one step, written as the step ends; (run, index) is unique so a retry overwrites. */
-@ObjectType('RunStep')
+@ObjectType('RunStep', { description: 'One step of a run as it ended' })
 @Entity('run_steps')
 export class RunStepResult {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
   runId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Its place in the run's steps (0 first)" })
   @PrimaryColumn({ type: 'int' })
   index: number;
 
-  @Field()
+  @Field({ description: "What it did (the step's action)" })
   @Column({ type: 'varchar', length: 32 })
   action: string;
 
@@ -25,11 +25,11 @@ export class RunStepResult {
   @Column({ type: 'varchar', length: 16 })
   status: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How long it took, in milliseconds' })
   @Column({ name: 'duration_ms', type: 'int' })
   durationMs: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it failed, when it did' })
   @Column({ type: 'text', nullable: true })
   error: string | null;
 

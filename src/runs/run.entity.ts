@@ -15,12 +15,16 @@ export enum RunStatus {
   cancelled = 'cancelled',
   timed_out = 'timed_out',
 }
-registerEnumType(RunStatus, { name: 'RunStatus' });
+registerEnumType(RunStatus, {
+  name: 'RunStatus',
+  description: 'Where a run is',
+  valuesMap: { queued: { description: 'Waiting for a worker' }, running: { description: 'A worker is running its steps' }, passed: { description: 'Every step passed' }, failed: { description: 'A step failed' }, error: { description: 'The platform failed (not the page under test)' }, cancelled: { description: 'Cancelled before it ended' }, timed_out: { description: 'It ran past its timeout' } },
+});
 
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunStatus.failed, RunStatus.error, RunStatus.cancelled, RunStatus.timed_out];
 
 /** One browser test run. The API creates it `queued`; the worker owns every later change. */
-@ObjectType('Run')
+@ObjectType('Run', { description: 'A browser test run: steps run in Chromium by a worker' })
 @Entity('runs')
 // Declared here as the migration made them (DESC indexes TypeORM cannot describe), so migration:generate leaves them alone.
 @Check('runs_status_ck', `status IN ('queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out')`)
@@ -30,11 +34,11 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunSt
 @Index('runs_suite_idx', { synchronize: false })
 export class Run extends JobRow {
   /** Also the BullMQ job id. */
-  @Field(() => ID)
+  @Field(() => ID, { description: "The run's id" })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Its name' })
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
@@ -42,7 +46,7 @@ export class Run extends JobRow {
   @Column({ type: 'jsonb' })
   definition: RunDefinition;
 
-  @Field(() => RunStatus)
+  @Field(() => RunStatus, { description: 'Where it is' })
   @Column({ type: 'varchar', length: 16, default: RunStatus.queued })
   status: RunStatus;
 
@@ -58,11 +62,11 @@ export class Run extends JobRow {
   @Column({ name: 'suite_index', type: 'int', nullable: true })
   suiteIndex: number | null;
 
-  @Field(() => [RunStepResult])
+  @Field(() => [RunStepResult], { description: 'Its steps as they ended, in order' })
   @OneToMany(() => RunStepResult, (step) => step.run)
   steps?: RunStepResult[];
 
-  @Field(() => [RunArtifact])
+  @Field(() => [RunArtifact], { description: 'The files it kept' })
   @OneToMany(() => RunArtifact, (artifact) => artifact.run)
   artifacts?: RunArtifact[];
 }

@@ -10,10 +10,10 @@ import { TriggerRunInput } from './dto/trigger-run.input';
 import { Run, RunStatus } from './run.entity';
 import { RunsService } from './runs.service';
 
-@ObjectType('RunPage')
+@ObjectType('RunPage', { description: 'One page of runs, newest first' })
 class RunPageModel {
-  @Field(() => [Run]) items: Run[];
-  @Field(() => String, { nullable: true }) nextCursor: string | null;
+  @Field(() => [Run], { description: 'The runs on this page' }) items: Run[];
+  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' }) nextCursor: string | null;
 }
 
 @Resolver(() => Run)
@@ -24,38 +24,38 @@ export class RunsResolver {
   ) {}
 
   @Mutation(() => Run, { description: 'Queue a browser test run' })
-  async triggerRun(@Args('input') input: TriggerRunInput): Promise<Run> {
+  async triggerRun(@Args('input', { description: 'The run, as the body of POST /api/runs' }) input: TriggerRunInput): Promise<Run> {
     // The run as accepted (a fresh read could already find it running).
     return Object.assign(await this.service.create(input), { steps: [], artifacts: [] });
   }
 
   @Mutation(() => Run, { description: 'Cancel a queued run, or ask a running one to stop' })
-  async cancelRun(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Run> {
+  async cancelRun(@Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string): Promise<Run> {
     await this.service.cancel(id);
     return this.service.get(id);
   }
 
-  @Query(() => Run)
-  run(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Run> {
+  @Query(() => Run, { description: 'A run by id, with its steps and artifacts' })
+  run(@Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string): Promise<Run> {
     return this.service.get(id);
   }
 
-  @Query(() => RunPageModel)
+  @Query(() => RunPageModel, { description: 'Runs, newest first' })
   runs(
-    @Args('status', { type: () => RunStatus, nullable: true }) status?: RunStatus,
-    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
-    @Args('cursor', { type: () => String, nullable: true }) cursor?: string,
+    @Args('status', { type: () => RunStatus, nullable: true, description: 'Only runs in this status' }) status?: RunStatus,
+    @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' }) limit?: number,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' }) cursor?: string,
   ) {
     return this.service.list({ status: status ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
   }
 
   /** Loaded with the run by `run(id)`; read on demand where a run comes in a list (a suite's runs). */
-  @ResolveField(() => [RunStepResult])
+  @ResolveField(() => [RunStepResult], { description: 'Its steps as they ended, in order' })
   steps(@Parent() run: Run): RunStepResult[] | Promise<RunStepResult[]> {
     return run.steps ?? this.service.stepsOf(run.id);
   }
 
-  @ResolveField(() => [RunArtifact])
+  @ResolveField(() => [RunArtifact], { description: 'The files it kept' })
   artifacts(@Parent() run: Run): RunArtifact[] | Promise<RunArtifact[]> {
     return run.artifacts ?? this.service.artifactsOf(run.id);
   }
@@ -64,7 +64,7 @@ export class RunsResolver {
     description: 'The run now, then each change (run.updated) and each finished step (run.step) until it ends',
     resolve: (update: RunUpdate) => update,
   })
-  runUpdated(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<RunUpdate>> {
+  runUpdated(@Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<RunUpdate>> {
     return liveIterator(this.hub, 'run', id, (update) => toRunUpdate(id, update));
   }
 }

@@ -12,29 +12,33 @@ export enum ScrapeStatus {
   cancelled = 'cancelled',
   timed_out = 'timed_out',
 }
-registerEnumType(ScrapeStatus, { name: 'ScrapeStatus' });
+registerEnumType(ScrapeStatus, {
+  name: 'ScrapeStatus',
+  description: 'Where a scrape is',
+  valuesMap: { queued: { description: 'Waiting for a worker' }, running: { description: 'A worker is fetching its pages' }, completed: { description: 'Done (some pages may have failed: see errors)' }, failed: { description: 'It could not be done' }, cancelled: { description: 'Cancelled before it ended' }, timed_out: { description: 'It ran past its timeout' } },
+});
 
 export const FINAL_SCRAPE_STATUSES: readonly ScrapeStatus[] = [ScrapeStatus.completed, ScrapeStatus.failed, ScrapeStatus.cancelled, ScrapeStatus.timed_out];
 
-@ObjectType('ScrapeError')
+@ObjectType('ScrapeError', { description: 'A page that could not be fetched or read' })
 export class ScrapeErrorItem {
-  @Field() url: string;
-  @Field() error: string;
+  @Field({ description: 'The page' }) url: string;
+  @Field({ description: 'Why it failed' }) error: string;
 }
 
 /** One page scrape or one crawl. The API creates it `queued`; the worker owns every later change. */
-@ObjectType('Scrape')
+@ObjectType('Scrape', { description: 'A page scrape or a crawl' })
 @Entity('scrapes')
 @Check('scrapes_mode_ck', `mode IN ('page', 'crawl')`)
 @Check('scrapes_status_ck', `status IN ('queued', 'running', 'completed', 'failed', 'cancelled', 'timed_out')`)
 @Index('scrapes_created_idx', { synchronize: false })
 export class Scrape extends JobRow {
   /** Also the BullMQ job id. */
-  @Field(() => ID)
+  @Field(() => ID, { description: "The scrape's id" })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'The page, or where a crawl starts' })
   @Column({ type: 'text' })
   url: string;
 
@@ -46,7 +50,7 @@ export class Scrape extends JobRow {
   @Column({ type: 'jsonb' })
   request: ScrapeRequest;
 
-  @Field(() => ScrapeStatus)
+  @Field(() => ScrapeStatus, { description: 'Where it is' })
   @Column({ type: 'varchar', length: 16, default: ScrapeStatus.queued })
   status: ScrapeStatus;
 

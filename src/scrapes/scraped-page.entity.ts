@@ -6,13 +6,13 @@ import type { Scrape } from './scrape.entity';
  * One URL of a scrape: found (`queued`), being fetched, then `done` or `failed` with what
  * was read. (scrape, url) is unique, so a page is fetched once however often it is found.
  */
-@ObjectType('ScrapedPage')
+@ObjectType('ScrapedPage', { description: 'A page a scrape stored' })
 @Entity('scraped_pages')
 @Unique('scraped_pages_url_uq', ['scrapeId', 'url'])
 @Check('scraped_pages_state_ck', `state IN ('queued', 'fetching', 'done', 'failed')`)
 @Index('scraped_pages_frontier_idx', ['scrapeId', 'state', 'depth', 'id'])
 export class ScrapedPage {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The page's id" })
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
@@ -39,39 +39,39 @@ export class ScrapedPage {
   @Column({ name: 'final_url', type: 'text', nullable: true })
   finalUrl: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'The HTTP status' })
   @Column({ name: 'status_code', type: 'int', nullable: true })
   statusCode: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The response's media type" })
   @Column({ name: 'content_type', type: 'varchar', length: 200, nullable: true })
   contentType: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The page's title" })
   @Column({ type: 'text', nullable: true })
   title: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The page's meta description" })
   @Column({ type: 'text', nullable: true })
   description: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The page's canonical link" })
   @Column({ name: 'canonical_url', type: 'text', nullable: true })
   canonicalUrl: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The main content as Markdown, when asked for' })
   @Column({ type: 'text', nullable: true })
   markdown: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The main content as plain text, when asked for' })
   @Column({ type: 'text', nullable: true })
   text: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The page's HTML, when asked for" })
   @Column({ type: 'text', nullable: true })
   html: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'The links on the page, when asked for' })
   @Column({ type: 'jsonb', nullable: true })
   links: string[] | null;
 
@@ -79,15 +79,15 @@ export class ScrapedPage {
   @Column({ name: 'content_hash', type: 'varchar', length: 64, nullable: true })
   contentHash: string | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was fetched' })
   @Column({ name: 'fetched_at', type: 'timestamptz', nullable: true })
   fetchedAt: Date | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'How long fetching it took, in milliseconds' })
   @Column({ name: 'duration_ms', type: 'int', nullable: true })
   durationMs: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it failed, when it did' })
   @Column({ type: 'text', nullable: true })
   error: string | null;
 

@@ -7,10 +7,10 @@ import { Scrape } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 import { ScrapesService } from './scrapes.service';
 
-@ObjectType('ScrapedPagePage')
+@ObjectType('ScrapedPagePage', { description: "One page of a scrape's stored pages, in the order found" })
 class ScrapedPagePageModel {
-  @Field(() => [ScrapedPage]) items: ScrapedPage[];
-  @Field(() => String, { nullable: true }) nextCursor: string | null;
+  @Field(() => [ScrapedPage], { description: 'The stored pages on this page' }) items: ScrapedPage[];
+  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' }) nextCursor: string | null;
 }
 
 @Resolver(() => Scrape)
@@ -21,27 +21,27 @@ export class ScrapesResolver {
   ) {}
 
   @Mutation(() => Scrape, { description: 'Queue a page scrape or a crawl' })
-  async startScrape(@Args('input') input: StartScrapeInput): Promise<Scrape> {
+  async startScrape(@Args('input', { description: 'The scrape, as the body of POST /api/scrapes' }) input: StartScrapeInput): Promise<Scrape> {
     // The scrape as accepted (a fresh read could already find it running).
     return Object.assign(await this.service.create(input), { errors: [] });
   }
 
   @Mutation(() => Scrape, { description: 'Cancel a queued scrape, or stop a running one (its pages are kept)' })
-  async cancelScrape(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
+  async cancelScrape(@Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
     await this.service.cancel(id);
     return this.service.get(id);
   }
 
-  @Query(() => Scrape)
-  scrape(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
+  @Query(() => Scrape, { description: 'A scrape by id' })
+  scrape(@Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
     return this.service.get(id);
   }
 
   @ResolveField(() => ScrapedPagePageModel, { description: 'Stored pages in the order found' })
   pages(
     @Parent() scrape: Scrape,
-    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
-    @Args('cursor', { type: () => String, nullable: true }) cursor?: string,
+    @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 200 (default 20)' }) limit?: number,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' }) cursor?: string,
   ) {
     return this.service.listPages(scrape.id, { limit: limit ?? undefined, cursor: cursor ?? undefined, fields: 'url,finalUrl,depth,state,statusCode,contentType,title,description,canonicalUrl,markdown,text,html,links,contentHash,fetchedAt,durationMs,error' });
   }
@@ -50,7 +50,7 @@ export class ScrapesResolver {
     description: 'The scrape now, then again as pages arrive and when it ends',
     resolve: (scrape: Scrape) => scrape,
   })
-  scrapeUpdated(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<Scrape>> {
+  scrapeUpdated(@Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<Scrape>> {
     return liveIterator(this.hub, 'scrape', id, (update) => update.payload as unknown as Scrape);
   }
 }

@@ -11,7 +11,11 @@ export enum SuiteStatus {
   error = 'error',
   cancelled = 'cancelled',
 }
-registerEnumType(SuiteStatus, { name: 'SuiteStatus' });
+registerEnumType(SuiteStatus, {
+  name: 'SuiteStatus',
+  description: 'Where a suite is',
+  valuesMap: { queued: { description: 'Its runs wait for workers' }, running: { description: 'Some of its runs are running' }, passed: { description: 'Every run passed' }, failed: { description: 'A run failed or timed out' }, error: { description: 'A run ended in a platform fault' }, cancelled: { description: 'Cancelled before it ended' } },
+});
 
 export const FINAL_SUITE_STATUSES: readonly SuiteStatus[] = [SuiteStatus.passed, SuiteStatus.failed, SuiteStatus.error, SuiteStatus.cancelled];
 
@@ -20,14 +24,18 @@ export enum WebhookStatus {
   delivered = 'delivered',
   failed = 'failed',
 }
-registerEnumType(WebhookStatus, { name: 'WebhookStatus' });
+registerEnumType(WebhookStatus, {
+  name: 'WebhookStatus',
+  description: "Where a suite's webhook is",
+  valuesMap: { pending: { description: 'Not delivered yet (retried with backoff)' }, delivered: { description: 'The receiver answered 2xx' }, failed: { description: 'Every attempt failed (see webhookError)' } },
+});
 
 /**
  * Many tests run as one job. The API creates it `queued` with its runs; the workers own
  * every later change: `running` when its first run starts, counts as each run ends, the
  * end state (from its runs' states) when the last one ends.
  */
-@ObjectType('Suite')
+@ObjectType('Suite', { description: 'Many tests queued as one: each test a run' })
 @Entity('suites')
 @Check('suites_status_ck', `status IN ('queued', 'running', 'passed', 'failed', 'error', 'cancelled')`)
 @Check('suites_webhook_status_ck', `webhook_status IN ('pending', 'delivered', 'failed')`)
@@ -35,15 +43,15 @@ registerEnumType(WebhookStatus, { name: 'WebhookStatus' });
 @Index('suites_schedule_idx', { synchronize: false })
 export class Suite extends JobRow {
   /** Also the id of the flow's parent job on the suites queue. */
-  @Field(() => ID)
+  @Field(() => ID, { description: "The suite's id" })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Its name' })
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
-  @Field(() => SuiteStatus)
+  @Field(() => SuiteStatus, { description: 'Where it is' })
   @Column({ type: 'varchar', length: 16, default: SuiteStatus.queued })
   status: SuiteStatus;
 
@@ -55,15 +63,15 @@ export class Suite extends JobRow {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   notify: string[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Gets the suite's report as JSON when it ends" })
   @Column({ name: 'webhook_url', type: 'text', nullable: true })
   webhookUrl: string | null;
 
-  @Field(() => WebhookStatus, { nullable: true })
+  @Field(() => WebhookStatus, { nullable: true, description: 'Where its webhook is' })
   @Column({ name: 'webhook_status', type: 'varchar', length: 16, nullable: true })
   webhookStatus: WebhookStatus | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the webhook failed, when it did' })
   @Column({ name: 'webhook_error', type: 'text', nullable: true })
   webhookError: string | null;
 
@@ -71,7 +79,7 @@ export class Suite extends JobRow {
   @Column({ type: 'int' })
   total: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Runs that passed' })
   @Column({ type: 'int', default: 0 })
   passed: number;
 
@@ -83,7 +91,7 @@ export class Suite extends JobRow {
   @Column({ type: 'int', default: 0 })
   errored: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Runs that were cancelled' })
   @Column({ type: 'int', default: 0 })
   cancelled: number;
 

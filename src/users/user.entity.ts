@@ -3,20 +3,20 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
 
 /** A user; the email is unique whatever its case (index on lower(email)). */
-@ObjectType('User')
+@ObjectType('User', { description: 'A user of the platform' })
 @Entity('users')
 // An expression index (lower(email)), kept by its migration: `synchronize: false` keeps migration:generate off it.
 @Index('users_email_lower_uq', { synchronize: false })
 export class User extends Timestamped {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The user's id" })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Their email address (unique)' })
   @Column({ type: 'varchar', length: 320 })
   email: string;
 
-  @Field()
+  @Field({ description: 'Their name' })
   @Column({ type: 'varchar', length: 200 })
   name: string;
 }

@@ -9,12 +9,12 @@ export class UsersResolver {
   constructor(private readonly users: UsersService) {}
 
   @Mutation(() => User, { description: 'Create a user; its welcome email is queued' })
-  createUser(@Args('input') input: CreateUserInput): Promise<User> {
+  createUser(@Args('input', { description: 'The user, as the body of POST /api/users' }) input: CreateUserInput): Promise<User> {
     return this.users.create(input);
   }
 
-  @Query(() => User)
-  user(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<User> {
+  @Query(() => User, { description: 'A user by id' })
+  user(@Args('id', { type: () => ID, description: "The user's id" }, new ParseUUIDPipe()) id: string): Promise<User> {
     return this.users.get(id);
   }
 }

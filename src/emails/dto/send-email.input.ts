@@ -12,7 +12,7 @@ export const MAX_BODY_CHARS = 512 * 1024;
  * An email from a template (`template` + `variables`) or raw (`subject` + `text` and/or
  * `html`). The choice between the two is checked by EmailsService, which names the field.
  */
-@InputType('SendEmailInput')
+@InputType('SendEmailInput', { description: 'An email to send: a template with variables, or a subject with text and/or html' })
 export class SendEmailInput {
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
@@ -25,7 +25,7 @@ export class SendEmailInput {
   to: string[];
 
   @ApiPropertyOptional({ example: 'welcome' })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "A template's name, instead of subject, text and html" })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z0-9-]+$/, { message: 'template must be a template name (lowercase letters, digits, -)' })
@@ -33,13 +33,13 @@ export class SendEmailInput {
   template?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { name: 'Ada' } })
-  @Field(() => JSONObjectScalar, { nullable: true })
+  @Field(() => JSONObjectScalar, { nullable: true, description: "The template's variables" })
   @IsOptional()
   @IsObject({ message: 'variables must be an object' })
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'Release 1.4 is out' })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The subject line (without a template)' })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -47,14 +47,14 @@ export class SendEmailInput {
   subject?: string;
 
   @ApiPropertyOptional()
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The plain-text body (without a template)' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_BODY_CHARS, { message: `text must be at most ${MAX_BODY_CHARS} characters` })
   text?: string;
 
   @ApiPropertyOptional()
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The HTML body (without a template)' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_BODY_CHARS, { message: `html must be at most ${MAX_BODY_CHARS} characters` })

@@ -3,12 +3,12 @@ import { RunStepResult } from '../run-step.entity';
 import { Run } from '../run.entity';
 
 /** One live update of a run (GraphQL `runUpdated`): its new state, or a step that ended. */
-@ObjectType('RunUpdate')
+@ObjectType('RunUpdate', { description: 'One change of a run, as runUpdated delivers it' })
 export class RunUpdate {
   @Field({ description: '`run.updated` (see run) or `run.step` (see step)' })
   event: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "The run's id" })
   runId: string;
 
   @Field(() => Run, { nullable: true, description: 'The run as `run(id)` gives it, for `run.updated`' })
