@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
 import { createValidationPipe } from './common/validation.pipe';
+import { refuseUnstorableText } from './common/storable-text.hook';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -38,6 +39,7 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   app.flushLogs();
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
+  refuseUnstorableText(app.getHttpAdapter().getInstance());
   if (!env.IS_WORKER) {
     // Loaded only by the API: Bull Board, Swagger and socket.io stay out of workers.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
