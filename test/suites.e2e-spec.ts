@@ -269,7 +269,7 @@ describe('suites', () => {
       expect([res.status, JSON.stringify(answer.message)]).toEqual([400, expect.stringContaining(message)]);
     }
     // Several problems: the suite's own and its tests', in one answer.
-    const several = await stack.request('/api/suites', { body: { concurrency: 0, tests: [passing('a'), { name: 'b', steps: [{ action: 'teleport' }] }] } });
+    const several = await stack.request('/api/suites', { body: { concurrency: 0, tests: [{ ...passing('a'), baseUrl: site.base }, { name: 'b', steps: [{ action: 'teleport' }] }] } });
     expect([several.status, (await json(several)).message]).toEqual([
       400,
       ['name is required (a non-empty string)', expect.stringContaining('concurrency must be a whole number'), expect.stringContaining('tests[1].steps[0].action must be one of')],
