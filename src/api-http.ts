@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mountBullBoard } from './bull-board/bull-board';
 import { protectDashboards } from './bull-board/dashboard-auth';
 import { OutageFilter } from './common/outage.filter';
+import { StorableTextInterceptor } from './common/storable-text.interceptor';
 import type { Env } from './config/env.schema';
 import { mountOpenApi } from './docs/openapi';
 import { EventsIoAdapter } from './events/socket-io.adapter';
@@ -17,7 +18,7 @@ import { RedisWriteGate } from './redis/redis-write-gate.interceptor';
  */
 export async function setUpApiHttp(app: NestFastifyApplication, env: Env): Promise<void> {
   app.useGlobalFilters(new OutageFilter(app.getHttpAdapter()));
-  app.useGlobalInterceptors(new RedisWriteGate(app.get(REDIS), app.get(Reflector)));
+  app.useGlobalInterceptors(new StorableTextInterceptor(), new RedisWriteGate(app.get(REDIS), app.get(Reflector)));
   // Every 503 says when to come back, whichever path produced it (GraphQL's formatter, health).
   app
     .getHttpAdapter()

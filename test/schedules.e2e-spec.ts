@@ -38,7 +38,8 @@ describe('schedules', () => {
   beforeAll(async () => {
     await site.start();
     dir = await mkdtemp(join(tmpdir(), 'stevedore-schedules-'));
-    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2' })).start();
+    // Per-second schedules below: the minimum interval (60 s by default) is lowered to one second.
+    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', SCHEDULE_MIN_INTERVAL_MS: '1000' })).start();
   });
 
   afterAll(async () => {

@@ -11,7 +11,8 @@ import { pollUntil } from './helpers/poll';
 import { SmtpSink } from './helpers/smtp-sink';
 import { Stack } from './helpers/stack';
 import { Client } from 'pg';
-import { baseEnv, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/test-env';
+import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/test-env';
+import { suiteEmailId } from '../src/suites/suite-settler';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
 
 const FINAL = ['passed', 'failed', 'error', 'cancelled'];
@@ -207,6 +208,19 @@ describe('suites', () => {
     expect(done.runs[0].steps).toHaveLength(5);
   });
 
+  it('a suite with concurrency 1 starts its tests in their order, each after the one before ended', async () => {
+    const short = (i: number) => ({ name: `page ${i}`, baseUrl: site.base, steps: [{ action: 'goto', url: '/welcome' }] });
+    const accepted = await trigger({ name: 'in order', concurrency: 1, tests: [0, 1, 2, 3].map(short) });
+    const done = await waitEnd(accepted.id);
+    expect(done).toMatchObject({ status: 'passed', passed: 4 });
+    const runs = (done.runs as RunRow[]).slice().sort((a, b) => a.suiteIndex - b.suiteIndex);
+    expect(runs.map((r) => r.name)).toEqual(['page 0', 'page 1', 'page 2', 'page 3']);
+    // The order the runs started in, by their start times: test order, none before the one ahead ended.
+    const byStart = runs.slice().sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!));
+    expect(byStart.map((r) => r.suiteIndex)).toEqual([0, 1, 2, 3]);
+    for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
+  });
+
   it('retries a webhook that answers 503 until it is delivered; one that answers 410 fails at once and is kept as a dead letter', async () => {
     const quick = { ...passing('sign in'), baseUrl: site.base };
     const flaky = await trigger({ name: 'flaky hook', tests: [quick], webhookUrl: `${site.base}/flaky-hook` });
@@ -254,6 +268,12 @@ describe('suites', () => {
       const answer = await json(res);
       expect([res.status, JSON.stringify(answer.message)]).toEqual([400, expect.stringContaining(message)]);
     }
+    // Several problems: the suite's own and its tests', in one answer.
+    const several = await stack.request('/api/suites', { body: { concurrency: 0, tests: [{ ...passing('a'), baseUrl: site.base }, { name: 'b', steps: [{ action: 'teleport' }] }] } });
+    expect([several.status, (await json(several)).message]).toEqual([
+      400,
+      ['name is required (a non-empty string)', expect.stringContaining('concurrency must be a whole number'), expect.stringContaining('tests[1].steps[0].action must be one of')],
+    ]);
     expect((await stack.request('/api/suites/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await fetch(`${stack.base}/api/suites/00000000-0000-4000-8000-000000000000`)).status).toBe(401);
   });
@@ -334,5 +354,57 @@ describe('suites at capacity, and with a crashing child', () => {
     } finally {
       await queue.close();
     }
+  });
+});
+
+/**
+ * A suite whose last runs end while no worker is alive (cancelled through the API) ends
+ * there and then: the API settles it from the rows, its summary email queued for the
+ * workers to send when they come back. Only an API runs in this block.
+ */
+describe('suites ending with no worker alive', () => {
+  let api: AppProcess;
+  let base = '';
+  const request = async (path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method: body === undefined && !path.endsWith('/cancel') ? 'GET' : 'POST',
+      headers: { 'x-api-key': TEST_API_KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await json(res) };
+  };
+  const tests = (n: number) => Array.from({ length: n }, (_, i) => ({ ...passing(`t${i}`), baseUrl: 'http://127.0.0.1:9' }));
+
+  beforeAll(async () => {
+    const port = await freePort();
+    api = new AppProcess({ env: { ...baseEnv({ ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }), APP_PORT: String(port) } });
+    base = `http://127.0.0.1:${port}`;
+    await api.waitHealthy(`${base}/api/health`);
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('ends when its last queued run is cancelled, counts and summary email included', async () => {
+    const { status, body: accepted } = await request('/api/suites', { name: 'no workers', tests: tests(3), notify: ['qa@example.com'] });
+    expect(status).toBe(201);
+    const [first, ...rest] = accepted.runs as RunRow[];
+    expect((await request(`/api/runs/${first.id}/cancel`)).status).toBe(200);
+    // Two runs still in flight: not the end yet.
+    expect((await request(`/api/suites/${accepted.id}`)).body).toMatchObject({ status: 'queued', finishedAt: null });
+    for (const run of rest) expect((await request(`/api/runs/${run.id}/cancel`)).status).toBe(200);
+    const ended = (await request(`/api/suites/${accepted.id}`)).body;
+    expect(ended).toMatchObject({ status: 'cancelled', total: 3, cancelled: 3, passed: 0, finishedAt: expect.any(String) });
+    const email = await request(`/api/emails/${suiteEmailId(accepted.id as string)}`);
+    expect([email.status, email.body.status, email.body.to]).toEqual([200, 'queued', ['qa@example.com']]);
+  });
+
+  it("ends at once when it is cancelled as a whole, and a run's cancel after that is a 409", async () => {
+    const { body: accepted } = await request('/api/suites', { name: 'cancel all, no workers', tests: tests(2) });
+    const cancelled = await request(`/api/suites/${accepted.id}/cancel`);
+    expect([cancelled.status, cancelled.body.status, cancelled.body.cancelled]).toEqual([200, 'cancelled', 2]);
+    expect((await request(`/api/runs/${(accepted.runs as RunRow[])[0].id}/cancel`)).status).toBe(409);
+    expect((await request(`/api/suites/${accepted.id}/cancel`)).status).toBe(409);
   });
 });

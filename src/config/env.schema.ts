@@ -86,6 +86,8 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),
   JOB_LOCK_MS: int(1000, 600000).default(30000),
   RECONCILE_INTERVAL_MS: int(0, 3600000).default(30000),
+  // The shortest gap a schedule's cron may leave between two ticks (cron cannot go below 1 s).
+  SCHEDULE_MIN_INTERVAL_MS: int(1000, 86400000).default(60000),
   MEMORY_THRESHOLD: fraction.default(0.85),
   WORKER_MEMORY_LIMIT_MB: int(0, 1048576).default(0),
   ALLOWED_PRIVATE_HOSTS: list.default([]),

@@ -3,6 +3,7 @@ import { ConnectedSocket, MessageBody, OnGatewayDisconnect, OnGatewayInit, Subsc
 import type { Namespace, Socket } from 'socket.io';
 import { socketApiKey } from '../auth/api-key';
 import { matchesAnySecret } from '../auth/secret-compare';
+import { refuseUnstorableSocketText } from '../common/storable-text.socket';
 import { AppConfig } from '../config/app-config.service';
 import { LiveEventHub } from './live-event-hub';
 import { parseLiveTarget } from './live-target';
@@ -37,6 +38,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
       if (!matchesAnySecret(key, this.config.env.API_KEYS)) return next(new Error('The API key is not valid'));
       next();
     });
+    namespace.use(refuseUnstorableSocketText);
   }
 
   @SubscribeMessage('subscribe')

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
+import { refuseUnstorableGraphqlText, refuseUnstorableSubscriptionText } from '../common/storable-text.graphql';
 import { mercuriusErrorFormatter } from './graphql-error-formatter';
 import { GraphiqlPage } from './graphiql/graphiql-page';
 import { checkDocument, checkSubscription } from './graphql-hooks';
@@ -38,7 +39,12 @@ import { withSpecDirectives } from './standard-directives';
         allowBatchedQueries: true,
         graphql: { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } },
         validationRules: [costLimitRule()],
-        hooks: { preValidation: checkDocument, preSubscriptionExecution: checkSubscription },
+        hooks: {
+          preValidation: checkDocument,
+          // Text PostgreSQL cannot store (NUL, lone surrogates) in literals or variables: a 400 naming the field.
+          preExecution: refuseUnstorableGraphqlText,
+          preSubscriptionExecution: [checkSubscription, refuseUnstorableSubscriptionText],
+        },
         // Subscriptions over Mercurius' websocket (graphql-ws protocol) on the same path;
         // the key comes in connection_init's payload (see graphql-ws-auth.ts).
         subscription: {

@@ -7,6 +7,7 @@ import { recordDeadLetter } from '../dead-letters/record-dead-letter';
 import { hasFinishedAt, JOB_ROWS, JobRowKind } from '../queues/job-rows';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
+import { SuiteSettler } from '../suites/suite-settler';
 
 /** Job states in which the job will still run (or is running): nothing to mend. */
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
@@ -36,6 +37,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly queues: QueueRegistry,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly suites: SuiteSettler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -84,6 +86,8 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       } else {
         const reason = state === 'failed' ? `its job failed for good: ${job?.failedReason ?? 'no reason given'}` : 'its job ended without recording an end state';
         await this.end(kind, row.id, reason);
+        // A run of a suite may have been its last in flight, and its suite's parent job may be gone with it.
+        if (kind.table === 'runs') await this.suites.settleSuiteOfRun(row.id);
         if (job && state === 'failed') {
           await recordDeadLetter(this.db, { queue: kind.queue, jobId: row.id, jobName: job.name, data: job.data, error: job.failedReason ?? reason, stack: job.stacktrace?.at(-1) ?? null, attempts: job.attemptsMade });
         }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SuiteSettlerModule } from '../suites/suite-settler.module';
 import { RunArtifact } from './run-artifact.entity';
 import { RunCapacity } from './run-capacity';
 import { RunLiveSource } from './run-live-source';
@@ -11,7 +12,7 @@ import { RunsService } from './runs.service';
 
 /** API side: accept, list, read and cancel runs; serve their artifacts. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), SuiteSettlerModule],
   controllers: [RunsController],
   providers: [RunsService, RunsResolver, RunCapacity, RunLiveSource],
   exports: [RunsService, RunCapacity],

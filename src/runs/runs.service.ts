@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,6 +14,7 @@ import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { cancelChannel } from '../queues/job-cancel-listener';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
+import { SuiteSettler } from '../suites/suite-settler';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB_NAME, runJobData, runJobOptions, type RunJobData } from './run-job';
 import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
@@ -27,6 +28,7 @@ export type RunPage = CursorPage<Run>;
 /** Runs on the API side: accept (validate, admit, store, queue), read, cancel. */
 @Injectable()
 export class RunsService {
+  private readonly logger = new Logger(RunsService.name);
   private readonly egress: AddressPolicy;
 
   constructor(
@@ -37,6 +39,7 @@ export class RunsService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly capacity: RunCapacity,
     private readonly config: AppConfig,
+    private readonly suiteSettler: SuiteSettler,
   ) {
     this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
   }
@@ -145,19 +148,28 @@ export class RunsService {
   private async cancelWhere(column: 'id' | 'suite_id', value: string): Promise<{ queued: string[]; running: string[] }> {
     const [queued] = (await this.runs.query(
       `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE ${column} = $1 AND status = 'queued' RETURNING id`,
+       WHERE ${column} = $1 AND status = 'queued' RETURNING id, suite_id`,
       [value],
-    )) as [Array<{ id: string }>, number];
+    )) as [Array<{ id: string; suite_id: string | null }>, number];
     const [running] = (await this.runs.query(`UPDATE runs SET cancel_requested = true, updated_at = now() WHERE ${column} = $1 AND status = 'running' RETURNING id`, [
       value,
     ])) as [Array<{ id: string }>, number];
     if (queued.length) {
       await this.capacity.release(queued.length);
       await Promise.all(queued.map(({ id }) => this.queue.remove(id).catch(() => undefined)));
+      // A suite whose last run in flight this was ends here: no worker needs to be alive.
+      await this.settleSuites(queued.map(({ suite_id }) => suite_id));
     }
     const channel = cancelChannel(this.config.env.QUEUE_PREFIX, 'runs');
     await Promise.all(running.map(({ id }) => this.redis.publish(channel, id)));
     return { queued: queued.map(({ id }) => id), running: running.map(({ id }) => id) };
+  }
+
+  /** Each suite named, settled if none of its runs is in flight; a failure leaves it to its parent job (a worker). */
+  private async settleSuites(suiteIds: Array<string | null>): Promise<void> {
+    for (const suiteId of new Set(suiteIds.filter((id): id is string => id !== null))) {
+      await this.suiteSettler.settleIfDone(suiteId).catch((err: unknown) => this.logger.warn({ err, suiteId }, 'Could not settle a suite after a cancel; its parent job will'));
+    }
   }
 
   async artifact(id: string, name: string): Promise<{ stream: ReadStream; contentType: string; size: number }> {

@@ -1,10 +1,16 @@
-import { cronProblem, isTimeZone, parseScheduleRequest } from './schedule-request';
+import { isTimeZone, parseScheduleRequest } from './schedule-request';
+
+const rules = { minIntervalMs: 60_000 };
 
 describe('parseScheduleRequest', () => {
   const run = { steps: [{ action: 'goto', url: 'https://example.com' }] };
 
   it('accepts a schedule and defaults the zone to UTC', () => {
-    expect(parseScheduleRequest({ name: ' nightly ', cron: '0 3 * * *', run })).toEqual({ request: { name: 'nightly', cron: '0 3 * * *', timezone: 'UTC', run }, errors: [] });
+    expect(parseScheduleRequest({ name: ' nightly ', cron: '0 3 * * *', run }, rules)).toEqual({
+      request: { name: 'nightly', cron: '0 3 * * *', timezone: 'UTC', run },
+      target: { run },
+      errors: [],
+    });
   });
 
   it.each([
@@ -18,19 +24,32 @@ describe('parseScheduleRequest', () => {
     [{ name: 'x', cron: '* * * * *', run, suite: { name: 's', tests: [run] } }, 'give either run or suite, not both'],
     [{ name: 'x', cron: '* * * * *', suite: [run] }, 'suite must be a suite (the body of POST /api/suites)'],
     [{ name: 'x', cron: '* * * * *', run, every: 5 }, 'every is not a schedule field (name, cron, timezone, run, suite)'],
+    [{ name: 'x', cron: '*/10 * * * * *', run }, 'cron fires 10 s apart'],
+    [{ name: 'x', cron: '0 0 30 2 *', run }, 'cron never fires'],
   ])('refuses %j', (body, message) => {
-    const { request, errors } = parseScheduleRequest(body);
+    const { request, errors } = parseScheduleRequest(body, rules);
     expect(request).toBeUndefined();
     expect(errors.join('\n')).toContain(message);
   });
 
-  it('takes a suite instead of a run', () => {
-    const suite = { name: 'smoke', tests: [run] };
-    expect(parseScheduleRequest({ name: 'nightly', cron: '0 3 * * *', suite }).request).toEqual({ name: 'nightly', cron: '0 3 * * *', timezone: 'UTC', suite });
+  it('names every problem of the body at once, and still hands back the run for its own check', () => {
+    const { errors, target } = parseScheduleRequest({ name: '', cron: '*/99999999999 * * * *', timezone: 'Mars/Olympus', run, color: 'red' }, rules);
+    expect(errors).toEqual([
+      'color is not a schedule field (name, cron, timezone, run, suite)',
+      'name must be a non-empty string of at most 200 characters',
+      'timezone must be an IANA time zone such as UTC or Europe/Paris',
+      "cron's minute field steps by 99999999999: a step must be from 1 to 60",
+    ]);
+    expect(target).toEqual({ run });
   });
 
-  it('reads six fields as seconds first', () => {
-    expect(cronProblem('*/5 * * * * *', 'UTC')).toBeNull();
+  it('takes a suite instead of a run', () => {
+    const suite = { name: 'smoke', tests: [run] };
+    expect(parseScheduleRequest({ name: 'nightly', cron: '0 3 * * *', suite }, rules).request).toEqual({ name: 'nightly', cron: '0 3 * * *', timezone: 'UTC', suite });
+  });
+
+  it('reads six fields as seconds first, allowed when the minimum interval allows it', () => {
+    expect(parseScheduleRequest({ name: 'x', cron: '*/5 * * * * *', run }, { minIntervalMs: 1000 }).errors).toEqual([]);
     expect(isTimeZone('Europe/Paris')).toBe(true);
   });
 });

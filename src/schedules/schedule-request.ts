@@ -1,5 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
 import { isObject } from '../common/body-checks';
+import { cronProblems } from './cron-check';
 
 export interface ScheduleRequest {
   name: string;
@@ -22,23 +22,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/**
- * Why a cron pattern is refused, or null. Five fields (minute first) or six (second
- * first), as BullMQ's job schedulers read them; the pattern must also come round again.
- */
-export function cronProblem(cron: string, timezone: string): string | null {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) return `cron must have 5 fields (minute hour day month weekday) or 6 (seconds first), not ${fields.length}`;
-  try {
-    CronExpressionParser.parse(cron, { tz: timezone, strict: false }).next();
-    return null;
-  } catch (error) {
-    return `cron is not a valid pattern: ${(error as Error).message}`;
-  }
-}
+/** What a schedule's ticks queue: its run or its suite, as given (each is checked by its own parser). */
+export type ScheduleTarget = { run: unknown; suite?: undefined } | { suite: unknown; run?: undefined };
 
-/** The schedule body, field by field: every problem named, the run or suite left to its own parser. */
-export function parseScheduleRequest(body: unknown): { request?: ScheduleRequest; errors: string[] } {
+/**
+ * The schedule body, field by field: every problem named. The run or suite is left to its
+ * own parser, and handed back as `target` whenever one object was given, even beside other
+ * problems, so that the caller reports its problems too.
+ */
+export function parseScheduleRequest(body: unknown, rules: { minIntervalMs: number }): { request?: ScheduleRequest; target?: ScheduleTarget; errors: string[] } {
   if (!isObject(body)) return { errors: ['the body must be a JSON object with name, cron and run (or suite)'] };
   const errors: string[] = [];
   for (const key of Object.keys(body)) if (!FIELDS.has(key)) errors.push(`${key} is not a schedule field (name, cron, timezone, run, suite)`);
@@ -46,15 +38,15 @@ export function parseScheduleRequest(body: unknown): { request?: ScheduleRequest
   if (typeof name !== 'string' || !name.trim() || name.length > 200) errors.push('name must be a non-empty string of at most 200 characters');
   if (typeof timezone !== 'string' || !isTimeZone(timezone)) errors.push('timezone must be an IANA time zone such as UTC or Europe/Paris');
   if (typeof cron !== 'string' || !cron.trim() || cron.length > 200) errors.push('cron must be a cron pattern such as "0 */15 * * * *"');
-  else if (typeof timezone === 'string' && isTimeZone(timezone)) {
-    const problem = cronProblem(cron, timezone);
-    if (problem) errors.push(problem);
-  }
+  // In the given zone: daylight saving time can bring two ticks closer.
+  else errors.push(...cronProblems(cron, typeof timezone === 'string' && isTimeZone(timezone) ? timezone : 'UTC', rules.minIntervalMs));
+  let target: ScheduleTarget | undefined;
   if (run !== undefined && suite !== undefined) errors.push('give either run or suite, not both');
   else if (suite !== undefined) {
     if (!isObject(suite)) errors.push('suite must be a suite (the body of POST /api/suites)');
+    else target = { suite };
   } else if (!isObject(run)) errors.push('run must be a run definition (the body of POST /api/runs), or give suite instead');
-  if (errors.length) return { errors };
-  const target = suite !== undefined ? { suite } : { run };
-  return { request: { name: (name as string).trim(), cron: (cron as string).trim(), timezone: timezone as string, ...target }, errors };
+  else target = { run };
+  if (errors.length) return { target, errors };
+  return { request: { name: (name as string).trim(), cron: (cron as string).trim(), timezone: timezone as string, ...target! }, target, errors };
 }

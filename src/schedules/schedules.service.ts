@@ -5,26 +5,26 @@ import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../common/cursor';
+import { AppConfig } from '../config/app-config.service';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { QUEUES } from '../queues/queue-names';
+import type { RunDefinition } from '../runs/run-definition';
 import { RunsService } from '../runs/runs.service';
 import type { SuiteTemplate } from '../suites/suite-request';
 import { SuitesService } from '../suites/suites.service';
 import { tickTemplate } from './schedule-job';
-import { parseScheduleRequest } from './schedule-request';
+import { parseScheduleRequest, type ScheduleTarget } from './schedule-request';
 import { Schedule } from './schedule.entity';
 
 export type SchedulePage = CursorPage<Schedule>;
 
-/** The runs' (or suites') own messages, said of the schedule's `run` (or `suite`) field. */
-const inField = (field: 'run' | 'suite') => (error: unknown): never => {
-  if (error instanceof BadRequestException) {
-    const body = error.getResponse() as { message?: string | string[] };
-    const messages = Array.isArray(body.message) ? body.message : [String(body.message ?? error.message)];
-    throw new BadRequestException(messages.map((message) => `${field}.${message}`));
-  }
-  throw error;
-};
+/** The suites' own messages (a 400), said of the schedule's `suite` field; anything else is not a bad request. */
+function suiteProblems(error: unknown): string[] {
+  if (!(error instanceof BadRequestException)) throw error;
+  const body = error.getResponse() as { message?: string | string[] };
+  const messages = Array.isArray(body.message) ? body.message : [String(body.message ?? error.message)];
+  return messages.map((message) => `suite.${message}`);
+}
 
 /** Schedules on the API side: store one and start its BullMQ job scheduler; list; delete. */
 @Injectable()
@@ -36,13 +36,15 @@ export class SchedulesService {
     @InjectQueue(QUEUES.schedules) private readonly queue: Queue,
     private readonly runs: RunsService,
     private readonly suites: SuitesService,
+    private readonly config: AppConfig,
   ) {}
 
   async create(body: unknown): Promise<Schedule> {
-    const { request, errors } = parseScheduleRequest(body);
-    if (!request) throw new BadRequestException(errors);
-    const target = request.suite !== undefined ? { run: null, suite: await this.suiteTemplate(request.suite) } : { run: await this.runs.checkDefinition(request.run).catch(inField('run')), suite: null };
-    const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, ...target });
+    const { request, target, errors } = parseScheduleRequest(body, { minIntervalMs: this.config.env.SCHEDULE_MIN_INTERVAL_MS });
+    // The run or suite is checked even when the schedule's own fields are wrong: one answer names every problem.
+    const checked = target ? await this.checkTarget(target) : { errors: [] };
+    if (!request || checked.errors.length) throw new BadRequestException([...errors, ...checked.errors]);
+    const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, run: checked.run ?? null, suite: checked.suite ?? null });
     await this.schedules.insert(schedule);
     await queueOrWithdraw(
       'schedule',
@@ -56,10 +58,21 @@ export class SchedulesService {
     return schedule;
   }
 
-  /** The suite as each tick will queue it: checked now, by the suites' own rules. */
-  private async suiteTemplate(body: unknown): Promise<SuiteTemplate> {
-    const { request, definitions } = await this.suites.check(body).catch(inField('suite'));
-    return { ...request, tests: definitions };
+  /**
+   * The run or suite as each tick will queue it, checked now by its own rules (the suite
+   * with its tests' defaults filled in); its problems are said of the schedule's field.
+   */
+  private async checkTarget(target: ScheduleTarget): Promise<{ run?: RunDefinition; suite?: SuiteTemplate; errors: string[] }> {
+    if (target.suite !== undefined) {
+      try {
+        const { request, definitions } = await this.suites.check(target.suite);
+        return { suite: { ...request, tests: definitions }, errors: [] };
+      } catch (error) {
+        return { errors: suiteProblems(error) };
+      }
+    }
+    const { definition, errors } = await this.runs.definitionProblems(target.run);
+    return { run: definition, errors: errors.map((message) => `run.${message}`) };
   }
 
   list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {

@@ -40,13 +40,21 @@ export class SuiteProgress {
 
   /**
    * Before claiming a run of a suite that limits its runs at once: true when the suite has
-   * room. The suite row is locked in `m` (the claim's transaction), so two workers cannot
-   * both take its last place.
+   * room for this run. Places go in test order: a run may start only while the runs
+   * running plus the runs still queued ahead of it (lower index) leave a place, so with
+   * `concurrency: 1` test 1 never starts before test 0 even when a worker picks its job
+   * first (flow children with one priority come in no set order, and a put-off job comes
+   * back after a random delay). The suite row is locked in `m` (the claim's transaction),
+   * so two workers cannot both take its last place.
    */
   async hasRoom(m: EntityManager, suiteId: string, runId: string, limit: number): Promise<boolean> {
     await m.query(`SELECT id FROM suites WHERE id = $1 FOR UPDATE`, [suiteId]);
-    const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM runs WHERE suite_id = $1 AND status = 'running' AND id <> $2`, [suiteId, runId])) as Array<{ n: number }>;
-    return n < limit;
+    const [{ taken }] = (await m.query(
+      `SELECT count(*)::int AS taken FROM runs r, (SELECT suite_index FROM runs WHERE id = $2) me
+       WHERE r.suite_id = $1 AND r.id <> $2 AND (r.status = 'running' OR (r.status = 'queued' AND r.suite_index < me.suite_index))`,
+      [suiteId, runId],
+    )) as Array<{ taken: number }>;
+    return taken < limit;
   }
 
   async runStarted(suiteId: string): Promise<void> {

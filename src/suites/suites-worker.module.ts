@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EmailTemplates } from '../emails/email-templates';
 import { Suite } from './suite.entity';
 import { SuiteFinisher } from './suite-finisher';
 import { SuiteProgress } from './suite-progress';
+import { SuiteSettlerModule } from './suite-settler.module';
 import { SuitesProcessor } from './suites.processor';
 import { WebhookDelivery } from './webhook-delivery';
 import { WebhooksProcessor } from './webhooks.processor';
@@ -13,8 +13,8 @@ import { WebhooksProcessor } from './webhooks.processor';
  * executor calls as a suite's runs start and end (exported to the runs' worker module).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Suite])],
-  providers: [SuitesProcessor, SuiteFinisher, SuiteProgress, WebhooksProcessor, WebhookDelivery, EmailTemplates],
+  imports: [TypeOrmModule.forFeature([Suite]), SuiteSettlerModule],
+  providers: [SuitesProcessor, SuiteFinisher, SuiteProgress, WebhooksProcessor, WebhookDelivery],
   exports: [SuiteProgress],
 })
 export class SuitesWorkerModule {}

@@ -4,13 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { FlowProducer } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
+import { isObject } from '../common/body-checks';
 import { CursorPage, newestFirstPage } from '../common/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { FLOW_PRODUCER } from '../queues/queue-names';
 import { RunCapacity } from '../runs/run-capacity';
-import type { RunDefinition } from '../runs/run-definition';
+import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
 import { Run } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
 import { addSuiteFlow, insertSuite, planSuite, SuitePlan } from './suite-launch';
@@ -50,29 +51,31 @@ export class SuitesService {
   }
 
   /**
-   * The suite's fields, then every test by the runs' own rules (each problem prefixed with
-   * `tests[i].`), then the egress rule for the webhook. Schedules use it too.
+   * The suite's fields, every test by the runs' own rules (each problem prefixed with
+   * `tests[i].`), then the egress rule for the webhook: every problem in one answer, the
+   * tests' too when the suite's own fields are wrong. Schedules use it too.
    */
   async check(body: unknown): Promise<{ request: SuiteRequest; definitions: RunDefinition[] }> {
-    const { request, errors } = parseSuiteRequest(body, Math.min(MAX_TESTS, this.config.env.QUEUED_CAPACITY));
-    if (!request) throw new BadRequestException(errors);
+    const maxTests = Math.min(MAX_TESTS, this.config.env.QUEUED_CAPACITY);
+    const { request, errors } = parseSuiteRequest(body, maxTests);
+    const given = isObject(body) && Array.isArray(body.tests) && body.tests.length <= maxTests ? (body.tests as unknown[]) : [];
     const definitions: RunDefinition[] = [];
-    const problems: string[] = [];
-    for (const [i, given] of request.tests.entries()) {
-      const { test, error } = await this.resolveSaved(given, request.priority);
+    const problems = [...errors];
+    for (const [i, test] of (request?.tests ?? given).entries()) {
+      const { test: resolved, error } = await this.resolveSaved(test, request?.priority ?? DEFAULT_PRIORITY);
       if (error) {
         problems.push(`tests[${i}].${error}`);
         continue;
       }
-      const { definition, errors: testErrors } = await this.runService.definitionProblems(test);
+      const { definition, errors: testErrors } = await this.runService.definitionProblems(resolved);
       if (definition) definitions.push(definition);
       problems.push(...testErrors.map((error) => `tests[${i}].${error}`));
     }
-    if (request.webhookUrl) {
+    if (request?.webhookUrl) {
       const verdict = await this.egress.check(request.webhookUrl);
       if (!verdict.allowed) problems.push(`webhookUrl is not allowed: ${verdict.reason}`);
     }
-    if (problems.length) throw new BadRequestException(problems);
+    if (!request || problems.length) throw new BadRequestException(problems);
     return { request, definitions };
   }
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { isLastAttempt } from '../queues/last-attempt';
-import { loadSuiteReport } from './suite-finisher';
+import { loadSuiteReport } from './suite-settler';
 import { WebhookStatus } from './suite.entity';
 import { WebhookRejectedError, WebhookSender } from './webhook-sender';
 
