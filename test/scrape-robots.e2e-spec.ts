@@ -1,5 +1,3 @@
-import { AppProcess } from './helpers/app-process';
-import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { page, RobotsSite } from './helpers/robots-site';
@@ -7,24 +5,6 @@ import { Stack } from './helpers/stack';
 import { baseEnv } from './helpers/test-env';
 
 const FINAL = ['completed', 'failed', 'cancelled', 'timed_out'];
-
-/** A Stack that waits longer for its processes on a busy machine, and stops them if they never become healthy. */
-class PatientStack extends Stack {
-  override async start(): Promise<this> {
-    const [apiPort, workerPort] = [await freePort(), await freePort()];
-    this.api = new AppProcess({ env: { ...this.env, APP_PORT: String(apiPort) } });
-    this.worker = new AppProcess({ env: { ...this.env, IS_WORKER: 'true', APP_WORKER_PORT: String(workerPort) } });
-    this.base = `http://127.0.0.1:${apiPort}`;
-    this.workerBase = `http://127.0.0.1:${workerPort}`;
-    try {
-      await Promise.all([this.api.waitHealthy(`${this.base}/api/health`, 120_000), this.worker.waitHealthy(`${this.workerBase}/api/health`, 120_000)]);
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-    return this;
-  }
-}
 
 /**
  * robots.txt (RFC 9309) and what a scrape stores, end to end: a real API and worker
@@ -50,7 +30,7 @@ describe('scrapes: robots.txt and stored pages', () => {
   const pages = async (id: string, fields?: string) => (await json(await stack.request(`/api/scrapes/${id}/pages?limit=200${fields ? `&fields=${fields}` : ''}`))).items as Array<Record<string, unknown>>;
 
   beforeAll(async () => {
-    stack = await new PatientStack(baseEnv({ ALLOWED_PRIVATE_HOSTS: 'localhost' })).start();
+    stack = await new Stack(baseEnv({ ALLOWED_PRIVATE_HOSTS: 'localhost' })).start();
   }, 150_000);
 
   afterAll(async () => {

@@ -17,7 +17,13 @@ export class Stack {
     this.worker = new AppProcess({ env: { ...this.env, IS_WORKER: 'true', APP_WORKER_PORT: String(workerPort) } });
     this.base = `http://127.0.0.1:${apiPort}`;
     this.workerBase = `http://127.0.0.1:${workerPort}`;
-    await Promise.all([this.api.waitHealthy(`${this.base}/api/health`), this.worker.waitHealthy(`${this.workerBase}/api/health`)]);
+    try {
+      await Promise.all([this.api.waitHealthy(`${this.base}/api/health`), this.worker.waitHealthy(`${this.workerBase}/api/health`)]);
+    } catch (error) {
+      // A stack that never came up has no owner to stop it: no process may outlive the test.
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
     return this;
   }
 
