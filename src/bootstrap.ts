@@ -13,6 +13,7 @@ import { acceptJsonBodiesOnly } from './http/json-bodies';
 import { lingerAfterEarlyAnswers } from './http/lingering-close';
 import { serverOptions } from './http/server-options';
 import { waitForDatabaseOrExit } from './database/database-probe';
+import type * as Lifecycle from './worker/worker-lifecycle.service';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -54,6 +55,15 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   return app;
 }
 
+/** A worker's queues stop handing it jobs (the API has none to stop). */
+function stopTakingJobs(app: NestFastifyApplication, env: Env): Promise<void> {
+  if (!env.IS_WORKER) return Promise.resolve();
+  // Required here so the API never loads the worker runtime.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WorkerLifecycle } = require('./worker/worker-lifecycle.service') as typeof Lifecycle;
+  return app.get(WorkerLifecycle, { strict: false }).stopTakingJobs();
+}
+
 /**
  * Starts the API or the worker by IS_WORKER. SIGTERM/SIGINT run the shutdown sequence
  * and exit 0; Nest's own signal hooks would re-raise the signal and exit non-zero.
@@ -75,13 +85,18 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<void> {
       logger.error('Shutdown took too long; exiting');
       process.exit(1);
     }, env.SHUTDOWN_TIMEOUT_MS + 15_000).unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'Shutdown failed');
-        process.exit(1);
-      },
-    );
+    // A worker stops taking jobs at the signal itself, before Nest's close walks the
+    // modules (whose earlier destroy hooks may take a while).
+    stopTakingJobs(app, env)
+      .catch((err: unknown) => logger.warn({ err }, 'Could not pause the workers at the signal'))
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'Shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -102,6 +102,11 @@ describe('scrapes', () => {
     const capped = await start({ url: `${site.base}/`, mode: 'crawl', maxPages: 20, maxDepth: 10 });
     // The end state first: a short crawl says why it stopped.
     const cappedEnd = await waitEnd(capped);
+    if (cappedEnd.pagesDone + cappedEnd.pagesFailed !== 20) {
+      // A short crawl (seen rarely on a loaded machine): say which pages it kept and why.
+      const kept = (await allPages(capped, 'url,depth,state,statusCode,durationMs,error')).map((p) => JSON.stringify({ ...p, url: pathOf(p.url) }));
+      throw new Error(`the capped crawl ended ${String(cappedEnd.status)} with ${cappedEnd.pagesDone + cappedEnd.pagesFailed} pages:\n${kept.join('\n')}`);
+    }
     expect([cappedEnd.status, cappedEnd.error, cappedEnd.pagesDone + cappedEnd.pagesFailed]).toEqual(['completed', null, 20]);
     expect(await allPages(capped)).toHaveLength(20);
 

@@ -132,7 +132,10 @@ describe('worker process', () => {
     await waitActive(busy);
     // Three free slots: the worker is blocked waiting for the next job when the signal comes.
     proc.child.kill('SIGTERM');
-    for (let i = 0; i < 200 && !proc.output.includes('Shutting down: no new jobs'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; !proc.output.includes('Shutting down: no new jobs'); i++) {
+      if (i >= 600) throw new Error(`the worker never said it stopped taking jobs:\n${proc.output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const late = await Promise.all([1, 2, 3].map((n) => roomy!.add(`late-${n}`, { firstRunMs: 100, laterRunMs: 100 })));
 
     const { code } = await proc.waitExit(25000);

@@ -52,3 +52,7 @@ export const EMAIL_EXAMPLES: ExamplesObject = {
 export const USER_EXAMPLES: ExamplesObject = {
   ada: { summary: 'A user (409 if the email is taken)', value: { email: 'ada@example.com', name: 'Ada Lovelace' } },
 };
+
+export const EVENT_TOKEN_EXAMPLES: ExamplesObject = {
+  run: { summary: 'A token for one run’s event stream', value: { runId: '3f2a6c1e-8b4d-4e7a-9c2f-1a5b6d7e8f90' } },
+};

@@ -51,4 +51,24 @@ export async function checkGraphqlRequest(request: FastifyRequest): Promise<void
     if (typeof query !== 'string' || query.trim() === '') throw new BadRequestException('query is required: send { "query": "<GraphQL document>" }');
     if (query.length > GRAPHQL_LIMITS.maxQueryLength) throw new BadRequestException(`The query is ${query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`);
   }
+  if (request.method === 'GET') checkQueryStringJson(request.query as Record<string, unknown>);
+}
+
+/**
+ * Over GET, `variables` and `extensions` are JSON text that Mercurius parses without
+ * checking its shape (POST's body schema does that): `variables=false` reached graphql-js
+ * and failed as a server error. Each must be a JSON object (or null), as over POST.
+ */
+function checkQueryStringJson(query: Record<string, unknown>): void {
+  for (const name of ['variables', 'extensions']) {
+    const text = query[name];
+    if (text === undefined || text === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(String(text));
+    } catch {
+      throw new BadRequestException(`${name} must be a JSON object: it is not valid JSON`);
+    }
+    if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new BadRequestException(`${name} must be a JSON object`);
+  }
 }
