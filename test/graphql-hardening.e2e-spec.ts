@@ -177,7 +177,8 @@ describe('GraphQL and live sockets under hostile input', () => {
     it('refuses a body that is not JSON (415, naming the content type to send) and one over the size limit (413)', async () => {
       const text = await answer(await post('{ __typename }', { 'content-type': 'text/plain' }));
       expect(text.status).toBe(415);
-      expect(messages(text.body)).toMatch(/send content-type: application\/json/);
+      // Refused by the body parser before GraphQL: the API's one error shape.
+      expect(JSON.stringify(text.body)).toMatch(/send content-type: application\/json/);
       const big = await postLarge(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
       expect(big.status).toBe(413);
       expect(big.body).toMatch(/too large/i);

@@ -147,7 +147,7 @@ describe('worker process', () => {
       for (const job of late) {
         expect([job.id, await job.getState()]).toEqual([job.id, 'waiting']);
         // Never started anywhere: the fixture counts every start.
-        expect(await redis.get(`${env.QUEUE_PREFIX}:fixture-starts:${job.id}`)).toBeNull();
+        expect(await redis.get(`${env.QUEUE_PREFIX}:fixture-starts:${ROOMY_QUEUE}:${job.id}`)).toBeNull();
       }
     } finally {
       redis.disconnect();
