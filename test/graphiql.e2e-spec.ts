@@ -42,8 +42,10 @@ describe('GraphiQL', () => {
     await context.close();
   });
 
-  it('serves only its own assets', async () => {
-    expect((await fetch(`${base}/graphiql/assets/graphiql.css`)).status).toBe(200);
-    expect((await fetch(`${base}/graphiql/assets/..%2Fpackage.json`)).status).toBe(404);
+  it('serves only its own assets, behind the dashboard sign-in', async () => {
+    const signedIn = { authorization: `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSWORD}`).toString('base64')}` };
+    expect((await fetch(`${base}/graphiql/assets/graphiql.css`, { headers: signedIn })).status).toBe(200);
+    expect((await fetch(`${base}/graphiql/assets/graphiql.css`)).status).toBe(401);
+    expect((await fetch(`${base}/graphiql/assets/..%2Fpackage.json`, { headers: signedIn })).status).toBe(404);
   });
 });
