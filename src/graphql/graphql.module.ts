@@ -30,7 +30,7 @@ import { withSpecDirectives } from './standard-directives';
         sortSchema: true,
         transformSchema: (schema) => withSpecDirectives(describeRootTypes(schema)),
         path: '/graphql',
-        // Mercurius' GraphiQL loads React and GraphiQL from unpkg.com: ours serves its own (graphiql/).
+        // Mercurius' GraphiQL loads React and GraphiQL from a public CDN: ours serves its own (graphiql/).
         graphiql: false,
         // The request is where the API-key guard looks, as for REST.
         context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),

@@ -6,7 +6,7 @@ const packageFile = (pkg: string, file: string) => join(dirname(require.resolve(
 /**
  * What the GraphiQL page loads, all from the app's own npm packages under /graphiql/assets/,
  * so it works without internet and asks no third-party origin for anything (Mercurius'
- * own page loads React and GraphiQL from unpkg.com). The versions are the package.json pins.
+ * own page loads React and GraphiQL from a public CDN). The versions are the package.json pins.
  */
 export const GRAPHIQL_ASSETS: Record<string, { path: string; contentType: string }> = {
   'react.js': { path: packageFile('react', 'umd/react.production.min.js'), contentType: 'application/javascript; charset=utf-8' },
