@@ -230,7 +230,14 @@ export class ScrapeExecutor implements OnApplicationShutdown {
           .finally(() => inFlight.delete(task));
         inFlight.add(task);
       }
-      if (inFlight.size === 0) break;
+      if (inFlight.size === 0) {
+        // Pages that ended while `take` was reading may have queued their links after it
+        // read: with nothing in flight now, one more look is the definitive one. (Without
+        // it a crawl ended `completed` with pages still queued.)
+        buffer.push(...(await crawl.frontier.take(width * 2)));
+        if (buffer.length === 0) break;
+        continue;
+      }
       await Promise.race(inFlight);
       // The cancel message normally arrives through Redis; this catches one that was lost.
       if (Date.now() - lastCancelCheck > 1000) {
