@@ -40,7 +40,10 @@ for (const [id, us] of self) {
   functions.set(fn, (functions.get(fn) ?? 0) + us);
 }
 const show = (m: Map<string, number>, n: number) =>
-  [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, us]) => console.log(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`));
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .forEach(([k, us]) => console.log(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`));
 // Inclusive: each sample counts once for every package on its stack (what a layer costs with what it calls).
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -60,8 +63,13 @@ profile.samples.forEach((id, i) => {
     }
   }
 });
-console.log(`total ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy\n-- inclusive, % of busy time`);
-[...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30).forEach(([k, us]) => console.log(`${((100 * us) / busy).toFixed(1).padStart(5)} %  ${k}`));
+console.log(
+  `total ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy\n-- inclusive, % of busy time`,
+);
+[...inclusive.entries()]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 30)
+  .forEach(([k, us]) => console.log(`${((100 * us) / busy).toFixed(1).padStart(5)} %  ${k}`));
 console.log('-- self, by package (% of all samples)');
 show(packages, 25);
 console.log('-- by function');

@@ -24,8 +24,16 @@ const RUN = JSON.stringify({
 
 function load(url: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, headers: { 'content-type': 'application/json', ...headers }, body: RUN }, (err, result) =>
-      err ? reject(err) : resolve(result),
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: RUN,
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
 }
@@ -40,7 +48,12 @@ export const BARE_JOBS_TABLE = `CREATE TABLE IF NOT EXISTS bare_jobs (
  * inserts with `pg` and adds a BullMQ job. No worker runs: this is the accept path alone.
  * BENCH_PROFILE=1 writes a CPU profile of the API under that load to bench/results.
  */
-export async function enqueueBenchmark(env: Record<string, string>, reps: number, databaseUrl: string, nodeArgs: string[]): Promise<Figure[]> {
+export async function enqueueBenchmark(
+  env: Record<string, string>,
+  reps: number,
+  databaseUrl: string,
+  nodeArgs: string[],
+): Promise<Figure[]> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(BARE_JOBS_TABLE);
@@ -48,17 +61,31 @@ export async function enqueueBenchmark(env: Record<string, string>, reps: number
   const [apiPort, barePort] = [await freePort(), await freePort()];
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, 'results')}`] : [];
   const api = new AppProcess({
-    env: { ...env, APP_PORT: String(apiPort), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', QUEUED_CAPACITY: '1000000', ALLOWED_PRIVATE_HOSTS: '127.0.0.1', RECONCILE_INTERVAL_MS: '0' },
+    env: {
+      ...env,
+      APP_PORT: String(apiPort),
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      QUEUED_CAPACITY: '1000000',
+      ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+      RECONCILE_INTERVAL_MS: '0',
+    },
     logFile: join(logs, 'api.log'),
     nodeArgs: [...nodeArgs, ...profile],
   });
   const bare = new AppProcess({
     entry: join(__dirname, 'bare', 'enqueue-server.ts'),
-    env: { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: env.QUEUE_PREFIX, PORT: String(barePort) },
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: env.QUEUE_PREFIX,
+      PORT: String(barePort),
+    },
     logFile: join(logs, 'bare.log'),
     nodeArgs,
   });
-  const queues = ['test-runs', 'bare-runs'].map((name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX }));
+  const queues = ['test-runs', 'bare-runs'].map(
+    (name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX }),
+  );
   const redis = new Redis(TEST_REDIS_URL);
   const results = { stevedore: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
   // Each side starts from empty tables and queues.
@@ -68,7 +95,10 @@ export async function enqueueBenchmark(env: Record<string, string>, reps: number
     await redis.del(`${env.QUEUE_PREFIX}:capacity:test-runs:queued`);
   };
   try {
-    await Promise.all([api.waitHealthy(`http://127.0.0.1:${apiPort}/api/health`), bare.waitHealthy(`http://127.0.0.1:${barePort}/health`)]);
+    await Promise.all([
+      api.waitHealthy(`http://127.0.0.1:${apiPort}/api/health`),
+      bare.waitHealthy(`http://127.0.0.1:${barePort}/health`),
+    ]);
     await new Promise((r) => setTimeout(r, 5000));
     const idle = { api: rssMiB(api.child.pid!), bare: rssMiB(bare.child.pid!) };
     await clean();
@@ -95,11 +125,56 @@ export async function enqueueBenchmark(env: Record<string, string>, reps: number
     const [p50s, p50b, p99s, p99b] = [latency(s, 'p50'), latency(b, 'p50'), latency(s, 'p99'), latency(b, 'p99')];
     const what = `POST /api/runs, ${CONNECTIONS} connections × ${SECONDS} s`;
     return [
-      { scenario: 'enqueue', metric: `requests/s, ${what}`, unit: '1/s', stevedore: rs, bare: rb, ratio: rs / rb, target: '>= 0.8', samples },
-      { scenario: 'enqueue', metric: 'latency p50', unit: 'ms', stevedore: p50s, bare: p50b, ratio: p50s / p50b, target: '', samples: { stevedore: s.map((r) => r.latency.p50), bare: b.map((r) => r.latency.p50) } },
-      { scenario: 'enqueue', metric: 'latency p99', unit: 'ms', stevedore: p99s, bare: p99b, ratio: p99s / p99b, target: '<= 2 (ratio)', samples: { stevedore: s.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) } },
-      { scenario: 'idle', metric: 'RSS of an idle API (bare: the Fastify server)', unit: 'MiB', stevedore: idle.api, bare: idle.bare, ratio: idle.api / idle.bare, target: '< 200 MB', samples: { stevedore: [], bare: [] } },
-      { scenario: 'enqueue', metric: 'non-2xx responses, errors and timeouts (all counted repetitions)', unit: 'count', stevedore: non2xx(s), bare: non2xx(b), ratio: 0, target: '0', samples: { stevedore: [], bare: [] } },
+      {
+        scenario: 'enqueue',
+        metric: `requests/s, ${what}`,
+        unit: '1/s',
+        stevedore: rs,
+        bare: rb,
+        ratio: rs / rb,
+        target: '>= 0.8',
+        samples,
+      },
+      {
+        scenario: 'enqueue',
+        metric: 'latency p50',
+        unit: 'ms',
+        stevedore: p50s,
+        bare: p50b,
+        ratio: p50s / p50b,
+        target: '',
+        samples: { stevedore: s.map((r) => r.latency.p50), bare: b.map((r) => r.latency.p50) },
+      },
+      {
+        scenario: 'enqueue',
+        metric: 'latency p99',
+        unit: 'ms',
+        stevedore: p99s,
+        bare: p99b,
+        ratio: p99s / p99b,
+        target: '<= 2 (ratio)',
+        samples: { stevedore: s.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) },
+      },
+      {
+        scenario: 'idle',
+        metric: 'RSS of an idle API (bare: the Fastify server)',
+        unit: 'MiB',
+        stevedore: idle.api,
+        bare: idle.bare,
+        ratio: idle.api / idle.bare,
+        target: '< 200 MB',
+        samples: { stevedore: [], bare: [] },
+      },
+      {
+        scenario: 'enqueue',
+        metric: 'non-2xx responses, errors and timeouts (all counted repetitions)',
+        unit: 'count',
+        stevedore: non2xx(s),
+        bare: non2xx(b),
+        ratio: 0,
+        target: '0',
+        samples: { stevedore: [], bare: [] },
+      },
     ];
   } finally {
     for (const queue of queues) await queue.close();

@@ -65,7 +65,18 @@ export async function eventsBenchmark(env: Record<string, string>, reps: number)
           });
         });
         const sent = performance.now();
-        await job.updateProgress({ type: 'step', attempt: 1, index: n, action: 'goto', target: '/', status: 'passed', durationMs: 0, error: null, screenshot: null, side });
+        await job.updateProgress({
+          type: 'step',
+          attempt: 1,
+          index: n,
+          action: 'goto',
+          target: '/',
+          status: 'passed',
+          durationMs: 0,
+          error: null,
+          screenshot: null,
+          side,
+        });
         latencies.push((await received) - sent);
         arrivals.delete(n);
       }
@@ -82,7 +93,16 @@ export async function eventsBenchmark(env: Record<string, string>, reps: number)
     const figure = (metric: 'p50' | 'p99', target?: string): Figure => {
       const samples = { stevedore: platform.map((r) => r[metric]), bare: bare.map((r) => r[metric]) };
       const [s, b] = [median(samples.stevedore), median(samples.bare)];
-      return { scenario: 'events', metric: `latency ${metric}, progress call → socket.io client (${EVENTS} events)`, unit: 'ms', stevedore: s, bare: b, ratio: s / b, target, samples };
+      return {
+        scenario: 'events',
+        metric: `latency ${metric}, progress call → socket.io client (${EVENTS} events)`,
+        unit: 'ms',
+        stevedore: s,
+        bare: b,
+        ratio: s / b,
+        target,
+        samples,
+      };
     };
     return [figure('p50', '< 10 ms'), figure('p99')];
   } finally {

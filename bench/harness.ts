@@ -14,7 +14,8 @@ export interface Figure {
 }
 
 /** The value below which p % of the samples fall (nearest rank). */
-export const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+export const percentile = (values: number[], p: number): number =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -38,12 +39,24 @@ export async function alternate(reps: number, stevedore: () => Promise<number>, 
 }
 
 export function machine() {
-  return { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
 
 export function table(figures: Figure[]): string {
   // Figures without a bare counterpart show only the Stevedore side.
-  const rows = figures.map((f) => [f.scenario, `${f.metric} (${f.unit})`, f.stevedore.toFixed(1), f.bare || f.unit === 'count' ? f.bare.toFixed(1) : '', f.bare && f.ratio ? f.ratio.toFixed(2) : '', f.target ?? '']);
+  const rows = figures.map((f) => [
+    f.scenario,
+    `${f.metric} (${f.unit})`,
+    f.stevedore.toFixed(1),
+    f.bare || f.unit === 'count' ? f.bare.toFixed(1) : '',
+    f.bare && f.ratio ? f.ratio.toFixed(2) : '',
+    f.target ?? '',
+  ]);
   const head = ['scenario', 'figure', 'stevedore', 'bare', 'ratio', 'target'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -22,18 +22,38 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * an email with MAIL_HOST unset: claim the row, render the message, write it as an .eml
  * file, mark it sent; the bare worker does exactly that with `pg` and nodemailer.
  */
-export async function pipelineBenchmark(env: Record<string, string>, reps: number, databaseUrl: string, nodeArgs: string[]): Promise<Figure[]> {
+export async function pipelineBenchmark(
+  env: Record<string, string>,
+  reps: number,
+  databaseUrl: string,
+  nodeArgs: string[],
+): Promise<Figure[]> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(BARE_JOBS_TABLE);
   const dir = mkdtempSync(join(tmpdir(), 'stevedore-bench-pipeline-'));
   const [apiPort, workerPort, barePort] = [await freePort(), await freePort(), await freePort()];
   const appEnv = { ...env, ARTIFACTS_DIR: dir, RECONCILE_INTERVAL_MS: '0', MAIL_HOST: '' };
-  const api = new AppProcess({ env: { ...appEnv, APP_PORT: String(apiPort) }, logFile: join(dir, 'api.log'), nodeArgs });
-  const worker = new AppProcess({ env: { ...appEnv, IS_WORKER: 'true', APP_WORKER_PORT: String(workerPort) }, logFile: join(dir, 'worker.log'), nodeArgs });
+  const api = new AppProcess({
+    env: { ...appEnv, APP_PORT: String(apiPort) },
+    logFile: join(dir, 'api.log'),
+    nodeArgs,
+  });
+  const worker = new AppProcess({
+    env: { ...appEnv, IS_WORKER: 'true', APP_WORKER_PORT: String(workerPort) },
+    logFile: join(dir, 'worker.log'),
+    nodeArgs,
+  });
   const bare = new AppProcess({
     entry: join(__dirname, 'bare', 'job-worker.ts'),
-    env: { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: env.QUEUE_PREFIX, PORT: String(barePort), ARTIFACTS_DIR: dir, CONCURRENCY: '10' },
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: env.QUEUE_PREFIX,
+      PORT: String(barePort),
+      ARTIFACTS_DIR: dir,
+      CONCURRENCY: '10',
+    },
     logFile: join(dir, 'bare.log'),
   });
   const connection = { url: TEST_REDIS_URL };
@@ -99,7 +119,13 @@ export async function pipelineBenchmark(env: Record<string, string>, reps: numbe
     );
 
     // The pipeline: JOBS rows and jobs made while the queue is paused, then released at once.
-    const drain = async (queue: Queue, insert: (ids: string[]) => Promise<unknown>, jobName: string, data: (id: string) => object, doneSql: string) => {
+    const drain = async (
+      queue: Queue,
+      insert: (ids: string[]) => Promise<unknown>,
+      jobName: string,
+      data: (id: string) => object,
+      doneSql: string,
+    ) => {
       const ids = Array.from({ length: JOBS }, () => randomUUID());
       await insert(ids);
       await queue.pause();
@@ -120,7 +146,11 @@ export async function pipelineBenchmark(env: Record<string, string>, reps: numbe
       () =>
         drain(
           emails,
-          (ids) => db.query(`INSERT INTO emails (id, "to", subject, text) SELECT id, ARRAY['pipeline@example.com'], 'Bench', repeat('x', 2000) FROM unnest($1::uuid[]) AS id`, [ids]),
+          (ids) =>
+            db.query(
+              `INSERT INTO emails (id, "to", subject, text) SELECT id, ARRAY['pipeline@example.com'], 'Bench', repeat('x', 2000) FROM unnest($1::uuid[]) AS id`,
+              [ids],
+            ),
           'send',
           (id) => ({ emailId: id }),
           `SELECT count(*)::int AS n FROM emails WHERE id = ANY($1) AND status = 'sent'`,
@@ -128,7 +158,11 @@ export async function pipelineBenchmark(env: Record<string, string>, reps: numbe
       () =>
         drain(
           bareJobs,
-          (ids) => db.query(`INSERT INTO bare_jobs (id, data, status) SELECT id, '{}'::jsonb, 'queued' FROM unnest($1::uuid[]) AS id`, [ids]),
+          (ids) =>
+            db.query(
+              `INSERT INTO bare_jobs (id, data, status) SELECT id, '{}'::jsonb, 'queued' FROM unnest($1::uuid[]) AS id`,
+              [ids],
+            ),
           'job',
           (id) => ({ id }),
           `SELECT count(*)::int AS n FROM bare_jobs WHERE id = ANY($1) AND status = 'done'`,
@@ -140,11 +174,56 @@ export async function pipelineBenchmark(env: Record<string, string>, reps: numbe
     const afterPost = pickups.afterPost.slice(PICKUPS);
     const [ps, pb] = [median(pipeline.stevedore), median(pipeline.bare)];
     return [
-      { scenario: 'pickup', metric: 'job added → worker starts it, p50', unit: 'ms', stevedore: percentile(countedS, 50), bare: percentile(countedB, 50), ratio: 0, target: 'within 3 ms of bare', samples: pickupSamples },
-      { scenario: 'pickup', metric: 'job added → worker starts it, p99', unit: 'ms', stevedore: percentile(countedS, 99), bare: percentile(countedB, 99), ratio: 0, target: '', samples: { stevedore: [], bare: [] } },
-      { scenario: 'pickup', metric: 'POST /api/emails returned → worker starts it, p50 (negative: started before the response arrived)', unit: 'ms', stevedore: percentile(afterPost, 50), bare: 0, ratio: 0, target: '', samples: { stevedore: [], bare: [] } },
-      { scenario: 'pipeline', metric: `jobs/s, ${JOBS} trivial jobs (row claimed, .eml written, row ended)`, unit: '1/s', stevedore: ps, bare: pb, ratio: ps / pb, target: '>= 0.7', samples: pipeline },
-      { scenario: 'idle', metric: 'RSS of an idle worker, no browser (bare: the BullMQ worker process)', unit: 'MiB', stevedore: idle.worker, bare: idle.bare, ratio: idle.worker / idle.bare, target: '< 200 MB', samples: { stevedore: [], bare: [] } },
+      {
+        scenario: 'pickup',
+        metric: 'job added → worker starts it, p50',
+        unit: 'ms',
+        stevedore: percentile(countedS, 50),
+        bare: percentile(countedB, 50),
+        ratio: 0,
+        target: 'within 3 ms of bare',
+        samples: pickupSamples,
+      },
+      {
+        scenario: 'pickup',
+        metric: 'job added → worker starts it, p99',
+        unit: 'ms',
+        stevedore: percentile(countedS, 99),
+        bare: percentile(countedB, 99),
+        ratio: 0,
+        target: '',
+        samples: { stevedore: [], bare: [] },
+      },
+      {
+        scenario: 'pickup',
+        metric: 'POST /api/emails returned → worker starts it, p50 (negative: started before the response arrived)',
+        unit: 'ms',
+        stevedore: percentile(afterPost, 50),
+        bare: 0,
+        ratio: 0,
+        target: '',
+        samples: { stevedore: [], bare: [] },
+      },
+      {
+        scenario: 'pipeline',
+        metric: `jobs/s, ${JOBS} trivial jobs (row claimed, .eml written, row ended)`,
+        unit: '1/s',
+        stevedore: ps,
+        bare: pb,
+        ratio: ps / pb,
+        target: '>= 0.7',
+        samples: pipeline,
+      },
+      {
+        scenario: 'idle',
+        metric: 'RSS of an idle worker, no browser (bare: the BullMQ worker process)',
+        unit: 'MiB',
+        stevedore: idle.worker,
+        bare: idle.bare,
+        ratio: idle.worker / idle.bare,
+        target: '< 200 MB',
+        samples: { stevedore: [], bare: [] },
+      },
     ];
   } finally {
     await Promise.all([emails.close(), bareJobs.close(), emailEvents.close(), bareEvents.close()]);

@@ -18,7 +18,10 @@ const ROOT = join(__dirname, '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/stevedore_bench';
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 /** The app runs with its production Node flags (BENCH_NODE_ARGS overrides them, e.g. with "" for V8's defaults). */
-const APP_NODE_ARGS = process.env.BENCH_NODE_ARGS === undefined ? PRODUCTION_NODE_ARGS : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
+const APP_NODE_ARGS =
+  process.env.BENCH_NODE_ARGS === undefined
+    ? PRODUCTION_NODE_ARGS
+    : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
 
 async function prepareDatabase(): Promise<void> {
   const url = new URL(DATABASE_URL);
@@ -28,10 +31,14 @@ async function prepareDatabase(): Promise<void> {
   const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typeorm/cli.js'), 'migration:run', '-d', join(ROOT, 'dist/database/data-source.js')], {
-    env: { ...process.env, DATABASE_URL, NODE_ENV: 'test' },
-    stdio: 'ignore',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typeorm/cli.js'), 'migration:run', '-d', join(ROOT, 'dist/database/data-source.js')],
+    {
+      env: { ...process.env, DATABASE_URL, NODE_ENV: 'test' },
+      stdio: 'ignore',
+    },
+  );
 }
 
 /** `pnpm bench`: every scenario beside its bare counterpart; medians of BENCH_REPS runs. */
@@ -54,7 +61,9 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${result.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));
-  console.log(`\n${table(figures)}\n\nmachine: ${JSON.stringify(result.machine)}; medians of ${REPS} runs\nwritten to ${file}`);
+  console.log(
+    `\n${table(figures)}\n\nmachine: ${JSON.stringify(result.machine)}; medians of ${REPS} runs\nwritten to ${file}`,
+  );
 }
 
 main().catch((error) => {

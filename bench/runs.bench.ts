@@ -21,7 +21,14 @@ const steps = FIVE_STEPS;
  */
 export async function runsBenchmark(env: Record<string, string>, reps: number, databaseUrl: string): Promise<Figure[]> {
   const site = await new TestSite({ '/login': LOGIN_PAGE, '/welcome': WELCOME_PAGE }).start();
-  const stack = await new Stack({ ...env, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: String(CONCURRENCY), QUEUED_CAPACITY: '1000', RUNNING_CAPACITY: '100', ARTIFACTS_DIR: '/tmp/stevedore-bench-artifacts' }).start();
+  const stack = await new Stack({
+    ...env,
+    ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    QUEUED_CAPACITY: '1000',
+    RUNNING_CAPACITY: '100',
+    ARTIFACTS_DIR: '/tmp/stevedore-bench-artifacts',
+  }).start();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   const overheads: number[] = [];
@@ -33,7 +40,9 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
       const started = performance.now();
       const ids = await Promise.all(
         Array.from({ length: RUNS }, async (_, i) => {
-          const res = await stack.request('/api/runs', { body: { name: `bench ${i}`, baseUrl: site.base, steps, options: { trace: 'off' } } });
+          const res = await stack.request('/api/runs', {
+            body: { name: `bench ${i}`, baseUrl: site.base, steps, options: { trace: 'off' } },
+          });
           if (res.status !== 201) throw new Error(`POST /api/runs answered ${res.status}`);
           return ((await res.json()) as { id: string }).id;
         }),
@@ -44,7 +53,9 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
         if (baselinePss) pssSamples.push(now); // the warm-up's samples include the browser's start
       }, 1000);
       await pollUntil(
-        async () => (await db.query(`SELECT count(*)::int AS n FROM runs WHERE id = ANY($1) AND status = ANY($2)`, [ids, FINAL])).rows[0].n as number,
+        async () =>
+          (await db.query(`SELECT count(*)::int AS n FROM runs WHERE id = ANY($1) AND status = ANY($2)`, [ids, FINAL]))
+            .rows[0].n as number,
         (n) => n === RUNS,
         300000,
         'all runs ended',
@@ -56,13 +67,20 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
          FROM runs r WHERE r.id = ANY($1)`,
         [ids],
       );
-      if (rows.some((r) => r.status !== 'passed')) throw new Error(`not every run passed: ${rows.map((r) => r.status).join(',')}`);
+      if (rows.some((r) => r.status !== 'passed'))
+        throw new Error(`not every run passed: ${rows.map((r) => r.status).join(',')}`);
       overheads.push(...rows.map((r) => Number(r.wall) - Number(r.steps)));
       if (!baselinePss) baselinePss = treePssMiB(stack.worker.child.pid!);
       return perMinute;
     };
     const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
-    const args = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+    const args = [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--no-first-run',
+    ];
     /** The five steps in a fresh context of `browser`, as the bare harness does them. */
     const fiveSteps = async (browser: Browser) => {
       const context = await browser.newContext();
@@ -77,9 +95,11 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
     const twoAtATime = async (one: () => Promise<void>) => {
       const started = performance.now();
       let next = 0;
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < RUNS) await one();
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next++ < RUNS) await one();
+        }),
+      );
       return RUNS / ((performance.now() - started) / 60000);
     };
     const bare = () =>
@@ -106,9 +126,36 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
     const [s, b] = [median(samples.stevedore), median(samples.bare)];
     const counted = overheads.slice(RUNS); // the warm-up's runs are not counted
     return [
-      { scenario: 'runs', metric: `runs/min, ${RUNS} × 5 steps, concurrency ${CONCURRENCY}`, unit: '1/min', stevedore: s, bare: b, ratio: s / b, target: '>= 2 (vs browser per run)', samples },
-      { scenario: 'runs', metric: 'platform overhead per run p50', unit: 'ms', stevedore: percentile(counted, 50), bare: 0, ratio: 0, target: '< 100 ms', samples: { stevedore: counted, bare: [] } },
-      { scenario: 'runs', metric: 'platform overhead per run p95', unit: 'ms', stevedore: percentile(counted, 95), bare: 0, ratio: 0, target: '', samples: { stevedore: [], bare: [] } },
+      {
+        scenario: 'runs',
+        metric: `runs/min, ${RUNS} × 5 steps, concurrency ${CONCURRENCY}`,
+        unit: '1/min',
+        stevedore: s,
+        bare: b,
+        ratio: s / b,
+        target: '>= 2 (vs browser per run)',
+        samples,
+      },
+      {
+        scenario: 'runs',
+        metric: 'platform overhead per run p50',
+        unit: 'ms',
+        stevedore: percentile(counted, 50),
+        bare: 0,
+        ratio: 0,
+        target: '< 100 ms',
+        samples: { stevedore: counted, bare: [] },
+      },
+      {
+        scenario: 'runs',
+        metric: 'platform overhead per run p95',
+        unit: 'ms',
+        stevedore: percentile(counted, 95),
+        bare: 0,
+        ratio: 0,
+        target: '',
+        samples: { stevedore: [], bare: [] },
+      },
       {
         scenario: 'runs',
         metric: `runs/min of one shared browser, a context per run, nothing stored, no egress guard (reference; ratio vs browser per run)`,

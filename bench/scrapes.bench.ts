@@ -15,7 +15,12 @@ const CONCURRENCIES = [10, 50];
 function pageHtml(i: number): string {
   const paragraph = `<p>${'Stevedore crawls this page to measure itself against a bare crawler. '.repeat(16)}</p>`;
   const table = `<table><tr><th>key</th><th>value</th></tr>${Array.from({ length: 10 }, (_, r) => `<tr><td>row ${r}</td><td>${i * r}</td></tr>`).join('')}</table>`;
-  const links = [...Array.from({ length: 7 }, (_, k) => (i * 7 + k + 1) % PAGES), ...Array.from({ length: 10 }, (_, k) => k)].map((p) => `<a href="/p/${p}">page ${p}</a>`).join(' ');
+  const links = [
+    ...Array.from({ length: 7 }, (_, k) => (i * 7 + k + 1) % PAGES),
+    ...Array.from({ length: 10 }, (_, k) => k),
+  ]
+    .map((p) => `<a href="/p/${p}">page ${p}</a>`)
+    .join(' ');
   return `<!doctype html><html><head><title>Page ${i}</title><meta name="description" content="Benchmark page ${i}"></head><body><h1>Page ${i}</h1>${paragraph.repeat(33)}${table}<nav>${links}</nav></body></html>`;
 }
 
@@ -65,9 +70,18 @@ async function bareCrawl(base: string, width: number): Promise<number> {
  * the platform (API, queue, worker fetching, extracting markdown and links, storing every
  * page) against a bare undici + cheerio breadth-first crawler in the benchmark process.
  */
-export async function scrapesBenchmark(env: Record<string, string>, reps: number, databaseUrl: string): Promise<Figure[]> {
+export async function scrapesBenchmark(
+  env: Record<string, string>,
+  reps: number,
+  databaseUrl: string,
+): Promise<Figure[]> {
   const { server, base } = await serveSite();
-  const stack = await new Stack({ ...env, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', SCRAPE_HOST_CONCURRENCY: '64', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) }).start();
+  const stack = await new Stack({
+    ...env,
+    ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+    SCRAPE_HOST_CONCURRENCY: '64',
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  }).start();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   const figures: Figure[] = [];
@@ -75,26 +89,58 @@ export async function scrapesBenchmark(env: Record<string, string>, reps: number
     for (const width of CONCURRENCIES) {
       const platform = async () => {
         const started = performance.now();
-        const res = await stack.request('/api/scrapes', { body: { url: `${base}/p/0`, mode: 'crawl', maxPages: PAGES, maxDepth: 50, concurrency: width, respectRobots: false } });
+        const res = await stack.request('/api/scrapes', {
+          body: {
+            url: `${base}/p/0`,
+            mode: 'crawl',
+            maxPages: PAGES,
+            maxDepth: 50,
+            concurrency: width,
+            respectRobots: false,
+          },
+        });
         if (res.status !== 201) throw new Error(`POST /api/scrapes answered ${res.status}: ${await res.text()}`);
         const { id } = (await res.json()) as { id: string };
         const done = await pollUntil(
-          async () => (await db.query(`SELECT status, pages_done FROM scrapes WHERE id = $1`, [id])).rows[0] as { status: string; pages_done: number },
+          async () =>
+            (await db.query(`SELECT status, pages_done FROM scrapes WHERE id = $1`, [id])).rows[0] as {
+              status: string;
+              pages_done: number;
+            },
           (s) => s.status !== 'queued' && s.status !== 'running',
           300000,
           'crawl ended',
         );
         const rate = PAGES / ((performance.now() - started) / 1000);
-        if (done.status !== 'completed' || done.pages_done !== PAGES) throw new Error(`crawl ended ${done.status} with ${done.pages_done} pages`);
+        if (done.status !== 'completed' || done.pages_done !== PAGES)
+          throw new Error(`crawl ended ${done.status} with ${done.pages_done} pages`);
         await db.query(`DELETE FROM scrapes WHERE id = $1`, [id]);
         return rate;
       };
       const samples = await alternate(reps, platform, () => bareCrawl(base, width));
       const [s, b] = [median(samples.stevedore), median(samples.bare)];
-      figures.push({ scenario: 'scrapes', metric: `pages/s, ${PAGES}-page crawl (~40 KB a page), concurrency ${width}`, unit: '1/s', stevedore: s, bare: b, ratio: s / b, target: '>= 0.7', samples });
+      figures.push({
+        scenario: 'scrapes',
+        metric: `pages/s, ${PAGES}-page crawl (~40 KB a page), concurrency ${width}`,
+        unit: '1/s',
+        stevedore: s,
+        bare: b,
+        ratio: s / b,
+        target: '>= 0.7',
+        samples,
+      });
     }
     const peak = peakRssMiB(stack.worker.child.pid!);
-    figures.push({ scenario: 'scrapes', metric: 'worker peak RSS over all crawls (VmHWM)', unit: 'MiB', stevedore: peak, bare: 0, ratio: 0, target: '< 300 MB', samples: { stevedore: [peak], bare: [] } });
+    figures.push({
+      scenario: 'scrapes',
+      metric: 'worker peak RSS over all crawls (VmHWM)',
+      unit: 'MiB',
+      stevedore: peak,
+      bare: 0,
+      ratio: 0,
+      target: '< 300 MB',
+      samples: { stevedore: [peak], bare: [] },
+    });
     return figures;
   } finally {
     await db.end();

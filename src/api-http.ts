@@ -29,7 +29,13 @@ export async function setUpApiHttp(app: NestFastifyApplication, env: Env): Promi
   const io = new EventsIoAdapter(app);
   app.useWebSocketAdapter(io);
   protectDashboards(app.getHttpAdapter().getInstance(), env);
-  await mountBullBoard(app, app.get(QueueRegistry).all().map(({ queue }) => queue));
+  await mountBullBoard(
+    app,
+    app
+      .get(QueueRegistry)
+      .all()
+      .map(({ queue }) => queue),
+  );
   mountOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

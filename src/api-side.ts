@@ -18,5 +18,18 @@ import { WorkersModule } from './workers/workers.module';
  * and each feature's API module. A file of its own so a worker never even requires it
  * (GraphQL, socket.io, Bull Board and Swagger are a good part of a process's memory).
  */
-export const API_MODULES: Type[] = [AuthModule, HealthModule, WorkersModule, EventsModule, GraphqlModule, EmailsModule, UsersModule, RunsModule, SuitesModule, ScrapesModule, SchedulesModule, DeadLettersModule];
+export const API_MODULES: Type[] = [
+  AuthModule,
+  HealthModule,
+  WorkersModule,
+  EventsModule,
+  GraphqlModule,
+  EmailsModule,
+  UsersModule,
+  RunsModule,
+  SuitesModule,
+  ScrapesModule,
+  SchedulesModule,
+  DeadLettersModule,
+];
 export const API_PROVIDERS: Type[] = [QueueMetrics];

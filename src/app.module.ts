@@ -11,7 +11,16 @@ import type * as ApiSide from './api-side';
 import type * as WorkerSide from './worker-side';
 
 /** What both processes load: config, logging, database, Redis, queues, mail, metrics. */
-const common = () => [ConfigModule.forRoot(), LoggingModule, DatabaseModule, RedisModule, QueuesModule, MailModule, MetricsModule, LifecycleModule];
+const common = () => [
+  ConfigModule.forRoot(),
+  LoggingModule,
+  DatabaseModule,
+  RedisModule,
+  QueuesModule,
+  MailModule,
+  MetricsModule,
+  LifecycleModule,
+];
 
 /**
  * The two module graphs. Each side's modules are imported only when that side boots

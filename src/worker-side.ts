@@ -8,4 +8,12 @@ import { SuitesWorkerModule } from './suites/suites-worker.module';
 import { WorkerRuntimeModule } from './worker/worker-runtime.module';
 
 /** What only a worker loads: its runtime (start, drain, health), the row/job reconciler, and each feature's processors (schedule ticks too). */
-export const WORKER_MODULES: Type[] = [WorkerRuntimeModule, ReliabilityModule, EmailsWorkerModule, RunsWorkerModule, ScrapesWorkerModule, SchedulesWorkerModule, SuitesWorkerModule];
+export const WORKER_MODULES: Type[] = [
+  WorkerRuntimeModule,
+  ReliabilityModule,
+  EmailsWorkerModule,
+  RunsWorkerModule,
+  ScrapesWorkerModule,
+  SchedulesWorkerModule,
+  SuitesWorkerModule,
+];

@@ -90,7 +90,35 @@ describe('API process', () => {
     const res = await fetch(`${base}/api/docs/json`, { headers: { 'x-api-key': TEST_API_KEY } });
     expect(res.status).toBe(200);
     const doc = await json(res);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/detailed', '/api/workers', '/api/users', '/api/users/{id}', '/api/emails', '/api/emails/{id}', '/api/runs', '/api/runs/{id}', '/api/runs/{id}/cancel', '/api/runs/{id}/artifacts/{name}', '/api/runs/{id}/events', '/api/scrapes', '/api/scrapes/{id}', '/api/scrapes/{id}/pages', '/api/scrapes/{id}/cancel', '/api/scrapes/{id}/events', '/api/suites', '/api/suites/{id}', '/api/suites/{id}/cancel', '/api/suites/{id}/events', '/api/schedules', '/api/schedules/{id}', '/api/dead-letters', '/api/dead-letters/{id}/replay']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/health',
+        '/api/health/detailed',
+        '/api/workers',
+        '/api/users',
+        '/api/users/{id}',
+        '/api/emails',
+        '/api/emails/{id}',
+        '/api/runs',
+        '/api/runs/{id}',
+        '/api/runs/{id}/cancel',
+        '/api/runs/{id}/artifacts/{name}',
+        '/api/runs/{id}/events',
+        '/api/scrapes',
+        '/api/scrapes/{id}',
+        '/api/scrapes/{id}/pages',
+        '/api/scrapes/{id}/cancel',
+        '/api/scrapes/{id}/events',
+        '/api/suites',
+        '/api/suites/{id}',
+        '/api/suites/{id}/cancel',
+        '/api/suites/{id}/events',
+        '/api/schedules',
+        '/api/schedules/{id}',
+        '/api/dead-letters',
+        '/api/dead-letters/{id}/replay',
+      ]),
+    );
     expect(doc.components.securitySchemes).toHaveProperty('bearer');
   });
 
@@ -106,7 +134,11 @@ describe('API process', () => {
     await fetch(`${base}/api/workers`, { headers: { 'x-api-key': TEST_API_KEY } });
     await new Promise((r) => setTimeout(r, 200));
     const lines = api.logLines();
-    const request = lines.find((l) => (l.req as { url?: string } | undefined)?.url === '/api/workers' && (l.res as { statusCode: number }).statusCode === 200);
+    const request = lines.find(
+      (l) =>
+        (l.req as { url?: string } | undefined)?.url === '/api/workers' &&
+        (l.res as { statusCode: number }).statusCode === 200,
+    );
     expect(request).toMatchObject({ worker: 'api-under-test', role: 'api', level: 30 });
     expect(api.output).not.toContain(TEST_API_KEY);
   });
@@ -116,7 +148,9 @@ describe('API health with Redis down', () => {
   it('answers 503 and names Redis as the failing part', async () => {
     const port = await freePort();
     const deadRedis = await freePort();
-    const api = new AppProcess({ env: baseEnv({ APP_PORT: String(port), REDIS_URL: `redis://127.0.0.1:${deadRedis}` }) });
+    const api = new AppProcess({
+      env: baseEnv({ APP_PORT: String(port), REDIS_URL: `redis://127.0.0.1:${deadRedis}` }),
+    });
     try {
       const deadline = Date.now() + 20000;
       let res: Response | undefined;

@@ -26,7 +26,9 @@ describe('Bull Board', () => {
     const none = await fetch(`${base}/api/queues`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic /);
-    const wrong = await fetch(`${base}/api/queues`, { headers: { authorization: `Basic ${Buffer.from(`${BOARD_USER}:nope`).toString('base64')}` } });
+    const wrong = await fetch(`${base}/api/queues`, {
+      headers: { authorization: `Basic ${Buffer.from(`${BOARD_USER}:nope`).toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
     // The board's own API is behind the same door.
     expect((await fetch(`${base}/api/queues/api/queues`)).status).toBe(401);

@@ -17,7 +17,11 @@ describe('configuration at start', () => {
 
   it.each([
     ['a malformed port', { APP_PORT: 'three-thousand' }, /^Invalid configuration: APP_PORT /],
-    ['a malformed database URL', { DATABASE_URL: 'mysql://root@localhost/db' }, /^Invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\//],
+    [
+      'a malformed database URL',
+      { DATABASE_URL: 'mysql://root@localhost/db' },
+      /^Invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\//,
+    ],
     ['a malformed IS_WORKER', { IS_WORKER: 'perhaps' }, /^Invalid configuration: IS_WORKER /],
   ])('exits non-zero on %s', async (_what, bad, message) => {
     const { code, output } = await start(baseEnv(bad));
@@ -42,8 +46,16 @@ describe('configuration at start', () => {
   };
 
   it.each([
-    ['a database that does not exist', databaseUrl((u) => (u.pathname = '/no_such_database')), /^Cannot connect to the database \(DATABASE_URL [^)]*\/no_such_database\): database "no_such_database" does not exist$/],
-    ['a user that does not exist', databaseUrl((u) => ((u.username = 'no_such_user'), (u.password = 'hunter2'))), /^Cannot connect to the database \(DATABASE_URL postgres:\/\/no_such_user@[^)]*\): (role "no_such_user" does not exist|password authentication failed for user "no_such_user")$/],
+    [
+      'a database that does not exist',
+      databaseUrl((u) => (u.pathname = '/no_such_database')),
+      /^Cannot connect to the database \(DATABASE_URL [^)]*\/no_such_database\): database "no_such_database" does not exist$/,
+    ],
+    [
+      'a user that does not exist',
+      databaseUrl((u) => ((u.username = 'no_such_user'), (u.password = 'hunter2'))),
+      /^Cannot connect to the database \(DATABASE_URL postgres:\/\/no_such_user@[^)]*\): (role "no_such_user" does not exist|password authentication failed for user "no_such_user")$/,
+    ],
   ])('exits 1 at once on %s, with one line naming the cause', async (_what, url, line) => {
     const { code, output } = await start(baseEnv({ DATABASE_URL: url }));
     expect(code).toBe(1);
@@ -55,11 +67,22 @@ describe('configuration at start', () => {
 
   it('retries a refused database for DATABASE_CONNECT_TIMEOUT_MS, one line per attempt, then exits 1 naming the address', async () => {
     const port = await freePort();
-    const { code, output } = await start(baseEnv({ DATABASE_URL: databaseUrl((u) => (u.port = String(port))), DATABASE_CONNECT_TIMEOUT_MS: '1500' }));
+    const { code, output } = await start(
+      baseEnv({ DATABASE_URL: databaseUrl((u) => (u.port = String(port))), DATABASE_CONNECT_TIMEOUT_MS: '1500' }),
+    );
     expect(code).toBe(1);
     const lines = output.split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
-    for (const retry of lines.slice(0, -1)) expect(retry).toMatch(new RegExp(`^Database not reachable yet \\(DATABASE_URL [^)]*\\): connection refused at 127\\.0\\.0\\.1:${port}; attempt \\d+, retrying`));
-    expect(lines.at(-1)).toMatch(new RegExp(`^Cannot connect to the database \\(DATABASE_URL [^)]*\\): connection refused at 127\\.0\\.0\\.1:${port}$`));
+    for (const retry of lines.slice(0, -1))
+      expect(retry).toMatch(
+        new RegExp(
+          `^Database not reachable yet \\(DATABASE_URL [^)]*\\): connection refused at 127\\.0\\.0\\.1:${port}; attempt \\d+, retrying`,
+        ),
+      );
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^Cannot connect to the database \\(DATABASE_URL [^)]*\\): connection refused at 127\\.0\\.0\\.1:${port}$`,
+      ),
+    );
   });
 });

@@ -55,11 +55,13 @@ const spellings: Record<string, fc.Arbitrary<Spelling>> = {
     const i = slashes[n % slashes.length];
     return `${path.slice(0, i)}/${path.slice(i)}`;
   }),
-  dotSegment: fc.tuple(fc.nat(), fc.constantFrom('./', 'x/../', '%2e/', '.%2e/x/', 'api/../')).map(([n, segment]) => (path: string) => {
-    const slashes = [...path].flatMap((c, i) => (c === '/' ? [i] : []));
-    const i = slashes[n % slashes.length] + 1;
-    return path.slice(0, i) + segment + path.slice(i);
-  }),
+  dotSegment: fc
+    .tuple(fc.nat(), fc.constantFrom('./', 'x/../', '%2e/', '.%2e/x/', 'api/../'))
+    .map(([n, segment]) => (path: string) => {
+      const slashes = [...path].flatMap((c, i) => (c === '/' ? [i] : []));
+      const i = slashes[n % slashes.length] + 1;
+      return path.slice(0, i) + segment + path.slice(i);
+    }),
   doubleEncodeLetter: fc.nat().map((n) => (path: string) => {
     const letters = [...path].flatMap((c, i) => (/[a-z]/i.test(c) ? [i] : []));
     if (letters.length === 0) return path;
@@ -73,11 +75,14 @@ const spellings: Record<string, fc.Arbitrary<Spelling>> = {
     return `${path.slice(0, i)}${n % 2 ? '\\' : '%5C'}${path.slice(i + 1)}`;
   }),
   upperCase: fc.constant((path: string) => path.toUpperCase()),
-  trailing: fc.constantFrom('/', '#x', '?x=1', '#/../x', '%00', ';x', '%20').map((suffix) => (path: string) => path + suffix),
+  trailing: fc
+    .constantFrom('/', '#x', '?x=1', '#/../x', '%00', ';x', '%20')
+    .map((suffix) => (path: string) => path + suffix),
 };
 const spellingChain = fc.array(fc.oneof(...Object.values(spellings)), { maxLength: 4 });
 const requestForm = fc.constantFrom('origin', 'absolute', 'absolute-upper-scheme');
-const methodFor = (method: string) => (method === 'GET' ? fc.constantFrom('GET', 'HEAD', 'OPTIONS') : fc.constantFrom(method, 'POST', 'OPTIONS'));
+const methodFor = (method: string) =>
+  method === 'GET' ? fc.constantFrom('GET', 'HEAD', 'OPTIONS') : fc.constantFrom(method, 'POST', 'OPTIONS');
 
 /**
  * The dashboard door (Bull Board, the OpenAPI pages, GraphiQL) and the API-key guard, asked
@@ -99,8 +104,10 @@ describe('The dashboard door under hostile spellings', () => {
   };
 
   const expectRefused = (res: RawResponse, what: string) => {
-    if (res.status < 400) throw new Error(`${what} answered ${res.status} without credentials:\n${res.body.slice(0, 300)}`);
-    for (const leak of LEAKS) if (leak.test(res.body)) throw new Error(`${what} leaked ${leak}:\n${res.body.slice(0, 300)}`);
+    if (res.status < 400)
+      throw new Error(`${what} answered ${res.status} without credentials:\n${res.body.slice(0, 300)}`);
+    for (const leak of LEAKS)
+      if (leak.test(res.body)) throw new Error(`${what} leaked ${leak}:\n${res.body.slice(0, 300)}`);
   };
 
   beforeAll(async () => {
@@ -115,7 +122,14 @@ describe('The dashboard door under hostile spellings', () => {
   });
 
   it('refuses the spellings that reached the dashboards before (percent-encoded letters, GraphiQL)', async () => {
-    for (const path of ['/api/qu%65ues', '/api/%71ueues/api/queues', '/api/d%6fcs', '/api/d%6Fcs/json', '/graphiql', '/gr%61phiql']) {
+    for (const path of [
+      '/api/qu%65ues',
+      '/api/%71ueues/api/queues',
+      '/api/d%6fcs',
+      '/api/d%6Fcs/json',
+      '/graphiql',
+      '/gr%61phiql',
+    ]) {
       expectRefused(await rawRequest(port, 'GET', path), `GET ${path}`);
     }
     for (const queue of QUEUES) {
@@ -126,7 +140,9 @@ describe('The dashboard door under hostile spellings', () => {
   });
 
   it('refuses every generated spelling, method and request form without credentials, and no queue is paused', async () => {
-    const targets = fc.constantFrom(...DOOR_TARGETS, ...NEST_TARGETS).chain((t) => fc.record({ method: methodFor(t.method), path: fc.constant(t.path) }));
+    const targets = fc
+      .constantFrom(...DOOR_TARGETS, ...NEST_TARGETS)
+      .chain((t) => fc.record({ method: methodFor(t.method), path: fc.constant(t.path) }));
     await fc.assert(
       fc.asyncProperty(targets, spellingChain, requestForm, async ({ method, path }, chain, form) => {
         const spelled = chain.reduce((p, spell) => spell(p), path);
@@ -143,7 +159,10 @@ describe('The dashboard door under hostile spellings', () => {
     for (const { method, path } of DOOR_TARGETS) {
       for (const spelled of [path, path.replace('e', '%65'), path.replace(/\/([^/]*)$/, '/./$1')]) {
         expectRefused(await rawRequest(port, method, spelled, wrong), `${method} ${spelled} with a wrong password`);
-        expectRefused(await rawRequest(port, method, spelled, { 'x-api-key': 'not-a-key-0123456789' }), `${method} ${spelled} with a wrong key`);
+        expectRefused(
+          await rawRequest(port, method, spelled, { 'x-api-key': 'not-a-key-0123456789' }),
+          `${method} ${spelled} with a wrong key`,
+        );
       }
     }
     expect((await boardQueues()).filter((q) => q.isPaused)).toEqual([]);
@@ -166,7 +185,14 @@ describe('The dashboard door under hostile spellings', () => {
   });
 
   it('serves Nest routes only with a key, whatever the spelling', async () => {
-    for (const path of ['/api/r%75ns', '/api/%72uns', '/api/runs/', '//api/runs', '/api/./runs', `http://127.0.0.1:PORT/api/r%75ns`]) {
+    for (const path of [
+      '/api/r%75ns',
+      '/api/%72uns',
+      '/api/runs/',
+      '//api/runs',
+      '/api/./runs',
+      `http://127.0.0.1:PORT/api/r%75ns`,
+    ]) {
       const spelled = path.replace('PORT', String(port));
       expectRefused(await rawRequest(port, 'GET', spelled), `GET ${spelled}`);
     }

@@ -127,8 +127,14 @@ describe('deploy files', () => {
   it('runs the app with the same Node flags everywhere: package.json, pm2, Docker and the tests', () => {
     const flags = APP_NODE_ARGS.join(' ');
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect([scripts.start, scripts['start:worker']]).toEqual([`node ${flags} dist/main.js`, `IS_WORKER=true node ${flags} dist/main.js`]);
-    for (const app of (JSON.parse(read('pm2.config.json')) as { apps: Array<{ node_args?: string }> }).apps) expect(app.node_args).toBe(flags);
-    expect(dockerfile).toContain(`CMD ["node", ${APP_NODE_ARGS.map((f) => JSON.stringify(f)).join(', ')}, "dist/main.js"]`);
+    expect([scripts.start, scripts['start:worker']]).toEqual([
+      `node ${flags} dist/main.js`,
+      `IS_WORKER=true node ${flags} dist/main.js`,
+    ]);
+    for (const app of (JSON.parse(read('pm2.config.json')) as { apps: Array<{ node_args?: string }> }).apps)
+      expect(app.node_args).toBe(flags);
+    expect(dockerfile).toContain(
+      `CMD ["node", ${APP_NODE_ARGS.map((f) => JSON.stringify(f)).join(', ')}, "dist/main.js"]`,
+    );
   });
 });

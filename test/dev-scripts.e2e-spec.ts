@@ -5,16 +5,23 @@ import { freePort } from './helpers/free-port';
 import { baseEnv } from './helpers/test-env';
 
 const ROOT = join(__dirname, '..');
-const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 const bash = (script: string, env: Record<string, string> = {}) =>
-  spawnSync('bash', ['-c', script], { cwd: ROOT, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8' });
+  spawnSync('bash', ['-c', script], {
+    cwd: ROOT,
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: process.env.HOME ?? '', ...env },
+    encoding: 'utf8',
+  });
 
 /** The README's commands as a new user runs them, beyond the two CI already runs. */
 describe('developer scripts', () => {
   it('names the URL it checked and the local cluster when PostgreSQL is on another port', async () => {
     const port = await freePort();
-    const result = bash('source scripts/setup.sh && ensure_services', { DATABASE_URL: `postgres://postgres:s3cret@127.0.0.1:${port}/stevedore` });
+    const result = bash('source scripts/setup.sh && ensure_services', {
+      DATABASE_URL: `postgres://postgres:s3cret@127.0.0.1:${port}/stevedore`,
+    });
     const output = result.stdout + result.stderr;
     expect(result.status).toBe(1);
     expect(output).toContain(`PostgreSQL is not answering at postgres://postgres:***@127.0.0.1:${port}/stevedore`);
@@ -32,7 +39,9 @@ describe('developer scripts', () => {
   });
 
   it('puts pnpm, pm2 and a Node of at least 22 on PATH for the README commands', () => {
-    const result = bash('source scripts/env.sh && command -v pnpm && command -v pm2 && node -p "process.versions.node"');
+    const result = bash(
+      'source scripts/env.sh && command -v pnpm && command -v pm2 && node -p "process.versions.node"',
+    );
     expect(result.status).toBe(0);
     const [pnpm, pm2, node] = result.stdout.trim().split('\n');
     expect(pnpm).toMatch(/\/pnpm$/);
@@ -44,31 +53,38 @@ describe('developer scripts', () => {
   it.each([
     ['start:dev', 'APP_PORT'],
     ['start:worker:dev', 'APP_WORKER_PORT'],
-  ])('%s serves health from the sources', async (script, portKey) => {
-    const port = await freePort();
-    const child = spawn('sh', ['-c', SCRIPTS[script]], {
-      cwd: ROOT,
-      detached: true,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...baseEnv(), [portKey]: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    try {
-      const deadline = Date.now() + 150_000;
-      let healthy = false;
-      while (!healthy && Date.now() < deadline && child.exitCode === null) {
-        healthy = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status === 200, () => false);
-        if (!healthy) await new Promise((r) => setTimeout(r, 250));
+  ])(
+    '%s serves health from the sources',
+    async (script, portKey) => {
+      const port = await freePort();
+      const child = spawn('sh', ['-c', SCRIPTS[script]], {
+        cwd: ROOT,
+        detached: true,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...baseEnv(), [portKey]: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      try {
+        const deadline = Date.now() + 150_000;
+        let healthy = false;
+        while (!healthy && Date.now() < deadline && child.exitCode === null) {
+          healthy = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+            (r) => r.status === 200,
+            () => false,
+          );
+          if (!healthy) await new Promise((r) => setTimeout(r, 250));
+        }
+        if (!healthy) throw new Error(`${script} never became healthy:\n${output.slice(-3000)}`);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((r) => child.once('exit', r));
+          process.kill(-child.pid!, 'SIGTERM');
+          await exited;
+        }
       }
-      if (!healthy) throw new Error(`${script} never became healthy:\n${output.slice(-3000)}`);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        process.kill(-child.pid!, 'SIGTERM');
-        await exited;
-      }
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -13,7 +13,10 @@ const STEP_TIMEOUT_MS = 20_000;
 /** Addresses a page may not reach, each as a URL, with what the refusal must name. */
 const BLOCKED = {
   metadata: ['http://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is not a public address \(link-local/],
-  nat64: ['http://[64:ff9b::a9fe:a9fe]/', /64:ff9b::a9fe:a9fe is not a public address \(NAT64, 64:ff9b::\/96, RFC 6052, embedding 169\.254\.169\.254: link-local/],
+  nat64: [
+    'http://[64:ff9b::a9fe:a9fe]/',
+    /64:ff9b::a9fe:a9fe is not a public address \(NAT64, 64:ff9b::\/96, RFC 6052, embedding 169\.254\.169\.254: link-local/,
+  ],
   sixToFour: ['http://[2002:7f00:1::]/', /2002:7f00:1:: is not a public address \(6to4, 2002::\/16/],
   // https goes through CONNECT, the other path of the browser's proxy.
   tlsLoopback: ['https://127.0.0.2/', /127\.0\.0\.2 is not a public address \(loopback/],
@@ -28,19 +31,32 @@ describe('egress', () => {
   let stack: Stack;
   let site: TestSite;
 
-  const redirect = (location: string) => (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(302, { location }).end();
+  const redirect = (location: string) => (_req: IncomingMessage, res: ServerResponse) =>
+    void res.writeHead(302, { location }).end();
   const run = async (id: string) => json(await stack.request(`/api/runs/${id}`));
   const runToEnd = async (body: Record<string, unknown>) => {
-    const res = await stack.request('/api/runs', { body: { options: { trace: 'off', stepTimeoutMs: STEP_TIMEOUT_MS }, ...body } });
+    const res = await stack.request('/api/runs', {
+      body: { options: { trace: 'off', stepTimeoutMs: STEP_TIMEOUT_MS }, ...body },
+    });
     expect([res.status, await res.clone().text()]).toEqual([201, expect.any(String)]);
     const { id } = await json(res);
-    return pollUntil(() => run(id), (r) => RUN_END.includes(r.status), 60_000, `run ${id} ended`);
+    return pollUntil(
+      () => run(id),
+      (r) => RUN_END.includes(r.status),
+      60_000,
+      `run ${id} ended`,
+    );
   };
   const scrapeToEnd = async (body: Record<string, unknown>) => {
     const res = await stack.request('/api/scrapes', { body });
     expect([res.status, await res.clone().text()]).toEqual([201, expect.any(String)]);
     const { id } = await json(res);
-    await pollUntil(async () => json(await stack.request(`/api/scrapes/${id}`)), (s) => SCRAPE_END.includes(s.status), 60_000, `scrape ${id} ended`);
+    await pollUntil(
+      async () => json(await stack.request(`/api/scrapes/${id}`)),
+      (s) => SCRAPE_END.includes(s.status),
+      60_000,
+      `scrape ${id} ended`,
+    );
     const pages = await json(await stack.request(`/api/scrapes/${id}/pages?fields=url,state,error,title`));
     return pages.items as Array<{ state: string; error: string | null; title?: string | null }>;
   };
@@ -76,29 +92,59 @@ describe('egress', () => {
   });
 
   it('loads a page whose subresources are all blocked without waiting for them: the steps pass well within their timeout', async () => {
-    const done = await runToEnd({ name: 'blocked embeds', baseUrl: site.base, steps: [{ action: 'goto', url: '/embeds' }, { action: 'expectVisible', selector: '#ready' }] });
+    const done = await runToEnd({
+      name: 'blocked embeds',
+      baseUrl: site.base,
+      steps: [
+        { action: 'goto', url: '/embeds' },
+        { action: 'expectVisible', selector: '#ready' },
+      ],
+    });
     expect([done.status, done.error]).toEqual(['passed', null]);
     for (const step of done.steps) expect(step.durationMs).toBeLessThan(STEP_TIMEOUT_MS);
   });
 
-  it.each(Object.entries(BLOCKED))('fails a step redirected to a %s address at once, with the refusal named', async (name, [, why]) => {
-    const done = await runToEnd({ name: `to ${name}`, baseUrl: site.base, steps: [{ action: 'goto', url: `/to-${name}` }] });
-    expect(done.status).toBe('failed');
-    expect(done.steps[0].error).toMatch(/^request refused by the egress guard: /);
-    expect(done.steps[0].error).toMatch(why);
-    // Chromium's own requests (sign-in, updates...) never reach a run or its errors.
-    expect(done.steps[0].error).not.toMatch(/google|gstatic|Chromium's own/i);
-  });
+  it.each(Object.entries(BLOCKED))(
+    'fails a step redirected to a %s address at once, with the refusal named',
+    async (name, [, why]) => {
+      const done = await runToEnd({
+        name: `to ${name}`,
+        baseUrl: site.base,
+        steps: [{ action: 'goto', url: `/to-${name}` }],
+      });
+      expect(done.status).toBe('failed');
+      expect(done.steps[0].error).toMatch(/^request refused by the egress guard: /);
+      expect(done.steps[0].error).toMatch(why);
+      // Chromium's own requests (sign-in, updates...) never reach a run or its errors.
+      expect(done.steps[0].error).not.toMatch(/google|gstatic|Chromium's own/i);
+    },
+  );
 
   it('blames a refusal only on the run that caused it', async () => {
     const res = await stack.request('/api/runs', {
-      body: { name: 'noisy', baseUrl: site.base, steps: [{ action: 'goto', url: '/noisy' }, { action: 'waitFor', selector: '#never', timeoutMs: 30_000 }], options: { trace: 'off' } },
+      body: {
+        name: 'noisy',
+        baseUrl: site.base,
+        steps: [
+          { action: 'goto', url: '/noisy' },
+          { action: 'waitFor', selector: '#never', timeoutMs: 30_000 },
+        ],
+        options: { trace: 'off' },
+      },
     });
     const noisy = (await json(res)).id as string;
-    await pollUntil(() => run(noisy), (r) => r.steps.length >= 1 || RUN_END.includes(r.status), 30_000, 'the noisy page open');
+    await pollUntil(
+      () => run(noisy),
+      (r) => r.steps.length >= 1 || RUN_END.includes(r.status),
+      30_000,
+      'the noisy page open',
+    );
     // A network error of its own, while the other run's page has its requests refused.
     const closedPort = await freePort();
-    const done = await runToEnd({ name: 'closed port', steps: [{ action: 'goto', url: `http://127.0.0.1:${closedPort}/` }] });
+    const done = await runToEnd({
+      name: 'closed port',
+      steps: [{ action: 'goto', url: `http://127.0.0.1:${closedPort}/` }],
+    });
     expect(done.status).toBe('failed');
     expect(done.steps[0].error).toMatch(/net::ERR_/);
     expect(done.steps[0].error).not.toMatch(/egress guard|10\.0\.0\.1/);
@@ -114,10 +160,13 @@ describe('egress', () => {
     expect(metadata.error).toMatch(BLOCKED.metadata[1]);
   });
 
-  it.each(['nat64', 'sixToFour', 'metadata'] as const)('refuses a scrape redirected to a %s address at connect time, naming the refusal', async (name) => {
-    const [page] = await scrapeToEnd({ url: `${site.base}/to-${name}` });
-    expect(page.state).toBe('failed');
-    expect(page.error).toMatch(/^refused by the egress guard: /);
-    expect(page.error).toMatch(BLOCKED[name][1]);
-  });
+  it.each(['nat64', 'sixToFour', 'metadata'] as const)(
+    'refuses a scrape redirected to a %s address at connect time, naming the refusal',
+    async (name) => {
+      const [page] = await scrapeToEnd({ url: `${site.base}/to-${name}` });
+      expect(page.state).toBe('failed');
+      expect(page.error).toMatch(/^refused by the egress guard: /);
+      expect(page.error).toMatch(BLOCKED[name][1]);
+    },
+  );
 });

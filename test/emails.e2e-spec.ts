@@ -20,14 +20,30 @@ describe('users and emails over SMTP', () => {
 
   const email = async (id: string) => json(await stack.request(`/api/emails/${id}`));
   const waitStatus = (id: string, statuses: string[]) =>
-    pollUntil(() => email(id), (e) => statuses.includes(e.status), 20000, `email ${id} in ${statuses.join('|')}`);
+    pollUntil(
+      () => email(id),
+      (e) => statuses.includes(e.status),
+      20000,
+      `email ${id} in ${statuses.join('|')}`,
+    );
 
   beforeAll(async () => {
     sink.reject((rcpt) => (rcpt.startsWith('bounce-') ? { code: 550, message: '5.1.1 No such user here' } : undefined));
-    sink.reject((rcpt, attempt) => (rcpt.startsWith('greylist-') && attempt === 1 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : undefined));
+    sink.reject((rcpt, attempt) =>
+      rcpt.startsWith('greylist-') && attempt === 1
+        ? { code: 451, message: '4.7.1 Greylisted, try again later' }
+        : undefined,
+    );
     sink.stall((rcpt, attempt) => rcpt.startsWith('stall-') && attempt === 1);
     await sink.start();
-    stack = await new Stack(baseEnv({ MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>', MAIL_TIMEOUT_MS: '1500' })).start();
+    stack = await new Stack(
+      baseEnv({
+        MAIL_HOST: '127.0.0.1',
+        MAIL_PORT: String(sink.port),
+        MAIL_FROM: 'Stevedore <noreply@stevedore.test>',
+        MAIL_TIMEOUT_MS: '1500',
+      }),
+    ).start();
     db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
   });
@@ -45,13 +61,20 @@ describe('users and emails over SMTP', () => {
     const user = await json(res);
     expect(user).toMatchObject({ id: expect.any(String), email: address, name: 'Ada Lovelace' });
 
-    const mails = await pollUntil(async () => sink.to(address), (m) => m.length > 0, 15000, 'welcome mail');
+    const mails = await pollUntil(
+      async () => sink.to(address),
+      (m) => m.length > 0,
+      15000,
+      'welcome mail',
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0].raw).toMatch(/^Subject: Welcome to Stevedore, Ada Lovelace$/m);
     expect(mails[0].raw).toContain('Hello Ada Lovelace,');
     expect(mails[0].from).toBe('noreply@stevedore.test');
 
-    const { rows } = await db.query('SELECT id, status, attempts, message_id FROM emails WHERE user_id = $1', [user.id]);
+    const { rows } = await db.query('SELECT id, status, attempts, message_id FROM emails WHERE user_id = $1', [
+      user.id,
+    ]);
     expect(rows).toHaveLength(1);
     await waitStatus(rows[0].id, ['sent']);
     expect((await json(await stack.request(`/api/users/${user.id}`))).email).toBe(address);
@@ -70,8 +93,16 @@ describe('users and emails over SMTP', () => {
       // ...and a job that slips through anyway (its predecessor removed) finds the email sent.
       await (await queue.getJob(welcomeId))?.remove();
       const again = await queue.add('send', { emailId: welcomeId }, { jobId: welcomeId });
-      await pollUntil(() => again.getState(), (s) => s === 'completed', 10000, 'second job completed');
-      expect((await queue.getJob(welcomeId))?.returnvalue).toEqual({ status: 'skipped', messageId: `<${welcomeId}@stevedore>` });
+      await pollUntil(
+        () => again.getState(),
+        (s) => s === 'completed',
+        10000,
+        'second job completed',
+      );
+      expect((await queue.getJob(welcomeId))?.returnvalue).toEqual({
+        status: 'skipped',
+        messageId: `<${welcomeId}@stevedore>`,
+      });
     } finally {
       await queue.close();
     }
@@ -90,18 +121,28 @@ describe('users and emails over SMTP', () => {
 
   it('sends a templated email from REST: 202, then sent with a Message-ID', async () => {
     const address = unique('tmpl');
-    const res = await stack.request('/api/emails', { body: { to: address, template: 'welcome', variables: { name: 'Grace', email: address } } });
+    const res = await stack.request('/api/emails', {
+      body: { to: address, template: 'welcome', variables: { name: 'Grace', email: address } },
+    });
     expect(res.status).toBe(202);
     const accepted = await json(res);
     expect(accepted).toEqual({ id: expect.any(String), status: 'queued' });
     const sent = await waitStatus(accepted.id, ['sent']);
-    expect(sent).toMatchObject({ attempts: 1, messageId: `<${accepted.id}@stevedore>`, lastError: null, to: [address], template: 'welcome' });
+    expect(sent).toMatchObject({
+      attempts: 1,
+      messageId: `<${accepted.id}@stevedore>`,
+      lastError: null,
+      to: [address],
+      template: 'welcome',
+    });
     expect(sink.to(address)[0].raw).toContain(`Message-ID: <${accepted.id}@stevedore>`);
   });
 
   it('sends to display names (quoted, with commas, in a list) and keeps them', async () => {
     const [ada, bob, eve] = [unique('ada-name'), unique('bob-name'), unique('eve-name')];
-    const res = await stack.request('/api/emails', { body: { to: [`"Lovelace, Ada" <${ada}>, Bob Smith <${bob}>`, eve], subject: 'Named', text: 'n' } });
+    const res = await stack.request('/api/emails', {
+      body: { to: [`"Lovelace, Ada" <${ada}>, Bob Smith <${bob}>`, eve], subject: 'Named', text: 'n' },
+    });
     expect(res.status).toBe(202);
     const sent = await waitStatus((await json(res)).id, ['sent', 'failed']);
     expect(sent).toMatchObject({ status: 'sent', to: [`"Lovelace, Ada" <${ada}>`, `Bob Smith <${bob}>`, eve] });
@@ -111,9 +152,12 @@ describe('users and emails over SMTP', () => {
     const unfold = (raw: string) => raw.replace(/\r\n(?=[ \t])/g, '');
     expect(unfold(mail.raw)).toContain(`\r\nTo: "Lovelace, Ada" <${ada}>, Bob Smith <${bob}>, ${eve}\r\n`);
 
-    const { data, errors } = await stack.graphql('mutation ($input: SendEmailInput!) { sendEmail(input: $input) { id to } }', {
-      input: { to: [`Grace Hopper <${ada}>`], subject: 'Named too', text: 'g' },
-    });
+    const { data, errors } = await stack.graphql(
+      'mutation ($input: SendEmailInput!) { sendEmail(input: $input) { id to } }',
+      {
+        input: { to: [`Grace Hopper <${ada}>`], subject: 'Named too', text: 'g' },
+      },
+    );
     expect(errors).toBeUndefined();
     expect(data.sendEmail.to).toEqual([`Grace Hopper <${ada}>`]);
     await waitStatus(data.sendEmail.id, ['sent']);
@@ -137,11 +181,18 @@ describe('users and emails over SMTP', () => {
 
   it('creates a user from GraphQL and reads it back', async () => {
     const address = unique('gqluser');
-    const created = await stack.graphql('mutation { createUser(input: { email: "' + address + '", name: "Linus" }) { id email name } }');
+    const created = await stack.graphql(
+      'mutation { createUser(input: { email: "' + address + '", name: "Linus" }) { id email name } }',
+    );
     expect(created.data.createUser).toMatchObject({ email: address, name: 'Linus' });
     const read = await stack.graphql(`{ user(id: "${created.data.createUser.id}") { name } }`);
     expect(read.data.user.name).toBe('Linus');
-    await pollUntil(async () => sink.to(address), (m) => m.length === 1, 15000, 'welcome mail');
+    await pollUntil(
+      async () => sink.to(address),
+      (m) => m.length === 1,
+      15000,
+      'welcome mail',
+    );
   });
 
   it('ends failed after one attempt with the server reason on a 550', async () => {
@@ -156,7 +207,9 @@ describe('users and emails over SMTP', () => {
 
   it('retries a 451 and ends sent with exactly one message delivered', async () => {
     const address = unique('greylist-');
-    const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Hi again', text: 'y' } }));
+    const { id } = await json(
+      await stack.request('/api/emails', { body: { to: address, subject: 'Hi again', text: 'y' } }),
+    );
     const sent = await waitStatus(id, ['sent', 'failed']);
     expect(sent.status).toBe('sent');
     expect(sent.attempts).toBe(2);
@@ -166,8 +219,15 @@ describe('users and emails over SMTP', () => {
   it('gives up on an SMTP server that stops answering after MAIL_TIMEOUT_MS, and the retry sends it once', async () => {
     const address = unique('stall-');
     const asked = Date.now();
-    const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Anyone there?', text: 'z' } }));
-    const retrying = await pollUntil(() => email(id), (e) => e.status === 'queued' && e.lastError !== null, 10000, 'first attempt timed out');
+    const { id } = await json(
+      await stack.request('/api/emails', { body: { to: address, subject: 'Anyone there?', text: 'z' } }),
+    );
+    const retrying = await pollUntil(
+      () => email(id),
+      (e) => e.status === 'queued' && e.lastError !== null,
+      10000,
+      'first attempt timed out',
+    );
     expect(retrying.lastError).toMatch(/time/i);
     expect(Date.now() - asked).toBeGreaterThanOrEqual(1500);
     const sent = await waitStatus(id, ['sent', 'failed']);
@@ -180,9 +240,14 @@ describe('users and emails over SMTP', () => {
     try {
       const got = collectSocket(socket);
       const address = unique('greylist-live');
-      const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Live', text: 'z' } }));
+      const { id } = await json(
+        await stack.request('/api/emails', { body: { to: address, subject: 'Live', text: 'z' } }),
+      );
       expect(await socket.emitWithAck('subscribe', { emailId: id })).toEqual({ ok: true, kind: 'email', id });
-      const events = await got.until((e) => e.event === 'email.updated' && ['sent', 'failed'].includes(e.data.status as string), 20000);
+      const events = await got.until(
+        (e) => e.event === 'email.updated' && ['sent', 'failed'].includes(e.data.status as string),
+        20000,
+      );
       expect(events.at(-1)!.data).toMatchObject({ id, status: 'sent', attempts: 2, messageId: expect.any(String) });
       // A 451 puts it back to queued for its second attempt: each state is told once.
       const states = events.map((e) => `${String(e.data.attempts)}:${String(e.data.status)}`);
@@ -211,19 +276,79 @@ describe('users and emails over SMTP', () => {
     ['a user without email', '/api/users', { name: 'X' }, 'email must be an email address'],
     ['a user with a bad email', '/api/users', { email: 'not-an-email', name: 'X' }, 'email must be an email address'],
     ['a user with an empty name', '/api/users', { email: 'a@example.com', name: '  ' }, 'name should not be empty'],
-    ['a user with an unknown field', '/api/users', { email: 'a@example.com', name: 'X', admin: true }, 'property admin should not exist'],
-    ['an email without recipients', '/api/emails', { to: [], subject: 'a', text: 'b' }, 'to must name at least one recipient'],
-    ['an email to a non-address', '/api/emails', { to: ['nobody'], subject: 'a', text: 'b' }, 'to[0] must be an email address or "Name <address>" ("nobody" is not an address)'],
-    ['a display name with a bad address', '/api/emails', { to: ['ok@example.com', 'Ada <ada@nowhere>'], subject: 'a', text: 'b' }, 'to[1] must be an email address or "Name <address>" ("ada@nowhere" is not an address)'],
-    ['a recipient that smuggles a header', '/api/emails', { to: 'Ada\r\nBcc: eve@example.com <ada@example.com>', subject: 'a', text: 'b' }, 'to[0] must not contain control characters'],
-    ['an email to too many', '/api/emails', { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`), subject: 'a', text: 'b' }, 'to may name at most 50 recipients'],
+    [
+      'a user with an unknown field',
+      '/api/users',
+      { email: 'a@example.com', name: 'X', admin: true },
+      'property admin should not exist',
+    ],
+    [
+      'an email without recipients',
+      '/api/emails',
+      { to: [], subject: 'a', text: 'b' },
+      'to must name at least one recipient',
+    ],
+    [
+      'an email to a non-address',
+      '/api/emails',
+      { to: ['nobody'], subject: 'a', text: 'b' },
+      'to[0] must be an email address or "Name <address>" ("nobody" is not an address)',
+    ],
+    [
+      'a display name with a bad address',
+      '/api/emails',
+      { to: ['ok@example.com', 'Ada <ada@nowhere>'], subject: 'a', text: 'b' },
+      'to[1] must be an email address or "Name <address>" ("ada@nowhere" is not an address)',
+    ],
+    [
+      'a recipient that smuggles a header',
+      '/api/emails',
+      { to: 'Ada\r\nBcc: eve@example.com <ada@example.com>', subject: 'a', text: 'b' },
+      'to[0] must not contain control characters',
+    ],
+    [
+      'an email to too many',
+      '/api/emails',
+      { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`), subject: 'a', text: 'b' },
+      'to may name at most 50 recipients',
+    ],
     ['an unknown template', '/api/emails', { to: 'a@example.com', template: 'nope' }, 'template "nope" does not exist'],
-    ['a template missing a variable', '/api/emails', { to: 'a@example.com', template: 'welcome', variables: { email: 'a@example.com' } }, 'variables.name is required by template "welcome"'],
-    ['neither template nor subject', '/api/emails', { to: 'a@example.com', text: 'b' }, 'template or subject is required'],
-    ['a subject without a body', '/api/emails', { to: 'a@example.com', subject: 'a' }, 'text or html is required with subject'],
-    ['both template and subject', '/api/emails', { to: 'a@example.com', template: 'welcome', subject: 'a', variables: { name: 'n', email: 'e' } }, 'give either template or subject, not both'],
-    ['variables that are not an object', '/api/emails', { to: 'a@example.com', template: 'welcome', variables: 'x' }, 'variables must be an object'],
-    ['a text body over the limit', '/api/emails', { to: 'a@example.com', subject: 'a', text: 'x'.repeat(512 * 1024 + 1) }, 'text must be at most 524288 characters'],
+    [
+      'a template missing a variable',
+      '/api/emails',
+      { to: 'a@example.com', template: 'welcome', variables: { email: 'a@example.com' } },
+      'variables.name is required by template "welcome"',
+    ],
+    [
+      'neither template nor subject',
+      '/api/emails',
+      { to: 'a@example.com', text: 'b' },
+      'template or subject is required',
+    ],
+    [
+      'a subject without a body',
+      '/api/emails',
+      { to: 'a@example.com', subject: 'a' },
+      'text or html is required with subject',
+    ],
+    [
+      'both template and subject',
+      '/api/emails',
+      { to: 'a@example.com', template: 'welcome', subject: 'a', variables: { name: 'n', email: 'e' } },
+      'give either template or subject, not both',
+    ],
+    [
+      'variables that are not an object',
+      '/api/emails',
+      { to: 'a@example.com', template: 'welcome', variables: 'x' },
+      'variables must be an object',
+    ],
+    [
+      'a text body over the limit',
+      '/api/emails',
+      { to: 'a@example.com', subject: 'a', text: 'x'.repeat(512 * 1024 + 1) },
+      'text must be at most 524288 characters',
+    ],
   ])('answers 400 naming the field for %s', async (_what, path, body, message) => {
     const res = await stack.request(path, { body });
     expect(res.status).toBe(400);
@@ -248,7 +373,9 @@ describe('users and emails over SMTP', () => {
   });
 
   it('gives GraphQL the same validation text as REST', async () => {
-    const { errors } = await stack.graphql('mutation { sendEmail(input: { to: ["a@example.com"], template: "welcome", variables: { email: "x" } }) { id } }');
+    const { errors } = await stack.graphql(
+      'mutation { sendEmail(input: { to: ["a@example.com"], template: "welcome", variables: { email: "x" } }) { id } }',
+    );
     expect(errors?.[0].message).toBe('variables.name is required by template "welcome"');
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
   });
@@ -269,8 +396,17 @@ describe('email without MAIL_HOST', () => {
   });
 
   it('writes the message as an .eml file under ARTIFACTS_DIR/mail and marks it sent', async () => {
-    const { id } = await json(await stack.request('/api/emails', { body: { to: 'dev@example.com', subject: 'Local mail', text: 'Look in storage/mail' } }));
-    await pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent', 15000, 'sent');
+    const { id } = await json(
+      await stack.request('/api/emails', {
+        body: { to: 'dev@example.com', subject: 'Local mail', text: 'Look in storage/mail' },
+      }),
+    );
+    await pollUntil(
+      async () => json(await stack.request(`/api/emails/${id}`)),
+      (e) => e.status === 'sent',
+      15000,
+      'sent',
+    );
     const files = await readdir(join(dir, 'mail'));
     const file = files.find((f) => f.includes(id));
     expect(file).toBeDefined();
@@ -282,11 +418,22 @@ describe('email without MAIL_HOST', () => {
 
   it('writes .eml files with CRLF line endings only (RFC 5322), body lines included', async () => {
     const text = 'line one\nline two\n\nafter a blank line';
-    const { id } = await json(await stack.request('/api/emails', { body: { to: 'Ada Lovelace <ada@example.com>', subject: 'Line endings', text, html: '<p>a</p>\n<p>b</p>' } }));
-    await pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent', 15000, 'sent');
+    const { id } = await json(
+      await stack.request('/api/emails', {
+        body: { to: 'Ada Lovelace <ada@example.com>', subject: 'Line endings', text, html: '<p>a</p>\n<p>b</p>' },
+      }),
+    );
+    await pollUntil(
+      async () => json(await stack.request(`/api/emails/${id}`)),
+      (e) => e.status === 'sent',
+      15000,
+      'sent',
+    );
     const file = (await readdir(join(dir, 'mail'))).find((f) => f.includes(id));
     const bytes = await readFile(join(dir, 'mail', file!));
-    const lone = [...bytes.keys()].filter((i) => (bytes[i] === 0x0a && bytes[i - 1] !== 0x0d) || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a));
+    const lone = [...bytes.keys()].filter(
+      (i) => (bytes[i] === 0x0a && bytes[i - 1] !== 0x0d) || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a),
+    );
     expect(lone).toEqual([]);
     const eml = bytes.toString('utf8');
     expect(eml).toContain('\r\n\r\n');
@@ -312,10 +459,25 @@ describe('email rate limit', () => {
   it('sends at most EMAIL_RATE_LIMIT emails per second', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await json(await stack.request('/api/emails', { body: { to: `rate-${i}@example.com`, subject: `Rate ${i}`, text: 'r' } }))).id);
+      ids.push(
+        (
+          await json(
+            await stack.request('/api/emails', {
+              body: { to: `rate-${i}@example.com`, subject: `Rate ${i}`, text: 'r' },
+            }),
+          )
+        ).id,
+      );
     }
     const sent = await Promise.all(
-      ids.map((id) => pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent', 20000, `email ${id} sent`)),
+      ids.map((id) =>
+        pollUntil(
+          async () => json(await stack.request(`/api/emails/${id}`)),
+          (e) => e.status === 'sent',
+          20000,
+          `email ${id} sent`,
+        ),
+      ),
     );
     const times = sent.map((e) => Date.parse(e.sentAt)).sort((a, b) => a - b);
     // Five emails at two a second span at least two windows.

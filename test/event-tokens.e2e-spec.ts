@@ -18,7 +18,11 @@ describe('SSE event tokens', () => {
   let runId: string;
 
   const request = (path: string, body?: unknown, headers: Record<string, string> = { 'x-api-key': TEST_API_KEY }) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const tokenFor = async (body: Record<string, string>) => {
     const res = await request('/api/events/tokens', body);
     expect(res.status).toBe(201);
@@ -38,7 +42,10 @@ describe('SSE event tokens', () => {
     api = new AppProcess({ env: baseEnv({ APP_PORT: String(port), ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }) });
     await api.waitHealthy(`${base}/api/health`, 60000);
     // Only an API: the run stays queued, and its stream shows that state first.
-    const created = await request('/api/runs', { name: 'followed from a browser', steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] });
+    const created = await request('/api/runs', {
+      name: 'followed from a browser',
+      steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }],
+    });
     expect(created.status).toBe(201);
     runId = ((await json(created)) as { id: string }).id;
   });
@@ -55,7 +62,12 @@ describe('SSE event tokens', () => {
     const sse = await readSse(`${base}/api/runs/${runId}/events?token=${encodeURIComponent(token)}`, {});
     try {
       expect([sse.status, sse.contentType]).toEqual([200, 'text/event-stream; charset=utf-8']);
-      const events = await pollUntil(async () => sse.events, (e) => e.length > 0, 15000, 'the first event');
+      const events = await pollUntil(
+        async () => sse.events,
+        (e) => e.length > 0,
+        15000,
+        'the first event',
+      );
       expect(events[0]).toMatchObject({ event: 'run.updated', data: { id: runId, status: 'queued' } });
     } finally {
       sse.close();
@@ -64,8 +76,14 @@ describe('SSE event tokens', () => {
 
   it('is refused without a token, with the API key in the URL, or with a token for something else', async () => {
     const path = `/api/runs/${runId}/events`;
-    expect(await openWithoutHeaders(path)).toEqual({ status: 401, message: expect.stringMatching(/API key or an event token is required/) });
-    expect(await openWithoutHeaders(`${path}?token=${TEST_API_KEY}`)).toEqual({ status: 401, message: expect.stringMatching(/never accepted in a URL/) });
+    expect(await openWithoutHeaders(path)).toEqual({
+      status: 401,
+      message: expect.stringMatching(/API key or an event token is required/),
+    });
+    expect(await openWithoutHeaders(`${path}?token=${TEST_API_KEY}`)).toEqual({
+      status: 401,
+      message: expect.stringMatching(/never accepted in a URL/),
+    });
     const otherRun = await tokenFor({ runId: randomUUID() });
     expect((await openWithoutHeaders(`${path}?token=${otherRun.token}`)).status).toBe(401);
     // Same id, another kind of stream: a suite token does not open a run's events, nor the reverse.
@@ -80,7 +98,10 @@ describe('SSE event tokens', () => {
   it('is refused once expired, and opens nothing but its stream', async () => {
     // Signed with the API's own key, as the API would have signed it two minutes ago.
     const expired = mintEventToken(TEST_API_KEY, 'run', runId, Date.now() - 120_000);
-    expect(await openWithoutHeaders(`/api/runs/${runId}/events?token=${expired.token}`)).toEqual({ status: 401, message: expect.stringMatching(/expired/) });
+    expect(await openWithoutHeaders(`/api/runs/${runId}/events?token=${expired.token}`)).toEqual({
+      status: 401,
+      message: expect.stringMatching(/expired/),
+    });
     const { token } = await tokenFor({ runId });
     // Not a key: no other route takes it, in the URL or as a key.
     expect((await fetch(`${base}/api/runs/${runId}?token=${token}`)).status).toBe(401);

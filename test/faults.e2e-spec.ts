@@ -19,7 +19,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The machine's own cluster control, as its notes give it (PostgreSQL 15 on Debian). */
 async function postgres(action: 'stop' | 'start'): Promise<void> {
   const version = (await run('ls', ['/etc/postgresql'])).stdout.trim().split('\n')[0];
-  await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])]);
+  await run('pg_ctlcluster', [
+    '--skip-systemctl-redirect',
+    version,
+    'main',
+    action,
+    ...(action === 'stop' ? ['-m', 'fast'] : []),
+  ]);
 }
 
 /**
@@ -45,7 +51,14 @@ describe('faults', () => {
     const accepted = { runs: [] as string[], emails: [] as string[] };
     const refused: number[] = [];
     let going = true;
-    const definition = { name: 'steady', baseUrl: site.base, steps: [{ action: 'goto', url: '/page' }, { action: 'expectText', selector: '#done', text: 'ready' }] };
+    const definition = {
+      name: 'steady',
+      baseUrl: site.base,
+      steps: [
+        { action: 'goto', url: '/page' },
+        { action: 'expectText', selector: '#done', text: 'ready' },
+      ],
+    };
     const loop = (async () => {
       for (let i = 0; going; i++) {
         const post = async (path: string, body: unknown, into: string[]) => {
@@ -53,7 +66,11 @@ describe('faults', () => {
           if (res && res.status < 300) into.push((await json(res)).id as string);
           else refused.push(res?.status ?? 0);
         };
-        await post('/api/emails', { to: `fault-${i}@example.com`, subject: 'fault', text: 'still here' }, accepted.emails);
+        await post(
+          '/api/emails',
+          { to: `fault-${i}@example.com`, subject: 'fault', text: 'still here' },
+          accepted.emails,
+        );
         if (i % 4 === 0) await post('/api/runs', definition, accepted.runs);
         await sleep(100);
       }
@@ -63,13 +80,24 @@ describe('faults', () => {
 
   /** Every run and email the producer got a 2xx for ended well, and both processes are still up. */
   const everyAcceptedEnded = async ({ runs, emails }: { runs: string[]; emails: string[] }) => {
-    const mails = await pollUntil(() => statuses('emails', emails), allEnded(['sent', 'failed']), 60000, 'every email ended');
+    const mails = await pollUntil(
+      () => statuses('emails', emails),
+      allEnded(['sent', 'failed']),
+      60000,
+      'every email ended',
+    );
     expect(mails.every((s) => s === 'sent')).toBe(true);
-    const ended = await pollUntil(() => statuses('runs', runs), allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']), 90000, 'every run ended');
+    const ended = await pollUntil(
+      () => statuses('runs', runs),
+      allEnded(['passed', 'failed', 'error', 'timed_out', 'cancelled']),
+      90000,
+      'every run ended',
+    );
     expect(ended.every((s) => s === 'passed')).toBe(true);
     expect([stack.api.child.exitCode, stack.worker.child.exitCode]).toEqual([null, null]);
   };
-  const statuses = async (kind: 'runs' | 'emails', ids: string[]) => Promise.all(ids.map(async (id) => (await json(await stack.request(`/api/${kind}/${id}`))).status as string));
+  const statuses = async (kind: 'runs' | 'emails', ids: string[]) =>
+    Promise.all(ids.map(async (id) => (await json(await stack.request(`/api/${kind}/${id}`))).status as string));
   const allEnded = (ended: string[]) => (list: string[]) => list.every((s) => ended.includes(s));
 
   beforeAll(async () => {
@@ -78,7 +106,17 @@ describe('faults', () => {
     await sink.start();
     dir = await mkdtemp(join(tmpdir(), 'stevedore-faults-'));
     // A dead worker's jobs are taken over once their lock lapses: 3 s here, 30 s by default.
-    stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', JOB_LOCK_MS: '3000', MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_TIMEOUT_MS: '60000' })).start();
+    stack = await new Stack(
+      baseEnv({
+        ARTIFACTS_DIR: dir,
+        ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        WORKER_CONCURRENCY: '2',
+        JOB_LOCK_MS: '3000',
+        MAIL_HOST: '127.0.0.1',
+        MAIL_PORT: String(sink.port),
+        MAIL_TIMEOUT_MS: '60000',
+      }),
+    ).start();
   });
 
   afterAll(async () => {
@@ -116,15 +154,34 @@ describe('faults', () => {
     await sleep(1500);
     await postgres('stop');
     try {
-      const down = await pollUntil(() => fetch(`${stack.base}/api/health`).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { database: { status: string } } } })), (h) => h.status === 503, 10000, 'API health reports the outage');
+      const down = await pollUntil(
+        () =>
+          fetch(`${stack.base}/api/health`).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { error: { database: { status: string } } },
+          })),
+        (h) => h.status === 503,
+        10000,
+        'API health reports the outage',
+      );
       expect(down.body.error.database.status).toBe('down');
       expect((await fetch(`${stack.workerBase}/api/health`)).status).toBe(503);
       await sleep(1500);
     } finally {
       await postgres('start');
     }
-    await pollUntil(() => fetch(`${stack.base}/api/health`).then((r) => r.status), (s) => s === 200, 30000, 'API health recovered');
-    await pollUntil(() => fetch(`${stack.workerBase}/api/health`).then((r) => r.status), (s) => s === 200, 30000, 'worker health recovered');
+    await pollUntil(
+      () => fetch(`${stack.base}/api/health`).then((r) => r.status),
+      (s) => s === 200,
+      30000,
+      'API health recovered',
+    );
+    await pollUntil(
+      () => fetch(`${stack.workerBase}/api/health`).then((r) => r.status),
+      (s) => s === 200,
+      30000,
+      'worker health recovered',
+    );
     await sleep(1000);
     await producer.stop();
 
@@ -139,7 +196,12 @@ describe('faults', () => {
     const definition = {
       name: 'half done when killed',
       baseUrl: site.base,
-      steps: [{ action: 'goto', url: '/late' }, { action: 'waitFor', selector: '#first' }, { action: 'waitFor', selector: '#second' }, { action: 'expectText', selector: '#second', text: 'second' }],
+      steps: [
+        { action: 'goto', url: '/late' },
+        { action: 'waitFor', selector: '#first' },
+        { action: 'waitFor', selector: '#second' },
+        { action: 'expectText', selector: '#second', text: 'second' },
+      ],
       options: { stepTimeoutMs: 10000, trace: 'off' },
     };
     const { id } = await json(await stack.request('/api/runs', { body: definition }));
@@ -152,16 +214,30 @@ describe('faults', () => {
     const port = await freePort();
     stack.worker = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
     await stack.worker.waitHealthy(`http://127.0.0.1:${port}/api/health`);
-    const ended = await pollUntil(read, (r) => !['queued', 'running'].includes(r.status), 40000, 'taken-over run ended');
+    const ended = await pollUntil(
+      read,
+      (r) => !['queued', 'running'].includes(r.status),
+      40000,
+      'taken-over run ended',
+    );
     expect(ended).toMatchObject({ status: 'passed', attempt: 2, error: null });
     expect(ended.worker).not.toBe(killedWorker);
-    expect((ended.steps as Array<{ index: number; status: string }>).map((st) => [st.index, st.status])).toEqual([0, 1, 2, 3].map((i) => [i, 'passed']));
+    expect((ended.steps as Array<{ index: number; status: string }>).map((st) => [st.index, st.status])).toEqual(
+      [0, 1, 2, 3].map((i) => [i, 'passed']),
+    );
   });
 
   it('an email whose worker is SIGKILLed mid-send is sent by another worker, once', async () => {
     const address = `stall-${Date.now()}@example.com`;
-    const { id } = await json(await stack.request('/api/emails', { body: { to: address, subject: 'Cut off', text: 'once' } }));
-    await pollUntil(async () => (await json(await stack.request(`/api/emails/${id}`))).status, (st) => st === 'sending', 10000, 'email sending');
+    const { id } = await json(
+      await stack.request('/api/emails', { body: { to: address, subject: 'Cut off', text: 'once' } }),
+    );
+    await pollUntil(
+      async () => (await json(await stack.request(`/api/emails/${id}`))).status,
+      (st) => st === 'sending',
+      10000,
+      'email sending',
+    );
     await sleep(300);
     stack.worker.child.kill('SIGKILL');
     await stack.worker.waitExit(5000);
@@ -169,7 +245,12 @@ describe('faults', () => {
     const port = await freePort();
     stack.worker = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
     await stack.worker.waitHealthy(`http://127.0.0.1:${port}/api/health`);
-    const sent = await pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent' || e.status === 'failed', 30000, 'email ended');
+    const sent = await pollUntil(
+      async () => json(await stack.request(`/api/emails/${id}`)),
+      (e) => e.status === 'sent' || e.status === 'failed',
+      30000,
+      'email ended',
+    );
     expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
     expect(sink.to(address)).toHaveLength(1);
   });

@@ -43,10 +43,20 @@ describe('fuzz: hostile input on every door', () => {
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // No worker: accepted work stays queued, which is all the API's doors need.
-    api = new AppProcess({ env: baseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', APP_PORT: String(port), WEBHOOK_SECRET }) });
+    api = new AppProcess({
+      env: baseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', APP_PORT: String(port), WEBHOOK_SECRET }),
+    });
     await api.waitHealthy(`${base}/api/health`, 60_000);
-    const document = (await (await fetch(`${base}/api/docs/json`, { headers: { 'x-api-key': TEST_API_KEY } })).json()) as {
-      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { example?: unknown; schema?: { example?: unknown } }> } }>>;
+    const document = (await (
+      await fetch(`${base}/api/docs/json`, { headers: { 'x-api-key': TEST_API_KEY } })
+    ).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content?: Record<string, { example?: unknown; schema?: { example?: unknown } }> } }
+        >
+      >;
     };
     operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => {
@@ -54,7 +64,11 @@ describe('fuzz: hostile input on every door', () => {
         return { method: method.toUpperCase(), path, example: json?.example ?? json?.schema?.example };
       }),
     );
-    operations.push({ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' }, { method: 'GET', path: '/metrics' });
+    operations.push(
+      { method: 'POST', path: '/graphql' },
+      { method: 'GET', path: '/graphql' },
+      { method: 'GET', path: '/metrics' },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -62,17 +76,29 @@ describe('fuzz: hostile input on every door', () => {
   });
 
   /** One request with a deadline; the body is read (capped) unless it is a stream. */
-  async function send(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  async function send(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Answer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), ANSWER_BOUND_MS);
     try {
-      const res = await fetch(`${base}${path}`, { method, headers: init.headers, body: init.body, signal: controller.signal, redirect: 'manual' });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: init.headers,
+        body: init.body,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
       const streaming = res.headers.get('content-type')?.includes('text/event-stream');
       const body = streaming ? '' : (await res.text()).slice(0, 200_000);
       if (streaming) await res.body?.cancel();
       return { status: res.status, body };
     } catch (error) {
-      throw new Error(`${method} ${path} did not answer within ${ANSWER_BOUND_MS} ms: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${method} ${path} did not answer within ${ANSWER_BOUND_MS} ms: ${(error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -92,11 +118,17 @@ describe('fuzz: hostile input on every door', () => {
     });
 
   const query = fc.option(
-    fc.dictionary(fc.constantFrom('status', 'limit', 'cursor', 'suiteId', 'scheduleId', 'window', 'token', 'x'), nastyString, { maxKeys: 3 }).map((params) => {
-      const search = new URLSearchParams();
-      for (const [k, v] of Object.entries(params)) search.append(k, v);
-      return `?${search.toString()}`;
-    }),
+    fc
+      .dictionary(
+        fc.constantFrom('status', 'limit', 'cursor', 'suiteId', 'scheduleId', 'window', 'token', 'x'),
+        nastyString,
+        { maxKeys: 3 },
+      )
+      .map((params) => {
+        const search = new URLSearchParams();
+        for (const [k, v] of Object.entries(params)) search.append(k, v);
+        return `?${search.toString()}`;
+      }),
     { nil: '' },
   );
 
@@ -115,13 +147,23 @@ describe('fuzz: hostile input on every door', () => {
         fc.integer({ min: 0, max: 1_000_000 }).chain((i) => {
           const op = operations[i % operations.length];
           const json = (value: unknown) => JSON.stringify(value) ?? 'null';
-          const body = fc.oneof(hostileJson.map(json), op.example ? mutated(op.example).map(json) : hostileJson.map(json), nastyString);
+          const body = fc.oneof(
+            hostileJson.map(json),
+            op.example ? mutated(op.example).map(json) : hostileJson.map(json),
+            nastyString,
+          );
           return fc.tuple(fc.constant(op), concretePath(op.path), query, body, contentTypes);
         }),
         async ([op, path, search, body, type]) => {
           const sendsBody = !['GET', 'HEAD', 'DELETE'].includes(op.method);
-          const headers: Record<string, string> = { 'x-api-key': TEST_API_KEY, ...(type ? { 'content-type': type } : {}) };
-          assertSafe(`${op.method} ${path}${search}`, await send(op.method, `${path}${search}`, { headers, body: sendsBody ? body : undefined }));
+          const headers: Record<string, string> = {
+            'x-api-key': TEST_API_KEY,
+            ...(type ? { 'content-type': type } : {}),
+          };
+          assertSafe(
+            `${op.method} ${path}${search}`,
+            await send(op.method, `${path}${search}`, { headers, body: sendsBody ? body : undefined }),
+          );
         },
       ) as never,
     );
@@ -132,7 +174,17 @@ describe('fuzz: hostile input on every door', () => {
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
         fc.array(hostileSegment, { minLength: 1, maxLength: 5 }),
-        fc.constantFrom('/', '//', '/./', '/api/', '/api//', '/API/', '/api/queues/', '/api/docs/', '/api/queues/api/queues/'),
+        fc.constantFrom(
+          '/',
+          '//',
+          '/./',
+          '/api/',
+          '/api//',
+          '/API/',
+          '/api/queues/',
+          '/api/docs/',
+          '/api/queues/api/queues/',
+        ),
         async (method, segments, prefix) => {
           const path = `${prefix}${segments.join('/')}`;
           const answer = await send(method, path);
@@ -159,9 +211,17 @@ describe('fuzz: hostile input on every door', () => {
     ];
     const document = fc.oneof(
       fc.constantFrom(...known),
-      fc.tuple(fc.constantFrom(...known), fc.nat(), nastyString).map(([q, at, junk]) => q.slice(0, at % (q.length + 1)) + junk + q.slice(at % (q.length + 1))),
-      fc.integer({ min: 1, max: 400 }).map((depth) => `{ ${'runs(limit: 100) { items { id } } a: '.repeat(1)}${'{'.repeat(depth)}${'}'.repeat(depth)} }`),
-      fc.integer({ min: 1, max: 2000 }).map((n) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: runs(limit: 100) { items { id } }`).join(' ')} }`),
+      fc
+        .tuple(fc.constantFrom(...known), fc.nat(), nastyString)
+        .map(([q, at, junk]) => q.slice(0, at % (q.length + 1)) + junk + q.slice(at % (q.length + 1))),
+      fc
+        .integer({ min: 1, max: 400 })
+        .map(
+          (depth) => `{ ${'runs(limit: 100) { items { id } } a: '.repeat(1)}${'{'.repeat(depth)}${'}'.repeat(depth)} }`,
+        ),
+      fc
+        .integer({ min: 1, max: 2000 })
+        .map((n) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: runs(limit: 100) { items { id } }`).join(' ')} }`),
       nastyString,
     );
     await fuzz(
@@ -173,11 +233,21 @@ describe('fuzz: hostile input on every door', () => {
         fc.boolean(),
         async (query, variables, method, type, batched) => {
           const payload = { query, variables };
-          const headers: Record<string, string> = { 'x-api-key': TEST_API_KEY, ...(type ? { 'content-type': type } : {}) };
+          const headers: Record<string, string> = {
+            'x-api-key': TEST_API_KEY,
+            ...(type ? { 'content-type': type } : {}),
+          };
           const answer =
             method === 'GET'
-              ? await send('GET', `/graphql?${new URLSearchParams({ query: String(query), variables: JSON.stringify(variables) ?? '' })}`, { headers: { 'x-api-key': TEST_API_KEY } })
-              : await send('POST', '/graphql', { headers, body: JSON.stringify(batched ? [payload, payload] : payload) });
+              ? await send(
+                  'GET',
+                  `/graphql?${new URLSearchParams({ query: String(query), variables: JSON.stringify(variables) ?? '' })}`,
+                  { headers: { 'x-api-key': TEST_API_KEY } },
+                )
+              : await send('POST', '/graphql', {
+                  headers,
+                  body: JSON.stringify(batched ? [payload, payload] : payload),
+                });
           assertSafe(`GraphQL ${method} ${String(query).slice(0, 120)}`, answer);
         },
       ) as never,
@@ -189,13 +259,30 @@ describe('fuzz: hostile input on every door', () => {
     const rawRequest = fc
       .tuple(
         fc.constantFrom('GET', 'POST', 'PUT', 'HEAD', 'OPTIONS', 'DELETE', 'CONNECT', 'TRACE', 'PRI'),
-        fc.oneof(fc.constantFrom('/api/runs', '/api/queues', '/graphql', `http://127.0.0.1/api/queues`, '*', '/api/health'), nastyString.map((s) => `/${s.replace(/[\r\n ]/g, '')}`)),
+        fc.oneof(
+          fc.constantFrom('/api/runs', '/api/queues', '/graphql', `http://127.0.0.1/api/queues`, '*', '/api/health'),
+          nastyString.map((s) => `/${s.replace(/[\r\n ]/g, '')}`),
+        ),
         fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9', ''),
-        fc.array(fc.tuple(fc.oneof(token, fc.constantFrom('Content-Length', 'Transfer-Encoding', 'Host', 'Authorization', 'Content-Type')), nastyString), { maxLength: 4 }),
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              token,
+              fc.constantFrom('Content-Length', 'Transfer-Encoding', 'Host', 'Authorization', 'Content-Type'),
+            ),
+            nastyString,
+          ),
+          { maxLength: 4 },
+        ),
         nastyString,
       )
       .map(([method, target, version, headers, body]) => {
-        const lines = [`${method} ${target} ${version}`.trimEnd(), 'Host: 127.0.0.1', 'Connection: close', ...headers.map(([k, v]) => `${k}: ${v.replace(/[\r\n]/g, '')}`)];
+        const lines = [
+          `${method} ${target} ${version}`.trimEnd(),
+          'Host: 127.0.0.1',
+          'Connection: close',
+          ...headers.map(([k, v]) => `${k}: ${v.replace(/[\r\n]/g, '')}`),
+        ];
         const bytes = Buffer.from(body);
         return `${lines.join('\r\n')}\r\nContent-Length: ${bytes.length}\r\n\r\n${body}`;
       });
@@ -206,7 +293,9 @@ describe('fuzz: hostile input on every door', () => {
           let data = '';
           const timer = setTimeout(() => {
             socket.destroy();
-            reject(new Error(`no answer or close within ${ANSWER_BOUND_MS} ms to ${JSON.stringify(request.slice(0, 300))}`));
+            reject(
+              new Error(`no answer or close within ${ANSWER_BOUND_MS} ms to ${JSON.stringify(request.slice(0, 300))}`),
+            );
           }, ANSWER_BOUND_MS);
           socket.on('data', (d) => (data += d.toString('latin1')));
           socket.on('error', () => undefined);
@@ -223,17 +312,29 @@ describe('fuzz: hostile input on every door', () => {
   }, 600_000);
 
   it('keeps socket.io up under hostile events and payloads', async () => {
-    const socket = io(`${base}/events`, { transports: ['websocket'], auth: { token: TEST_API_KEY }, reconnection: false });
+    const socket = io(`${base}/events`, {
+      transports: ['websocket'],
+      auth: { token: TEST_API_KEY },
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
     try {
       await fuzz(
-        fc.asyncProperty(fc.constantFrom('subscribe', 'unsubscribe', 'message', '__proto__', 'constructor'), hostileJson, async (event, payload) => {
-          // Some payloads answer with an error, some are dropped; either way the server lives.
-          if (socket.connected) await socket.timeout(2000).emitWithAck(event, payload).catch(() => undefined);
-        }) as never,
+        fc.asyncProperty(
+          fc.constantFrom('subscribe', 'unsubscribe', 'message', '__proto__', 'constructor'),
+          hostileJson,
+          async (event, payload) => {
+            // Some payloads answer with an error, some are dropped; either way the server lives.
+            if (socket.connected)
+              await socket
+                .timeout(2000)
+                .emitWithAck(event, payload)
+                .catch(() => undefined);
+          },
+        ) as never,
       );
     } finally {
       socket.close();

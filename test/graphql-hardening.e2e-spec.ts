@@ -30,7 +30,9 @@ describe('GraphQL and live sockets under hostile input', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    api = new AppProcess({ env: baseEnv({ NODE_ENV: 'production', APP_PORT: String(port), ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }) });
+    api = new AppProcess({
+      env: baseEnv({ NODE_ENV: 'production', APP_PORT: String(port), ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }),
+    });
     base = `http://127.0.0.1:${port}`;
     await api.waitHealthy(`${base}/api/health`, 90_000);
   });
@@ -40,9 +42,19 @@ describe('GraphQL and live sockets under hostile input', () => {
   });
 
   const post = (body: string | undefined, headers: Record<string, string> = {}) =>
-    fetch(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', ...headers }, body });
+    fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', ...headers },
+      body,
+    });
   const gql = (query: string, variables?: Record<string, unknown>) => post(JSON.stringify({ query, variables }));
-  const answer = async (res: Response) => ({ status: res.status, body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } });
+  const answer = async (res: Response) => ({
+    status: res.status,
+    body: (await res.json()) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  });
   /**
    * A body over the limit, sent chunked (no Content-Length), as the server may refuse it before
    * it has all of it: the answer counts, not the rest of the upload. (A too-large body announced
@@ -51,13 +63,22 @@ describe('GraphQL and live sockets under hostile input', () => {
   const postLarge = (body: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       let answered = false;
-      const req = httpRequest(`${base}/graphql`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        answered = true;
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+      const req = httpRequest(
+        `${base}/graphql`,
+        {
+          method: 'POST',
+          headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          answered = true;
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+      );
       const send = async () => {
         for (let at = 0; at < body.length && !answered; at += 64 * 1024) {
           if (!req.write(body.slice(at, at + 64 * 1024))) await new Promise((r) => req.once('drain', r));
@@ -66,7 +87,8 @@ describe('GraphQL and live sockets under hostile input', () => {
       };
       void send();
     });
-  const messages = (body: { errors?: Array<{ message: string }> }) => (body.errors ?? []).map((e) => e.message).join(' | ');
+  const messages = (body: { errors?: Array<{ message: string }> }) =>
+    (body.errors ?? []).map((e) => e.message).join(' | ');
 
   describe('the key, on everything at /graphql', () => {
     it.each([
@@ -74,7 +96,13 @@ describe('GraphQL and live sockets under hostile input', () => {
       ['introspection', '{ __schema { queryType { name } } }'],
       ['a query', '{ runs { nextCursor } }'],
     ])('refuses %s without a key (401) and answers it with one', async (_name, query) => {
-      const without = await answer(await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }));
+      const without = await answer(
+        await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        }),
+      );
       expect(without.status).toBe(401);
       expect(messages(without.body)).toMatch(/API key is required/);
       const wrong = await post(JSON.stringify({ query }), { 'x-api-key': 'not-a-key' });
@@ -84,15 +112,27 @@ describe('GraphQL and live sockets under hostile input', () => {
 
     it('refuses GET without a key, and a malformed body without a key is still a 401', async () => {
       expect((await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`)).status).toBe(401);
-      expect((await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' })).status).toBe(401);
+      expect(
+        (
+          await fetch(`${base}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{nope',
+          })
+        ).status,
+      ).toBe(401);
     });
 
     it('does not take an Upgrade header on a plain request for a websocket (whose key comes later)', async () => {
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(`${base}/graphql?query=${encodeURIComponent('{ __schema { queryType { name } } }')}`, { headers: { upgrade: 'websocket' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          `${base}/graphql?query=${encodeURIComponent('{ __schema { queryType { name } } }')}`,
+          { headers: { upgrade: 'websocket' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -105,7 +145,8 @@ describe('GraphQL and live sockets under hostile input', () => {
   });
 
   describe('limits, refused before anything runs', () => {
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: runs(limit: 100) { items { id name status } }`).join(' ')} }`;
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: runs(limit: 100) { items { id name status } }`).join(' ')} }`;
 
     it('refuses a thousand aliased runs(limit: 100), five at once, and health stays 200', async () => {
       const query = aliases(1000);
@@ -121,7 +162,11 @@ describe('GraphQL and live sockets under hostile input', () => {
     it.each([
       ['aliases', aliases(21), /alias limit/],
       ['depth', '{ a { b { c { d { e { f { g { h { i { j } } } } } } } } } }', /depth limit is 8/],
-      ['cost', '{ runs(limit: 100) { items { id steps { index action target status durationMs error } } } }', /cost limit is 10000/],
+      [
+        'cost',
+        '{ runs(limit: 100) { items { id steps { index action target status durationMs error } } } }',
+        /cost limit is 10000/,
+      ],
       ['repeated fields', `{ runs { items { ${'id '.repeat(600)} } } }`, /field limit/],
       ['tokens', `{ ${'a '.repeat(2100)} }`, /more that 2000 tokens/],
       ['query length', `{ __typename }${' '.repeat(20_000)}`, /characters long/],
@@ -138,7 +183,9 @@ describe('GraphQL and live sockets under hostile input', () => {
       const [first, second] = (await ok.json()) as [unknown, { data: { runs: { nextCursor: string | null } } }];
       expect(first).toEqual({ data: { __typename: 'Query' } });
       expect(Object.keys(second.data.runs)).toEqual(['nextCursor']);
-      const over = await answer(await post(JSON.stringify(Array.from({ length: 11 }, () => ({ query: '{ __typename }' })))));
+      const over = await answer(
+        await post(JSON.stringify(Array.from({ length: 11 }, () => ({ query: '{ __typename }' })))),
+      );
       expect(over.status).toBe(400);
       expect(messages(over.body)).toMatch(/batch limit is 10/);
     });
@@ -154,13 +201,28 @@ describe('GraphQL and live sockets under hostile input', () => {
     it.each([
       ['a syntax error', JSON.stringify({ query: '{ runs {' }), 400, /Syntax Error/],
       ['an unknown field', JSON.stringify({ query: '{ nope }' }), 400, /Cannot query field "nope"/],
-      ['a wrong argument type', JSON.stringify({ query: '{ runs(limit: "ten") { nextCursor } }' }), 400, /Int cannot represent/],
-      ['a wrong variable type', JSON.stringify({ query: 'query ($n: Int) { runs(limit: $n) { nextCursor } }', variables: { n: 'ten' } }), 400, /Variable "\$n"/],
+      [
+        'a wrong argument type',
+        JSON.stringify({ query: '{ runs(limit: "ten") { nextCursor } }' }),
+        400,
+        /Int cannot represent/,
+      ],
+      [
+        'a wrong variable type',
+        JSON.stringify({ query: 'query ($n: Int) { runs(limit: $n) { nextCursor } }', variables: { n: 'ten' } }),
+        400,
+        /Variable "\$n"/,
+      ],
       ['an empty body', '', 400, /empty/i],
       ['a body that is not JSON', '{"query": ', 400, /JSON/],
       ['{}', '{}', 400, /query is required/],
       ['a query that is not a string', JSON.stringify({ query: 42 }), 400, /GraphQL document as text/],
-      ['a query that is an AST in JSON', JSON.stringify({ query: JSON.stringify({ kind: 'Document', definitions: [{}] }) }), 400, /GraphQL document as text/],
+      [
+        'a query that is an AST in JSON',
+        JSON.stringify({ query: JSON.stringify({ kind: 'Document', definitions: [{}] }) }),
+        400,
+        /GraphQL document as text/,
+      ],
       ['an empty batch', '[]', 400, /at least one operation/],
     ])('%s → %s', async (_name, body, status, message) => {
       const res = await answer(await post(body));
@@ -179,25 +241,37 @@ describe('GraphQL and live sockets under hostile input', () => {
       expect(text.status).toBe(415);
       // Refused by the body parser before GraphQL: the API's one error shape.
       expect(JSON.stringify(text.body)).toMatch(/send content-type: application\/json/);
-      const big = await postLarge(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
+      const big = await postLarge(
+        JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }),
+      );
       expect(big.status).toBe(413);
       expect(big.body).toMatch(/too large/i);
     });
 
     it('refuses a mutation over GET with 405 and Allow: POST, and runs a query over GET', async () => {
-      const mutation = await fetch(`${base}/graphql?query=${encodeURIComponent('mutation { cancelRun(id: "00000000-0000-4000-8000-000000000000") { id } }')}`, { headers: { 'x-api-key': TEST_API_KEY } });
+      const mutation = await fetch(
+        `${base}/graphql?query=${encodeURIComponent('mutation { cancelRun(id: "00000000-0000-4000-8000-000000000000") { id } }')}`,
+        { headers: { 'x-api-key': TEST_API_KEY } },
+      );
       expect(mutation.status).toBe(405);
       expect(mutation.headers.get('allow')).toBe('POST');
-      const query = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'x-api-key': TEST_API_KEY } });
+      const query = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { 'x-api-key': TEST_API_KEY },
+      });
       expect(query.status).toBe(200);
     });
 
-    it.each(['false', '1', '"x"', '[1]', '{'])('refuses GET variables=%s that are not a JSON object (400)', async (variables) => {
-      const res = await fetch(`${base}/graphql?${new URLSearchParams({ query: '{ __typename }', variables })}`, { headers: { 'x-api-key': TEST_API_KEY } });
-      const body = await answer(res);
-      expect(body.status).toBe(400);
-      expect(messages(body.body)).toMatch(/variables must be a JSON object/);
-    });
+    it.each(['false', '1', '"x"', '[1]', '{'])(
+      'refuses GET variables=%s that are not a JSON object (400)',
+      async (variables) => {
+        const res = await fetch(`${base}/graphql?${new URLSearchParams({ query: '{ __typename }', variables })}`, {
+          headers: { 'x-api-key': TEST_API_KEY },
+        });
+        const body = await answer(res);
+        expect(body.status).toBe(400);
+        expect(messages(body.body)).toMatch(/variables must be a JSON object/);
+      },
+    );
 
     it('logged none of these as a server error', () => {
       expect(api.output).not.toMatch(/"level":(50|60)/);
@@ -210,7 +284,14 @@ describe('GraphQL and live sockets under hostile input', () => {
     let schema: GraphQLSchema;
 
     beforeAll(async () => {
-      const res = await gql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, directiveIsRepeatable: true, specifiedByUrl: true }));
+      const res = await gql(
+        getIntrospectionQuery({
+          descriptions: true,
+          inputValueDeprecation: true,
+          directiveIsRepeatable: true,
+          specifiedByUrl: true,
+        }),
+      );
       introspection = ((await res.json()) as { data: IntrospectionQuery }).data;
       schema = buildClientSchema(introspection);
     });
@@ -223,17 +304,24 @@ describe('GraphQL and live sockets under hostile input', () => {
         if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
           for (const field of Object.values(type.getFields())) {
             if (!field.description) missing.push(`${type.name}.${field.name}`);
-            for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+            for (const arg of 'args' in field ? field.args : [])
+              if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
           }
         }
-        if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+        if (isEnumType(type))
+          for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
       }
       expect(missing).toEqual([]);
     });
 
     it('declares the built-in directives as the spec does, so its SDL loads anywhere', () => {
       const deprecated = introspection.__schema.directives.find((d) => d.name === 'deprecated');
-      expect([...(deprecated?.locations ?? [])].sort()).toEqual(['ARGUMENT_DEFINITION', 'ENUM_VALUE', 'FIELD_DEFINITION', 'INPUT_FIELD_DEFINITION']);
+      expect([...(deprecated?.locations ?? [])].sort()).toEqual([
+        'ARGUMENT_DEFINITION',
+        'ENUM_VALUE',
+        'FIELD_DEFINITION',
+        'INPUT_FIELD_DEFINITION',
+      ]);
       const sdl = printSchema(schema);
       expect(sdl).not.toMatch(/^directive @(deprecated|skip|include|specifiedBy|oneOf)\b/m);
       expect(() => buildSchema(sdl)).not.toThrow();
@@ -244,31 +332,58 @@ describe('GraphQL and live sockets under hostile input', () => {
         const type = schema.getType(name);
         return isEnumType(type) ? type.getValues().map((v) => v.name) : [];
       };
-      expect(values('RunStatus')).toEqual(expect.arrayContaining(['queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out']));
-      expect(values('ScrapeStatus')).toEqual(expect.arrayContaining(['queued', 'running', 'completed', 'failed', 'cancelled', 'timed_out']));
+      expect(values('RunStatus')).toEqual(
+        expect.arrayContaining(['queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'timed_out']),
+      );
+      expect(values('ScrapeStatus')).toEqual(
+        expect.arrayContaining(['queued', 'running', 'completed', 'failed', 'cancelled', 'timed_out']),
+      );
     });
 
     it('answers the queues query with the counts of detailed health', async () => {
-      const { status, body } = await answer(await gql('{ queues { name waiting active completed failed delayed workers } }'));
+      const { status, body } = await answer(
+        await gql('{ queues { name waiting active completed failed delayed workers } }'),
+      );
       expect(status).toBe(200);
       const queues = (body.data as { queues: Array<Record<string, unknown>> }).queues;
-      const health = (await (await fetch(`${base}/api/health/detailed`, { headers: { 'x-api-key': TEST_API_KEY } })).json()) as { info: { queues: { queues: Array<{ name: string }> } } };
+      const health = (await (
+        await fetch(`${base}/api/health/detailed`, { headers: { 'x-api-key': TEST_API_KEY } })
+      ).json()) as { info: { queues: { queues: Array<{ name: string }> } } };
       expect(queues.map((q) => q.name).sort()).toEqual(health.info.queues.queues.map((q) => q.name).sort());
-      expect(queues[0]).toEqual({ name: expect.any(String), waiting: expect.any(Number), active: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number), workers: 0 });
+      expect(queues[0]).toEqual({
+        name: expect.any(String),
+        waiting: expect.any(Number),
+        active: expect.any(Number),
+        completed: expect.any(Number),
+        failed: expect.any(Number),
+        delayed: expect.any(Number),
+        workers: 0,
+      });
     });
   });
 
   describe('graphql-ws', () => {
     const wsClient = (connectionParams: Record<string, unknown>) =>
-      createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+      createClient({
+        url: `${base.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+        lazy: true,
+      });
     /** Subscribes; resolves with the first result, or rejects with what the client reports (a close event or errors). */
     const firstResult = (client: ReturnType<typeof wsClient>, query: string, variables: Record<string, unknown> = {}) =>
       new Promise<unknown>((resolve, reject) => {
-        client.subscribe({ query, variables }, { next: resolve, error: reject, complete: () => reject(new Error('completed without a result')) });
+        client.subscribe(
+          { query, variables },
+          { next: resolve, error: reject, complete: () => reject(new Error('completed without a result')) },
+        );
       });
     const RUN_STATUS = 'subscription ($id: ID!) { runUpdated(id: $id) { event runId run { id status } } }';
     const newRun = async () => {
-      const res = await gql('mutation { triggerRun(input: { name: "ws", steps: [{ action: "goto", url: "http://127.0.0.1:9/" }] }) { id } }');
+      const res = await gql(
+        'mutation { triggerRun(input: { name: "ws", steps: [{ action: "goto", url: "http://127.0.0.1:9/" }] }) { id } }',
+      );
       return ((await res.json()) as { data: { triggerRun: { id: string } } }).data.triggerRun.id;
     };
 
@@ -277,7 +392,9 @@ describe('GraphQL and live sockets under hostile input', () => {
       ['no key', {}],
     ])('closes a connection with %s with 4403 Forbidden', async (_name, params) => {
       const client = wsClient(params);
-      const closed = await firstResult(client, RUN_STATUS, { id: '00000000-0000-4000-8000-000000000000' }).catch((e: unknown) => e);
+      const closed = await firstResult(client, RUN_STATUS, { id: '00000000-0000-4000-8000-000000000000' }).catch(
+        (e: unknown) => e,
+      );
       await client.dispose();
       expect(closed).toMatchObject({ code: 4403 });
     });
@@ -286,8 +403,12 @@ describe('GraphQL and live sockets under hostile input', () => {
       const id = await newRun();
       const client = wsClient({ 'x-api-key': TEST_API_KEY });
       try {
-        await expect(firstResult(client, RUN_STATUS, { id })).resolves.toMatchObject({ data: { runUpdated: { runId: id, run: { id } } } });
-        await expect(firstResult(client, 'subscription { nope }')).rejects.toEqual([expect.objectContaining({ message: expect.stringMatching(/Cannot query field "nope"/) })]);
+        await expect(firstResult(client, RUN_STATUS, { id })).resolves.toMatchObject({
+          data: { runUpdated: { runId: id, run: { id } } },
+        });
+        await expect(firstResult(client, 'subscription { nope }')).rejects.toEqual([
+          expect.objectContaining({ message: expect.stringMatching(/Cannot query field "nope"/) }),
+        ]);
         // Twenty stay live (the first resolved, but its subscription continues until the run ends).
         const live = Array.from({ length: 20 }, () => firstResult(client, RUN_STATUS, { id }).catch((e: unknown) => e));
         const results = await Promise.all(live);
@@ -303,7 +424,12 @@ describe('GraphQL and live sockets under hostile input', () => {
   describe('socket.io', () => {
     const connect = (namespace: string, auth: Record<string, unknown>) =>
       new Promise<Socket>((resolve, reject) => {
-        const socket = io(`${base}${namespace}`, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+        const socket = io(`${base}${namespace}`, {
+          transports: ['websocket'],
+          auth,
+          reconnection: false,
+          forceNew: true,
+        });
         socket.once('connect', () => resolve(socket));
         socket.once('connect_error', (error) => {
           socket.close();
@@ -324,9 +450,16 @@ describe('GraphQL and live sockets under hostile input', () => {
       const socket = await connect('/events', { token: TEST_API_KEY });
       const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
       const acks = await Promise.all(
-        Array.from({ length: 45 }, () => socket.timeout(5000).emitWithAck('subscribe', { runId: 'not-a-uuid' }).catch(() => 'no ack')),
+        Array.from({ length: 45 }, () =>
+          socket
+            .timeout(5000)
+            .emitWithAck('subscribe', { runId: 'not-a-uuid' })
+            .catch(() => 'no ack'),
+        ),
       );
-      const statuses = acks.map((a) => (typeof a === 'object' && a ? (a as { error?: { status: number } }).error?.status : a));
+      const statuses = acks.map((a) =>
+        typeof a === 'object' && a ? (a as { error?: { status: number } }).error?.status : a,
+      );
       expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
       expect(statuses.slice(20, 40).every((s) => s === 429)).toBe(true);
       expect(statuses[40]).toBe(429);

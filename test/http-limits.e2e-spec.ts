@@ -31,7 +31,12 @@ const BODY_ROUTES: Array<{ method: string; path: string; headers: Record<string,
  * Writes a request and its body as fast as the socket takes it, reading at the same time,
  * and resolves with what the server answered once it closes or `HANG_MS` passes.
  */
-function sendAll(port: number, head: string, body: Buffer, chunked: boolean): Promise<{ response: RawResponse | undefined; error?: string }> {
+function sendAll(
+  port: number,
+  head: string,
+  body: Buffer,
+  chunked: boolean,
+): Promise<{ response: RawResponse | undefined; error?: string }> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
@@ -51,7 +56,11 @@ function sendAll(port: number, head: string, body: Buffer, chunked: boolean): Pr
       while (offset < body.length && !socket.destroyed) {
         const slice = body.subarray(offset, offset + piece);
         offset += slice.length;
-        const ok = socket.write(chunked ? Buffer.concat([Buffer.from(`${slice.length.toString(16)}\r\n`), slice, Buffer.from('\r\n')]) : slice);
+        const ok = socket.write(
+          chunked
+            ? Buffer.concat([Buffer.from(`${slice.length.toString(16)}\r\n`), slice, Buffer.from('\r\n')])
+            : slice,
+        );
         if (!ok) return void socket.once('drain', pump);
       }
       if (chunked && !socket.destroyed) socket.write('0\r\n\r\n');
@@ -61,7 +70,11 @@ function sendAll(port: number, head: string, body: Buffer, chunked: boolean): Pr
 }
 
 /** Opens a connection, writes `head`, then one more byte every 300 ms; resolves with the answer when the server closes it. */
-function trickle(port: number, head: string, drip: string): Promise<{ response: RawResponse | undefined; cutOff: boolean }> {
+function trickle(
+  port: number,
+  head: string,
+  drip: string,
+): Promise<{ response: RawResponse | undefined; cutOff: boolean }> {
   return new Promise((resolve) => {
     const socket: Socket = connect(port, '127.0.0.1');
     let received = '';
@@ -106,28 +119,64 @@ describe('HTTP limits: bodies and slow clients', () => {
   });
 
   describe('a body that is not JSON', () => {
-    it.each(BODY_ROUTES)('is a 415 that says to send content-type: application/json on $method $path', async ({ method, path, headers }) => {
-      for (const contentType of ['text/plain', undefined, 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const body = contentType?.startsWith('application/x-www') ? 'name=x&steps=1' : '{"name":"x"}';
-        const res = await rawRequest(port, method, path, { ...headers, ...(contentType ? { 'content-type': contentType } : {}) }, body);
-        expect({ contentType, status: res.status }).toEqual({ contentType, status: 415 });
-        expect(JSON.parse(res.body)).toMatchObject({ statusCode: 415, message: expect.stringContaining('send content-type: application/json') });
-      }
-    });
+    it.each(BODY_ROUTES)(
+      'is a 415 that says to send content-type: application/json on $method $path',
+      async ({ method, path, headers }) => {
+        for (const contentType of [
+          'text/plain',
+          undefined,
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+        ]) {
+          const body = contentType?.startsWith('application/x-www') ? 'name=x&steps=1' : '{"name":"x"}';
+          const res = await rawRequest(
+            port,
+            method,
+            path,
+            { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
+            body,
+          );
+          expect({ contentType, status: res.status }).toEqual({ contentType, status: 415 });
+          expect(JSON.parse(res.body)).toMatchObject({
+            statusCode: 415,
+            message: expect.stringContaining('send content-type: application/json'),
+          });
+        }
+      },
+    );
 
     it('malformed JSON is a 400 that says the JSON is malformed and where', async () => {
-      const res = await rawRequest(port, 'POST', '/api/runs', { ...KEY, 'content-type': 'application/json' }, '{"name": "x", ');
+      const res = await rawRequest(
+        port,
+        'POST',
+        '/api/runs',
+        { ...KEY, 'content-type': 'application/json' },
+        '{"name": "x", ',
+      );
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body)).toMatchObject({ message: expect.stringMatching(/^The body is not valid JSON: /) });
-      const poisoned = await rawRequest(port, 'POST', '/api/runs', { ...KEY, 'content-type': 'application/json' }, '{"__proto__": {"admin": true}}');
+      const poisoned = await rawRequest(
+        port,
+        'POST',
+        '/api/runs',
+        { ...KEY, 'content-type': 'application/json' },
+        '{"__proto__": {"admin": true}}',
+      );
       expect(poisoned.status).toBe(400);
       expect(JSON.parse(poisoned.body)).toMatchObject({ message: expect.stringContaining('__proto__') });
     });
 
     it('a request without a body still needs no content-type, and JSON still works', async () => {
-      const cancel = await fetch(`${base}/api/runs/00000000-0000-4000-8000-000000000000/cancel`, { method: 'POST', headers: KEY });
+      const cancel = await fetch(`${base}/api/runs/00000000-0000-4000-8000-000000000000/cancel`, {
+        method: 'POST',
+        headers: KEY,
+      });
       expect(cancel.status).toBe(404);
-      const gql = await fetch(`${base}/graphql`, { method: 'POST', headers: { ...KEY, 'content-type': 'application/json; charset=utf-8' }, body: '{"query":"{ __typename }"}' });
+      const gql = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { ...KEY, 'content-type': 'application/json; charset=utf-8' },
+        body: '{"query":"{ __typename }"}',
+      });
       expect(await json(gql)).toEqual({ data: { __typename: 'Query' } });
     });
   });
@@ -136,15 +185,25 @@ describe('HTTP limits: bodies and slow clients', () => {
     const big = Buffer.alloc(50 * 1024 * 1024, 'a');
 
     // /graphql answers too (no reset), but Mercurius' error handler turns the 413 into a 500: issue 15 item 6.
-    it.each(BODY_ROUTES.filter((r) => r.path !== '/graphql'))('is a 413 the client reads, with Content-Length or chunked, on $method $path', async ({ method, path, headers }) => {
-      const lines = Object.entries({ ...headers, 'content-type': 'application/json' }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      for (const chunked of [false, true]) {
-        const framing = chunked ? 'transfer-encoding: chunked\r\n' : `content-length: ${big.length}\r\n`;
-        const { response, error } = await sendAll(port, `${method} ${path} HTTP/1.1\r\nhost: x\r\n${lines}${framing}\r\n`, big, chunked);
-        expect({ chunked, status: response?.status, error }).toEqual({ chunked, status: 413, error: undefined });
-        expect(response!.body).toMatch(/too large/i);
-      }
-    });
+    it.each(BODY_ROUTES.filter((r) => r.path !== '/graphql'))(
+      'is a 413 the client reads, with Content-Length or chunked, on $method $path',
+      async ({ method, path, headers }) => {
+        const lines = Object.entries({ ...headers, 'content-type': 'application/json' })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        for (const chunked of [false, true]) {
+          const framing = chunked ? 'transfer-encoding: chunked\r\n' : `content-length: ${big.length}\r\n`;
+          const { response, error } = await sendAll(
+            port,
+            `${method} ${path} HTTP/1.1\r\nhost: x\r\n${lines}${framing}\r\n`,
+            big,
+            chunked,
+          );
+          expect({ chunked, status: response?.status, error }).toEqual({ chunked, status: 413, error: undefined });
+          expect(response!.body).toMatch(/too large/i);
+        }
+      },
+    );
   });
 
   describe('slow clients', () => {
@@ -162,7 +221,11 @@ describe('HTTP limits: bodies and slow clients', () => {
     });
 
     it('an SSE stream and a websocket outlive the request timeout', async () => {
-      const created = await fetch(`${base}/api/runs`, { method: 'POST', headers: { ...KEY, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'long stream', steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] }) });
+      const created = await fetch(`${base}/api/runs`, {
+        method: 'POST',
+        headers: { ...KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'long stream', steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] }),
+      });
       const { id } = (await json(created)) as { id: string };
       const sse = await readSse(`${base}/api/runs/${id}/events`);
       const socket = await connectEvents(base);
@@ -171,7 +234,12 @@ describe('HTTP limits: bodies and slow clients', () => {
       try {
         expect(sse.status).toBe(200);
         // A heartbeat a second: more of them than the request timeout lasts, on a stream still open.
-        await pollUntil(async () => sse.comments.length, (n) => n >= REQUEST_TIMEOUT_MS / 1000 + 3, HANG_MS, 'heartbeats past the request timeout');
+        await pollUntil(
+          async () => sse.comments.length,
+          (n) => n >= REQUEST_TIMEOUT_MS / 1000 + 3,
+          HANG_MS,
+          'heartbeats past the request timeout',
+        );
         expect(disconnected).toBe(false);
         const ack = (await socket.timeout(5000).emitWithAck('subscribe', { runId: id })) as { ok?: boolean };
         expect(ack).toMatchObject({ ok: true });

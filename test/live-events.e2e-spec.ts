@@ -14,7 +14,16 @@ const PASSING_STEPS = [
   { action: 'expectText', selector: 'h1', text: 'Welcome' },
   { action: 'screenshot', name: 'signed-in' },
 ];
-const PASSED_STREAM = ['updated:queued', 'updated:running', 'step:0:passed', 'step:1:passed', 'step:2:passed', 'step:3:passed', 'step:4:passed', 'updated:passed'];
+const PASSED_STREAM = [
+  'updated:queued',
+  'updated:running',
+  'step:0:passed',
+  'step:1:passed',
+  'step:2:passed',
+  'step:3:passed',
+  'step:4:passed',
+  'updated:passed',
+];
 
 /**
  * Live status on all three surfaces (socket.io, SSE, GraphQL subscriptions) with real
@@ -36,7 +45,12 @@ describe('live events', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const trigger = async (name: string, steps: unknown[]) => {
-    const res = await request(bases[0], '/api/runs', { name, baseUrl: site.base, steps, options: { stepTimeoutMs: 2000 } });
+    const res = await request(bases[0], '/api/runs', {
+      name,
+      baseUrl: site.base,
+      steps,
+      options: { stepTimeoutMs: 2000 },
+    });
     expect(res.status).toBe(201);
     return (await json(res)).id as string;
   };
@@ -74,13 +88,21 @@ describe('live events', () => {
     const sse = await readSse(`${bases[0]}/api/runs/${UNKNOWN}/events`, {});
     expect(sse.status).toBe(401);
     await expect(subscribeGraphql(bases[0], UNKNOWN, {}).done).rejects.toThrow(/closed 4403: Forbidden/);
-    await expect(subscribeGraphql(bases[0], UNKNOWN, { 'x-api-key': 'wrong-key-0123456789' }).done).rejects.toThrow(/closed 4403: Forbidden/);
+    await expect(subscribeGraphql(bases[0], UNKNOWN, { 'x-api-key': 'wrong-key-0123456789' }).done).rejects.toThrow(
+      /closed 4403: Forbidden/,
+    );
   });
 
   it('answers an unknown or malformed run id with a clear error', async () => {
     const socket = await socketOn(bases[0]);
-    expect(await socket.emitWithAck('subscribe', { runId: UNKNOWN })).toEqual({ ok: false, error: { status: 404, message: `Run ${UNKNOWN} not found` } });
-    expect(await socket.emitWithAck('subscribe', { runId: 'nope' })).toEqual({ ok: false, error: { status: 400, message: 'runId must be a UUID' } });
+    expect(await socket.emitWithAck('subscribe', { runId: UNKNOWN })).toEqual({
+      ok: false,
+      error: { status: 404, message: `Run ${UNKNOWN} not found` },
+    });
+    expect(await socket.emitWithAck('subscribe', { runId: 'nope' })).toEqual({
+      ok: false,
+      error: { status: 400, message: 'runId must be a UUID' },
+    });
     expect(await socket.emitWithAck('subscribe', {})).toMatchObject({ ok: false, error: { status: 400 } });
     const sse = await readSse(`${bases[0]}/api/runs/${UNKNOWN}/events`);
     expect([sse.status, JSON.parse(sse.body).message]).toEqual([404, `Run ${UNKNOWN} not found`]);
@@ -108,12 +130,20 @@ describe('live events', () => {
     // The stream stayed open while the worker started: heartbeat comments kept it alive.
     expect(sse.comments.length).toBeGreaterThanOrEqual(1);
     const gqlStream = gql.results.map(({ data }) => {
-      const u = data!.runUpdated as { event: string; run: { status: string } | null; step: { index: number; status: string } | null };
+      const u = data!.runUpdated as {
+        event: string;
+        run: { status: string } | null;
+        step: { index: number; status: string } | null;
+      };
       return u.event === 'run.step' ? `step:${u.step!.index}:${u.step!.status}` : `updated:${u.run!.status}`;
     });
     expect(gqlStream).toEqual(PASSED_STREAM);
 
-    const final = first.at(-1)!.data as { status: string; steps: unknown[]; artifacts: Array<{ name: string; url: string }> };
+    const final = first.at(-1)!.data as {
+      status: string;
+      steps: unknown[];
+      artifacts: Array<{ name: string; url: string }>;
+    };
     expect(final.steps).toHaveLength(5);
     expect(final.artifacts.map((a) => a.name)).toContain('signed-in.png');
     const step = first.find((e) => e.event === 'run.step')!.data;
@@ -134,10 +164,16 @@ describe('live events', () => {
     await sse.finished;
     for (const stream of [events, sse.events.slice(0, -1)]) {
       const end = stream.at(-1)!;
-      expect(end.data).toMatchObject({ id, status: 'failed', error: expect.stringContaining('step 1 (expectText) failed') });
+      expect(end.data).toMatchObject({
+        id,
+        status: 'failed',
+        error: expect.stringContaining('step 1 (expectText) failed'),
+      });
       expect((end.data.steps as Array<{ status: string }>).map((s) => s.status)).toEqual(['passed', 'failed']);
       // Statuses never go backwards, and no step is told twice.
-      const order = stream.filter((e) => e.event === 'run.updated').map((e) => ['queued', 'running', 'failed'].indexOf(e.data.status as string));
+      const order = stream
+        .filter((e) => e.event === 'run.updated')
+        .map((e) => ['queued', 'running', 'failed'].indexOf(e.data.status as string));
       expect(order).toEqual([...order].sort());
       const steps = stream.filter((e) => e.event === 'run.step').map((e) => e.data.index);
       expect(new Set(steps).size).toBe(steps.length);

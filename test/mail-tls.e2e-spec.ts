@@ -14,7 +14,11 @@ const PASS = 'correct-horse-battery-staple';
 const INSECURE_WARNING = /MAIL_ALLOW_INSECURE_AUTH=true: TLS is not required/;
 
 /** Every form the password takes in an AUTH exchange (PLAIN, LOGIN, as is). */
-const passwordForms = [PASS, Buffer.from(PASS).toString('base64'), Buffer.from(`\0${USER}\0${PASS}`).toString('base64')];
+const passwordForms = [
+  PASS,
+  Buffer.from(PASS).toString('base64'),
+  Buffer.from(`\0${USER}\0${PASS}`).toString('base64'),
+];
 
 /**
  * SMTP credentials only ever travel over TLS unless the operator says otherwise: real API
@@ -30,10 +34,29 @@ describe('SMTP credentials and TLS', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'stevedore-tls-'));
     // A self-signed certificate for 127.0.0.1, trusted by the worker through MAIL_TLS_CA_FILE.
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,13 +73,27 @@ describe('SMTP credentials and TLS', () => {
     await sink.start();
     tap = await new WireTap(sink.port).start();
     // Assigned before it starts, so afterEach stops a stack that failed to start too.
-    const s = (stack = new Stack(baseEnv({ MAIL_HOST: '127.0.0.1', MAIL_PORT: String(tap.port), MAIL_USER: USER, MAIL_PASSWORD: PASS, MAIL_TIMEOUT_MS: '5000', ...env })));
+    const s = (stack = new Stack(
+      baseEnv({
+        MAIL_HOST: '127.0.0.1',
+        MAIL_PORT: String(tap.port),
+        MAIL_USER: USER,
+        MAIL_PASSWORD: PASS,
+        MAIL_TIMEOUT_MS: '5000',
+        ...env,
+      }),
+    ));
     return s.start();
   };
 
   const sendAndWait = async (s: Stack, to: string) => {
     const { id } = await json(await s.request('/api/emails', { body: { to, subject: 'TLS check', text: 'hello' } }));
-    return pollUntil(async () => json(await s.request(`/api/emails/${id}`)), (e) => e.status === 'sent' || e.status === 'failed', 20000, `email ${id} ended`);
+    return pollUntil(
+      async () => json(await s.request(`/api/emails/${id}`)),
+      (e) => e.status === 'sent' || e.status === 'failed',
+      20000,
+      `email ${id} ended`,
+    );
   };
 
   const cleartext = () => tap.clientBytes().toString('latin1');
@@ -91,7 +128,12 @@ describe('SMTP credentials and TLS', () => {
 
   it('authenticates over STARTTLS when the server offers it', async () => {
     const s = await start(
-      { starttls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } },
+      {
+        starttls: {
+          key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+          cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+        },
+      },
       { MAIL_TLS_CA_FILE: join(dir, 'cert.pem') },
     );
     expect(await sendAndWait(s, 'tls@example.com')).toMatchObject({ status: 'sent', attempts: 1, lastError: null });

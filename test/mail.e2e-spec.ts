@@ -19,7 +19,8 @@ describe('MailService', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const serviceWith = (overrides: Record<string, string>) => new MailService(new AppConfig(parseEnv(baseEnv({ ARTIFACTS_DIR: dir, ...overrides }))));
+  const serviceWith = (overrides: Record<string, string>) =>
+    new MailService(new AppConfig(parseEnv(baseEnv({ ARTIFACTS_DIR: dir, ...overrides }))));
 
   it('writes an .eml file under ARTIFACTS_DIR/mail when MAIL_HOST is unset', async () => {
     const mail = serviceWith({ MAIL_FROM: 'Stevedore <noreply@example.com>' });

@@ -14,8 +14,15 @@ describe('Prometheus metrics', () => {
     await sink.start();
     stack = await new Stack(baseEnv({ MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port) })).start();
     // Some work first, so the job families have samples.
-    const { id } = await json(await stack.request('/api/emails', { body: { to: 'metrics@example.com', subject: 'Counted', text: 'x' } }));
-    await pollUntil(async () => json(await stack.request(`/api/emails/${id}`)), (e) => e.status === 'sent', 20000, 'email sent');
+    const { id } = await json(
+      await stack.request('/api/emails', { body: { to: 'metrics@example.com', subject: 'Counted', text: 'x' } }),
+    );
+    await pollUntil(
+      async () => json(await stack.request(`/api/emails/${id}`)),
+      (e) => e.status === 'sent',
+      20000,
+      'email sent',
+    );
   });
 
   afterAll(async () => {
@@ -39,7 +46,9 @@ describe('Prometheus metrics', () => {
     ['a worker', () => stack.workerBase],
   ])('%s exports none of its own families without a sample', async (_, base) => {
     // The runtime's families (GC durations, libuv requests) fill on events; ours must not be declared where they never fill.
-    const own = familiesWithoutSamples(await scrape(base())).filter((family) => !/^stevedore_(nodejs|process)_/.test(family));
+    const own = familiesWithoutSamples(await scrape(base())).filter(
+      (family) => !/^stevedore_(nodejs|process)_/.test(family),
+    );
     expect(own).toEqual([]);
   });
 

@@ -17,11 +17,21 @@ describe('OpenAPI document', () => {
   let api: AppProcess;
   let base: string;
   let doc: Json;
-  const operations = () => Object.entries(doc.paths as Json).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] as Json })));
-  const request = (path: string, init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) =>
+  const operations = () =>
+    Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] as Json })),
+    );
+  const request = (
+    path: string,
+    init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ) =>
     fetch(`${base}${path}`, {
       method: init.method ?? (init.body === undefined && init.raw === undefined ? 'GET' : 'POST'),
-      headers: { 'x-api-key': TEST_API_KEY, ...(init.body === undefined && init.raw === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+      headers: {
+        'x-api-key': TEST_API_KEY,
+        ...(init.body === undefined && init.raw === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
+      },
       body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
     });
   /** What the example test created, cancelled afterwards so no queued row outlives this file. */
@@ -39,7 +49,8 @@ describe('OpenAPI document', () => {
   afterAll(async () => {
     for (const { path, id } of created) {
       if (path === '/api/schedules') await request(`${path}/${id}`, { method: 'DELETE' });
-      else if (path !== '/api/emails' && path !== '/api/users') await request(`${path}/${id}/cancel`, { method: 'POST' });
+      else if (path !== '/api/emails' && path !== '/api/users')
+        await request(`${path}/${id}/cancel`, { method: 'POST' });
     }
     await api?.stop();
   });
@@ -47,12 +58,19 @@ describe('OpenAPI document', () => {
   it('describes the body of every success answer', () => {
     const missing = operations().flatMap(({ path, method, op }) =>
       Object.entries(op.responses as Json)
-        .filter(([status, response]) => status.startsWith('2') && status !== '204' && !Object.values((response.content ?? {}) as Json).some((media) => media.schema))
+        .filter(
+          ([status, response]) =>
+            status.startsWith('2') &&
+            status !== '204' &&
+            !Object.values((response.content ?? {}) as Json).some((media) => media.schema),
+        )
         .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
     );
     expect(missing).toEqual([]);
     expect(doc.paths['/api/runs/{id}/events'].get.responses['200'].content).toHaveProperty('text/event-stream');
-    expect(doc.paths['/api/runs/{id}/artifacts/{name}'].get.responses['200'].content['application/zip'].schema).toEqual({ type: 'string', format: 'binary' });
+    expect(doc.paths['/api/runs/{id}/artifacts/{name}'].get.responses['200'].content['application/zip'].schema).toEqual(
+      { type: 'string', format: 'binary' },
+    );
   });
 
   it('gives every error answer the one ErrorBody schema, and 429 and 503 a Retry-After header', () => {
@@ -60,16 +78,22 @@ describe('OpenAPI document', () => {
     for (const { path, method, op } of operations()) {
       for (const [status, response] of Object.entries(op.responses as Json)) {
         if (Number(status) < 400 || path.startsWith('/api/health')) continue;
-        if (response.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorBody') wrong.push(`${method} ${path} ${status}: no ErrorBody`);
-        if ((status === '429' || status === '503') && !response.headers?.['Retry-After']) wrong.push(`${method} ${path} ${status}: no Retry-After`);
+        if (response.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorBody')
+          wrong.push(`${method} ${path} ${status}: no ErrorBody`);
+        if ((status === '429' || status === '503') && !response.headers?.['Retry-After'])
+          wrong.push(`${method} ${path} ${status}: no Retry-After`);
       }
     }
     expect(wrong).toEqual([]);
     const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
-    expect(codes('/api/runs/{id}/cancel', 'post')).toEqual(expect.arrayContaining(['200', '400', '401', '404', '409', '503']));
+    expect(codes('/api/runs/{id}/cancel', 'post')).toEqual(
+      expect.arrayContaining(['200', '400', '401', '404', '409', '503']),
+    );
     expect(codes('/api/runs', 'get')).toEqual(expect.arrayContaining(['200', '400', '401', '503']));
     expect(codes('/api/runs', 'post')).toEqual(expect.arrayContaining(['201', '400', '401', '413', '429', '503']));
-    expect(doc.components.schemas.ErrorBody.properties.message).toEqual(expect.objectContaining({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }));
+    expect(doc.components.schemas.ErrorBody.properties.message).toEqual(
+      expect.objectContaining({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }),
+    );
   });
 
   it('shows the public routes without a lock and every other route behind the key', () => {
@@ -82,7 +106,11 @@ describe('OpenAPI document', () => {
 
   it('types every date as a string in date-time format', () => {
     const schedule = doc.components.schemas.Schedule.properties;
-    for (const field of ['createdAt', 'updatedAt', 'lastTickAt', 'nextTickAt']) expect([field, schedule[field]]).toEqual([field, expect.objectContaining({ type: 'string', format: 'date-time' })]);
+    for (const field of ['createdAt', 'updatedAt', 'lastTickAt', 'nextTickAt'])
+      expect([field, schedule[field]]).toEqual([
+        field,
+        expect.objectContaining({ type: 'string', format: 'date-time' }),
+      ]);
     const dates = Object.entries(doc.components.schemas as Json).flatMap(([name, schema]) =>
       Object.entries((schema.properties ?? {}) as Json)
         .filter(([field]) => field.endsWith('At'))
@@ -155,7 +183,12 @@ describe('OpenAPI document', () => {
 
   it('accepts every request example in the document at its route', async () => {
     const examples = operations().flatMap(({ path, method, op }) =>
-      Object.entries((op.requestBody?.content['application/json']?.examples ?? {}) as Json).map(([name, example]) => ({ path, method, name, value: example.value })),
+      Object.entries((op.requestBody?.content['application/json']?.examples ?? {}) as Json).map(([name, example]) => ({
+        path,
+        method,
+        name,
+        value: example.value,
+      })),
     );
     expect(examples.length).toBeGreaterThanOrEqual(8);
     const answers: Array<[string, number, unknown]> = [];
@@ -164,7 +197,7 @@ describe('OpenAPI document', () => {
       const body = await json(res);
       if (typeof body.id === 'string') created.push({ path, id: body.id });
       // A user's example may have been created already (its email is unique): 409, not a validation error.
-      const accepted = res.status >= 200 && res.status < 300 || (path === '/api/users' && res.status === 409);
+      const accepted = (res.status >= 200 && res.status < 300) || (path === '/api/users' && res.status === 409);
       answers.push([`${method} ${path} ${name}`, accepted ? 200 : res.status, accepted ? null : body.message]);
     }
     expect(answers).toEqual(examples.map(({ path, method, name }) => [`${method} ${path} ${name}`, 200, null]));
@@ -173,28 +206,63 @@ describe('OpenAPI document', () => {
   it('has no schema example that its own schema refuses', () => {
     const examples = examplesIn(doc.components.schemas, 'components.schemas');
     expect(examples.length).toBeGreaterThan(20);
-    expect(examples.flatMap(({ at, example, schema }) => schemaProblems(example, schema, doc.components.schemas, at))).toEqual([]);
+    expect(
+      examples.flatMap(({ at, example, schema }) => schemaProblems(example, schema, doc.components.schemas, at)),
+    ).toEqual([]);
   });
 
   it('answers with the documented bodies and statuses', async () => {
-    const documented = (path: string, method: string, status: number) => Object.keys(doc.paths[path][method].responses).includes(String(status));
-    const check = async <S extends z.ZodType>(path: string, method: string, res: Response, status: number, schema: S) => {
+    const documented = (path: string, method: string, status: number) =>
+      Object.keys(doc.paths[path][method].responses).includes(String(status));
+    const check = async <S extends z.ZodType>(
+      path: string,
+      method: string,
+      res: Response,
+      status: number,
+      schema: S,
+    ) => {
       expect([path, method, res.status]).toEqual([path, method, status]);
       expect(documented(path, method, status)).toBe(true);
       const parsed = schema.safeParse(await json(res));
       expect(parsed.error?.issues ?? []).toEqual([]);
       return parsed.data as z.output<S>;
     };
-    const run = await check('/api/runs', 'post', await request('/api/runs', { body: { name: 'documented', baseUrl: 'http://127.0.0.1:4000', steps: [{ action: 'goto', url: '/' }] } }), 201, runCreatedBody);
+    const run = await check(
+      '/api/runs',
+      'post',
+      await request('/api/runs', {
+        body: { name: 'documented', baseUrl: 'http://127.0.0.1:4000', steps: [{ action: 'goto', url: '/' }] },
+      }),
+      201,
+      runCreatedBody,
+    );
     created.push({ path: '/api/runs', id: run.id });
     await check('/api/runs/{id}', 'get', await request(`/api/runs/${run.id}`), 200, runDetailBody);
     await check('/api/runs', 'get', await request('/api/runs?limit=2'), 200, runPageBody);
     await check('/api/runs/{id}', 'get', await request('/api/runs/not-a-uuid'), 400, errorBody);
     await check('/api/runs', 'get', await request('/api/runs?status=bogus'), 400, errorBody);
     await check('/api/runs', 'get', await request('/api/runs?cursor=bogus'), 400, errorBody);
-    await check('/api/runs', 'get', await request('/api/runs', { headers: { 'x-api-key': 'wrong-key-0123456789' } }), 401, errorBody);
-    await check('/api/runs/{id}/cancel', 'post', await request(`/api/runs/${UUID}/cancel`, { method: 'POST' }), 404, errorBody);
+    await check(
+      '/api/runs',
+      'get',
+      await request('/api/runs', { headers: { 'x-api-key': 'wrong-key-0123456789' } }),
+      401,
+      errorBody,
+    );
+    await check(
+      '/api/runs/{id}/cancel',
+      'post',
+      await request(`/api/runs/${UUID}/cancel`, { method: 'POST' }),
+      404,
+      errorBody,
+    );
     await check('/api/runs', 'post', await request('/api/runs', { raw: '{"name":' }), 400, errorBody);
-    await check('/api/runs', 'post', await request('/api/runs', { raw: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) }), 413, errorBody);
+    await check(
+      '/api/runs',
+      'post',
+      await request('/api/runs', { raw: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) }),
+      413,
+      errorBody,
+    );
   });
 });

@@ -14,8 +14,22 @@ class PrivateRedis {
 
   async start(): Promise<this> {
     this.port ||= await freePort();
-    execFileSync('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--daemonize', 'yes']);
-    await pollUntil(async () => this.ping(), (ok) => ok, 10000, `redis on ${this.port}`);
+    execFileSync('redis-server', [
+      '--port',
+      String(this.port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+    ]);
+    await pollUntil(
+      async () => this.ping(),
+      (ok) => ok,
+      10000,
+      `redis on ${this.port}`,
+    );
     return this;
   }
 
@@ -33,7 +47,11 @@ class PrivateRedis {
 
   private async ping(): Promise<boolean> {
     try {
-      return execFileSync('redis-cli', ['-p', String(this.port), 'ping']).toString().trim() === 'PONG';
+      return (
+        execFileSync('redis-cli', ['-p', String(this.port), 'ping'])
+          .toString()
+          .trim() === 'PONG'
+      );
     } catch {
       return false;
     }
@@ -47,18 +65,30 @@ function writes(marker: string): Array<{ what: string; path: string; method?: st
   const gql = (query: string) => ({ what: `GraphQL ${query.slice(0, 40)}`, path: '/graphql', body: { query } });
   return [
     { what: 'POST /api/runs', path: '/api/runs', body: run },
-    { what: 'POST /api/emails', path: '/api/emails', body: { to: [`${marker}-mail@example.com`], subject: marker, text: 'outage' } },
+    {
+      what: 'POST /api/emails',
+      path: '/api/emails',
+      body: { to: [`${marker}-mail@example.com`], subject: marker, text: 'outage' },
+    },
     { what: 'POST /api/users', path: '/api/users', body: { email: `${marker}-user@example.com`, name: marker } },
     { what: 'POST /api/scrapes', path: '/api/scrapes', body: { url: `http://127.0.0.1:9/${marker}` } },
     { what: 'POST /api/suites', path: '/api/suites', body: { name: `${marker} suite`, tests: [run] } },
-    { what: 'POST /api/schedules', path: '/api/schedules', body: { name: `${marker} schedule`, cron: '0 7 * * *', run } },
+    {
+      what: 'POST /api/schedules',
+      path: '/api/schedules',
+      body: { name: `${marker} schedule`, cron: '0 7 * * *', run },
+    },
     { what: 'POST /api/runs/:id/cancel', path: `/api/runs/${id}/cancel`, body: {} },
     { what: 'POST /api/scrapes/:id/cancel', path: `/api/scrapes/${id}/cancel`, body: {} },
     { what: 'POST /api/suites/:id/cancel', path: `/api/suites/${id}/cancel`, body: {} },
     { what: 'DELETE /api/schedules/:id', path: `/api/schedules/${id}`, method: 'DELETE' },
     { what: 'POST /api/dead-letters/:id/replay', path: `/api/dead-letters/${id}/replay`, body: {} },
-    gql(`mutation { triggerRun(input: { name: "${marker} gql run", steps: [{ action: "goto", url: "http://127.0.0.1:9/" }] }) { id } }`),
-    gql(`mutation { sendEmail(input: { to: ["${marker}-gql@example.com"], subject: "${marker}", text: "outage" }) { id } }`),
+    gql(
+      `mutation { triggerRun(input: { name: "${marker} gql run", steps: [{ action: "goto", url: "http://127.0.0.1:9/" }] }) { id } }`,
+    ),
+    gql(
+      `mutation { sendEmail(input: { to: ["${marker}-gql@example.com"], subject: "${marker}", text: "outage" }) { id } }`,
+    ),
     gql(`mutation { createUser(input: { email: "${marker}-gqluser@example.com", name: "${marker}" }) { id } }`),
     gql(`mutation { startScrape(input: { url: "http://127.0.0.1:9/${marker}-gql" }) { id } }`),
     gql(`mutation { cancelRun(id: "${id}") { id } }`),
@@ -74,7 +104,9 @@ async function rowsWith(db: Client, marker: string): Promise<Record<string, numb
   const count = async (sql: string) => Number((await db.query(sql, [like])).rows[0].n);
   return {
     runs: await count(`SELECT count(*) AS n FROM runs WHERE name LIKE $1`),
-    emails: await count(`SELECT count(*) AS n FROM emails WHERE subject LIKE $1 OR array_to_string("to", ',') LIKE $1 OR variables::text LIKE $1`),
+    emails: await count(
+      `SELECT count(*) AS n FROM emails WHERE subject LIKE $1 OR array_to_string("to", ',') LIKE $1 OR variables::text LIKE $1`,
+    ),
     users: await count(`SELECT count(*) AS n FROM users WHERE email LIKE $1`),
     scrapes: await count(`SELECT count(*) AS n FROM scrapes WHERE url LIKE $1`),
     suites: await count(`SELECT count(*) AS n FROM suites WHERE name LIKE $1`),
@@ -106,7 +138,10 @@ async function startStack(env: Record<string, string>): Promise<Stack> {
   stack.worker = new AppProcess({ env: { ...env, IS_WORKER: 'true', APP_WORKER_PORT: String(workerPort) } });
   stack.base = `http://127.0.0.1:${apiPort}`;
   stack.workerBase = `http://127.0.0.1:${workerPort}`;
-  await Promise.all([stack.api.waitHealthy(`${stack.base}/api/health`, 120000), stack.worker.waitHealthy(`${stack.workerBase}/api/health`, 120000)]);
+  await Promise.all([
+    stack.api.waitHealthy(`${stack.base}/api/health`, 120000),
+    stack.worker.waitHealthy(`${stack.workerBase}/api/health`, 120000),
+  ]);
   return stack;
 }
 
@@ -123,7 +158,15 @@ describe('Redis outages', () => {
     await redis.start();
     await sink.start();
     // Valid bodies (private test addresses allowed), so a 503 is the outage's answer, not a 400's.
-    stack = await startStack(baseEnv({ REDIS_URL: redis.url, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), MAIL_FROM: 'Stevedore <noreply@stevedore.test>' }));
+    stack = await startStack(
+      baseEnv({
+        REDIS_URL: redis.url,
+        ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        MAIL_HOST: '127.0.0.1',
+        MAIL_PORT: String(sink.port),
+        MAIL_FROM: 'Stevedore <noreply@stevedore.test>',
+      }),
+    );
     db = new Client({ connectionString: TEST_DATABASE_URL });
     db.on('error', () => undefined);
     await db.connect();
@@ -145,7 +188,12 @@ describe('Redis outages', () => {
     const marker = `outage${randomUUID().slice(0, 8)}`;
     const [apiFrom, workerFrom] = [stack.api.output.length, stack.worker.output.length];
     redis.stop();
-    await pollUntil(async () => (await fetch(`${stack.base}/api/health`)).status, (s) => s === 503, 15000, 'health 503');
+    await pollUntil(
+      async () => (await fetch(`${stack.base}/api/health`)).status,
+      (s) => s === 503,
+      15000,
+      'health 503',
+    );
 
     for (const write of writes(marker)) {
       const started = Date.now();
@@ -162,15 +210,26 @@ describe('Redis outages', () => {
     // Let the reconnect loops run for a while: they must not flood the log.
     await new Promise((r) => setTimeout(r, 8000));
     await redis.start();
-    await pollUntil(async () => stack.api.output.slice(apiFrom), (out) => out.includes('Redis is back'), 20000, 'API: Redis is back');
-    await pollUntil(async () => stack.worker.output.slice(workerFrom), (out) => out.includes('Redis is back'), 20000, 'worker: Redis is back');
+    await pollUntil(
+      async () => stack.api.output.slice(apiFrom),
+      (out) => out.includes('Redis is back'),
+      20000,
+      'API: Redis is back',
+    );
+    await pollUntil(
+      async () => stack.worker.output.slice(workerFrom),
+      (out) => out.includes('Redis is back'),
+      20000,
+      'worker: Redis is back',
+    );
 
     // Nothing outside the JSON format, and a bounded number of lines: the outage, the
     // refused requests, the return.
     const apiLines = linesSince(stack.api, apiFrom);
     const workerLines = linesSince(stack.worker, workerFrom);
     for (const line of [...apiLines, ...workerLines]) expect(() => JSON.parse(line)).not.toThrow();
-    const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as { msg?: string; res?: { statusCode?: number } });
+    const parsed = (lines: string[]) =>
+      lines.map((line) => JSON.parse(line) as { msg?: string; res?: { statusCode?: number } });
     const api = parsed(apiLines);
     const worker = parsed(workerLines);
     for (const lines of [api, worker]) {
@@ -184,18 +243,29 @@ describe('Redis outages', () => {
     // Back: writes work again, and nothing from the outage was kept to run or send later.
     const after = await stack.request('/api/users', { body: { email: `${marker}-after@back.test`, name: 'After' } });
     expect(after.status).toBe(201);
-    await pollUntil(async () => sink.to(`${marker}-after@back.test`), (m) => m.length === 1, 20000, 'welcome mail after the outage');
+    await pollUntil(
+      async () => sink.to(`${marker}-after@back.test`),
+      (m) => m.length === 1,
+      20000,
+      'welcome mail after the outage',
+    );
     expect(await rowsWith(db, marker)).toEqual({ runs: 0, emails: 1, users: 1, scrapes: 0, suites: 0, schedules: 0 });
     expect(sink.received.filter((m) => m.to.some((to) => to.includes(marker) && !to.includes('-after@')))).toEqual([]);
   }, 180000);
 
   it('with a REDIS_URL where nothing answers, the API starts, reports Redis down, and refuses writes at once', async () => {
     const port = await freePort();
-    const api = new AppProcess({ env: { ...stack.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, APP_PORT: String(port) } });
+    const api = new AppProcess({
+      env: { ...stack.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}`, APP_PORT: String(port) },
+    });
     try {
       const base = `http://127.0.0.1:${port}`;
       const health = await pollUntil(
-        async () => fetch(`${base}/api/health`).then((r) => r.status, () => 0),
+        async () =>
+          fetch(`${base}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          ),
         (s) => s !== 0,
         120000,
         'API listening',
@@ -230,7 +300,8 @@ describe('refusals for capacity', () => {
     const name = `capacity-${randomUUID().slice(0, 8)}`;
     try {
       await api.waitHealthy(`${base}/api/health`, 120000);
-      const post = () => request(base, { path: '/api/runs', body: { name, steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] } });
+      const post = () =>
+        request(base, { path: '/api/runs', body: { name, steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] } });
       const statuses: number[] = [];
       // No worker: the first run (if the queue had room) stays queued and every later one is refused.
       for (let i = 0; i < 40; i++) statuses.push((await post()).status);
@@ -239,7 +310,9 @@ describe('refusals for capacity', () => {
       expect(statuses.filter((s) => s !== 429 && s !== 201)).toEqual([]);
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
-      expect(metrics).toMatch(new RegExp(`^stevedore_http_rejected_total\\{reason="capacity",role="api"\\} ${refused}$`, 'm'));
+      expect(metrics).toMatch(
+        new RegExp(`^stevedore_http_rejected_total\\{reason="capacity",role="api"\\} ${refused}$`, 'm'),
+      );
 
       const { code } = await api.stop();
       expect(code).toBe(0);

@@ -26,7 +26,14 @@ async function freePortRun(length: number): Promise<number> {
   for (;;) {
     const base = await freePort();
     if (base + length > 65535) continue;
-    const ports = await Promise.all(Array.from({ length: length - 1 }, (_, i) => fetch(`http://127.0.0.1:${base + i + 1}/`).then(() => false, () => true)));
+    const ports = await Promise.all(
+      Array.from({ length: length - 1 }, (_, i) =>
+        fetch(`http://127.0.0.1:${base + i + 1}/`).then(
+          () => false,
+          () => true,
+        ),
+      ),
+    );
     if (ports.every(Boolean)) return base;
   }
 }
@@ -47,7 +54,8 @@ describe('pm2', () => {
   let workerPort = 0;
   let pm2Env: Record<string, string>;
 
-  const pm2 = async (...args: string[]) => (await run(process.execPath, [PM2, ...args], { env: pm2Env, cwd: home, timeout: 90000 })).stdout;
+  const pm2 = async (...args: string[]) =>
+    (await run(process.execPath, [PM2, ...args], { env: pm2Env, cwd: home, timeout: 90000 })).stdout;
   const list = async () => JSON.parse(await pm2('jlist')) as Pm2Process[];
   const api = (path: string, body?: unknown) =>
     fetch(`http://127.0.0.1:${apiPort}${path}`, {
@@ -64,10 +72,17 @@ describe('pm2', () => {
     apiPort = await freePort();
     workerPort = await freePortRun(5);
     // The shipped file, with this test's ports and the repository as working directory.
-    const config = JSON.parse(await readFile(join(ROOT, 'pm2.config.json'), 'utf8')) as { apps: Array<Record<string, unknown> & { env: Record<string, string> }> };
+    const config = JSON.parse(await readFile(join(ROOT, 'pm2.config.json'), 'utf8')) as {
+      apps: Array<Record<string, unknown> & { env: Record<string, string> }>;
+    };
     for (const app of config.apps) {
       app.cwd = ROOT;
-      app.env = { ...app.env, APP_PORT: String(apiPort), APP_WORKER_PORT: String(workerPort), ARTIFACTS_DIR: join(home, 'storage') };
+      app.env = {
+        ...app.env,
+        APP_PORT: String(apiPort),
+        APP_WORKER_PORT: String(workerPort),
+        ARTIFACTS_DIR: join(home, 'storage'),
+      };
     }
     await writeFile(join(home, 'pm2.config.json'), JSON.stringify(config, null, 2));
     pm2Env = { PATH: process.env.PATH ?? '', HOME: home, PM2_HOME: join(home, '.pm2'), ...env };
@@ -82,19 +97,41 @@ describe('pm2', () => {
 
   it('starts the config, scales to five workers that each serve health and attach to every queue, and deletes with every job finished', async () => {
     await pm2('start', join(home, 'pm2.config.json'));
-    await pollUntil(() => fetch(`http://127.0.0.1:${apiPort}/api/health`).then((r) => r.status, () => 0), (s) => s === 200, 60000, 'API healthy under pm2');
+    await pollUntil(
+      () =>
+        fetch(`http://127.0.0.1:${apiPort}/api/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (s) => s === 200,
+      60000,
+      'API healthy under pm2',
+    );
 
     await pm2('scale', 'worker', '5');
-    const processes = await pollUntil(list, (ps) => ps.filter((p) => p.name === 'worker' && p.pm2_env.status === 'online').length === 5, 30000, 'five workers online');
+    const processes = await pollUntil(
+      list,
+      (ps) => ps.filter((p) => p.name === 'worker' && p.pm2_env.status === 'online').length === 5,
+      30000,
+      'five workers online',
+    );
     expect(processes.filter((p) => p.name === 'api')).toHaveLength(2);
-    const instances = processes.filter((p) => p.name === 'worker').map((p) => Number(p.pm2_env.NODE_APP_INSTANCE)).sort();
+    const instances = processes
+      .filter((p) => p.name === 'worker')
+      .map((p) => Number(p.pm2_env.NODE_APP_INSTANCE))
+      .sort();
     expect(instances).toEqual([0, 1, 2, 3, 4]);
 
     // Each worker on its own port (APP_WORKER_PORT + NODE_APP_INSTANCE), healthy, on every queue.
     const pids = new Set<number>();
     for (let i = 0; i < 5; i++) {
       const health = await pollUntil(
-        () => fetch(`http://127.0.0.1:${workerPort + i}/api/health`).then((r) => (r.status === 200 ? (r.json() as Promise<{ info: { worker: { queues: string[]; pid: number } } }>) : null), () => null),
+        () =>
+          fetch(`http://127.0.0.1:${workerPort + i}/api/health`).then(
+            (r) =>
+              r.status === 200 ? (r.json() as Promise<{ info: { worker: { queues: string[]; pid: number } } }>) : null,
+            () => null,
+          ),
         (h) => h !== null,
         60000,
         `worker ${i} healthy`,
@@ -105,16 +142,47 @@ describe('pm2', () => {
     expect(pids.size).toBe(5);
     for (const name of QUEUES) {
       const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX });
-      await pollUntil(() => queue.getWorkersCount(), (n) => n === 5, 15000, `five workers on ${name}`);
+      await pollUntil(
+        () => queue.getWorkersCount(),
+        (n) => n === 5,
+        15000,
+        `five workers on ${name}`,
+      );
       await queue.close();
     }
 
     // Work spread over the workers: six browser runs (two at a time per worker at most) and emails.
-    const definition = { name: 'slow page', baseUrl: site.base, steps: [{ action: 'goto', url: '/slow' }, { action: 'waitFor', selector: '#done' }] };
-    const runIds = await Promise.all(Array.from({ length: 6 }, async () => ((await (await api('/api/runs', definition)).json()) as { id: string }).id));
-    const emailIds = await Promise.all(Array.from({ length: 10 }, async (_, i) => ((await (await api('/api/emails', { to: `pm2-${i}@example.com`, subject: 'pm2', text: 'hi' })).json()) as { id: string }).id));
-    const rows = async () => (await db.query(`SELECT id, status, worker FROM runs WHERE id = ANY($1)`, [runIds])).rows as Array<{ status: string; worker: string }>;
-    const emailStates = async () => ((await db.query(`SELECT status FROM emails WHERE id = ANY($1)`, [emailIds])).rows as Array<{ status: string }>).map((e) => e.status);
+    const definition = {
+      name: 'slow page',
+      baseUrl: site.base,
+      steps: [
+        { action: 'goto', url: '/slow' },
+        { action: 'waitFor', selector: '#done' },
+      ],
+    };
+    const runIds = await Promise.all(
+      Array.from({ length: 6 }, async () => ((await (await api('/api/runs', definition)).json()) as { id: string }).id),
+    );
+    const emailIds = await Promise.all(
+      Array.from(
+        { length: 10 },
+        async (_, i) =>
+          (
+            (await (await api('/api/emails', { to: `pm2-${i}@example.com`, subject: 'pm2', text: 'hi' })).json()) as {
+              id: string;
+            }
+          ).id,
+      ),
+    );
+    const rows = async () =>
+      (await db.query(`SELECT id, status, worker FROM runs WHERE id = ANY($1)`, [runIds])).rows as Array<{
+        status: string;
+        worker: string;
+      }>;
+    const emailStates = async () =>
+      (
+        (await db.query(`SELECT status FROM emails WHERE id = ANY($1)`, [emailIds])).rows as Array<{ status: string }>
+      ).map((e) => e.status);
     await pollUntil(emailStates, (states) => states.every((st) => st === 'sent'), 30000, 'every email sent');
     const started = await pollUntil(rows, (rs) => rs.every((r) => r.status !== 'queued'), 60000, 'every run started');
     expect(started.some((r) => r.status === 'running')).toBe(true);

@@ -30,13 +30,20 @@ describe("README's run commands", () => {
   it('leave nothing in the repository root and save no error body as a file', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Browser test runs'));
-    const block = section.slice(section.indexOf('```bash\n') + 8, section.indexOf('\n```', section.indexOf('```bash\n')));
+    const block = section.slice(
+      section.indexOf('```bash\n') + 8,
+      section.indexOf('\n```', section.indexOf('```bash\n')),
+    );
     expect(block).toContain('/artifacts/trace.zip');
     const script = `KEY=${TEST_API_KEY}\n${block.replaceAll('localhost:3000', `127.0.0.1:${port}`)}`;
     const before = readdirSync(ROOT).sort();
 
     // TMPDIR: mktemp -d makes the README's scratch directory where the test can look at it.
-    const result = spawnSync('bash', ['-c', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: scratch }, encoding: 'utf8' });
+    const result = spawnSync('bash', ['-c', script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: scratch },
+      encoding: 'utf8',
+    });
 
     expect(readdirSync(ROOT).sort()).toEqual(before);
     expect(result.stdout).toContain('"status":"queued"');

@@ -14,7 +14,11 @@ describe('schedule requests', () => {
   let api: AppProcess;
   let base = '';
   const post = async (body: unknown) => {
-    const res = await fetch(`${base}/api/schedules`, { method: 'POST', headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/api/schedules`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: await json(res) };
   };
 
@@ -31,7 +35,11 @@ describe('schedule requests', () => {
   });
 
   it.each([
-    ['a step no field can take', '*/99999999999 * * * *', "cron's minute field steps by 99999999999: a step must be from 1 to 60"],
+    [
+      'a step no field can take',
+      '*/99999999999 * * * *',
+      "cron's minute field steps by 99999999999: a step must be from 1 to 60",
+    ],
     ['February 30', '0 0 30 2 *', 'cron never fires: no date matches it'],
     ['April 31 or February 31', '0 0 31 2,4 *', 'cron never fires: no month it names has day 31'],
     ['every second', '* * * * * *', 'cron fires 1 s apart'],
@@ -46,11 +54,22 @@ describe('schedule requests', () => {
     const { status, body } = await post({ name: 'every minute', cron: '* * * * *', run });
     expect([status, body.cron]).toEqual([201, '* * * * *']);
     expect(new Date(body.nextTickAt as string).getTime()).toBeGreaterThan(Date.now() - 1000);
-    expect((await fetch(`${base}/api/schedules/${body.id as string}`, { method: 'DELETE', headers: { 'x-api-key': TEST_API_KEY } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${base}/api/schedules/${body.id as string}`, {
+          method: 'DELETE',
+          headers: { 'x-api-key': TEST_API_KEY },
+        })
+      ).status,
+    ).toBe(204);
   });
 
   it("names every problem of a body at once: the schedule's own fields and its run's", async () => {
-    const { status, body } = await post({ name: '', cron: '*/30 * * * * *', run: { name: 'r', steps: [{ action: 'teleport' }] } });
+    const { status, body } = await post({
+      name: '',
+      cron: '*/30 * * * * *',
+      run: { name: 'r', steps: [{ action: 'teleport' }] },
+    });
     expect(status).toBe(400);
     expect(body.message).toEqual([
       'name must be a non-empty string of at most 200 characters',
@@ -60,7 +79,11 @@ describe('schedule requests', () => {
   });
 
   it("names every problem of a body at once: the schedule's, its suite's and its suite's tests'", async () => {
-    const { status, body } = await post({ name: 'x', cron: '0 0 30 2 *', suite: { name: '', tests: [run, { name: 't', steps: [{ action: 'teleport' }] }] } });
+    const { status, body } = await post({
+      name: 'x',
+      cron: '0 0 30 2 *',
+      suite: { name: '', tests: [run, { name: 't', steps: [{ action: 'teleport' }] }] },
+    });
     expect(status).toBe(400);
     expect(body.message).toEqual([
       expect.stringContaining('cron never fires'),

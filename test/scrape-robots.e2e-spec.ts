@@ -24,10 +24,17 @@ describe('scrapes: robots.txt and stored pages', () => {
     const res = await stack.request('/api/scrapes', { body });
     expect(res.status).toBe(201);
     const { id } = (await json(res)) as { id: string };
-    const ended = await pollUntil(() => scrape(id), (s) => FINAL.includes(s.status), 30000, `scrape ${id} ended`);
+    const ended = await pollUntil(
+      () => scrape(id),
+      (s) => FINAL.includes(s.status),
+      30000,
+      `scrape ${id} ended`,
+    );
     return { id, ended };
   };
-  const pages = async (id: string, fields?: string) => (await json(await stack.request(`/api/scrapes/${id}/pages?limit=200${fields ? `&fields=${fields}` : ''}`))).items as Array<Record<string, unknown>>;
+  const pages = async (id: string, fields?: string) =>
+    (await json(await stack.request(`/api/scrapes/${id}/pages?limit=200${fields ? `&fields=${fields}` : ''}`)))
+      .items as Array<Record<string, unknown>>;
 
   beforeAll(async () => {
     stack = await new Stack(baseEnv({ ALLOWED_PRIVATE_HOSTS: 'localhost' })).start();
@@ -41,18 +48,35 @@ describe('scrapes: robots.txt and stored pages', () => {
   it('fetches nothing from a site whose robots.txt disallows the start URL for our product token', async () => {
     // Our User-Agent is `StevedoreBot/1.0 (+https://…)`; the group names it with more words after the token.
     const blocked = await site({
-      '/robots.txt': { type: 'text/plain', body: 'User-agent: *\nAllow: /\n\nUser-agent: StevedoreBot/1.0 (+https://example.com/bot)\nDisallow: /\n' },
+      '/robots.txt': {
+        type: 'text/plain',
+        body: 'User-agent: *\nAllow: /\n\nUser-agent: StevedoreBot/1.0 (+https://example.com/bot)\nDisallow: /\n',
+      },
       '/': page('Home', '<a href="/a">a</a> <a href="/b">b</a>'),
       '/a': page('A', 'a'),
     });
     const crawl = await run({ url: `${blocked.base}/`, mode: 'crawl' });
-    expect(crawl.ended).toMatchObject({ status: 'failed', pagesDone: 0, pagesFailed: 1, error: `${blocked.base}/: disallowed by robots.txt (Disallow: /)` });
+    expect(crawl.ended).toMatchObject({
+      status: 'failed',
+      pagesDone: 0,
+      pagesFailed: 1,
+      error: `${blocked.base}/: disallowed by robots.txt (Disallow: /)`,
+    });
     expect(await pages(crawl.id, 'url,state,statusCode,error')).toEqual([
-      { id: expect.any(String), url: `${blocked.base}/`, state: 'failed', statusCode: null, error: 'disallowed by robots.txt (Disallow: /)' },
+      {
+        id: expect.any(String),
+        url: `${blocked.base}/`,
+        state: 'failed',
+        statusCode: null,
+        error: 'disallowed by robots.txt (Disallow: /)',
+      },
     ]);
 
     const single = await run({ url: `${blocked.base}/a` });
-    expect(single.ended).toMatchObject({ status: 'failed', error: `${blocked.base}/a: disallowed by robots.txt (Disallow: /)` });
+    expect(single.ended).toMatchObject({
+      status: 'failed',
+      error: `${blocked.base}/a: disallowed by robots.txt (Disallow: /)`,
+    });
     expect(blocked.pageHits()).toEqual([]);
   });
 
@@ -60,17 +84,27 @@ describe('scrapes: robots.txt and stored pages', () => {
     const search = await site({
       // robots.txt is reached through a redirect (RFC 9309: follow at least five).
       '/robots.txt': { status: 301, location: '/rules.txt' },
-      '/rules.txt': { type: 'text/plain', body: 'User-agent: *\nDisallow: /search\nAllow: /search?q=boats&page=2\nDisallow: /private/\n' },
-      '/': page('Home', '<a href="/search?q=boats&page=2">boats</a> <a href="/search?q=cars">cars</a> <a href="/go">go</a>'),
+      '/rules.txt': {
+        type: 'text/plain',
+        body: 'User-agent: *\nDisallow: /search\nAllow: /search?q=boats&page=2\nDisallow: /private/\n',
+      },
+      '/': page(
+        'Home',
+        '<a href="/search?q=boats&page=2">boats</a> <a href="/search?q=cars">cars</a> <a href="/go">go</a>',
+      ),
       '/search': page('Search', 'results'),
       '/go': { status: 302, location: '/private/x' },
       '/private/x': page('Private', 'secret'),
     });
     const { id, ended } = await run({ url: `${search.base}/`, mode: 'crawl' });
-    expect(search.pageHits().sort()).toEqual(['/', '/go', '/rules.txt', '/search?q=boats&page=2', '/sitemap.xml'].sort());
+    expect(search.pageHits().sort()).toEqual(
+      ['/', '/go', '/rules.txt', '/search?q=boats&page=2', '/sitemap.xml'].sort(),
+    );
     // Stored under the normalised key (query sorted) while requested as written.
     const stored = await pages(id, 'url,state,error');
-    expect(stored.map((p) => [new URL(p.url as string).pathname + new URL(p.url as string).search, p.state, p.error]).sort()).toEqual(
+    expect(
+      stored.map((p) => [new URL(p.url as string).pathname + new URL(p.url as string).search, p.state, p.error]).sort(),
+    ).toEqual(
       [
         ['/', 'done', null],
         ['/go', 'failed', 'disallowed by robots.txt (Disallow: /private/)'],
@@ -83,7 +117,11 @@ describe('scrapes: robots.txt and stored pages', () => {
   it('fetches nothing when robots.txt answers 5xx, and everything when it answers 404', async () => {
     const down = await site({ '/robots.txt': { status: 503, body: 'down' }, '/': page('Home', 'home') });
     const { ended } = await run({ url: `${down.base}/`, mode: 'crawl' });
-    expect(ended).toMatchObject({ status: 'failed', pagesDone: 0, error: `${down.base}/: robots.txt could not be read (HTTP 503), so nothing may be fetched` });
+    expect(ended).toMatchObject({
+      status: 'failed',
+      pagesDone: 0,
+      error: `${down.base}/: robots.txt could not be read (HTTP 503), so nothing may be fetched`,
+    });
     expect(down.pageHits()).toEqual([]);
 
     const none = await site({ '/': page('Home', 'home') });
@@ -92,10 +130,16 @@ describe('scrapes: robots.txt and stored pages', () => {
   });
 
   it('returns the formats a scrape asked for from GET pages, text and html included', async () => {
-    const shop = await site({ '/': page('Shop', '<h1>Shop</h1><p>Read <a href="/p?utm_source=news&id=1">the offer</a>.</p>') });
+    const shop = await site({
+      '/': page('Shop', '<h1>Shop</h1><p>Read <a href="/p?utm_source=news&id=1">the offer</a>.</p>'),
+    });
     const rich = await run({ url: `${shop.base}/`, formats: ['text', 'html', 'markdown'] });
     const [item] = await pages(rich.id);
-    expect(item).toMatchObject({ text: 'Shop\nRead the offer.', html: expect.stringContaining('<h1>Shop</h1>'), markdown: expect.stringContaining('# Shop') });
+    expect(item).toMatchObject({
+      text: 'Shop\nRead the offer.',
+      html: expect.stringContaining('<h1>Shop</h1>'),
+      markdown: expect.stringContaining('# Shop'),
+    });
     expect(item).not.toHaveProperty('links');
     // Links in markdown keep their URL as written: utm_source, not utm%5Fsource.
     expect(item.markdown).toContain(`[the offer](/p?utm_source=news&id=1)`);
@@ -106,7 +150,12 @@ describe('scrapes: robots.txt and stored pages', () => {
     expect(defaults).not.toHaveProperty('text');
     expect(defaults).not.toHaveProperty('html');
 
-    const graphql = await stack.graphql(`query ($id: ID!) { scrape(id: $id) { pages { items { text html } } } }`, { id: rich.id });
-    expect(graphql.data.scrape.pages.items[0]).toEqual({ text: 'Shop\nRead the offer.', html: expect.stringContaining('<h1>Shop</h1>') });
+    const graphql = await stack.graphql(`query ($id: ID!) { scrape(id: $id) { pages { items { text html } } } }`, {
+      id: rich.id,
+    });
+    expect(graphql.data.scrape.pages.items[0]).toEqual({
+      text: 'Shop\nRead the offer.',
+      html: expect.stringContaining('<h1>Shop</h1>'),
+    });
   });
 });

@@ -60,7 +60,13 @@ describe('suites', () => {
   let suitesQueue: Queue;
 
   const suite = async (id: string) => json(await stack.request(`/api/suites/${id}`));
-  const waitEnd = (id: string, timeoutMs = 60000) => pollUntil(() => suite(id), (s) => FINAL.includes(s.status), timeoutMs, `suite ${id} ended`);
+  const waitEnd = (id: string, timeoutMs = 60000) =>
+    pollUntil(
+      () => suite(id),
+      (s) => FINAL.includes(s.status),
+      timeoutMs,
+      `suite ${id} ended`,
+    );
   const trigger = async (body: Record<string, unknown>) => {
     const res = await stack.request('/api/suites', { body });
     expect([res.status, await res.clone().text()]).toEqual([201, expect.any(String)]);
@@ -88,15 +94,24 @@ describe('suites', () => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-          hooks.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> });
+          hooks.push({
+            headers: req.headers,
+            body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+          });
           res.writeHead(204).end();
         });
       },
     }).start();
     stack = await new Stack(
       baseEnv({
-        ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', WORKER_CONCURRENCY: '2', QUEUED_CAPACITY: '40',
-        MAIL_HOST: '127.0.0.1', MAIL_PORT: String(sink.port), PUBLIC_URL: 'https://stevedore.example.com', WEBHOOK_SECRET: 'hook-secret',
+        ARTIFACTS_DIR: dir,
+        ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        WORKER_CONCURRENCY: '2',
+        QUEUED_CAPACITY: '40',
+        MAIL_HOST: '127.0.0.1',
+        MAIL_PORT: String(sink.port),
+        PUBLIC_URL: 'https://stevedore.example.com',
+        WEBHOOK_SECRET: 'hook-secret',
       }),
     ).start();
     // A second worker process: a suite's runs spread over both.
@@ -115,9 +130,19 @@ describe('suites', () => {
   });
 
   it('runs 6 tests over both workers: 2 fail, so the suite fails 4/2, one mail lists both, the webhook gets the report', async () => {
-    const tests = [passing('sign in 1'), failing('heading is Goodbye'), passing('sign in 2'), passing('sign in 3'), failing('heading says Goodbye again'), passing('sign in 4')];
+    const tests = [
+      passing('sign in 1'),
+      failing('heading is Goodbye'),
+      passing('sign in 2'),
+      passing('sign in 3'),
+      failing('heading says Goodbye again'),
+      passing('sign in 4'),
+    ];
     const accepted = await trigger({
-      name: 'nightly smoke', tests: tests.map((t) => ({ ...t, baseUrl: site.base })), notify: ['qa@example.com', 'lead@example.com'], webhookUrl: `${site.base}/hook`,
+      name: 'nightly smoke',
+      tests: tests.map((t) => ({ ...t, baseUrl: site.base })),
+      notify: ['qa@example.com', 'lead@example.com'],
+      webhookUrl: `${site.base}/hook`,
     });
     expect(accepted).toMatchObject({ status: 'queued', total: 6 });
     expect(accepted.runs.map((r: { name: string }) => r.name)).toEqual(tests.map((t) => t.name));
@@ -137,17 +162,31 @@ describe('suites', () => {
       'suite ended',
     );
     expect([...seen].some((n) => n > 0 && n < 6)).toBe(true);
-    expect(done).toMatchObject({ status: 'failed', total: 6, passed: 4, failed: 2, errored: 0, cancelled: 0, error: null });
+    expect(done).toMatchObject({
+      status: 'failed',
+      total: 6,
+      passed: 4,
+      failed: 2,
+      errored: 0,
+      cancelled: 0,
+      error: null,
+    });
     expect(done.durationMs).toBeGreaterThan(0);
 
     // Live: suite.updated as runs end, the last one final with the counts, then the stream ends.
     await live.finished;
-    const updates = live.events.filter((e) => e.event === 'suite.updated').map((e) => e.data as { status: string; passed: number; failed: number });
+    const updates = live.events
+      .filter((e) => e.event === 'suite.updated')
+      .map((e) => e.data as { status: string; passed: number; failed: number });
     expect(updates.at(-1)).toMatchObject({ status: 'failed', passed: 4, failed: 2 });
-    expect(updates.some((u) => u.status === 'running' && u.passed + u.failed > 0 && u.passed + u.failed < 6)).toBe(true);
+    expect(updates.some((u) => u.status === 'running' && u.passed + u.failed > 0 && u.passed + u.failed < 6)).toBe(
+      true,
+    );
     expect(live.events.at(-1)?.event).toBe('end');
     const runs = done.runs as RunRow[];
-    expect(runs.map((r) => [r.suiteIndex, r.name, r.status])).toEqual(tests.map((t, i) => [i, t.name, t.name.includes('Goodbye') ? 'failed' : 'passed']));
+    expect(runs.map((r) => [r.suiteIndex, r.name, r.status])).toEqual(
+      tests.map((t, i) => [i, t.name, t.name.includes('Goodbye') ? 'failed' : 'passed']),
+    );
     expect(new Set(runs.map((r) => r.worker)).size).toBe(2);
 
     // Each run is an ordinary run: listed under /api/runs, with its details.
@@ -162,7 +201,12 @@ describe('suites', () => {
     expect(await parent?.getState()).toBe('completed');
 
     // One mail to the notify list: counts, both failed tests with their first error, a link to each run.
-    const mails = await pollUntil(async () => sink.to('qa@example.com'), (m) => m.length > 0, 15000, 'summary mail');
+    const mails = await pollUntil(
+      async () => sink.to('qa@example.com'),
+      (m) => m.length > 0,
+      15000,
+      'summary mail',
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sink.to('qa@example.com')).toHaveLength(1);
     const raw = mails[0].raw.replace(/=\r?\n/g, '');
@@ -174,17 +218,28 @@ describe('suites', () => {
     for (const run of runs) expect(raw).toContain(`https://stevedore.example.com/api/runs/${run.id}`);
 
     // The webhook: the same report as JSON, signed.
-    const hook = await pollUntil(async () => hooks.find((h) => (h.body.suite as { id: string }).id === accepted.id), (h) => h !== undefined, 15000, 'webhook');
+    const hook = await pollUntil(
+      async () => hooks.find((h) => (h.body.suite as { id: string }).id === accepted.id),
+      (h) => h !== undefined,
+      15000,
+      'webhook',
+    );
     expect(hook!.headers['x-stevedore-event']).toBe('suite.finished');
     expect(hook!.headers['x-stevedore-delivery']).toBe(accepted.id);
     expect(hook!.headers['x-stevedore-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(hook!.body.suite).toMatchObject({ status: 'failed', passed: 4, failed: 2, total: 6 });
-    expect((hook!.body.failures as Array<{ name: string; error: string }>).map((f) => f.name)).toEqual(['heading is Goodbye', 'heading says Goodbye again']);
+    expect((hook!.body.failures as Array<{ name: string; error: string }>).map((f) => f.name)).toEqual([
+      'heading is Goodbye',
+      'heading says Goodbye again',
+    ]);
     expect((hook!.body.failures as Array<{ error: string }>)[0].error).toContain('Goodbye');
     expect((await suite(accepted.id)).webhookStatus).toBe('delivered');
 
     // Rerun the two failures as a suite of their own, by reference to their runs.
-    const rerun = await trigger({ name: 'rerun the failures', tests: [runs[1], runs[4]].map((r) => ({ fromRun: r.id })) });
+    const rerun = await trigger({
+      name: 'rerun the failures',
+      tests: [runs[1], runs[4]].map((r) => ({ fromRun: r.id })),
+    });
     const again = await waitEnd(rerun.id);
     expect(again).toMatchObject({ status: 'failed', total: 2, failed: 2 });
     expect((again.runs as RunRow[]).map((r) => r.name)).toEqual(['heading is Goodbye', 'heading says Goodbye again']);
@@ -195,21 +250,38 @@ describe('suites', () => {
   it('a suite where every test passes ends passed; with concurrency 1 its runs never overlap (GraphQL)', async () => {
     const created = await stack.graphql(
       `mutation($input: TriggerSuiteInput!) { triggerSuite(input: $input) { id status total concurrency runs { id name status suiteIndex } } }`,
-      { input: { name: 'one at a time', concurrency: 1, tests: [1, 2, 3].map((i) => ({ ...passing(`sign in ${i}`), baseUrl: site.base })) } },
+      {
+        input: {
+          name: 'one at a time',
+          concurrency: 1,
+          tests: [1, 2, 3].map((i) => ({ ...passing(`sign in ${i}`), baseUrl: site.base })),
+        },
+      },
     );
     expect(created.errors).toBeUndefined();
     const { id } = created.data.triggerSuite;
     expect(created.data.triggerSuite).toMatchObject({ status: 'queued', total: 3, concurrency: 1 });
-    const read = async () => (await stack.graphql(`query($id: ID!) { suite(id: $id) { status passed failed total runs { name status startedAt finishedAt steps { status } } } }`, { id })).data.suite;
+    const read = async () =>
+      (
+        await stack.graphql(
+          `query($id: ID!) { suite(id: $id) { status passed failed total runs { name status startedAt finishedAt steps { status } } } }`,
+          { id },
+        )
+      ).data.suite;
     const done = await pollUntil(read, (s) => FINAL.includes(s.status), 60000, 'suite ended');
     expect(done).toMatchObject({ status: 'passed', passed: 3, failed: 0, total: 3 });
     const runs = (done.runs as RunRow[]).slice().sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!));
-    for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
+    for (let i = 1; i < runs.length; i++)
+      expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
     expect(done.runs[0].steps).toHaveLength(5);
   });
 
   it('a suite with concurrency 1 starts its tests in their order, each after the one before ended', async () => {
-    const short = (i: number) => ({ name: `page ${i}`, baseUrl: site.base, steps: [{ action: 'goto', url: '/welcome' }] });
+    const short = (i: number) => ({
+      name: `page ${i}`,
+      baseUrl: site.base,
+      steps: [{ action: 'goto', url: '/welcome' }],
+    });
     const accepted = await trigger({ name: 'in order', concurrency: 1, tests: [0, 1, 2, 3].map(short) });
     const done = await waitEnd(accepted.id);
     expect(done).toMatchObject({ status: 'passed', passed: 4 });
@@ -218,25 +290,44 @@ describe('suites', () => {
     // The order the runs started in, by their start times: test order, none before the one ahead ended.
     const byStart = runs.slice().sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!));
     expect(byStart.map((r) => r.suiteIndex)).toEqual([0, 1, 2, 3]);
-    for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
+    for (let i = 1; i < runs.length; i++)
+      expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
   });
 
   it('retries a webhook that answers 503 until it is delivered; one that answers 410 fails at once and is kept as a dead letter', async () => {
     const quick = { ...passing('sign in'), baseUrl: site.base };
     const flaky = await trigger({ name: 'flaky hook', tests: [quick], webhookUrl: `${site.base}/flaky-hook` });
     const gone = await trigger({ name: 'gone hook', tests: [quick], webhookUrl: `${site.base}/gone-hook` });
-    const failed = await pollUntil(() => suite(gone.id), (s) => s.webhookStatus === 'failed', 30000, 'webhook given up');
+    const failed = await pollUntil(
+      () => suite(gone.id),
+      (s) => s.webhookStatus === 'failed',
+      30000,
+      'webhook given up',
+    );
     expect(failed).toMatchObject({ status: 'passed', webhookError: 'webhook answered HTTP 410' });
     expect(goneHits).toBe(1);
-    const delivered = await pollUntil(() => suite(flaky.id), (s) => s.webhookStatus === 'delivered', 30000, 'webhook delivered on retry');
+    const delivered = await pollUntil(
+      () => suite(flaky.id),
+      (s) => s.webhookStatus === 'delivered',
+      30000,
+      'webhook delivered on retry',
+    );
     expect([delivered.webhookError, flakyHits]).toEqual([null, 2]);
     const letters = await json(await stack.request('/api/dead-letters?queue=webhooks'));
     expect(letters.items).toEqual([expect.objectContaining({ jobId: gone.id, error: 'webhook answered HTTP 410' })]);
   });
 
   it('cancelling mid-suite ends it cancelled with no run left running; a second cancel is 409', async () => {
-    const accepted = await trigger({ name: 'cancel me', tests: [1, 2, 3, 4, 5, 6].map((i) => ({ ...endless(`endless ${i}`), baseUrl: site.base })) });
-    await pollUntil(() => suite(accepted.id), (s) => s.status === 'running' && (s.runs as RunRow[]).some((r) => r.status === 'running'), 30000, 'a run running');
+    const accepted = await trigger({
+      name: 'cancel me',
+      tests: [1, 2, 3, 4, 5, 6].map((i) => ({ ...endless(`endless ${i}`), baseUrl: site.base })),
+    });
+    await pollUntil(
+      () => suite(accepted.id),
+      (s) => s.status === 'running' && (s.runs as RunRow[]).some((r) => r.status === 'running'),
+      30000,
+      'a run running',
+    );
     const cancel = await stack.request(`/api/suites/${accepted.id}/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(200);
     const done = await waitEnd(accepted.id, 30000);
@@ -255,12 +346,21 @@ describe('suites', () => {
     const cases: Array<[unknown, string]> = [
       [{ tests: [passing('a')] }, 'name is required (a non-empty string)'],
       [{ name: 's', tests: [] }, 'tests must have at least one test'],
-      [{ name: 's', tests: [passing('a'), { name: 'b', steps: [{ action: 'teleport' }] }] }, 'tests[1].steps[0].action'],
+      [
+        { name: 's', tests: [passing('a'), { name: 'b', steps: [{ action: 'teleport' }] }] },
+        'tests[1].steps[0].action',
+      ],
       [{ name: 's', tests: [passing('a')], notify: ['not-an-address'] }, 'notify[0] must be an email address'],
       [{ name: 's', tests: [passing('a')], webhookUrl: 'http://169.254.169.254/latest' }, 'webhookUrl is not allowed'],
       [{ name: 's', tests: [passing('a')], color: 'red' }, 'color is not a field of a suite'],
-      [{ name: 's', tests: [{ fromRun: '00000000-0000-4000-8000-000000000000' }] }, 'tests[0].fromRun: run 00000000-0000-4000-8000-000000000000 not found'],
-      [{ name: 's', tests: [passing('a'), { fromRun: '00000000-0000-4000-8000-000000000000', name: 'x' }] }, 'tests[1].fromRun stands alone: name cannot go with it'],
+      [
+        { name: 's', tests: [{ fromRun: '00000000-0000-4000-8000-000000000000' }] },
+        'tests[0].fromRun: run 00000000-0000-4000-8000-000000000000 not found',
+      ],
+      [
+        { name: 's', tests: [passing('a'), { fromRun: '00000000-0000-4000-8000-000000000000', name: 'x' }] },
+        'tests[1].fromRun stands alone: name cannot go with it',
+      ],
       [{ name: 's', tests: Array.from({ length: 41 }, (_, i) => passing(`t${i}`)) }, 'tests may have at most 40 tests'],
     ];
     for (const [body, message] of cases) {
@@ -269,10 +369,22 @@ describe('suites', () => {
       expect([res.status, JSON.stringify(answer.message)]).toEqual([400, expect.stringContaining(message)]);
     }
     // Several problems: the suite's own and its tests', in one answer.
-    const several = await stack.request('/api/suites', { body: { concurrency: 0, tests: [{ ...passing('a'), baseUrl: site.base }, { name: 'b', steps: [{ action: 'teleport' }] }] } });
+    const several = await stack.request('/api/suites', {
+      body: {
+        concurrency: 0,
+        tests: [
+          { ...passing('a'), baseUrl: site.base },
+          { name: 'b', steps: [{ action: 'teleport' }] },
+        ],
+      },
+    });
     expect([several.status, (await json(several)).message]).toEqual([
       400,
-      ['name is required (a non-empty string)', expect.stringContaining('concurrency must be a whole number'), expect.stringContaining('tests[1].steps[0].action must be one of')],
+      [
+        'name is required (a non-empty string)',
+        expect.stringContaining('concurrency must be a whole number'),
+        expect.stringContaining('tests[1].steps[0].action must be one of'),
+      ],
     ]);
     expect((await stack.request('/api/suites/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await fetch(`${stack.base}/api/suites/00000000-0000-4000-8000-000000000000`)).status).toBe(401);
@@ -296,7 +408,12 @@ describe('suites at capacity, and with a crashing child', () => {
     waiting = (await db.query(`SELECT count(*)::int AS n FROM runs WHERE status = 'queued'`)).rows[0].n as number;
     await db.end();
     stack = await new Stack(
-      baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', CHROMIUM_PATH: '/nonexistent/chromium', QUEUED_CAPACITY: String(waiting + 3) }),
+      baseEnv({
+        ARTIFACTS_DIR: dir,
+        ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        CHROMIUM_PATH: '/nonexistent/chromium',
+        QUEUED_CAPACITY: String(waiting + 3),
+      }),
     ).start();
   });
 
@@ -310,9 +427,15 @@ describe('suites at capacity, and with a crashing child', () => {
     const runsQueue = new Queue('test-runs', { connection: { url: TEST_REDIS_URL }, prefix: stack.env.QUEUE_PREFIX });
     await runsQueue.pause();
     try {
-      const body = (n: number) => ({ name: `${n} tests`, tests: Array.from({ length: n }, (_, i) => ({ ...passing(`t${i}`), baseUrl: 'http://127.0.0.1:9' })) });
+      const body = (n: number) => ({
+        name: `${n} tests`,
+        tests: Array.from({ length: n }, (_, i) => ({ ...passing(`t${i}`), baseUrl: 'http://127.0.0.1:9' })),
+      });
       const tooMany = await stack.request('/api/suites', { body: body(waiting + 4) });
-      expect([tooMany.status, JSON.stringify((await json(tooMany)).message)]).toEqual([400, expect.stringContaining(`tests may have at most ${waiting + 3} tests`)]);
+      expect([tooMany.status, JSON.stringify((await json(tooMany)).message)]).toEqual([
+        400,
+        expect.stringContaining(`tests may have at most ${waiting + 3} tests`),
+      ]);
       const first = await stack.request('/api/suites', { body: body(2) });
       expect(first.status).toBe(201);
       const second = await stack.request('/api/suites', { body: body(2) });
@@ -327,10 +450,17 @@ describe('suites at capacity, and with a crashing child', () => {
       const third = await stack.request('/api/suites', { body: body(2) });
       expect(third.status).toBe(201);
       expect((await stack.request('/api/runs', { body: run })).status).toBe(429);
-      const cancelled = await pollUntil(async () => json(await stack.request(`/api/suites/${id}`)), (s) => FINAL.includes(s.status), 15000, 'cancelled suite ended');
+      const cancelled = await pollUntil(
+        async () => json(await stack.request(`/api/suites/${id}`)),
+        (s) => FINAL.includes(s.status),
+        15000,
+        'cancelled suite ended',
+      );
       expect(cancelled).toMatchObject({ status: 'cancelled', cancelled: 2, startedAt: null });
       // Clean up: the places go back for the next test.
-      expect((await stack.request(`/api/suites/${(await json(third)).id}/cancel`, { method: 'POST' })).status).toBe(200);
+      expect((await stack.request(`/api/suites/${(await json(third)).id}/cancel`, { method: 'POST' })).status).toBe(
+        200,
+      );
       expect((await stack.request(`/api/runs/${(await json(one)).id}/cancel`, { method: 'POST' })).status).toBe(200);
     } finally {
       await runsQueue.resume();
@@ -339,12 +469,24 @@ describe('suites at capacity, and with a crashing child', () => {
   });
 
   it('ends error with each run error after its retries, and the parent job completes', async () => {
-    const res = await stack.request('/api/suites', { body: { name: 'no browser', tests: [passing('a'), passing('b')].map((t) => ({ ...t, baseUrl: 'http://127.0.0.1:9' })) } });
+    const res = await stack.request('/api/suites', {
+      body: {
+        name: 'no browser',
+        tests: [passing('a'), passing('b')].map((t) => ({ ...t, baseUrl: 'http://127.0.0.1:9' })),
+      },
+    });
     expect(res.status).toBe(201);
     const { id } = await json(res);
-    const done = await pollUntil(async () => json(await stack.request(`/api/suites/${id}`)), (s) => FINAL.includes(s.status), 60000, 'suite ended');
+    const done = await pollUntil(
+      async () => json(await stack.request(`/api/suites/${id}`)),
+      (s) => FINAL.includes(s.status),
+      60000,
+      'suite ended',
+    );
     expect(done).toMatchObject({ status: 'error', errored: 2, passed: 0, failed: 0 });
-    expect((done.runs as Array<{ status: string; attempt: number; error: string }>).map((r) => [r.status, r.attempt])).toEqual([
+    expect(
+      (done.runs as Array<{ status: string; attempt: number; error: string }>).map((r) => [r.status, r.attempt]),
+    ).toEqual([
       ['error', 3],
       ['error', 3],
     ]);
@@ -373,7 +515,8 @@ describe('suites ending with no worker alive', () => {
     });
     return { status: res.status, body: await json(res) };
   };
-  const tests = (n: number) => Array.from({ length: n }, (_, i) => ({ ...passing(`t${i}`), baseUrl: 'http://127.0.0.1:9' }));
+  const tests = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ ...passing(`t${i}`), baseUrl: 'http://127.0.0.1:9' }));
 
   beforeAll(async () => {
     const port = await freePort();
@@ -387,7 +530,11 @@ describe('suites ending with no worker alive', () => {
   });
 
   it('ends when its last queued run is cancelled, counts and summary email included', async () => {
-    const { status, body: accepted } = await request('/api/suites', { name: 'no workers', tests: tests(3), notify: ['qa@example.com'] });
+    const { status, body: accepted } = await request('/api/suites', {
+      name: 'no workers',
+      tests: tests(3),
+      notify: ['qa@example.com'],
+    });
     expect(status).toBe(201);
     const [first, ...rest] = accepted.runs as RunRow[];
     expect((await request(`/api/runs/${first.id}/cancel`)).status).toBe(200);
@@ -395,7 +542,13 @@ describe('suites ending with no worker alive', () => {
     expect((await request(`/api/suites/${accepted.id}`)).body).toMatchObject({ status: 'queued', finishedAt: null });
     for (const run of rest) expect((await request(`/api/runs/${run.id}/cancel`)).status).toBe(200);
     const ended = (await request(`/api/suites/${accepted.id}`)).body;
-    expect(ended).toMatchObject({ status: 'cancelled', total: 3, cancelled: 3, passed: 0, finishedAt: expect.any(String) });
+    expect(ended).toMatchObject({
+      status: 'cancelled',
+      total: 3,
+      cancelled: 3,
+      passed: 0,
+      finishedAt: expect.any(String),
+    });
     const email = await request(`/api/emails/${suiteEmailId(accepted.id as string)}`);
     expect([email.status, email.body.status, email.body.to]).toEqual([200, 'queued', ['qa@example.com']]);
   });

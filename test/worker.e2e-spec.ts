@@ -22,7 +22,10 @@ describe('worker process', () => {
 
   const startWorker = async (overrides: Record<string, string> = {}) => {
     const port = await freePort();
-    const proc = new AppProcess({ entry: FIXTURE_WORKER, env: { ...env, IS_WORKER: 'true', APP_WORKER_PORT: String(port), ...overrides } });
+    const proc = new AppProcess({
+      entry: FIXTURE_WORKER,
+      env: { ...env, IS_WORKER: 'true', APP_WORKER_PORT: String(port), ...overrides },
+    });
     started.push(proc);
     await proc.waitHealthy(`http://127.0.0.1:${port}/api/health`, 90000);
     return { proc, base: `http://127.0.0.1:${port}` };
@@ -58,7 +61,13 @@ describe('worker process', () => {
     const { base } = await startWorker({ WORKER_NAME: 'worker-under-test' });
     const health = await json(await fetch(`${base}/api/health`));
     expect(health.status).toBe('ok');
-    expect(health.info.worker).toMatchObject({ status: 'up', name: 'worker-under-test', active: 0, processed: 0, failed: 0 });
+    expect(health.info.worker).toMatchObject({
+      status: 'up',
+      name: 'worker-under-test',
+      active: 0,
+      processed: 0,
+      failed: 0,
+    });
     expect(health.info.worker.queues).toEqual(expect.arrayContaining([SLOW_QUEUE, 'emails']));
     expect(Date.parse(health.info.worker.lastHeartbeat)).toBeGreaterThan(Date.now() - 15000);
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
@@ -73,11 +82,18 @@ describe('worker process', () => {
     // Any process is above a thousandth of its limit.
     const { proc, base } = await startWorker({ MEMORY_THRESHOLD: '0.001', WORKER_MEMORY_LIMIT_MB: '4096' });
     const health = await json(await fetch(`${base}/api/health`));
-    expect(health.info.worker.memory).toMatchObject({ paused: true, threshold: 0.001, limitBytes: expect.any(Number), rssBytes: expect.any(Number) });
+    expect(health.info.worker.memory).toMatchObject({
+      paused: true,
+      threshold: 0.001,
+      limitBytes: expect.any(Number),
+      rssBytes: expect.any(Number),
+    });
     const job = await queue.add('quick', { firstRunMs: 10, laterRunMs: 10 });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await job.getState()).toBe('waiting');
-    expect(proc.logLines().filter((l) => l.msg === 'Memory above MEMORY_THRESHOLD: taking no new jobs until it falls')).toHaveLength(1);
+    expect(
+      proc.logLines().filter((l) => l.msg === 'Memory above MEMORY_THRESHOLD: taking no new jobs until it falls'),
+    ).toHaveLength(1);
 
     await startWorker();
     await job.waitUntilFinished(events, 10000);
@@ -91,7 +107,9 @@ describe('worker process', () => {
     const health = await json(await fetch(`${base}/api/health`));
     expect(health.info.worker).toMatchObject({ processed: 1, active: 0 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^stevedore_jobs_finished_total\{queue="fixture-slow",outcome="completed",role="worker"\} 1$/m);
+    expect(metrics).toMatch(
+      /^stevedore_jobs_finished_total\{queue="fixture-slow",outcome="completed",role="worker"\} 1$/m,
+    );
   });
 
   it('on SIGTERM lets a running job finish, then exits 0', async () => {

@@ -9,7 +9,10 @@ import { Pool } from 'pg';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const queue = new Queue('bare-runs', { connection: { url: process.env.REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
+  const queue = new Queue('bare-runs', {
+    connection: { url: process.env.REDIS_URL },
+    prefix: process.env.QUEUE_PREFIX,
+  });
   const app = Fastify();
   app.post('/jobs', async (req, reply) => {
     const id = randomUUID();

@@ -20,15 +20,27 @@ async function main(): Promise<void> {
       if (job.name === 'noop') return;
       const id = (job.data as { id: string }).id;
       await pool.query(`UPDATE bare_jobs SET status = 'running', updated_at = now() WHERE id = $1`, [id]);
-      const info = await mail.sendMail({ from: 'bench@example.com', to: 'bare@example.com', subject: `Bench ${id}`, text: 'x'.repeat(2000), messageId: `<${id}@bare>` });
+      const info = await mail.sendMail({
+        from: 'bench@example.com',
+        to: 'bare@example.com',
+        subject: `Bench ${id}`,
+        text: 'x'.repeat(2000),
+        messageId: `<${id}@bare>`,
+      });
       await mkdir(dir, { recursive: true }); // as the platform's .eml transport does for each message
       await writeFile(join(dir, `${id}.eml`), info.message as Buffer);
       await pool.query(`UPDATE bare_jobs SET status = 'done', updated_at = now() WHERE id = $1`, [id]);
     },
-    { connection: { url: process.env.REDIS_URL, maxRetriesPerRequest: null }, prefix: process.env.QUEUE_PREFIX, concurrency: Number(process.env.CONCURRENCY ?? 10) },
+    {
+      connection: { url: process.env.REDIS_URL, maxRetriesPerRequest: null },
+      prefix: process.env.QUEUE_PREFIX,
+      concurrency: Number(process.env.CONCURRENCY ?? 10),
+    },
   );
   await worker.waitUntilReady();
-  createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss: process.memoryUsage().rss }))).listen(Number(process.env.PORT), '127.0.0.1');
+  createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss: process.memoryUsage().rss })),
+  ).listen(Number(process.env.PORT), '127.0.0.1');
 }
 
 void main();

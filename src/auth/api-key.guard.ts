@@ -30,8 +30,11 @@ export class ApiKeyGuard implements CanActivate {
     const key = this.keyOf(context);
     if (!key) {
       const tokenKind = this.reflector.get<EventTokenKind | undefined>(EVENT_TOKEN_KIND, context.getHandler());
-      if (tokenKind && context.getType() === 'http') return this.checkEventToken(context.switchToHttp().getRequest<HttpRequest>(), tokenKind);
-      throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+      if (tokenKind && context.getType() === 'http')
+        return this.checkEventToken(context.switchToHttp().getRequest<HttpRequest>(), tokenKind);
+      throw new UnauthorizedException(
+        'An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      );
     }
     if (!matchesAnySecret(key, this.config.env.API_KEYS)) throw new UnauthorizedException('The API key is not valid');
     return true;
@@ -41,20 +44,32 @@ export class ApiKeyGuard implements CanActivate {
   private checkEventToken(request: HttpRequest, kind: EventTokenKind): boolean {
     const token = request.query?.token;
     if (typeof token !== 'string' || token.length === 0) {
-      throw new UnauthorizedException('An API key or an event token is required: send the key in a header, or ?token= from POST /api/events/tokens');
+      throw new UnauthorizedException(
+        'An API key or an event token is required: send the key in a header, or ?token= from POST /api/events/tokens',
+      );
     }
     // A URL lands in logs, histories and Referer headers: the key itself is never taken from one.
     if (matchesAnySecret(token, this.config.env.API_KEYS)) {
-      throw new UnauthorizedException('An API key is never accepted in a URL: send it in a header, or ?token= from POST /api/events/tokens');
+      throw new UnauthorizedException(
+        'An API key is never accepted in a URL: send it in a header, or ?token= from POST /api/events/tokens',
+      );
     }
-    const check = checkEventToken(token, this.config.env.API_KEYS, kind, String(request.params?.id ?? '').toLowerCase());
+    const check = checkEventToken(
+      token,
+      this.config.env.API_KEYS,
+      kind,
+      String(request.params?.id ?? '').toLowerCase(),
+    );
     if (!check.ok) throw new UnauthorizedException(check.reason);
     return true;
   }
 
   private keyOf(context: ExecutionContext): string | undefined {
     if (context.getType() === 'http') return presentedApiKey(context.switchToHttp().getRequest<HttpRequest>().headers);
-    if (context.getType() === 'ws') return socketApiKey(context.switchToWs().getClient<{ handshake: Parameters<typeof socketApiKey>[0] }>().handshake);
+    if (context.getType() === 'ws')
+      return socketApiKey(
+        context.switchToWs().getClient<{ handshake: Parameters<typeof socketApiKey>[0] }>().handshake,
+      );
     // GraphQL: the context holds the request (for subscriptions, the connection_init payload's headers).
     const args = context.getArgs<Array<{ req?: { headers?: Record<string, string> } }>>();
     return presentedApiKey(args[2]?.req?.headers ?? {});

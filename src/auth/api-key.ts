@@ -11,7 +11,10 @@ export function presentedApiKey(headers: Record<string, string | string[] | unde
 }
 
 /** The key a socket.io client presents: `auth: { token }` on connect, else the same headers as HTTP. */
-export function socketApiKey(handshake: { auth?: Record<string, unknown>; headers: Record<string, string | string[] | undefined> }): string | undefined {
+export function socketApiKey(handshake: {
+  auth?: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}): string | undefined {
   const token = handshake.auth?.token;
   if (typeof token === 'string' && token.length > 0) return token;
   return presentedApiKey(handshake.headers);

@@ -7,10 +7,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads `{ runId } | { scrapeId } | { suiteId }`; a 400 names what is wrong. */
 export function parseEventTokenRequest(body: unknown): { kind: EventTokenKind; id: string } {
-  if (!isObject(body)) throw new BadRequestException(['the body must be a JSON object: { runId } or { scrapeId } or { suiteId }']);
+  if (!isObject(body))
+    throw new BadRequestException(['the body must be a JSON object: { runId } or { scrapeId } or { suiteId }']);
   const unknown = Object.keys(body).filter((key) => !(key in FIELDS));
   const given = Object.keys(body).filter((key) => key in FIELDS);
-  const problems = unknown.map((key) => `${key} is not a field of an event token request (use runId, scrapeId or suiteId)`);
+  const problems = unknown.map(
+    (key) => `${key} is not a field of an event token request (use runId, scrapeId or suiteId)`,
+  );
   if (given.length !== 1) problems.push('give exactly one of runId, scrapeId or suiteId');
   for (const key of given) {
     const value = body[key];

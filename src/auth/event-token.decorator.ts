@@ -17,5 +17,8 @@ export const AcceptsEventToken = (kind: EventTokenKind) =>
       required: false,
       description: `Instead of the API key (for a browser's EventSource): a token from POST /api/events/tokens for this ${kind}, valid ${EVENT_TOKEN_TTL_MS / 1000} s. An API key is never accepted here.`,
     }),
-    ApiUnauthorizedResponse({ description: 'No API key and no valid event token for this stream (expired, for another resource, or an API key in the URL)' }),
+    ApiUnauthorizedResponse({
+      description:
+        'No API key and no valid event token for this stream (expired, for another resource, or an API key in the URL)',
+    }),
   );

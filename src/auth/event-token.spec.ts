@@ -16,15 +16,29 @@ describe('event tokens', () => {
     const { token } = mintEventToken(KEY, 'run', ID, NOW);
     expect(checkEventToken(token, [KEY], 'suite', ID, NOW).ok).toBe(false);
     expect(checkEventToken(token, [KEY], 'run', ID.replace('3b', '4b'), NOW).ok).toBe(false);
-    expect(checkEventToken(token, [KEY], 'run', ID, NOW + EVENT_TOKEN_TTL_MS)).toEqual({ ok: false, reason: expect.stringMatching(/expired/) });
+    expect(checkEventToken(token, [KEY], 'run', ID, NOW + EVENT_TOKEN_TTL_MS)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/expired/),
+    });
     expect(checkEventToken(token, [OTHER_KEY], 'run', ID, NOW).ok).toBe(false);
   });
 
   it('refuse forged and malformed tokens', () => {
     const { token } = mintEventToken(KEY, 'run', ID, NOW);
     const [payload, signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ purpose: 'sse', kind: 'run', id: ID, exp: NOW * 2 })).toString('base64url');
-    for (const bad of [`${forged}.${signature}`, payload, `${payload}.`, `${payload}.${signature}.x`, '', KEY, '..', `${payload}.AAAA`]) {
+    const forged = Buffer.from(JSON.stringify({ purpose: 'sse', kind: 'run', id: ID, exp: NOW * 2 })).toString(
+      'base64url',
+    );
+    for (const bad of [
+      `${forged}.${signature}`,
+      payload,
+      `${payload}.`,
+      `${payload}.${signature}.x`,
+      '',
+      KEY,
+      '..',
+      `${payload}.AAAA`,
+    ]) {
       expect(checkEventToken(bad, [KEY], 'run', ID, NOW).ok).toBe(false);
     }
   });

@@ -27,7 +27,12 @@ const signingKey = (apiKey: string) => createHmac('sha256', apiKey).update('stev
 const sign = (payload: string, apiKey: string) => createHmac('sha256', signingKey(apiKey)).update(payload).digest();
 
 /** A token for the live events of `kind` `id`, signed with the API key that asked for it. */
-export function mintEventToken(apiKey: string, kind: EventTokenKind, id: string, now = Date.now()): { token: string; expiresAt: Date } {
+export function mintEventToken(
+  apiKey: string,
+  kind: EventTokenKind,
+  id: string,
+  now = Date.now(),
+): { token: string; expiresAt: Date } {
   const exp = now + EVENT_TOKEN_TTL_MS;
   const claims: Claims = { purpose: PURPOSE, kind, id, exp };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
@@ -41,7 +46,13 @@ export type EventTokenCheck = { ok: true } | { ok: false; reason: string };
  * for SSE, for that very resource, not expired. Every key is tried (no early exit), so
  * the time taken says nothing about which key signed it.
  */
-export function checkEventToken(token: string, apiKeys: readonly string[], kind: EventTokenKind, id: string, now = Date.now()): EventTokenCheck {
+export function checkEventToken(
+  token: string,
+  apiKeys: readonly string[],
+  kind: EventTokenKind,
+  id: string,
+  now = Date.now(),
+): EventTokenCheck {
   const [payload, signature, ...rest] = token.split('.');
   if (!payload || !signature || rest.length > 0) return { ok: false, reason: 'The token is not an event token' };
   const given = Buffer.from(signature, 'base64url');
@@ -52,7 +63,9 @@ export function checkEventToken(token: string, apiKeys: readonly string[], kind:
   }
   if (!signed) return { ok: false, reason: 'The token is not an event token' };
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
-  if (claims.purpose !== PURPOSE || claims.kind !== kind || claims.id !== id) return { ok: false, reason: `The token is not for the events of this ${kind}` };
-  if (!(claims.exp > now)) return { ok: false, reason: 'The token has expired: ask POST /api/events/tokens for a new one' };
+  if (claims.purpose !== PURPOSE || claims.kind !== kind || claims.id !== id)
+    return { ok: false, reason: `The token is not for the events of this ${kind}` };
+  if (!(claims.exp > now))
+    return { ok: false, reason: 'The token has expired: ask POST /api/events/tokens for a new one' };
   return { ok: true };
 }

@@ -2,7 +2,18 @@ import { isDashboardRoute } from './dashboard-auth';
 
 describe('isDashboardRoute', () => {
   it('covers every route pattern under the dashboard prefixes', () => {
-    for (const pattern of ['/api/queues', '/api/queues/', '/api/queues/static/*', '/api/queues/api/queues/:queueName/pause', '/api/docs', '/api/docs/json', '/graphiql', '/graphiql/main.js', '/graphiql/*', '/API/Queues']) {
+    for (const pattern of [
+      '/api/queues',
+      '/api/queues/',
+      '/api/queues/static/*',
+      '/api/queues/api/queues/:queueName/pause',
+      '/api/docs',
+      '/api/docs/json',
+      '/graphiql',
+      '/graphiql/main.js',
+      '/graphiql/*',
+      '/API/Queues',
+    ]) {
       expect([pattern, isDashboardRoute(pattern)]).toEqual([pattern, true]);
     }
   });

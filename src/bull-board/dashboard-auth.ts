@@ -19,7 +19,9 @@ export const DASHBOARD_PREFIXES = ['/api/queues', '/api/docs', '/graphiql'];
 export function isDashboardRoute(routePattern: string | undefined): boolean {
   if (routePattern === undefined) return false;
   const pattern = routePattern.toLowerCase();
-  return DASHBOARD_PREFIXES.some((prefix) => pattern === prefix || pattern.startsWith(`${prefix}/`) || pattern.startsWith(`${prefix}*`));
+  return DASHBOARD_PREFIXES.some(
+    (prefix) => pattern === prefix || pattern.startsWith(`${prefix}/`) || pattern.startsWith(`${prefix}*`),
+  );
 }
 
 function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {

@@ -2,7 +2,17 @@ import { ServiceUnavailableException } from '@nestjs/common';
 
 /** Connection-level failures of PostgreSQL (SQLSTATE class 08, 57P0x) or Redis: an outage, not a bug. */
 const PG_OUTAGE_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
-const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 /** Error classes of ioredis and BullMQ that mean "no connection", whatever their message says. */
 const NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError']);
 const MESSAGES = [
@@ -17,7 +27,8 @@ const MESSAGES = [
 ];
 const PG_MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /terminating connection/i];
 
-type ErrorLike = { code?: string; name?: string; message?: string; driverError?: { code?: string; message?: string } } | undefined;
+type ErrorLike =
+  { code?: string; name?: string; message?: string; driverError?: { code?: string; message?: string } } | undefined;
 
 export function isDependencyOutage(error: unknown): boolean {
   const e = error as ErrorLike;
@@ -40,7 +51,9 @@ export function outageSource(error: unknown): 'database' | 'redis' {
 export class DependencyUnavailableException extends ServiceUnavailableException {
   readonly retryAfterSeconds = 5;
 
-  constructor(message = 'A service the API depends on (the database or Redis) is unavailable; the request was not carried out. Try again shortly.') {
+  constructor(
+    message = 'A service the API depends on (the database or Redis) is unavailable; the request was not carried out. Try again shortly.',
+  ) {
     super(message);
   }
 }

@@ -8,7 +8,9 @@ describe('OutageLog', () => {
   beforeEach(() => {
     lines = [];
     for (const level of ['log', 'warn', 'error'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void lines.push([level, String(args[1])]));
+      jest
+        .spyOn(Logger.prototype, level)
+        .mockImplementation((...args: unknown[]) => void lines.push([level, String(args[1])]));
     }
   });
   afterEach(() => jest.restoreAllMocks());
@@ -32,7 +34,11 @@ describe('OutageLog', () => {
     log.lost('redis', refused, 6000);
     expect(log.isDown('redis')).toBe(false);
     log.lost('redis', refused, 60_000);
-    expect(lines.map(([, message]) => message)).toEqual(['Redis unavailable: connect ECONNREFUSED 127.0.0.1:6379', 'Redis is back after 5 s', 'Redis unavailable: connect ECONNREFUSED 127.0.0.1:6379']);
+    expect(lines.map(([, message]) => message)).toEqual([
+      'Redis unavailable: connect ECONNREFUSED 127.0.0.1:6379',
+      'Redis is back after 5 s',
+      'Redis unavailable: connect ECONNREFUSED 127.0.0.1:6379',
+    ]);
   });
 
   it('logs a fault that is not an outage as itself, with its error', () => {

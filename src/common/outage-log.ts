@@ -41,7 +41,10 @@ export class OutageLog {
       if (now - outage.lastLine < OUTAGE_REMINDER_MS) return;
       outage.lastLine = now;
       const seconds = Math.round((now - outage.since) / 1000);
-      this.logger.warn({ dependency, cause: causeOf(error), downSeconds: seconds, failures: outage.failures }, `${LABEL[dependency]} still unavailable after ${seconds} s: ${causeOf(error)}`);
+      this.logger.warn(
+        { dependency, cause: causeOf(error), downSeconds: seconds, failures: outage.failures },
+        `${LABEL[dependency]} still unavailable after ${seconds} s: ${causeOf(error)}`,
+      );
       return;
     }
     if (now - (this.backAt.get(dependency) ?? -Infinity) < SETTLE_MS) return;
@@ -56,7 +59,10 @@ export class OutageLog {
     this.outages.delete(dependency);
     this.backAt.set(dependency, now);
     const seconds = Math.round((now - outage.since) / 1000);
-    this.logger.log({ dependency, downSeconds: seconds, failures: outage.failures }, `${LABEL[dependency]} is back after ${seconds} s`);
+    this.logger.log(
+      { dependency, downSeconds: seconds, failures: outage.failures },
+      `${LABEL[dependency]} is back after ${seconds} s`,
+    );
   }
 
   isDown(dependency: Dependency): boolean {
@@ -67,7 +73,13 @@ export class OutageLog {
    * The one way to log a fault that may be an outage: a connection failure goes to the
    * outage lines above; anything else is a real fault, logged with its stack.
    */
-  fault(logger: Logger, error: unknown, message: string, context: Record<string, unknown> = {}, level: 'warn' | 'error' = 'error'): void {
+  fault(
+    logger: Logger,
+    error: unknown,
+    message: string,
+    context: Record<string, unknown> = {},
+    level: 'warn' | 'error' = 'error',
+  ): void {
     if (isDependencyOutage(error)) this.lost(outageSource(error), error);
     else logger[level]({ ...context, err: error }, message);
   }

@@ -24,7 +24,10 @@ export function graphqlTextProblems(document: DocumentNode, variables: Record<st
   const problems: string[] = [];
   visit(document, {
     Argument(node, _key, _parent, _path, ancestors) {
-      const owner = [...ancestors].reverse().find((a) => !Array.isArray(a) && 'kind' in a && (a.kind === Kind.FIELD || a.kind === Kind.DIRECTIVE)) as { kind: Kind; name: { value: string } } | undefined;
+      const owner = [...ancestors]
+        .reverse()
+        .find((a) => !Array.isArray(a) && 'kind' in a && (a.kind === Kind.FIELD || a.kind === Kind.DIRECTIVE)) as
+        { kind: Kind; name: { value: string } } | undefined;
       const prefix = owner ? `${owner.kind === Kind.DIRECTIVE ? '@' : ''}${owner.name.value}` : '';
       literalProblems(node.value, `${prefix}(${node.name.value})`, problems);
     },
@@ -41,7 +44,12 @@ export function graphqlTextProblems(document: DocumentNode, variables: Record<st
  * before any resolver runs. Thrown as a 400, which the error formatter answers with the
  * message and `extensions.status` 400.
  */
-export function refuseUnstorableGraphqlText(_schema: unknown, document: DocumentNode, _context: unknown, variables?: Record<string, unknown>): void {
+export function refuseUnstorableGraphqlText(
+  _schema: unknown,
+  document: DocumentNode,
+  _context: unknown,
+  variables?: Record<string, unknown>,
+): void {
   const problems = graphqlTextProblems(document, variables);
   if (problems.length) throw new BadRequestException(problems);
 }

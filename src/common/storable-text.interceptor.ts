@@ -14,7 +14,11 @@ export class StorableTextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<{ body?: unknown; query?: unknown; params?: unknown }>();
-      const problems = [...unstorableText(request.body), ...unstorableText(request.query, 'query'), ...unstorableText(request.params, 'params')];
+      const problems = [
+        ...unstorableText(request.body),
+        ...unstorableText(request.query, 'query'),
+        ...unstorableText(request.params, 'params'),
+      ];
       if (problems.length) throw new BadRequestException(problems);
     }
     return next.handle();

@@ -5,7 +5,15 @@ import { graphqlTextProblems } from './storable-text.graphql';
 
 /** A JSON value as a request brings it: any strings (lone surrogates included) at any depth. */
 const jsonValue = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'binary' }), fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string({ unit: 'binary' }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    tie('array'),
+    tie('object'),
+  ),
   array: fc.array(tie('value'), { maxLength: 4 }),
   object: fc.dictionary(fc.string({ unit: 'binary' }), tie('value'), { maxKeys: 4 }),
 })).value;
@@ -21,7 +29,9 @@ describe('textProblem', () => {
     ['\udc00\ud800', 'contains a lone surrogate (\\udc00)'],
   ])('refuses %j', (text, message) => expect(textProblem(text)).toContain(message));
 
-  it.each(['', 'plain', 'é😀 emoji pair', '\ud83d\ude00', 'tab\tnewline\n'])('accepts %j', (text) => expect(textProblem(text)).toBeNull());
+  it.each(['', 'plain', 'é😀 emoji pair', '\ud83d\ude00', 'tab\tnewline\n'])('accepts %j', (text) =>
+    expect(textProblem(text)).toBeNull(),
+  );
 
   it('agrees with what UTF-8 and PostgreSQL can hold, for any string', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => (textProblem(text) === null) === storable(text)));
@@ -30,8 +40,13 @@ describe('textProblem', () => {
 
 describe('unstorableText', () => {
   it('names the field by its path in the body', () => {
-    const body = { name: 'ok', steps: [{ action: 'goto', url: 'https://e.com' }, {}, { action: 'click', selector: '#a\u0000' }] };
-    expect(unstorableText(body)).toEqual(['steps[2].selector contains a NUL character (\\u0000), which cannot be stored']);
+    const body = {
+      name: 'ok',
+      steps: [{ action: 'goto', url: 'https://e.com' }, {}, { action: 'click', selector: '#a\u0000' }],
+    };
+    expect(unstorableText(body)).toEqual([
+      'steps[2].selector contains a NUL character (\\u0000), which cannot be stored',
+    ]);
   });
 
   it('looks at keys too (jsonb refuses a NUL in a key) and quotes odd keys', () => {
@@ -42,7 +57,9 @@ describe('unstorableText', () => {
   });
 
   it('prefixes a root name and names a bare string', () => {
-    expect(unstorableText({ status: 'x\u0000' }, 'query')).toEqual(['query.status contains a NUL character (\\u0000), which cannot be stored']);
+    expect(unstorableText({ status: 'x\u0000' }, 'query')).toEqual([
+      'query.status contains a NUL character (\\u0000), which cannot be stored',
+    ]);
     expect(unstorableText('\u0000')).toEqual(['the body contains a NUL character (\\u0000), which cannot be stored']);
   });
 
@@ -58,8 +75,16 @@ describe('unstorableText', () => {
 
   it('finds a problem exactly when some key or string of the value cannot be stored', () => {
     const everyText = (value: unknown): string[] =>
-      typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(everyText) : value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...everyText(v)]) : [];
-    fc.assert(fc.property(jsonValue, (value) => (unstorableText(value).length > 0) === !everyText(value).every(storable)));
+      typeof value === 'string'
+        ? [value]
+        : Array.isArray(value)
+          ? value.flatMap(everyText)
+          : value && typeof value === 'object'
+            ? Object.entries(value).flatMap(([k, v]) => [k, ...everyText(v)])
+            : [];
+    fc.assert(
+      fc.property(jsonValue, (value) => unstorableText(value).length > 0 === !everyText(value).every(storable)),
+    );
   });
 
   it('finds a NUL or lone surrogate planted anywhere', () => {
@@ -73,7 +98,9 @@ describe('unstorableText', () => {
 
 describe('graphqlTextProblems', () => {
   it('names literals by field and argument, and variables by name', () => {
-    const document = parse('mutation($input: JSONObject, $n: String = "d\\u0000") { createRun(input: { name: "a\\u0000", steps: [{ selector: "ok" }, { selector: "\\u0000" }] }) { id } }');
+    const document = parse(
+      'mutation($input: JSONObject, $n: String = "d\\u0000") { createRun(input: { name: "a\\u0000", steps: [{ selector: "ok" }, { selector: "\\u0000" }] }) { id } }',
+    );
     expect(graphqlTextProblems(document, { input: { to: ['x\ud800'] } })).toEqual([
       '$n (default) contains a NUL character (\\u0000), which cannot be stored',
       'createRun(input).name contains a NUL character (\\u0000), which cannot be stored',

@@ -15,7 +15,8 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 export function textProblem(text: string): string | null {
   if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
   const surrogate = LONE_SURROGATE.exec(text);
-  if (surrogate) return `contains a lone surrogate (\\u${surrogate[0].charCodeAt(0).toString(16)}), which is not valid Unicode`;
+  if (surrogate)
+    return `contains a lone surrogate (\\u${surrogate[0].charCodeAt(0).toString(16)}), which is not valid Unicode`;
   return null;
 }
 
@@ -53,7 +54,11 @@ export function unstorableText(value: unknown, root = ''): string[] {
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         const keyProblem = textProblem(key);
-        pending.push(keyProblem ? { problem: `a key of ${path || 'the body'} (${JSON.stringify(key)}) ${keyProblem}` } : { value: child, path: childPath(path, key) });
+        pending.push(
+          keyProblem
+            ? { problem: `a key of ${path || 'the body'} (${JSON.stringify(key)}) ${keyProblem}` }
+            : { value: child, path: childPath(path, key) },
+        );
       }
     }
   }

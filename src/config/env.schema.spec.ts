@@ -26,7 +26,13 @@ describe('parseEnv', () => {
   });
 
   it('reads types: booleans, numbers and lists', () => {
-    const env = parseEnv({ ...required, IS_WORKER: 'true', APP_PORT: '8080', API_KEYS: 'a-key-0123456789ab, b-key-0123456789ab', ALLOWED_PRIVATE_HOSTS: '127.0.0.1,localhost' });
+    const env = parseEnv({
+      ...required,
+      IS_WORKER: 'true',
+      APP_PORT: '8080',
+      API_KEYS: 'a-key-0123456789ab, b-key-0123456789ab',
+      ALLOWED_PRIVATE_HOSTS: '127.0.0.1,localhost',
+    });
     expect(env.IS_WORKER).toBe(true);
     expect(env.APP_PORT).toBe(8080);
     expect(env.API_KEYS).toEqual(['a-key-0123456789ab', 'b-key-0123456789ab']);
@@ -69,7 +75,9 @@ describe('parseEnv', () => {
 
 describe('parseEnv error messages', () => {
   it('repeats a bad plain value but never a secret one', () => {
-    expect(() => parseEnv({ ...required, APP_PORT: 'abc' })).toThrow('APP_PORT must be a whole number from 1 to 65535 (got "abc")');
+    expect(() => parseEnv({ ...required, APP_PORT: 'abc' })).toThrow(
+      'APP_PORT must be a whole number from 1 to 65535 (got "abc")',
+    );
     for (const [key, value] of [
       ['DATABASE_URL', 'mysql://user:hunter2@db/x'],
       ['REDIS_URL', 'http://:hunter2@redis'],

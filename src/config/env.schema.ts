@@ -12,8 +12,12 @@ const int = (min: number, max: number) => {
   const error = `must be a whole number from ${min} to ${max}`;
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
-const fraction = z.coerce.number({ error: 'must be a number above 0 and at most 1' }).gt(0, { error: 'must be a number above 0 and at most 1' }).lte(1, { error: 'must be a number above 0 and at most 1' });
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
+const fraction = z.coerce
+  .number({ error: 'must be a number above 0 and at most 1' })
+  .gt(0, { error: 'must be a number above 0 and at most 1' })
+  .lte(1, { error: 'must be a number above 0 and at most 1' });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -36,9 +40,12 @@ const readableFile = z.string().refine(
   },
   { message: 'must be the path of a readable file' },
 );
-const list = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 export const envSchema = z.object({
   NODE_ENV: oneOf(['development', 'production', 'test']).default('development'),
@@ -58,7 +65,9 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_{}.-]+$/, 'must be letters, digits, _ . - or a {hash-tag}')
     .default('stevedore'),
-  API_KEYS: list.pipe(z.array(z.string().min(16, 'each key must be at least 16 characters')).min(1, 'must list at least one key')),
+  API_KEYS: list.pipe(
+    z.array(z.string().min(16, 'each key must be at least 16 characters')).min(1, 'must list at least one key'),
+  ),
   BULL_BOARD_USERNAME: z.string().min(1).default('admin'),
   BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
   MAIL_HOST: z.string().default(''),
@@ -71,7 +80,10 @@ export const envSchema = z.object({
   MAIL_ALLOW_INSECURE_AUTH: bool.default(false),
   // PEM certificate(s) to trust for the SMTP server besides the system's (a private CA).
   MAIL_TLS_CA_FILE: readableFile.optional(),
-  WORKER_NAME: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'must be letters, digits, _ . : -').default(''),
+  WORKER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]*$/, 'must be letters, digits, _ . : -')
+    .default(''),
   WORKER_CONCURRENCY: int(1, 64).default(3),
   SCRAPE_CONCURRENCY: int(1, 256).default(5),
   EMAIL_CONCURRENCY: int(1, 256).default(10),
@@ -107,7 +119,15 @@ export type Env = z.infer<typeof envSchema>;
 export class ConfigError extends Error {}
 
 /** Values never repeated in an error message (URLs may carry passwords). */
-const SECRET_KEYS = new Set(['API_KEYS', 'BULL_BOARD_PASSWORD', 'MAIL_USER', 'MAIL_PASSWORD', 'DATABASE_URL', 'REDIS_URL', 'WEBHOOK_SECRET']);
+const SECRET_KEYS = new Set([
+  'API_KEYS',
+  'BULL_BOARD_PASSWORD',
+  'MAIL_USER',
+  'MAIL_PASSWORD',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'WEBHOOK_SECRET',
+]);
 
 /** Validates the environment; the error message is one line naming each bad key. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {

@@ -1,7 +1,16 @@
 import { Client } from 'pg';
 
 /** Causes that usually pass on their own (PostgreSQL starting beside the app): tried again until the deadline. */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', '57P03']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  '57P03',
+]);
 const RETRY_EVERY_MS = 1000;
 const ATTEMPT_TIMEOUT_MS = 5000;
 
@@ -27,8 +36,10 @@ export function causeOf(error: unknown, url: string): ProbeVerdict {
   const code = e.code ?? '';
   const transient = TRANSIENT_CODES.has(code) || /timeout/i.test(e.message ?? '');
   if (code === 'ECONNREFUSED') return { ok: false, transient, cause: `connection refused at ${at}` };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { ok: false, transient, cause: `host "${hostname}" not found` };
-  if (/timeout/i.test(e.message ?? '')) return { ok: false, transient, cause: `no answer from ${at} within ${ATTEMPT_TIMEOUT_MS / 1000} s` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { ok: false, transient, cause: `host "${hostname}" not found` };
+  if (/timeout/i.test(e.message ?? ''))
+    return { ok: false, transient, cause: `no answer from ${at} within ${ATTEMPT_TIMEOUT_MS / 1000} s` };
   return { ok: false, transient, cause: (e.message ?? String(error)).replace(/\s+/g, ' ') };
 }
 
@@ -54,7 +65,11 @@ async function probe(url: string): Promise<ProbeVerdict> {
  * are tried again every second for up to `timeoutMs` (PostgreSQL starting beside the
  * app, as in compose), one line per attempt; a wrong database, user or password fails at once.
  */
-export async function waitForDatabaseOrExit(url: string, timeoutMs: number, write = (line: string) => process.stderr.write(`${line}\n`)): Promise<void> {
+export async function waitForDatabaseOrExit(
+  url: string,
+  timeoutMs: number,
+  write = (line: string) => process.stderr.write(`${line}\n`),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const where = describeDatabaseUrl(url);
   for (let attempt = 1; ; attempt++) {
@@ -65,7 +80,9 @@ export async function waitForDatabaseOrExit(url: string, timeoutMs: number, writ
       write(`Cannot connect to the database (DATABASE_URL ${where}): ${verdict.cause}`);
       process.exit(1);
     }
-    write(`Database not reachable yet (DATABASE_URL ${where}): ${verdict.cause}; attempt ${attempt}, retrying for ${Math.ceil(left / 1000)} s more (DATABASE_CONNECT_TIMEOUT_MS)`);
+    write(
+      `Database not reachable yet (DATABASE_URL ${where}): ${verdict.cause}; attempt ${attempt}, retrying for ${Math.ceil(left / 1000)} s more (DATABASE_CONNECT_TIMEOUT_MS)`,
+    );
     await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_EVERY_MS, left)));
   }
 }

@@ -3,7 +3,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 
 /** A job that failed for good: what it was, why it failed, and whether it was replayed. */
-@ObjectType('DeadLetter', { description: 'A job that failed for good (its last attempt failed), kept to be looked at or replayed' })
+@ObjectType('DeadLetter', {
+  description: 'A job that failed for good (its last attempt failed), kept to be looked at or replayed',
+})
 @Entity('dead_letters')
 @Index('dead_letters_failed_idx', { synchronize: false })
 @Index('dead_letters_open_uq', { synchronize: false })
@@ -44,7 +46,10 @@ export class DeadLetter {
   @Column({ name: 'failed_at', type: 'timestamptz', default: () => 'now()' })
   failedAt: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was put back on its queue (none: still open)' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When it was put back on its queue (none: still open)',
+  })
   @Column({ name: 'replayed_at', type: 'timestamptz', nullable: true })
   replayedAt: Date | null;
 }

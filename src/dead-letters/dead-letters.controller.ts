@@ -35,7 +35,11 @@ export class DeadLettersController {
 
   @Post(':id/replay')
   @HttpCode(200)
-  @ApiJson(200, 'DeadLetter', 'The dead letter, now with replayedAt: its row is queued again and its job back on its queue')
+  @ApiJson(
+    200,
+    'DeadLetter',
+    'The dead letter, now with replayedAt: its row is queued again and its job back on its queue',
+  )
   @ApiError(409, 'Already replayed, or its run/scrape/email is no longer in a failed state')
   replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof deadLetterBody>> {
     return this.letters.replay(id);

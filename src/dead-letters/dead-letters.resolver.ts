@@ -6,7 +6,8 @@ import { DeadLettersService } from './dead-letters.service';
 @ObjectType('DeadLetterPage', { description: 'One page of dead letters, newest first' })
 class DeadLetterPageModel {
   @Field(() => [DeadLetter], { description: 'The dead letters on this page' }) items: DeadLetter[];
-  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' }) nextCursor: string | null;
+  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' })
+  nextCursor: string | null;
 }
 
 @Resolver(() => DeadLetter)
@@ -16,15 +17,30 @@ export class DeadLettersResolver {
   @Query(() => DeadLetterPageModel, { description: 'Jobs that failed for good, newest first' })
   deadLetters(
     @Args('queue', { type: () => String, nullable: true, description: "Only this queue's" }) queue?: string,
-    @Args('open', { type: () => Boolean, nullable: true, description: 'true: only those not replayed yet; false: only replayed ones' }) open?: boolean,
+    @Args('open', {
+      type: () => Boolean,
+      nullable: true,
+      description: 'true: only those not replayed yet; false: only replayed ones',
+    })
+    open?: boolean,
     @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' }) limit?: number,
-    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' }) cursor?: string,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
+    cursor?: string,
   ) {
-    return this.letters.list({ queue: queue ?? undefined, open: open ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
+    return this.letters.list({
+      queue: queue ?? undefined,
+      open: open ?? undefined,
+      limit: limit ?? undefined,
+      cursor: cursor ?? undefined,
+    });
   }
 
-  @Mutation(() => DeadLetter, { description: 'Put a job that failed for good back on its queue (its run, scrape or email goes back to queued)' })
-  replayDeadLetter(@Args('id', { type: () => ID, description: "The dead letter's id" }, new ParseUUIDPipe()) id: string): Promise<DeadLetter> {
+  @Mutation(() => DeadLetter, {
+    description: 'Put a job that failed for good back on its queue (its run, scrape or email goes back to queued)',
+  })
+  replayDeadLetter(
+    @Args('id', { type: () => ID, description: "The dead letter's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<DeadLetter> {
     return this.letters.replay(id);
   }
 }

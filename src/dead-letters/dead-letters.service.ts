@@ -36,7 +36,10 @@ export class DeadLettersService {
     if (!letter) throw new NotFoundException(`Dead letter ${id} not found`);
     const queue = this.queues.all().find((q) => q.name === letter.queue)?.queue;
     if (!queue) throw new ConflictException(`Queue ${letter.queue} is not a queue of this platform`);
-    const [claimed] = (await this.db.query(`UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id`, [id])) as [unknown[], number];
+    const [claimed] = (await this.db.query(
+      `UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id`,
+      [id],
+    )) as [unknown[], number];
     if (!claimed.length) throw new ConflictException(`Dead letter ${id} was already replayed`);
     try {
       await this.resetRow(letter);
@@ -47,17 +50,23 @@ export class DeadLettersService {
     // The row is `queued` before its job is back (a worker that takes the job at once finds it
     // so). If Redis refuses, the row goes back to how the failure left it and the letter
     // reopens: no `queued` row stays behind for the reconciler to run later.
-    await queueOrWithdraw('dead letter', id, () => this.requeue(queue, letter), async () => {
-      await this.restoreRow(letter);
-      await this.db.query(`UPDATE dead_letters SET replayed_at = NULL WHERE id = $1`, [id]);
-    });
+    await queueOrWithdraw(
+      'dead letter',
+      id,
+      () => this.requeue(queue, letter),
+      async () => {
+        await this.restoreRow(letter);
+        await this.db.query(`UPDATE dead_letters SET replayed_at = NULL WHERE id = $1`, [id]);
+      },
+    );
     return (await this.letters.findOneBy({ id }))!;
   }
 
   /** The failed job retried with its attempts reset, or added again if BullMQ no longer has it. */
   private async requeue(queue: Queue, letter: DeadLetter): Promise<void> {
     const job = await queue.getJob(letter.jobId);
-    if (job && (await job.getState()) === 'failed') await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    if (job && (await job.getState()) === 'failed')
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     else if (!job) await queue.add(letter.jobName, letter.data, { jobId: letter.jobId });
     else throw new ConflictException(`Job ${letter.jobId} is ${await job.getState()}, not failed`);
   }
@@ -71,9 +80,13 @@ export class DeadLettersService {
       [letter.jobId, kind.failedStatus],
     )) as [unknown[], number];
     if (rows.length) return;
-    const [row] = (await this.db.query(`SELECT status FROM ${kind.table} WHERE id = $1`, [letter.jobId])) as Array<{ status: string }>;
+    const [row] = (await this.db.query(`SELECT status FROM ${kind.table} WHERE id = $1`, [letter.jobId])) as Array<{
+      status: string;
+    }>;
     if (!row) throw new ConflictException(`The ${kind.what} ${letter.jobId} no longer exists`);
-    throw new ConflictException(`The ${kind.what} ${letter.jobId} is ${row.status}; only a ${kind.what} that ended ${kind.failedStatus} can be replayed`);
+    throw new ConflictException(
+      `The ${kind.what} ${letter.jobId} is ${row.status}; only a ${kind.what} that ended ${kind.failedStatus} can be replayed`,
+    );
   }
 
   /** Undoes resetRow: the row ends as its failure left it, with the letter's error. */
@@ -81,10 +94,9 @@ export class DeadLettersService {
     const kind = jobRowKindOf(letter.queue);
     if (!kind) return;
     const finished = hasFinishedAt(kind) ? ', finished_at = now()' : '';
-    await this.db.query(`UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${finished}, updated_at = now() WHERE id = $1 AND status = 'queued'`, [
-      letter.jobId,
-      kind.failedStatus,
-      letter.error,
-    ]);
+    await this.db.query(
+      `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${finished}, updated_at = now() WHERE id = $1 AND status = 'queued'`,
+      [letter.jobId, kind.failedStatus, letter.error],
+    );
   }
 }

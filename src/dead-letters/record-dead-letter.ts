@@ -16,6 +16,15 @@ export async function recordDeadLetter(db: DataSource, facts: DeadLetterFacts): 
   await db.query(
     `INSERT INTO dead_letters (id, queue, job_id, job_name, data, error, stack, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (queue, job_id) WHERE replayed_at IS NULL DO NOTHING`,
-    [randomUUID(), facts.queue, facts.jobId, facts.jobName, JSON.stringify(facts.data ?? {}), facts.error.slice(0, 4000), facts.stack?.slice(0, 16000) ?? null, facts.attempts],
+    [
+      randomUUID(),
+      facts.queue,
+      facts.jobId,
+      facts.jobName,
+      JSON.stringify(facts.data ?? {}),
+      facts.error.slice(0, 4000),
+      facts.stack?.slice(0, 16000) ?? null,
+      facts.attempts,
+    ],
   );
 }

@@ -7,15 +7,28 @@ export const ApiJson = (status: 200 | 201 | 202, schema: ResponseSchemaName, des
   ApiResponse({ status, description, content: { 'application/json': { schema: schemaRef(schema) } } });
 
 /** An error answer a route has beyond those every route shares (openapi.ts adds 401, 503, 413, …); its body is the ErrorBody. */
-export const ApiError = (status: 400 | 404 | 409 | 429, description: string) => ApiResponse({ status, description, content: { 'application/json': { schema: schemaRef('ErrorBody') } } });
+export const ApiError = (status: 400 | 404 | 409 | 429, description: string) =>
+  ApiResponse({ status, description, content: { 'application/json': { schema: schemaRef('ErrorBody') } } });
 
 /** A Server-Sent Events stream. */
 export const ApiEventStream = (description: string) =>
   applyDecorators(
     ApiProduces('text/event-stream'),
-    ApiResponse({ status: 200, description, content: { 'text/event-stream': { schema: { type: 'string', description: 'event: <name>\\ndata: <JSON>\\n\\n, repeated' } } } }),
+    ApiResponse({
+      status: 200,
+      description,
+      content: {
+        'text/event-stream': {
+          schema: { type: 'string', description: 'event: <name>\\ndata: <JSON>\\n\\n, repeated' },
+        },
+      },
+    }),
   );
 
 /** A file download. */
 export const ApiFile = (description: string, mediaTypes: string[]) =>
-  ApiResponse({ status: 200, description, content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) });
+  ApiResponse({
+    status: 200,
+    description,
+    content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+  });

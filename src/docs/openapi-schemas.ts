@@ -44,7 +44,11 @@ function tidy(node: unknown): void {
   const schema = node as Record<string, unknown>;
   delete schema.$id;
   if (schema.format) delete schema.pattern;
-  if (schema.type === 'integer' && schema.minimum === Number.MIN_SAFE_INTEGER && schema.maximum === Number.MAX_SAFE_INTEGER) {
+  if (
+    schema.type === 'integer' &&
+    schema.minimum === Number.MIN_SAFE_INTEGER &&
+    schema.maximum === Number.MAX_SAFE_INTEGER
+  ) {
     delete schema.minimum;
     delete schema.maximum;
   }
@@ -58,7 +62,11 @@ function tidy(node: unknown): void {
 export function responseSchemaComponents(): Record<string, SchemaObject> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
-  const { schemas } = z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'input', uri: (id) => schemaRef(id as ResponseSchemaName).$ref });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'openapi-3.0',
+    io: 'input',
+    uri: (id) => schemaRef(id as ResponseSchemaName).$ref,
+  });
   tidy(schemas);
   return schemas as Record<string, SchemaObject>;
 }

@@ -18,7 +18,13 @@ export function mountOpenApi(app: INestApplication): void {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Response bodies come from the zod schemas the controllers' return types are checked against.
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...responseSchemaComponents() } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...responseSchemaComponents() },
+  };
   addSharedResponses(document);
-  SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_PATH}/json`, yamlDocumentUrl: `${OPENAPI_PATH}/yaml` });
+  SwaggerModule.setup(OPENAPI_PATH, app, document, {
+    jsonDocumentUrl: `${OPENAPI_PATH}/json`,
+    yamlDocumentUrl: `${OPENAPI_PATH}/yaml`,
+  });
 }

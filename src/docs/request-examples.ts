@@ -21,7 +21,14 @@ const signIn = {
   priority: 5,
 };
 
-const home = { name: 'home page', baseUrl: 'http://127.0.0.1:4000', steps: [{ action: 'goto', url: '/' }, { action: 'expectTitle', text: 'Home' }] };
+const home = {
+  name: 'home page',
+  baseUrl: 'http://127.0.0.1:4000',
+  steps: [
+    { action: 'goto', url: '/' },
+    { action: 'expectTitle', text: 'Home' },
+  ],
+};
 
 export const RUN_EXAMPLES: ExamplesObject = {
   signIn: { summary: 'Sign in, check the greeting, take a screenshot', value: signIn },
@@ -29,24 +36,49 @@ export const RUN_EXAMPLES: ExamplesObject = {
 };
 
 export const SUITE_EXAMPLES: ExamplesObject = {
-  smoke: { summary: 'Two tests, one at a time, with a summary email', value: { name: 'checkout smoke tests', tests: [home, signIn], notify: ['qa@example.com'], concurrency: 1 } },
+  smoke: {
+    summary: 'Two tests, one at a time, with a summary email',
+    value: { name: 'checkout smoke tests', tests: [home, signIn], notify: ['qa@example.com'], concurrency: 1 },
+  },
 };
 
 export const SCRAPE_EXAMPLES: ExamplesObject = {
   page: { summary: 'One page', value: { url: 'http://127.0.0.1:4000/' } },
   crawl: {
     summary: 'A crawl of /blog/ but not its drafts',
-    value: { url: 'http://127.0.0.1:4000/blog/', mode: 'crawl', maxPages: 200, maxDepth: 3, includePaths: ['/blog/**'], excludePaths: ['/blog/drafts/**'], formats: ['markdown', 'links'] },
+    value: {
+      url: 'http://127.0.0.1:4000/blog/',
+      mode: 'crawl',
+      maxPages: 200,
+      maxDepth: 3,
+      includePaths: ['/blog/**'],
+      excludePaths: ['/blog/drafts/**'],
+      formats: ['markdown', 'links'],
+    },
   },
 };
 
 export const SCHEDULE_EXAMPLES: ExamplesObject = {
-  weekdays: { summary: 'A run every weekday at 07:30 in Paris', value: { name: 'morning sign-in check', cron: '30 7 * * 1-5', timezone: 'Europe/Paris', run: signIn } },
+  weekdays: {
+    summary: 'A run every weekday at 07:30 in Paris',
+    value: { name: 'morning sign-in check', cron: '30 7 * * 1-5', timezone: 'Europe/Paris', run: signIn },
+  },
 };
 
 export const EMAIL_EXAMPLES: ExamplesObject = {
-  raw: { summary: 'A raw email', value: { to: ['qa@example.com'], subject: 'Release 1.4 is out', text: 'Release 1.4 is out.', html: '<p>Release 1.4 is out.</p>' } },
-  template: { summary: 'From a template', value: { to: 'ada@example.com', template: 'welcome', variables: { name: 'Ada', email: 'ada@example.com' } } },
+  raw: {
+    summary: 'A raw email',
+    value: {
+      to: ['qa@example.com'],
+      subject: 'Release 1.4 is out',
+      text: 'Release 1.4 is out.',
+      html: '<p>Release 1.4 is out.</p>',
+    },
+  },
+  template: {
+    summary: 'From a template',
+    value: { to: 'ada@example.com', template: 'welcome', variables: { name: 'Ada', email: 'ada@example.com' } },
+  },
 };
 
 export const USER_EXAMPLES: ExamplesObject = {

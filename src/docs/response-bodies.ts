@@ -28,7 +28,13 @@ const jobRow = {
 };
 
 const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable().meta({ description: 'Pass as ?cursor= for the next page; null on the last page' }) });
+  z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as ?cursor= for the next page; null on the last page' }),
+  });
 
 export const runStepBody = z.object({
   runId: uuid,
@@ -48,7 +54,9 @@ export const runArtifactBody = z.object({
   contentType: z.string(),
   sizeBytes: count,
   createdAt: dateTime,
-  url: z.string().meta({ description: 'Where to download it (with the API key)', example: '/api/runs/<id>/artifacts/trace.zip' }),
+  url: z
+    .string()
+    .meta({ description: 'Where to download it (with the API key)', example: '/api/runs/<id>/artifacts/trace.zip' }),
 });
 
 /** A run as lists (and a suite's runs) give it: without its steps and artifacts. */
@@ -67,7 +75,9 @@ export const runDetailBody = runBody.extend({ steps: z.array(runStepBody), artif
 export const runCreatedBody = z.object({ id: uuid, status: z.enum(RunStatus) });
 export const runCancelBody = z.object({
   id: uuid,
-  status: z.enum(RunStatus).meta({ description: 'cancelled (it was queued) or running (asked to stop: it ends cancelled)' }),
+  status: z
+    .enum(RunStatus)
+    .meta({ description: 'cancelled (it was queued) or running (asked to stop: it ends cancelled)' }),
   cancelRequested: z.boolean(),
 });
 
@@ -76,7 +86,9 @@ export const suiteBody = z.object({
   id: uuid,
   name: z.string(),
   status: z.enum(SuiteStatus),
-  concurrency: count.nullable().meta({ description: 'At most this many of its runs at once (null: as many as the workers take)' }),
+  concurrency: count
+    .nullable()
+    .meta({ description: 'At most this many of its runs at once (null: as many as the workers take)' }),
   notify: z.array(z.string()).meta({ description: 'Who gets the suite-finished email' }),
   webhookUrl: z.string().nullable(),
   webhookStatus: z.enum(WebhookStatus).nullable(),
@@ -89,12 +101,16 @@ export const suiteBody = z.object({
   scheduleId: uuid.nullable().meta({ description: 'The schedule whose tick queued it' }),
 });
 
-export const suiteDetailBody = suiteBody.extend({ runs: z.array(runBody).meta({ description: 'Its runs, in the order of its tests' }) });
+export const suiteDetailBody = suiteBody.extend({
+  runs: z.array(runBody).meta({ description: 'Its runs, in the order of its tests' }),
+});
 export const suiteCreatedBody = z.object({
   id: uuid,
   status: z.enum(SuiteStatus),
   total: count,
-  runs: z.array(z.object({ id: uuid, name: z.string() })).meta({ description: "Each test is a run, in the tests' order" }),
+  runs: z
+    .array(z.object({ id: uuid, name: z.string() }))
+    .meta({ description: "Each test is a run, in the tests' order" }),
 });
 
 export const scrapeBody = z.object({
@@ -107,7 +123,9 @@ export const scrapeBody = z.object({
   pagesDone: count.meta({ description: 'Pages fetched and stored' }),
   pagesFailed: count.meta({ description: 'Pages that could not be fetched or read (see errors)' }),
   pagesQueued: count.meta({ description: 'Pages found and waiting to be fetched' }),
-  errors: z.array(z.object({ url: z.string(), error: z.string() })).meta({ description: 'The first failed pages with their error' }),
+  errors: z
+    .array(z.object({ url: z.string(), error: z.string() }))
+    .meta({ description: 'The first failed pages with their error' }),
 });
 export const scrapeCreatedBody = z.object({ id: uuid, status: z.enum(ScrapeStatus) });
 export const scrapeCancelBody = z.object({ id: uuid, status: z.enum(ScrapeStatus), cancelRequested: z.boolean() });
@@ -140,15 +158,22 @@ export const scheduleBody = z.object({
   name: z.string(),
   cron: z.string().meta({ example: '30 7 * * 1-5' }),
   timezone: z.string().meta({ example: 'Europe/Paris' }),
-  run: jsonObject('The run definition each tick queues, as accepted (defaults filled in); null for a suite schedule').nullable(),
+  run: jsonObject(
+    'The run definition each tick queues, as accepted (defaults filled in); null for a suite schedule',
+  ).nullable(),
   suite: jsonObject('The suite each tick queues, as accepted; null for a run schedule').nullable(),
   lastRunId: uuid.nullable(),
   lastSuiteId: uuid.nullable(),
   lastTickAt: dateTime.nullable(),
   runsQueued: count.meta({ description: 'Runs (or suites) its ticks queued' }),
-  ticksSkipped: count.meta({ description: 'Ticks that queued nothing: the previous run was still going, or runs were at capacity' }),
+  ticksSkipped: count.meta({
+    description: 'Ticks that queued nothing: the previous run was still going, or runs were at capacity',
+  }),
   lastSkipReason: z.string().nullable(),
-  nextTickAt: dateTime.nullable().optional().meta({ description: 'When the next tick is due (from the queue); on create and GET of one schedule' }),
+  nextTickAt: dateTime
+    .nullable()
+    .optional()
+    .meta({ description: 'When the next tick is due (from the queue); on create and GET of one schedule' }),
 });
 
 export const emailBody = z.object({

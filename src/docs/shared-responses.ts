@@ -3,7 +3,9 @@ import { schemaRef } from './openapi-schemas';
 import { PUBLIC_EXTENSION } from './public-extension';
 
 const errorContent = () => ({ 'application/json': { schema: schemaRef('ErrorBody') } });
-const retryAfter = () => ({ 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } } });
+const retryAfter = () => ({
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } },
+});
 
 /**
  * The answers every route can give for the same reasons, added to each operation here
@@ -29,11 +31,15 @@ function describeShared(operation: OperationObject): void {
   const parameters = (operation.parameters ?? []) as Array<{ in: string; name: string }>;
   const reasons400: string[] = [];
   if (parameters.some((p) => p.in === 'path' && p.name === 'id')) reasons400.push('the id is not a UUID');
-  if (parameters.some((p) => p.in === 'query')) reasons400.push('a query parameter is wrong (a filter, limit or cursor), naming it');
-  if (operation.requestBody) reasons400.push('the body is not JSON, or has problems: one line per problem, naming the field');
+  if (parameters.some((p) => p.in === 'query'))
+    reasons400.push('a query parameter is wrong (a filter, limit or cursor), naming it');
+  if (operation.requestBody)
+    reasons400.push('the body is not JSON, or has problems: one line per problem, naming the field');
   const add = (status: string, description: string) => {
     const existing = responses[status];
-    responses[status] = existing ? { ...existing, description: [existing.description, description].filter(Boolean).join('; ') } : { description };
+    responses[status] = existing
+      ? { ...existing, description: [existing.description, description].filter(Boolean).join('; ') }
+      : { description };
   };
 
   if (isPublic) operation.security = [];
@@ -41,11 +47,13 @@ function describeShared(operation: OperationObject): void {
   if (reasons400.length) add('400', reasons400.join('; '));
   if (parameters.some((p) => p.in === 'path' && p.name === 'id') && !responses['404']) add('404', 'No such id');
   if (operation.requestBody) add('413', 'The body is larger than the limit');
-  if (!responses['503']) add('503', 'The database or Redis is unavailable: nothing was stored or done; try again after Retry-After');
+  if (!responses['503'])
+    add('503', 'The database or Redis is unavailable: nothing was stored or done; try again after Retry-After');
 
   for (const [status, response] of Object.entries(responses)) {
     if (Number(status) < 400) continue;
     response.content ??= errorContent();
-    if (status === '429' || (status === '503' && !isPublic)) response.headers = { ...response.headers, ...retryAfter() };
+    if (status === '429' || (status === '503' && !isPublic))
+      response.headers = { ...response.headers, ...retryAfter() };
   }
 }

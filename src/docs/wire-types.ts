@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 
 /** A Date in the code, an ISO 8601 string on the wire. */
-export const dateTime = z.codec(z.iso.datetime(), z.date(), { decode: (text) => new Date(text), encode: (date) => date.toISOString() });
+export const dateTime = z.codec(z.iso.datetime(), z.date(), {
+  decode: (text) => new Date(text),
+  encode: (date) => date.toISOString(),
+});
 
 export const uuid = z.uuid();
 

@@ -37,7 +37,12 @@ export class AddressPolicy {
    */
   async resolve(hostname: string): Promise<Resolution> {
     const host = canonicalHost(hostname);
-    const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((r) => r.map((a) => a.address), () => []);
+    const addresses = isIP(host)
+      ? [host]
+      : await lookup(host, { all: true }).then(
+          (r) => r.map((a) => a.address),
+          () => [],
+        );
     if (addresses.length === 0) return { allowed: false, reason: `${host} does not resolve` };
     if (this.allowedHosts.has(host)) return { allowed: true, address: addresses[0] };
     for (const address of addresses) {
@@ -56,7 +61,8 @@ export class AddressPolicy {
     } catch {
       return { allowed: false, reason: `not a valid URL: ${rawUrl}` };
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { allowed: false, reason: `only http and https are allowed, not ${url.protocol}` };
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { allowed: false, reason: `only http and https are allowed, not ${url.protocol}` };
     const host = canonicalHost(url.hostname);
     if (this.allowedHosts.has(host)) return { allowed: true };
     const resolution = await this.resolve(host);

@@ -34,7 +34,10 @@ export class EgressProxy {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.forward(req, res));
-    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => void this.tunnel(req, socket, head));
+    this.server.on(
+      'connect',
+      (req: IncomingMessage, socket: Socket, head: Buffer) => void this.tunnel(req, socket, head),
+    );
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -52,7 +55,10 @@ export class EgressProxy {
 
   /** Reasons for the refusals since `since` (ms epoch), most recent first. */
   refusalsSince(since: number): string[] {
-    return [...this.refusals.values()].filter((r) => r.at >= since).sort((a, b) => b.at - a.at).map((r) => r.reason);
+    return [...this.refusals.values()]
+      .filter((r) => r.at >= since)
+      .sort((a, b) => b.at - a.at)
+      .map((r) => r.reason);
   }
 
   private refuse(host: string, reason: string): void {
@@ -71,7 +77,10 @@ export class EgressProxy {
       res.writeHead(400).end();
       return;
     }
-    const verdict = url.protocol === 'http:' ? await this.policy.resolve(url.hostname) : ({ allowed: false, reason: `${url.protocol} is not allowed` } as const);
+    const verdict =
+      url.protocol === 'http:'
+        ? await this.policy.resolve(url.hostname)
+        : ({ allowed: false, reason: `${url.protocol} is not allowed` } as const);
     if (!verdict.allowed) {
       this.refuse(url.hostname, verdict.reason);
       // A dropped connection makes the browser fail the request (a 403 would look like the page).
@@ -82,7 +91,14 @@ export class EgressProxy {
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
     const upstream = httpRequest(
-      { host: verdict.address, port: url.port || 80, method: req.method, path: `${url.pathname}${url.search}`, headers, setHost: false },
+      {
+        host: verdict.address,
+        port: url.port || 80,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        setHost: false,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -12,7 +12,10 @@ export class EgressRefusedError extends Error {}
  * every redirect hop, being a new connection, is a new check). A refusal fails the
  * request with EgressRefusedError (as the error or its cause).
  */
-export function guardedAgent(policy: AddressPolicy, options: { connectTimeoutMs: number; keepAliveTimeoutMs?: number }): Agent {
+export function guardedAgent(
+  policy: AddressPolicy,
+  options: { connectTimeoutMs: number; keepAliveTimeoutMs?: number },
+): Agent {
   const connect = buildConnector({ timeout: options.connectTimeoutMs });
   return new Agent({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
@@ -21,7 +24,9 @@ export function guardedAgent(policy: AddressPolicy, options: { connectTimeoutMs:
         (verdict) => {
           if (!verdict.allowed) return callback(new EgressRefusedError(verdict.reason), null);
           // Connect to exactly the checked address; TLS still verifies the host name.
-          const servername = connectOptions.servername ?? (isIP(connectOptions.hostname.replace(/^\[|\]$/g, '')) ? undefined : connectOptions.hostname);
+          const servername =
+            connectOptions.servername ??
+            (isIP(connectOptions.hostname.replace(/^\[|\]$/g, '')) ? undefined : connectOptions.hostname);
           connect({ ...connectOptions, hostname: verdict.address, servername }, callback);
         },
         (error: Error) => callback(error, null),

@@ -64,7 +64,22 @@ const REFUSED: Array<[string, RegExp]> = [
   ['0177.0.0.1', /not an IP address/],
 ];
 
-const ALLOWED = ['8.8.8.8', '93.184.216.34', '1.1.1.1', '172.32.0.1', '100.128.0.1', '192.0.1.1', '198.20.0.1', '223.255.255.255', '2606:4700:4700::1111', '2a00:1450:4001::200e', '64:ff9b::8.8.8.8', '64:ff9b::5db8:d822', '2001:200::1', '2606:4700::5efe:808:808'];
+const ALLOWED = [
+  '8.8.8.8',
+  '93.184.216.34',
+  '1.1.1.1',
+  '172.32.0.1',
+  '100.128.0.1',
+  '192.0.1.1',
+  '198.20.0.1',
+  '223.255.255.255',
+  '2606:4700:4700::1111',
+  '2a00:1450:4001::200e',
+  '64:ff9b::8.8.8.8',
+  '64:ff9b::5db8:d822',
+  '2001:200::1',
+  '2606:4700::5efe:808:808',
+];
 
 describe('refusedAddress', () => {
   it.each(REFUSED)('refuses %s, naming why', (address, why) => {
@@ -81,10 +96,25 @@ const ipv4 = fc.integer({ min: 0, max: 0xffffffff });
 const dotted = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 0xff).join('.');
 const hex = (n: number) => `${((n >>> 16) & 0xffff).toString(16)}:${(n & 0xffff).toString(16)}`;
 const REFUSED_V4_BASES: Array<[number, number]> = [
-  [0x00000000, 8], [0x0a000000, 8], [0x64400000, 10], [0x7f000000, 8], [0xa9fe0000, 16], [0xac100000, 12], [0xc0000000, 24], [0xc0000200, 24],
-  [0xc0586300, 24], [0xc0a80000, 16], [0xc6120000, 15], [0xc6336400, 24], [0xcb007100, 24], [0xe0000000, 4], [0xf0000000, 4],
+  [0x00000000, 8],
+  [0x0a000000, 8],
+  [0x64400000, 10],
+  [0x7f000000, 8],
+  [0xa9fe0000, 16],
+  [0xac100000, 12],
+  [0xc0000000, 24],
+  [0xc0000200, 24],
+  [0xc0586300, 24],
+  [0xc0a80000, 16],
+  [0xc6120000, 15],
+  [0xc6336400, 24],
+  [0xcb007100, 24],
+  [0xe0000000, 4],
+  [0xf0000000, 4],
 ];
-const refusedV4 = fc.tuple(fc.constantFrom(...REFUSED_V4_BASES), ipv4).map(([[base, length], r]) => (base | (r >>> length)) >>> 0);
+const refusedV4 = fc
+  .tuple(fc.constantFrom(...REFUSED_V4_BASES), ipv4)
+  .map(([[base, length], r]) => (base | (r >>> length)) >>> 0);
 
 /** Every IPv6 spelling of an address that carries `v4`. */
 const embeddings = (v4: number): string[] => [
@@ -113,12 +143,23 @@ describe('refusedAddress, properties', () => {
   });
 
   it('allows a NAT64 address exactly when its IPv4 address is allowed', () => {
-    fc.assert(fc.property(ipv4, (v4) => expect(refusedAddress(`64:ff9b::${hex(v4)}`) === undefined).toBe(refusedAddress(dotted(v4)) === undefined)));
+    fc.assert(
+      fc.property(ipv4, (v4) =>
+        expect(refusedAddress(`64:ff9b::${hex(v4)}`) === undefined).toBe(refusedAddress(dotted(v4)) === undefined),
+      ),
+    );
   });
 
   it('refuses every IPv6 address outside 2000::/3', () => {
     const group = fc.integer({ min: 0, max: 0xffff });
-    const outside = fc.tuple(group.filter((g) => g >> 13 !== 1), fc.array(group, { minLength: 7, maxLength: 7 }));
-    fc.assert(fc.property(outside, ([first, rest]) => expect(refusedAddress([first, ...rest].map((g) => g.toString(16)).join(':'))).toBeDefined()));
+    const outside = fc.tuple(
+      group.filter((g) => g >> 13 !== 1),
+      fc.array(group, { minLength: 7, maxLength: 7 }),
+    );
+    fc.assert(
+      fc.property(outside, ([first, rest]) =>
+        expect(refusedAddress([first, ...rest].map((g) => g.toString(16)).join(':'))).toBeDefined(),
+      ),
+    );
   });
 });

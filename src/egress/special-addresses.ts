@@ -111,7 +111,11 @@ function parseIPv6(text: string): bigint | undefined {
   if ([...head, ...back].some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
   const known = head.length + back.length;
   if (halves.length === 1 ? known !== 8 : known > 7) return undefined;
-  const groups = [...head.map((g) => BigInt(`0x${g}`)), ...Array<bigint>(8 - known).fill(0n), ...back.map((g) => BigInt(`0x${g}`))];
+  const groups = [
+    ...head.map((g) => BigInt(`0x${g}`)),
+    ...Array<bigint>(8 - known).fill(0n),
+    ...back.map((g) => BigInt(`0x${g}`)),
+  ];
   return groups.reduce((n, g) => (n << 16n) | g, 0n);
 }
 

@@ -66,11 +66,20 @@ export class EmailSender {
     }
 
     try {
-      await this.mail.send({ to: email.to.map(toMailbox), subject: email.subject, text: email.text ?? undefined, html: email.html ?? undefined, messageId });
+      await this.mail.send({
+        to: email.to.map(toMailbox),
+        subject: email.subject,
+        text: email.text ?? undefined,
+        html: email.html ?? undefined,
+        messageId,
+      });
     } catch (error) {
       const { permanent, reason } = classifyMailError(error);
       const final = permanent || lastAttempt;
-      await this.emails.update({ id: emailId }, { status: final ? EmailStatus.failed : EmailStatus.queued, lastError: reason });
+      await this.emails.update(
+        { id: emailId },
+        { status: final ? EmailStatus.failed : EmailStatus.queued, lastError: reason },
+      );
       this.logger.warn({ emailId, permanent, final, reason }, final ? 'Email failed' : 'Email send failed; will retry');
       if (permanent) throw new UnrecoverableError(reason);
       throw error;
@@ -82,7 +91,10 @@ export class EmailSender {
       await this.recordSent(emailId, messageId, acceptedAt);
     } catch (error) {
       await note.remember(acceptedAt);
-      this.logger.warn({ emailId, err: error }, 'Email accepted by SMTP but not recorded; the retry records it without sending again');
+      this.logger.warn(
+        { emailId, err: error },
+        'Email accepted by SMTP but not recorded; the retry records it without sending again',
+      );
       throw error;
     }
     this.logger.log({ emailId, to: email.to.length }, 'Email sent');

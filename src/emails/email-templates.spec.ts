@@ -28,7 +28,19 @@ describe('EmailTemplates', () => {
 
   it('renders the suite-finished summary: counts, what did not pass with its error, a link per run', () => {
     const report = suiteReport(
-      { id: 's1', name: 'smoke', status: SuiteStatus.failed, total: 2, passed: 1, failed: 1, errored: 0, cancelled: 0, startedAt: null, finishedAt: null, durationMs: 3000 },
+      {
+        id: 's1',
+        name: 'smoke',
+        status: SuiteStatus.failed,
+        total: 2,
+        passed: 1,
+        failed: 1,
+        errored: 0,
+        cancelled: 0,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: 3000,
+      },
       [
         { id: 'r1', name: 'ok', status: 'passed', error: null, durationMs: 1000 },
         { id: 'r2', name: 'bad <heading>', status: 'failed', error: 'expected "Goodbye"', durationMs: 2000 },
@@ -37,13 +49,17 @@ describe('EmailTemplates', () => {
     );
     const out = templates.render('suite-finished', suiteEmailVariables(report));
     expect(out.subject).toBe('[failed] smoke: 1 of 2 passed');
-    expect(out.text).toContain('- bad <heading> (failed)\n  https://stevedore.example.com/api/runs/r2\n  expected "Goodbye"');
+    expect(out.text).toContain(
+      '- bad <heading> (failed)\n  https://stevedore.example.com/api/runs/r2\n  expected "Goodbye"',
+    );
     expect(out.text).toContain('- passed  ok  https://stevedore.example.com/api/runs/r1');
     expect(out.html).toContain('<a href="https://stevedore.example.com/api/runs/r2">bad &lt;heading&gt;</a> (failed)');
   });
 
   it('names a missing variable', () => {
-    expect(() => templates.render('welcome', { name: 'x' })).toThrow(new TemplateError('variables.email is required by template "welcome"'));
+    expect(() => templates.render('welcome', { name: 'x' })).toThrow(
+      new TemplateError('variables.email is required by template "welcome"'),
+    );
   });
 
   it('names an unknown template', () => {

@@ -57,7 +57,9 @@ export class EmailTemplates {
     for (const name of readdirSync(dir)) {
       const file = (part: string) => join(dir, name, `${part}.hbs`);
       const compile = (part: string, noEscape: boolean): Compiled | undefined =>
-        existsSync(file(part)) ? Handlebars.compile(readFileSync(file(part), 'utf8'), { strict: true, noEscape }) : undefined;
+        existsSync(file(part))
+          ? Handlebars.compile(readFileSync(file(part), 'utf8'), { strict: true, noEscape })
+          : undefined;
       const subject = compile('subject', true);
       if (!subject) continue;
       this.templates.set(name, { subject, text: compile('text', true), html: compile('html', false) });

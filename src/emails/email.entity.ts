@@ -13,7 +13,12 @@ export enum EmailStatus {
 registerEnumType(EmailStatus, {
   name: 'EmailStatus',
   description: 'Where an email is',
-  valuesMap: { queued: { description: 'Waiting for a worker' }, sending: { description: 'A worker is sending it' }, sent: { description: 'The mail server accepted it' }, failed: { description: 'Every attempt failed (see lastError)' } },
+  valuesMap: {
+    queued: { description: 'Waiting for a worker' },
+    sending: { description: 'A worker is sending it' },
+    sent: { description: 'The mail server accepted it' },
+    failed: { description: 'Every attempt failed (see lastError)' },
+  },
 });
 
 /**

@@ -14,11 +14,22 @@ export class EmailsController {
 
   @Post()
   @HttpCode(202)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat with the same key returns the first email instead of sending again' })
-  @ApiJson(202, 'EmailAccepted', '{ id, status }: queued for delivery (or, for a repeated Idempotency-Key, the first email)')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A repeat with the same key returns the first email instead of sending again',
+  })
+  @ApiJson(
+    202,
+    'EmailAccepted',
+    '{ id, status }: queued for delivery (or, for a repeated Idempotency-Key, the first email)',
+  )
   @ApiError(400, 'What is wrong, by field: recipients, template, variables, sizes')
   @ApiBody({ type: SendEmailInput, examples: EMAIL_EXAMPLES })
-  async send(@Body() input: SendEmailInput, @Headers('idempotency-key') idempotencyKey?: string): Promise<z.output<typeof emailAcceptedBody>> {
+  async send(
+    @Body() input: SendEmailInput,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<z.output<typeof emailAcceptedBody>> {
     const { email } = await this.emails.send(input, idempotencyKey);
     return { id: email.id, status: email.status };
   }

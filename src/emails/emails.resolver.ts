@@ -11,13 +11,20 @@ export class EmailsResolver {
   @Mutation(() => Email, { description: 'Queue an email from a template or raw content' })
   async sendEmail(
     @Args('input', { description: 'The email, as the body of POST /api/emails' }) input: SendEmailInput,
-    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'The same key within 24 hours gives back the same email instead of a second one' }) idempotencyKey?: string,
+    @Args('idempotencyKey', {
+      type: () => String,
+      nullable: true,
+      description: 'The same key within 24 hours gives back the same email instead of a second one',
+    })
+    idempotencyKey?: string,
   ): Promise<Email> {
     return (await this.emails.send(input, idempotencyKey ?? undefined)).email;
   }
 
   @Query(() => Email, { description: 'An email by id' })
-  email(@Args('id', { type: () => ID, description: "The email's id" }, new ParseUUIDPipe()) id: string): Promise<Email> {
+  email(
+    @Args('id', { type: () => ID, description: "The email's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<Email> {
     return this.emails.get(id);
   }
 }

@@ -35,7 +35,8 @@ export class EmailsService {
    */
   async send(input: SendEmailInput, idempotencyKey?: string): Promise<{ email: Email; created: boolean }> {
     if (idempotencyKey !== undefined) {
-      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new BadRequestException(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey))
+        throw new BadRequestException(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
       const existing = await this.emails.findOneBy({ idempotencyKey });
       if (existing) return { email: existing, created: false };
     }
@@ -92,10 +93,13 @@ export class EmailsService {
   private compose(input: SendEmailInput): RenderedEmail {
     const problems: string[] = [];
     const raw = input.subject !== undefined || input.text !== undefined || input.html !== undefined;
-    if (input.template !== undefined && input.subject !== undefined) problems.push('give either template or subject, not both');
+    if (input.template !== undefined && input.subject !== undefined)
+      problems.push('give either template or subject, not both');
     if (input.template === undefined && input.subject === undefined) problems.push('template or subject is required');
-    if (input.template !== undefined && (input.text !== undefined || input.html !== undefined)) problems.push('text and html come from the template: leave them out');
-    if (input.subject !== undefined && input.text === undefined && input.html === undefined) problems.push('text or html is required with subject');
+    if (input.template !== undefined && (input.text !== undefined || input.html !== undefined))
+      problems.push('text and html come from the template: leave them out');
+    if (input.subject !== undefined && input.text === undefined && input.html === undefined)
+      problems.push('text or html is required with subject');
     if (input.variables !== undefined && input.template === undefined) problems.push('variables go with template');
     if (input.variables !== undefined && Buffer.byteLength(JSON.stringify(input.variables)) > MAX_VARIABLES_BYTES) {
       problems.push(`variables must be at most ${MAX_VARIABLES_BYTES} bytes of JSON`);

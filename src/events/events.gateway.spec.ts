@@ -25,7 +25,10 @@ describe('EventsGateway limits', () => {
       await expect(gateway.subscribe(client, { runId: id })).resolves.toMatchObject({ ok: true });
     }
     jest.advanceTimersByTime(1000);
-    await expect(gateway.subscribe(client, { runId: randomUUID() })).resolves.toMatchObject({ ok: false, error: { status: 429 } });
+    await expect(gateway.subscribe(client, { runId: randomUUID() })).resolves.toMatchObject({
+      ok: false,
+      error: { status: 429 },
+    });
     gateway.unsubscribe(client, { runId: ids[0] });
     await expect(gateway.subscribe(client, { runId: randomUUID() })).resolves.toMatchObject({ ok: true });
   });

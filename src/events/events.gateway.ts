@@ -1,5 +1,12 @@
 import { HttpException } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { socketApiKey } from '../auth/api-key';
 import { matchesAnySecret } from '../auth/secret-compare';
@@ -51,7 +58,13 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
     const subscriptions = this.subscriptionsOf(socket);
     if (subscriptions.has(key)) return { ok: true, ...target };
     if (subscriptions.size >= SOCKET_LIMITS.maxSubscriptions) {
-      return { ok: false, error: { status: 429, message: `This connection has ${SOCKET_LIMITS.maxSubscriptions} subscriptions, the limit: unsubscribe from one first` } };
+      return {
+        ok: false,
+        error: {
+          status: 429,
+          message: `This connection has ${SOCKET_LIMITS.maxSubscriptions} subscriptions, the limit: unsubscribe from one first`,
+        },
+      };
     }
     let ended = false;
     try {
@@ -66,7 +79,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
       return { ok: true, ...target };
     } catch (error) {
       const status = error instanceof HttpException ? error.getStatus() : 500;
-      return { ok: false, error: { status, message: status === 500 ? 'Could not subscribe; try again' : (error as Error).message } };
+      return {
+        ok: false,
+        error: { status, message: status === 500 ? 'Could not subscribe; try again' : (error as Error).message },
+      };
     }
   }
 

@@ -2,7 +2,13 @@ import { NotFoundException } from '@nestjs/common';
 import { LiveEventHub } from './live-event-hub';
 import type { LiveSource, LiveUpdate, QueueSignal } from './live-update';
 
-const update = (key: string, extra: Partial<LiveUpdate> = {}): LiveUpdate => ({ event: key.startsWith('step') ? 'run.step' : 'run.updated', payload: { key }, key, final: false, ...extra });
+const update = (key: string, extra: Partial<LiveUpdate> = {}): LiveUpdate => ({
+  event: key.startsWith('step') ? 'run.step' : 'run.updated',
+  payload: { key },
+  key,
+  final: false,
+  ...extra,
+});
 
 /** A source whose snapshot read the test releases by hand. */
 class FakeSource implements LiveSource {
@@ -42,7 +48,11 @@ const setup = () => {
   const got: string[] = [];
   let ended = 0;
   const sink = { send: (u: LiveUpdate) => got.push(u.key), end: () => ended++ };
-  const emit = (u: LiveUpdate) => (hub as unknown as { signal: (s: LiveSource, id: string, sig: QueueSignal) => void }).signal(source, 'r1', { type: 'progress', data: u });
+  const emit = (u: LiveUpdate) =>
+    (hub as unknown as { signal: (s: LiveSource, id: string, sig: QueueSignal) => void }).signal(source, 'r1', {
+      type: 'progress',
+      data: u,
+    });
   const settle = () => new Promise((r) => setTimeout(r, 10));
   return { hub, source, got, sink, emit, settle, endedCount: () => ended };
 };

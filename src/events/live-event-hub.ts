@@ -12,7 +12,8 @@ const READY_WAIT_MS = 3000;
 /** A queue's event stream is read while someone follows one of its jobs, and this long after. */
 const IDLE_CLOSE_MS = 60_000;
 
-const within = (promise: Promise<unknown>, ms: number) => Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 
 interface Listener {
   started: Promise<void>;
@@ -76,7 +77,9 @@ export class LiveEventHub implements OnModuleDestroy {
     const listener: Listener = { started: Promise.resolve() };
     listener.started = (async () => {
       const stream = `${this.config.env.QUEUE_PREFIX}:${source.queue}:events`;
-      const [last] = (await within(this.redis.xrevrange(stream, '+', '-', 'COUNT', 1), READY_WAIT_MS)) as Array<[string, string[]]> | undefined ?? [];
+      const [last] =
+        ((await within(this.redis.xrevrange(stream, '+', '-', 'COUNT', 1), READY_WAIT_MS)) as
+          Array<[string, string[]]> | undefined) ?? [];
       if (this.closing) return;
       const events = new ObservedQueueEvents(source.queue, {
         connection: this.connections.bullOptions(`events:${source.queue}`),
@@ -160,7 +163,12 @@ export class LiveEventHub implements OnModuleDestroy {
     this.listeners.clear();
     listeners.forEach((listener) => clearTimeout(listener.idle));
     // Bounded: a stream that never connected (Redis down) does not finish closing.
-    await within(Promise.all(listeners.map((listener) => listener.started.then(() => listener.events?.close()).catch(() => undefined))), READY_WAIT_MS);
+    await within(
+      Promise.all(
+        listeners.map((listener) => listener.started.then(() => listener.events?.close()).catch(() => undefined)),
+      ),
+      READY_WAIT_MS,
+    );
   }
 
   private signal(source: LiveSource, jobId: string, signal: QueueSignal): void {
@@ -173,7 +181,9 @@ export class LiveEventHub implements OnModuleDestroy {
           for (const subscriber of topic.subscribers) if (subscriber.ready) this.deliver(subscriber, update);
         }
       })
-      .catch((err: unknown) => this.logger.warn({ err, kind: source.kind, id: jobId, signal: signal.type }, 'Could not forward a live update'));
+      .catch((err: unknown) =>
+        this.logger.warn({ err, kind: source.kind, id: jobId, signal: signal.type }, 'Could not forward a live update'),
+      );
   }
 
   private deliver(subscriber: Subscriber, update: LiveUpdate): void {

@@ -6,7 +6,12 @@ import type { LiveKind, LiveUpdate } from './live-update';
  * returns): subscribing happens on creation, so an unknown id rejects before any
  * iteration; the iterator finishes after the final update; `return()` stops following.
  */
-export async function liveIterator<T>(hub: LiveEventHub, kind: LiveKind, id: string, map: (update: LiveUpdate) => T): Promise<AsyncIterableIterator<T>> {
+export async function liveIterator<T>(
+  hub: LiveEventHub,
+  kind: LiveKind,
+  id: string,
+  map: (update: LiveUpdate) => T,
+): Promise<AsyncIterableIterator<T>> {
   const pending: T[] = [];
   let ended = false;
   let wake: (() => void) | undefined;

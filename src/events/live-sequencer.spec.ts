@@ -8,7 +8,12 @@ const status = (status: string, attempt = 1, steps: number[] = [], final = false
   covers: steps.map((i) => `step:${attempt}:${i}`),
   final,
 });
-const step = (index: number, attempt = 1): LiveUpdate => ({ event: 'run.step', payload: { index }, key: `step:${attempt}:${index}`, final: false });
+const step = (index: number, attempt = 1): LiveUpdate => ({
+  event: 'run.step',
+  payload: { index },
+  key: `step:${attempt}:${index}`,
+  final: false,
+});
 
 describe('LiveSequencer', () => {
   it('passes a normal stream in order', () => {

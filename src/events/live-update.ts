@@ -18,9 +18,7 @@ export interface LiveUpdate {
 }
 
 /** A queue event for one job, as the hub hands it to the job kind's source. */
-export type QueueSignal =
-  | { type: 'progress'; data: unknown }
-  | { type: 'active' | 'completed' | 'failed' | 'removed' };
+export type QueueSignal = { type: 'progress'; data: unknown } | { type: 'active' | 'completed' | 'failed' | 'removed' };
 
 /**
  * How one job kind becomes live updates: its queue, its current state (throws

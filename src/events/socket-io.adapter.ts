@@ -19,7 +19,11 @@ export class EventsIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, { ...options, destroyUpgrade: false } as ServerOptions) as Server;
     // socket.io always has the default namespace: nothing is served there, so nobody may join it
     // (only /events, which checks the key); other names are refused by socket.io itself.
-    server.of('/').use((_socket, next) => next(new Error('Nothing is served on namespace "/": connect to "/events" with auth: { token: "<key>" }')));
+    server
+      .of('/')
+      .use((_socket, next) =>
+        next(new Error('Nothing is served on namespace "/": connect to "/events" with auth: { token: "<key>" }')),
+      );
     this.io = server;
     return server;
   }
@@ -28,7 +32,9 @@ export class EventsIoAdapter extends IoAdapter {
   routeUpgrades(httpServer: HttpServer): void {
     const io = this.io;
     if (!io) return;
-    const others = httpServer.listeners('upgrade') as Array<(req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+    const others = httpServer.listeners('upgrade') as Array<
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+    >;
     httpServer.removeAllListeners('upgrade');
     httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (req.url?.startsWith(SOCKET_IO_PATH)) {

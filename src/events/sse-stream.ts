@@ -9,7 +9,14 @@ import type { LiveKind } from './live-update';
  * unless the client closes it: close on `end`). An unknown id is a plain 404, since
  * nothing is written before the first update.
  */
-export async function streamLiveEvents(hub: LiveEventHub, kind: LiveKind, id: string, req: FastifyRequest, reply: FastifyReply, heartbeatMs: number): Promise<void> {
+export async function streamLiveEvents(
+  hub: LiveEventHub,
+  kind: LiveKind,
+  id: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  heartbeatMs: number,
+): Promise<void> {
   const raw = reply.raw;
   let seq = 0;
   let heartbeat: NodeJS.Timeout | undefined;

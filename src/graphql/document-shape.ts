@@ -57,8 +57,11 @@ export function measureDocument(document: DocumentNode, limits = GRAPHQL_LIMITS)
 /** The first limit the document passes, as a message naming it; undefined if it is within all. */
 export function documentLimitError(document: DocumentNode, limits = GRAPHQL_LIMITS): string | undefined {
   const shape = measureDocument(document, limits);
-  if (shape.aliases > limits.maxAliases) return `The query has more than ${limits.maxAliases} aliases (the alias limit)`;
-  if (shape.fields > limits.maxFields) return `The query selects more than ${limits.maxFields} fields, fragments counted where spread (the field limit)`;
-  if (shape.depth > limits.maxDepth) return `The query is ${shape.depth} levels deep; the depth limit is ${limits.maxDepth}`;
+  if (shape.aliases > limits.maxAliases)
+    return `The query has more than ${limits.maxAliases} aliases (the alias limit)`;
+  if (shape.fields > limits.maxFields)
+    return `The query selects more than ${limits.maxFields} fields, fragments counted where spread (the field limit)`;
+  if (shape.depth > limits.maxDepth)
+    return `The query is ${shape.depth} levels deep; the depth limit is ${limits.maxDepth}`;
   return undefined;
 }

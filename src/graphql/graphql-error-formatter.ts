@@ -34,7 +34,12 @@ const CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-const clientError = (status: number, message: string, error?: GraphQLError, extra: Record<string, unknown> = {}): FormattedError => ({
+const clientError = (
+  status: number,
+  message: string,
+  error?: GraphQLError,
+  extra: Record<string, unknown> = {},
+): FormattedError => ({
   message,
   locations: error?.locations,
   path: error?.path,
@@ -61,11 +66,22 @@ export function formatGraphQLError(error: GraphQLError, log?: ErrorLog): Formatt
   if (original instanceof HttpException) {
     const status = original.getStatus();
     const body = original.getResponse();
-    const messages = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : original.message;
+    const messages =
+      typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : original.message;
     const list = Array.isArray(messages) ? messages.map(String) : [String(messages)];
-    const retry = 'retryAfterSeconds' in original ? { retryAfter: (original as { retryAfterSeconds: number }).retryAfterSeconds } : {};
+    const retry =
+      'retryAfterSeconds' in original
+        ? { retryAfter: (original as { retryAfterSeconds: number }).retryAfterSeconds }
+        : {};
     if (status < 500) return [clientError(status, list.join('; '), error, { errors: list, ...retry })];
-    return [{ message: list.join('; '), locations: error.locations, path: error.path, extensions: { code: CODES[status] ?? 'ERROR', status, errors: list, ...retry } }];
+    return [
+      {
+        message: list.join('; '),
+        locations: error.locations,
+        path: error.path,
+        extensions: { code: CODES[status] ?? 'ERROR', status, errors: list, ...retry },
+      },
+    ];
   }
   // graphql-js' own errors, and a scalar's refusal of a value, which it wraps.
   if (!original || original instanceof GraphQLError) return [clientError(400, error.message, error)];
@@ -73,12 +89,22 @@ export function formatGraphQLError(error: GraphQLError, log?: ErrorLog): Formatt
   if (status !== undefined) {
     const inner = (original as { errors?: unknown }).errors;
     if (Array.isArray(inner) && inner.length > 0) {
-      return inner.map((e: { message?: unknown; locations?: unknown }) => ({ ...clientError(status, String(e?.message ?? original.message)), locations: e?.locations }));
+      return inner.map((e: { message?: unknown; locations?: unknown }) => ({
+        ...clientError(status, String(e?.message ?? original.message)),
+        locations: e?.locations,
+      }));
     }
     return [clientError(status, original.message, error)];
   }
   (log ?? fallbackLog).error({ err: original, path: error.path }, `GraphQL server error: ${original.message}`);
-  return [{ message: 'Internal server error', locations: error.locations, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR', status: 500 } }];
+  return [
+    {
+      message: 'Internal server error',
+      locations: error.locations,
+      path: error.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', status: 500 },
+    },
+  ];
 }
 
 /**
@@ -87,7 +113,10 @@ export function formatGraphQLError(error: GraphQLError, log?: ErrorLog): Formatt
  * mistakes (both for `application/json` and `application/graphql-response+json`), 500
  * only for a server fault, which is logged with its stack. A 405 says `Allow: POST`.
  */
-export function mercuriusErrorFormatter(result: ExecutionResult & { errors?: readonly GraphQLError[] }, context?: FormatterContext) {
+export function mercuriusErrorFormatter(
+  result: ExecutionResult & { errors?: readonly GraphQLError[] },
+  context?: FormatterContext,
+) {
   const log = context?.reply?.log ?? context?.app?.log;
   const errors = (result.errors ?? []).flatMap((error) => formatGraphQLError(error, log));
   const statuses = errors.map((e) => e.extensions.status as number);

@@ -34,6 +34,9 @@ export function checkSubscription(schema: GraphQLSchema, document: DocumentNode,
   // The connection counts this one already.
   const live = (context as LiveSubscriptionCount).liveSubscriptions?.() ?? 0;
   if (live > GRAPHQL_LIMITS.maxSubscriptionsPerConnection) {
-    throw new HttpException(`This connection has ${GRAPHQL_LIMITS.maxSubscriptionsPerConnection} subscriptions, the limit: complete one first`, 429);
+    throw new HttpException(
+      `This connection has ${GRAPHQL_LIMITS.maxSubscriptionsPerConnection} subscriptions, the limit: complete one first`,
+      429,
+    );
   }
 }

@@ -21,16 +21,24 @@ export function requireApiKey(apiKeys: readonly string[]) {
   return async (request: FastifyRequest): Promise<void> => {
     if (isWebsocket(request)) return;
     const key = presentedApiKey(request.headers);
-    if (!key) throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+    if (!key)
+      throw new UnauthorizedException(
+        'An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      );
     if (!matchesAnySecret(key, apiKeys)) throw new UnauthorizedException('The API key is not valid');
   };
 }
 
 /** onSend: a client that asks for application/graphql-response+json gets it named so. */
-export async function graphqlResponseType(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+export async function graphqlResponseType(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<unknown> {
   const accept = request.headers.accept ?? '';
   const type = String(reply.getHeader('content-type') ?? '');
-  if (accept.includes('application/graphql-response+json') && type.startsWith('application/json')) reply.header('content-type', 'application/graphql-response+json; charset=utf-8');
+  if (accept.includes('application/graphql-response+json') && type.startsWith('application/json'))
+    reply.header('content-type', 'application/graphql-response+json; charset=utf-8');
   return payload;
 }
 
@@ -44,12 +52,19 @@ export async function checkGraphqlRequest(request: FastifyRequest): Promise<void
   const body: unknown = request.method === 'GET' ? request.query : request.body;
   if (Array.isArray(body)) {
     if (body.length === 0) throw new BadRequestException('A batch must hold at least one operation');
-    if (body.length > GRAPHQL_LIMITS.maxBatch) throw new BadRequestException(`A batch holds ${body.length} operations; the batch limit is ${GRAPHQL_LIMITS.maxBatch}`);
+    if (body.length > GRAPHQL_LIMITS.maxBatch)
+      throw new BadRequestException(
+        `A batch holds ${body.length} operations; the batch limit is ${GRAPHQL_LIMITS.maxBatch}`,
+      );
   }
   for (const operation of Array.isArray(body) ? body : [body]) {
     const query = (operation as { query?: unknown } | null)?.query;
-    if (typeof query !== 'string' || query.trim() === '') throw new BadRequestException('query is required: send { "query": "<GraphQL document>" }');
-    if (query.length > GRAPHQL_LIMITS.maxQueryLength) throw new BadRequestException(`The query is ${query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`);
+    if (typeof query !== 'string' || query.trim() === '')
+      throw new BadRequestException('query is required: send { "query": "<GraphQL document>" }');
+    if (query.length > GRAPHQL_LIMITS.maxQueryLength)
+      throw new BadRequestException(
+        `The query is ${query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`,
+      );
   }
   if (request.method === 'GET') checkQueryStringJson(request.query as Record<string, unknown>);
 }
@@ -69,6 +84,7 @@ function checkQueryStringJson(query: Record<string, unknown>): void {
     } catch {
       throw new BadRequestException(`${name} must be a JSON object: it is not valid JSON`);
     }
-    if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new BadRequestException(`${name} must be a JSON object`);
+    if (value !== null && (typeof value !== 'object' || Array.isArray(value)))
+      throw new BadRequestException(`${name} must be a JSON object`);
   }
 }

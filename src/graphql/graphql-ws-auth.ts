@@ -23,7 +23,8 @@ export function graphqlWsOnConnect(apiKeys: readonly string[]) {
   return function onConnect(this: MercuriusConnection | undefined, { payload }: { payload?: Record<string, unknown> }) {
     const given = payload && typeof payload === 'object' ? payload : {};
     // Some clients nest them: { headers: { authorization } }, which Mercurius also reads.
-    const fields = given.headers && typeof given.headers === 'object' ? (given.headers as Record<string, unknown>) : given;
+    const fields =
+      given.headers && typeof given.headers === 'object' ? (given.headers as Record<string, unknown>) : given;
     const key = socketApiKey({ auth: fields, headers: fields as Record<string, string> });
     if (key === undefined || !matchesAnySecret(key, apiKeys)) {
       this?.socket?.close(GRAPHQL_WS_FORBIDDEN, 'Forbidden');

@@ -35,7 +35,11 @@ import { withSpecDirectives } from './standard-directives';
         // The request is where the API-key guard looks, as for REST.
         context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
         errorFormatter: mercuriusErrorFormatter as never,
-        additionalRouteOptions: { preParsing: requireApiKey(config.env.API_KEYS), preHandler: checkGraphqlRequest, onSend: graphqlResponseType },
+        additionalRouteOptions: {
+          preParsing: requireApiKey(config.env.API_KEYS),
+          preHandler: checkGraphqlRequest,
+          onSend: graphqlResponseType,
+        },
         allowBatchedQueries: true,
         graphql: { parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } },
         validationRules: [costLimitRule()],

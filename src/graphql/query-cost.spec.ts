@@ -21,6 +21,11 @@ describe('queryCost', () => {
   });
 
   it('adds up aliases and fragments', () => {
-    expect(queryCost(schema, parse('{ a: runs(limit: 2) { ...P } b: runs(limit: 2) { ...P } } fragment P on RunPage { items { id } }'))).toBe(2 * (1 + 2 + 2));
+    expect(
+      queryCost(
+        schema,
+        parse('{ a: runs(limit: 2) { ...P } b: runs(limit: 2) { ...P } } fragment P on RunPage { items { id } }'),
+      ),
+    ).toBe(2 * (1 + 2 + 2));
   });
 });

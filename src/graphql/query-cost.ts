@@ -32,7 +32,13 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode): number
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
 
-  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined | null, times: number, limited: boolean, spreading: Set<string>): number => {
+  const costOf = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined | null,
+    times: number,
+    limited: boolean,
+    spreading: Set<string>,
+  ): number => {
     let cost = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -48,7 +54,10 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode): number
         continue;
       }
       if (selection.name.value.startsWith('__')) continue;
-      const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+      const field =
+        parent && (isObjectType(parent) || isInterfaceType(parent))
+          ? parent.getFields()[selection.name.value]
+          : undefined;
       if (!field) continue; // an unknown field: validation names it
       cost += times;
       if (!selection.selectionSet) continue;
@@ -57,7 +66,12 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode): number
       let factor = 1;
       let childLimited = false;
       if (hasLimit) {
-        factor = limitArg?.value.kind === Kind.INT ? Math.max(1, Number(limitArg.value.value)) : limitArg ? VARIABLE_LIMIT_ESTIMATE : DEFAULT_LIMIT;
+        factor =
+          limitArg?.value.kind === Kind.INT
+            ? Math.max(1, Number(limitArg.value.value))
+            : limitArg
+              ? VARIABLE_LIMIT_ESTIMATE
+              : DEFAULT_LIMIT;
         childLimited = true;
       } else if (isListType(getNullableType(field.type)) && !limited) {
         factor = UNBOUNDED_LIST_ESTIMATE;
@@ -82,7 +96,10 @@ export function costLimitRule(maxCost: number = GRAPHQL_LIMITS.maxCost): Validat
     Document: {
       leave(document) {
         const cost = queryCost(context.getSchema(), document);
-        if (cost > maxCost) context.reportError(new GraphQLError(`The query costs about ${cost} (fields times list sizes); the cost limit is ${maxCost}`));
+        if (cost > maxCost)
+          context.reportError(
+            new GraphQLError(`The query costs about ${cost} (fields times list sizes); the cost limit is ${maxCost}`),
+          );
       },
     },
   });

@@ -9,7 +9,10 @@ export function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const mutation = schema.getMutationType();
   const subscription = schema.getSubscriptionType();
   if (query) query.description ??= 'Reads: runs, suites, scrapes, emails, users, dead letters and queues';
-  if (mutation) mutation.description ??= 'Writes: queue and cancel runs, suites and scrapes; send emails; create users; replay dead letters';
-  if (subscription) subscription.description ??= 'Live changes over graphql-ws on /graphql (the key in connection_init)';
+  if (mutation)
+    mutation.description ??=
+      'Writes: queue and cancel runs, suites and scrapes; send emails; create users; replay dead letters';
+  if (subscription)
+    subscription.description ??= 'Live changes over graphql-ws on /graphql (the key in connection_init)';
   return schema;
 }

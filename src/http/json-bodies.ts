@@ -46,7 +46,10 @@ export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
       try {
         JSON.parse(body as string);
         // Valid JSON that the secure parser refused: a key that would replace a prototype.
-        done(badRequest('The body is refused: it has a "__proto__" or "constructor.prototype" key', 'FORBIDDEN_JSON_KEY'), undefined);
+        done(
+          badRequest('The body is refused: it has a "__proto__" or "constructor.prototype" key', 'FORBIDDEN_JSON_KEY'),
+          undefined,
+        );
       } catch (syntax) {
         done(badRequest(`The body is not valid JSON: ${(syntax as Error).message}`, 'MALFORMED_JSON'), undefined);
       }

@@ -21,7 +21,13 @@ import { RejectionSummary } from './rejection-summary';
               : undefined,
           // One request line says what happened, not every header: cheaper to write and to read.
           serializers: {
-            req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown> }) => ({
+            req: (req: {
+              id?: unknown;
+              method?: string;
+              url?: string;
+              remoteAddress?: string;
+              headers?: Record<string, unknown>;
+            }) => ({
               id: req.id,
               method: req.method,
               // An SSE event token in ?token= opens a stream for a minute: not for the logs either.
@@ -33,21 +39,37 @@ import { RejectionSummary } from './rejection-summary';
           },
           // Keys and passwords never reach the logs.
           redact: {
-            paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.password', '*.apiKey'],
+            paths: [
+              'req.headers.authorization',
+              'req.headers["x-api-key"]',
+              'req.headers.cookie',
+              '*.password',
+              '*.apiKey',
+            ],
             censor: '[redacted]',
           },
           // Health probes and metrics scrapes every few seconds would drown the log.
           // (middleware sees the path relative to its mount: read originalUrl)
           autoLogging: {
-            ignore: (req) => /^\/(api\/health|metrics)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
+            ignore: (req) =>
+              /^\/(api\/health|metrics)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           },
           // A client's mistake is not the server's warning: 4xx are info, a 5xx (a fault) is
           // an error with its stack. A 503 is an outage's answer, not a fault of its own: warn,
           // without the made-up stack (the outage log has the cause, once).
           // 429s come in floods: RejectionSummary counts them and logs one line per interval.
-          customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'silent' : 'info'),
-          customErrorObject: (_req, res, _error, fields: Record<string, unknown>) => (res.statusCode === 503 ? { ...fields, err: undefined } : fields),
-          customErrorMessage: (_req, res) => (res.statusCode === 503 ? 'request refused: a dependency is unavailable' : 'request errored'),
+          customLogLevel: (_req, res, err) =>
+            res.statusCode === 503
+              ? 'warn'
+              : err || res.statusCode >= 500
+                ? 'error'
+                : res.statusCode === 429
+                  ? 'silent'
+                  : 'info',
+          customErrorObject: (_req, res, _error, fields: Record<string, unknown>) =>
+            res.statusCode === 503 ? { ...fields, err: undefined } : fields,
+          customErrorMessage: (_req, res) =>
+            res.statusCode === 503 ? 'request refused: a dependency is unavailable' : 'request errored',
         },
       }),
     }),

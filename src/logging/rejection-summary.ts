@@ -51,7 +51,10 @@ export class RejectionSummary implements OnApplicationShutdown {
   private flush(): void {
     this.timer = undefined;
     for (const [reason, count] of this.pending) {
-      this.logger.log({ reason, refused: count, intervalSeconds: REJECTION_SUMMARY_MS / 1000 }, `${count} requests refused for ${reason} in the last ${REJECTION_SUMMARY_MS / 1000} s`);
+      this.logger.log(
+        { reason, refused: count, intervalSeconds: REJECTION_SUMMARY_MS / 1000 },
+        `${count} requests refused for ${reason} in the last ${REJECTION_SUMMARY_MS / 1000} s`,
+      );
     }
     this.pending.clear();
   }

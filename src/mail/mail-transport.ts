@@ -52,7 +52,11 @@ export class SmtpMailTransport implements MailTransport {
  */
 export class EmlFileMailTransport implements MailTransport {
   readonly description: string;
-  private readonly transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  private readonly transporter = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+  });
   private readonly dir: string;
 
   constructor(env: Env) {

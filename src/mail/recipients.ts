@@ -21,7 +21,11 @@ const shown = (value: string) => JSON.stringify(value.length > 80 ? `${value.sli
  * problem is named with the field and the position it was given at (`to[1]`).
  * Duplicates (same address, any case) are kept once, the first with its name.
  */
-export function parseRecipients(field: string, value: unknown, max: number): { mailboxes: Mailbox[]; errors: string[] } {
+export function parseRecipients(
+  field: string,
+  value: unknown,
+  max: number,
+): { mailboxes: Mailbox[]; errors: string[] } {
   const items: unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
   if (!Array.isArray(value) && typeof value !== 'string') {
     return { mailboxes: [], errors: [`${field} must be an email address or a list of them`] };
@@ -37,7 +41,9 @@ export function parseRecipients(field: string, value: unknown, max: number): { m
     for (const entry of parsed) {
       if (entry.group) return void errors.push(`${at} must list mailboxes, not a group ("${entry.name}: …;")`);
       if (!isEmail(entry.address)) {
-        return void errors.push(`${at} must be an email address or "Name <address>" (${shown(entry.address || entry.name)} is not an address)`);
+        return void errors.push(
+          `${at} must be an email address or "Name <address>" (${shown(entry.address || entry.name)} is not an address)`,
+        );
       }
       if (entry.name.length > MAX_NAME) return void errors.push(`${at} has a display name over ${MAX_NAME} characters`);
       mailboxes.push({ name: entry.name.trim(), address: entry.address });

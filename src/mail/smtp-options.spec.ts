@@ -2,7 +2,12 @@ import { parseEnv } from '../config/env.schema';
 import { allowsCleartextPassword, smtpOptions } from './smtp-options';
 
 const env = (extra: Record<string, string>) =>
-  parseEnv({ API_KEYS: 'key-0123456789abcdef', BULL_BOARD_PASSWORD: 'password123', MAIL_HOST: 'smtp.example.com', ...extra });
+  parseEnv({
+    API_KEYS: 'key-0123456789abcdef',
+    BULL_BOARD_PASSWORD: 'password123',
+    MAIL_HOST: 'smtp.example.com',
+    ...extra,
+  });
 
 describe('smtpOptions', () => {
   it('requires STARTTLS whenever credentials are set', () => {
@@ -24,10 +29,14 @@ describe('smtpOptions', () => {
     expect(allowsCleartextPassword(insecure)).toBe(true);
     expect(allowsCleartextPassword(env({ MAIL_USER: 'u' }))).toBe(false);
     expect(allowsCleartextPassword(env({ MAIL_ALLOW_INSECURE_AUTH: 'true' }))).toBe(false);
-    expect(allowsCleartextPassword(env({ MAIL_USER: 'u', MAIL_PORT: '465', MAIL_ALLOW_INSECURE_AUTH: 'true' }))).toBe(false);
+    expect(allowsCleartextPassword(env({ MAIL_USER: 'u', MAIL_PORT: '465', MAIL_ALLOW_INSECURE_AUTH: 'true' }))).toBe(
+      false,
+    );
   });
 
   it('refuses a MAIL_TLS_CA_FILE that cannot be read, naming the key', () => {
-    expect(() => env({ MAIL_TLS_CA_FILE: '/nonexistent/ca.pem' })).toThrow('MAIL_TLS_CA_FILE must be the path of a readable file');
+    expect(() => env({ MAIL_TLS_CA_FILE: '/nonexistent/ca.pem' })).toThrow(
+      'MAIL_TLS_CA_FILE must be the path of a readable file',
+    );
   });
 });

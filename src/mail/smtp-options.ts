@@ -3,7 +3,16 @@ import { rootCertificates } from 'node:tls';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Env } from '../config/env.schema';
 
-type SmtpEnv = Pick<Env, 'MAIL_HOST' | 'MAIL_PORT' | 'MAIL_USER' | 'MAIL_PASSWORD' | 'MAIL_TIMEOUT_MS' | 'MAIL_ALLOW_INSECURE_AUTH' | 'MAIL_TLS_CA_FILE'>;
+type SmtpEnv = Pick<
+  Env,
+  | 'MAIL_HOST'
+  | 'MAIL_PORT'
+  | 'MAIL_USER'
+  | 'MAIL_PASSWORD'
+  | 'MAIL_TIMEOUT_MS'
+  | 'MAIL_ALLOW_INSECURE_AUTH'
+  | 'MAIL_TLS_CA_FILE'
+>;
 
 /** Port 465 is SMTP over TLS from the first byte (RFC 8314); every other port starts in the clear. */
 export const isImplicitTls = (env: Pick<Env, 'MAIL_PORT'>): boolean => env.MAIL_PORT === 465;
@@ -20,7 +29,8 @@ export const allowsCleartextPassword = (env: SmtpEnv): boolean =>
  * so a server that does not offer it, or a man in the middle that strips it from the EHLO
  * reply, ends the session before AUTH instead of getting the password in the clear.
  */
-export const requiresStartTls = (env: SmtpEnv): boolean => Boolean(env.MAIL_USER) && !isImplicitTls(env) && !env.MAIL_ALLOW_INSECURE_AUTH;
+export const requiresStartTls = (env: SmtpEnv): boolean =>
+  Boolean(env.MAIL_USER) && !isImplicitTls(env) && !env.MAIL_ALLOW_INSECURE_AUTH;
 
 /** nodemailer's pooled SMTP options for this configuration. */
 export function smtpOptions(env: SmtpEnv): SMTPPool.Options {

@@ -21,6 +21,8 @@ describe('MetricsService', () => {
     expect((await api.registry.getMetricsAsJSON()).map((m) => m.name)).not.toContain('stevedore_jobs_finished_total');
     const worker = serviceFor('worker');
     new JobMetrics(worker).jobEnded('emails', 'completed', 0.2);
-    expect(await worker.registry.metrics()).toMatch(/^stevedore_jobs_finished_total\{queue="emails",outcome="completed",role="worker"\} 1$/m);
+    expect(await worker.registry.metrics()).toMatch(
+      /^stevedore_jobs_finished_total\{queue="emails",outcome="completed",role="worker"\} 1$/m,
+    );
   });
 });

@@ -10,7 +10,11 @@ export const METRIC_PREFIX = 'stevedore_';
  * per-type gauge without the suffix (`sum(stevedore_nodejs_active_handles)`), so they are
  * dropped rather than renamed: nothing is lost.
  */
-const REDUNDANT_TOTAL_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const REDUNDANT_TOTAL_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 /**
  * One Prometheus registry per process, labelled with the process's role. Only what both
@@ -28,7 +32,12 @@ export class MetricsService {
   }
 
   /** A gauge whose values are read at scrape time (queue depths live in Redis, not here). */
-  gaugeFromSource(name: string, help: string, labelNames: string[], read: () => Promise<Array<{ labels: Record<string, string>; value: number }>>): void {
+  gaugeFromSource(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: () => Promise<Array<{ labels: Record<string, string>; value: number }>>,
+  ): void {
     new Gauge({
       name,
       help,

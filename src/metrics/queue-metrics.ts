@@ -18,10 +18,15 @@ export class QueueMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     this.metrics.gaugeFromSource('stevedore_queue_jobs', 'Jobs in each queue by state', ['queue', 'state'], async () =>
-      (await this.read()).flatMap((q) => STATES.map((state) => ({ labels: { queue: q.name, state }, value: q[state] }))),
+      (await this.read()).flatMap((q) =>
+        STATES.map((state) => ({ labels: { queue: q.name, state }, value: q[state] })),
+      ),
     );
-    this.metrics.gaugeFromSource('stevedore_queue_workers', 'Worker processes attached to each queue', ['queue'], async () =>
-      (await this.read()).map((q) => ({ labels: { queue: q.name }, value: q.workers })),
+    this.metrics.gaugeFromSource(
+      'stevedore_queue_workers',
+      'Worker processes attached to each queue',
+      ['queue'],
+      async () => (await this.read()).map((q) => ({ labels: { queue: q.name }, value: q.workers })),
     );
   }
 

@@ -4,7 +4,8 @@ import { ENQUEUE_DEADLINE_MS, queueOrWithdraw } from './enqueue-or-withdraw';
 
 describe('queueOrWithdraw', () => {
   beforeEach(() => {
-    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
+    for (const level of ['log', 'warn', 'error'] as const)
+      jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -19,7 +20,12 @@ describe('queueOrWithdraw', () => {
 
   it('withdraws and answers 503 with Retry-After when Redis refuses', async () => {
     const withdraw = jest.fn(() => Promise.resolve());
-    const refusal = queueOrWithdraw('email', 'e1', () => Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false")), withdraw);
+    const refusal = queueOrWithdraw(
+      'email',
+      'e1',
+      () => Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false")),
+      withdraw,
+    );
     await expect(refusal).rejects.toBeInstanceOf(DependencyUnavailableException);
     await expect(refusal).rejects.toMatchObject({ retryAfterSeconds: 5 });
     expect(withdraw).toHaveBeenCalledTimes(1);
@@ -37,7 +43,14 @@ describe('queueOrWithdraw', () => {
 
   it('keeps a refusal that has its own answer (409), after withdrawing', async () => {
     const withdraw = jest.fn(() => Promise.resolve());
-    await expect(queueOrWithdraw('dead letter', 'd1', () => Promise.reject(new ConflictException('Job is active, not failed')), withdraw)).rejects.toBeInstanceOf(ConflictException);
+    await expect(
+      queueOrWithdraw(
+        'dead letter',
+        'd1',
+        () => Promise.reject(new ConflictException('Job is active, not failed')),
+        withdraw,
+      ),
+    ).rejects.toBeInstanceOf(ConflictException);
     expect(withdraw).toHaveBeenCalledTimes(1);
   });
 });

@@ -16,7 +16,10 @@ export const ENQUEUE_DEADLINE_MS = 3000;
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`Redis did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`Redis did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })),
+      ms,
+    );
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
@@ -27,12 +30,18 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
  * `withdraw` removes (or restores) the rows and the caller gets a 503 with Retry-After.
  * Every write path that stores a row before queueing goes through here.
  */
-export async function queueOrWithdraw(what: string, id: string, enqueue: () => Promise<unknown>, withdraw: () => Promise<unknown>): Promise<void> {
+export async function queueOrWithdraw(
+  what: string,
+  id: string,
+  enqueue: () => Promise<unknown>,
+  withdraw: () => Promise<unknown>,
+): Promise<void> {
   try {
     await within(enqueue(), ENQUEUE_DEADLINE_MS);
   } catch (error) {
     if (isDependencyOutage(error)) outageLog.lost('redis', error);
-    else if (!(error instanceof HttpException)) logger.error({ err: error, what, id }, 'Could not queue a job; withdrawing what was stored');
+    else if (!(error instanceof HttpException))
+      logger.error({ err: error, what, id }, 'Could not queue a job; withdrawing what was stored');
     await withdraw().catch((err: unknown) => logger.error({ err, what, id }, 'Could not withdraw an unqueued row'));
     // A refusal with its own answer (a 409 from a job in the wrong state) keeps it.
     if (error instanceof HttpException) throw error;
@@ -41,6 +50,17 @@ export async function queueOrWithdraw(what: string, id: string, enqueue: () => P
 }
 
 /** queueOrWithdraw for one job on one queue. */
-export function enqueueOrWithdraw<T>(queue: Queue<T>, name: string, data: T, opts: JobsOptions & { jobId: string }, withdraw: () => Promise<unknown>): Promise<void> {
-  return queueOrWithdraw(`${queue.name} job`, opts.jobId, () => queue.add(name as never, data as never, opts), withdraw);
+export function enqueueOrWithdraw<T>(
+  queue: Queue<T>,
+  name: string,
+  data: T,
+  opts: JobsOptions & { jobId: string },
+  withdraw: () => Promise<unknown>,
+): Promise<void> {
+  return queueOrWithdraw(
+    `${queue.name} job`,
+    opts.jobId,
+    () => queue.add(name as never, data as never, opts),
+    withdraw,
+  );
 }

@@ -23,7 +23,10 @@ export abstract class JobCancelListener implements OnApplicationBootstrap, OnApp
 
   async onApplicationBootstrap(): Promise<void> {
     // Subscriber mode needs its own connection, which queues commands until it is ready.
-    this.subscriber = this.redis.create(`cancel:${this.channel}`, { enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber = this.redis.create(`cancel:${this.channel}`, {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       if (this.worker().cancelJob(jobId, this.reason)) this.logger.log({ jobId }, 'Cancelling a job this worker holds');
     });

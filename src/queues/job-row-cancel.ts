@@ -21,6 +21,8 @@ export async function settleUnclaimed(db: DataSource, kind: JobRowKind, id: stri
 
 /** Whether cancel was asked for a running row (the check for a cancel message that was lost). */
 export async function cancelRequested(db: DataSource, kind: JobRowKind, id: string): Promise<boolean> {
-  const [row] = (await db.query(`SELECT cancel_requested FROM ${kind.table} WHERE id = $1`, [id])) as Array<{ cancel_requested: boolean }>;
+  const [row] = (await db.query(`SELECT cancel_requested FROM ${kind.table} WHERE id = $1`, [id])) as Array<{
+    cancel_requested: boolean;
+  }>;
   return row?.cancel_requested ?? false;
 }

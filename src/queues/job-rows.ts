@@ -25,22 +25,54 @@ const RUN_LIKE_CLEARS = 'error = NULL, finished_at = NULL, duration_ms = NULL, c
 
 export const JOB_ROWS: Record<RowQueueName, JobRowKind> = {
   [QUEUES.testRuns]: {
-    queue: QUEUES.testRuns, what: 'run', table: 'runs', jobName: 'run', data: (id) => ({ runId: id }), inFlight: ['queued', 'running'],
-    failedStatus: 'error', errorColumn: 'error', hasPriority: true, replayClears: RUN_LIKE_CLEARS,
+    queue: QUEUES.testRuns,
+    what: 'run',
+    table: 'runs',
+    jobName: 'run',
+    data: (id) => ({ runId: id }),
+    inFlight: ['queued', 'running'],
+    failedStatus: 'error',
+    errorColumn: 'error',
+    hasPriority: true,
+    replayClears: RUN_LIKE_CLEARS,
   },
   [QUEUES.scrapes]: {
-    queue: QUEUES.scrapes, what: 'scrape', table: 'scrapes', jobName: 'scrape', data: (id) => ({ scrapeId: id }), inFlight: ['queued', 'running'],
-    failedStatus: 'failed', errorColumn: 'error', hasPriority: true, replayClears: RUN_LIKE_CLEARS,
+    queue: QUEUES.scrapes,
+    what: 'scrape',
+    table: 'scrapes',
+    jobName: 'scrape',
+    data: (id) => ({ scrapeId: id }),
+    inFlight: ['queued', 'running'],
+    failedStatus: 'failed',
+    errorColumn: 'error',
+    hasPriority: true,
+    replayClears: RUN_LIKE_CLEARS,
   },
   [QUEUES.emails]: {
-    queue: QUEUES.emails, what: 'email', table: 'emails', jobName: 'send', data: (id) => ({ emailId: id }), inFlight: ['queued', 'sending'],
-    failedStatus: 'failed', errorColumn: 'last_error', hasPriority: false, replayClears: '',
+    queue: QUEUES.emails,
+    what: 'email',
+    table: 'emails',
+    jobName: 'send',
+    data: (id) => ({ emailId: id }),
+    inFlight: ['queued', 'sending'],
+    failedStatus: 'failed',
+    errorColumn: 'last_error',
+    hasPriority: false,
+    replayClears: '',
   },
   // The parent of a suite's flow. Re-added without children, its job waits for the runs
   // still in flight, then settles the suite from their states.
   [QUEUES.suites]: {
-    queue: QUEUES.suites, what: 'suite', table: 'suites', jobName: 'suite', data: (id) => ({ suiteId: id }), inFlight: ['queued', 'running'],
-    failedStatus: 'error', errorColumn: 'error', hasPriority: false, replayClears: RUN_LIKE_CLEARS,
+    queue: QUEUES.suites,
+    what: 'suite',
+    table: 'suites',
+    jobName: 'suite',
+    data: (id) => ({ suiteId: id }),
+    inFlight: ['queued', 'running'],
+    failedStatus: 'error',
+    errorColumn: 'error',
+    hasPriority: false,
+    replayClears: RUN_LIKE_CLEARS,
   },
 };
 
@@ -48,4 +80,5 @@ export const JOB_ROWS: Record<RowQueueName, JobRowKind> = {
 export const hasFinishedAt = (kind: JobRowKind) => kind.table !== 'emails';
 
 /** The row kind of a queue, if its jobs work on rows (schedule ticks do not). */
-export const jobRowKindOf = (queue: string): JobRowKind | undefined => (JOB_ROWS as Partial<Record<string, JobRowKind>>)[queue];
+export const jobRowKindOf = (queue: string): JobRowKind | undefined =>
+  (JOB_ROWS as Partial<Record<string, JobRowKind>>)[queue];

@@ -10,6 +10,9 @@ export class QueueRegistry {
   constructor(private readonly moduleRef: ModuleRef) {}
 
   all(): Array<{ name: QueueName; queue: Queue }> {
-    return QUEUE_NAMES.map((name) => ({ name, queue: this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }) }));
+    return QUEUE_NAMES.map((name) => ({
+      name,
+      queue: this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
+    }));
   }
 }

@@ -23,7 +23,9 @@ observeBullmq();
         // The API only adds jobs: commands issued by concurrent requests in the same tick
         // go out in one write, and fail at once while Redis is away (a 503, not a wait).
         // Never on a worker (its blocking reads would hold the batch, and need the offline queue).
-        connection: config.isWorker ? redis.bullOptions('bullmq') : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
+        connection: config.isWorker
+          ? redis.bullOptions('bullmq')
+          : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
         prefix: config.env.QUEUE_PREFIX,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),

@@ -1,6 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { FlowProducer, FlowProducerOptions, Processor, Queue, QueueEvents, QueueEventsOptions, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import {
+  FlowProducer,
+  FlowProducerOptions,
+  Processor,
+  Queue,
+  QueueEvents,
+  QueueEventsOptions,
+  QueueOptions,
+  Worker,
+  WorkerOptions,
+} from 'bullmq';
 import { outageLog } from '../common/outage-log';
 
 const logger = new Logger('BullMQ');
@@ -12,7 +22,8 @@ const logger = new Logger('BullMQ');
  * the listener in the constructor, before the first connection attempt can fail, and
  * send connection errors to the outage log.
  */
-const route = (kind: string, name: string) => (err: unknown) => outageLog.fault(logger, err, `${kind} error`, { queue: name || undefined });
+const route = (kind: string, name: string) => (err: unknown) =>
+  outageLog.fault(logger, err, `${kind} error`, { queue: name || undefined });
 
 export class ObservedQueue extends Queue {
   constructor(name: string, opts?: QueueOptions) {

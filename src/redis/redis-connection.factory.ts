@@ -28,7 +28,13 @@ export class RedisConnectionFactory {
 
   /** Options for BullMQ workers and queue events: blocking commands need no retry cap. */
   bullOptions(purpose: string): BullConnectionOptions {
-    return { url: this.config.env.REDIS_URL, maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy: redisRetryStrategy, connectionName: this.name(purpose) };
+    return {
+      url: this.config.env.REDIS_URL,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      retryStrategy: redisRetryStrategy,
+      connectionName: this.name(purpose),
+    };
   }
 
   /**

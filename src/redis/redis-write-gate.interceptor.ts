@@ -27,7 +27,11 @@ export class RedisWriteGate implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.isWrite(context) && this.redis.status !== 'ready' && !this.reflector.getAllAndOverride<boolean>(WITHOUT_REDIS, [context.getHandler(), context.getClass()])) {
+    if (
+      this.isWrite(context) &&
+      this.redis.status !== 'ready' &&
+      !this.reflector.getAllAndOverride<boolean>(WITHOUT_REDIS, [context.getHandler(), context.getClass()])
+    ) {
       throw new DependencyUnavailableException('Redis is unavailable; nothing was stored. Try again shortly.');
     }
     return next.handle();
@@ -37,7 +41,11 @@ export class RedisWriteGate implements NestInterceptor {
     const type = context.getType<string>();
     if (type === 'http') return !READS.has(context.switchToHttp().getRequest<{ method: string }>().method);
     // GraphQL resolvers get (root, args, context, info): a mutation's info names its operation.
-    if (type === 'graphql') return (context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined)?.operation?.operation === 'mutation';
+    if (type === 'graphql')
+      return (
+        (context.getArgByIndex(3) as { operation?: { operation?: string } } | undefined)?.operation?.operation ===
+        'mutation'
+      );
     return false;
   }
 }

@@ -13,7 +13,8 @@ export const REDIS = Symbol('REDIS');
       provide: REDIS,
       inject: [RedisConnectionFactory, AppConfig],
       // No blocking command ever goes through it: on the API, concurrent requests' commands share writes.
-      useFactory: (factory: RedisConnectionFactory, config: AppConfig) => factory.create('shared', { enableAutoPipelining: !config.isWorker }),
+      useFactory: (factory: RedisConnectionFactory, config: AppConfig) =>
+        factory.create('shared', { enableAutoPipelining: !config.isWorker }),
     },
   ],
   exports: [RedisConnectionFactory, REDIS],

@@ -31,12 +31,27 @@ export class DeadLetterRecorder implements OnApplicationBootstrap {
     try {
       // Only a job that stays failed: a retry goes to delayed or waiting instead.
       if ((await job.getState()) !== 'failed') return;
-      await recordDeadLetter(this.db, { queue, jobId: job.id, jobName: job.name, data: job.data, error: error.message, stack: error.stack ?? null, attempts: job.attemptsMade });
-      this.logger.warn({ queue, jobId: job.id, attempts: job.attemptsMade }, 'Job failed for good: kept as a dead letter');
+      await recordDeadLetter(this.db, {
+        queue,
+        jobId: job.id,
+        jobName: job.name,
+        data: job.data,
+        error: error.message,
+        stack: error.stack ?? null,
+        attempts: job.attemptsMade,
+      });
+      this.logger.warn(
+        { queue, jobId: job.id, attempts: job.attemptsMade },
+        'Job failed for good: kept as a dead letter',
+      );
     } catch (err) {
       // At shutdown Redis may already be closed: not an alert. If the job did fail for good,
       // the reconciler finds its row and keeps the dead letter then.
-      if (this.activity.isDraining) this.logger.log({ queue, jobId: job.id }, 'A job failed while the worker was stopping; the reconciler will check it');
+      if (this.activity.isDraining)
+        this.logger.log(
+          { queue, jobId: job.id },
+          'A job failed while the worker was stopping; the reconciler will check it',
+        );
       else this.logger.error({ queue, jobId: job.id, err }, 'Could not keep a dead letter');
     }
   }

@@ -44,7 +44,9 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const every = this.config.env.RECONCILE_INTERVAL_MS;
     if (every === 0) return void this.logger.log('Reconciling rows and jobs is off (RECONCILE_INTERVAL_MS=0)');
     const tick = () => {
-      this.running = this.pass().catch((err: unknown) => outageLog.fault(this.logger, err, 'Reconciling rows and jobs failed; trying again later', {}, 'warn'));
+      this.running = this.pass().catch((err: unknown) =>
+        outageLog.fault(this.logger, err, 'Reconciling rows and jobs failed; trying again later', {}, 'warn'),
+      );
     };
     // First soon after start (rows a dead worker left), then on the interval.
     this.first = setTimeout(tick, Math.min(2000, every)).unref();
@@ -61,7 +63,13 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass over every kind; returns how many rows it mended. */
   async pass(): Promise<number> {
     const lockKey = `${this.config.env.QUEUE_PREFIX}:reconciler:lock`;
-    const got = await this.redis.set(lockKey, this.config.workerName, 'PX', Math.max(1000, this.config.env.RECONCILE_INTERVAL_MS - 100), 'NX');
+    const got = await this.redis.set(
+      lockKey,
+      this.config.workerName,
+      'PX',
+      Math.max(1000, this.config.env.RECONCILE_INTERVAL_MS - 100),
+      'NX',
+    );
     if (got !== 'OK') return 0;
     let mended = 0;
     for (const kind of Object.values(JOB_ROWS)) mended += await this.reconcile(kind);
@@ -81,17 +89,37 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const state = job ? await job.getState() : 'missing';
       if (LIVE_STATES.has(state)) continue;
       if (state === 'missing' || state === 'unknown') {
-        await queue.add(kind.jobName, kind.data(row.id), { jobId: row.id, ...(row.priority ? { priority: row.priority } : {}) });
-        this.logger.warn({ queue: kind.queue, jobId: row.id, status: row.status }, `A ${row.status} row had no job: queued it again`);
+        await queue.add(kind.jobName, kind.data(row.id), {
+          jobId: row.id,
+          ...(row.priority ? { priority: row.priority } : {}),
+        });
+        this.logger.warn(
+          { queue: kind.queue, jobId: row.id, status: row.status },
+          `A ${row.status} row had no job: queued it again`,
+        );
       } else {
-        const reason = state === 'failed' ? `its job failed for good: ${job?.failedReason ?? 'no reason given'}` : 'its job ended without recording an end state';
+        const reason =
+          state === 'failed'
+            ? `its job failed for good: ${job?.failedReason ?? 'no reason given'}`
+            : 'its job ended without recording an end state';
         await this.end(kind, row.id, reason);
         // A run of a suite may have been its last in flight, and its suite's parent job may be gone with it.
         if (kind.table === 'runs') await this.suites.settleSuiteOfRun(row.id);
         if (job && state === 'failed') {
-          await recordDeadLetter(this.db, { queue: kind.queue, jobId: row.id, jobName: job.name, data: job.data, error: job.failedReason ?? reason, stack: job.stacktrace?.at(-1) ?? null, attempts: job.attemptsMade });
+          await recordDeadLetter(this.db, {
+            queue: kind.queue,
+            jobId: row.id,
+            jobName: job.name,
+            data: job.data,
+            error: job.failedReason ?? reason,
+            stack: job.stacktrace?.at(-1) ?? null,
+            attempts: job.attemptsMade,
+          });
         }
-        this.logger.warn({ queue: kind.queue, jobId: row.id, status: row.status, state }, `A ${row.status} row outlived its job: ended it`);
+        this.logger.warn(
+          { queue: kind.queue, jobId: row.id, status: row.status, state },
+          `A ${row.status} row outlived its job: ended it`,
+        );
       }
       mended++;
     }

@@ -79,7 +79,7 @@ export class BrowserPool implements OnApplicationShutdown {
       // run without video rather than fail the test.
       if (!options.videoDir || !/ffmpeg/i.test((error as Error).message)) throw error;
       await context.close().catch(() => undefined);
-      this.logger.warn('Video recording needs Playwright\'s ffmpeg, which is not installed; running without video');
+      this.logger.warn("Video recording needs Playwright's ffmpeg, which is not installed; running without video");
       return this.acquire({});
     }
     if (!options.videoDir) this.prepareSpare();
@@ -118,7 +118,8 @@ export class BrowserPool implements OnApplicationShutdown {
       return undefined;
     });
     if (!context) return undefined;
-    if (context.browser() === this.browser && this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS) return context;
+    if (context.browser() === this.browser && this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS)
+      return context;
     void within(context.close(), CLOSE_TIMEOUT_MS, 'closing a stale context').catch(() => undefined);
     return undefined;
   }
@@ -184,7 +185,10 @@ export class BrowserPool implements OnApplicationShutdown {
    * A context whose every request (loopback included: Playwright adds <-loopback>) goes
    * through an egress proxy of its own, stopped when the context closes, however it closes.
    */
-  private async newContext(browser: Browser, options: { recordVideo?: { dir: string; size: typeof VIEWPORT } }): Promise<BrowserContext> {
+  private async newContext(
+    browser: Browser,
+    options: { recordVideo?: { dir: string; size: typeof VIEWPORT } },
+  ): Promise<BrowserContext> {
     const egress = new EgressProxy(this.policy);
     const server = await egress.start();
     try {

@@ -1,4 +1,12 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,9 +22,16 @@ const RECONCILE_MS = 10_000;
 
 /** Refused for capacity: 429 with Retry-After, the same for REST and GraphQL. */
 export class OverCapacityException extends HttpException {
-  constructor(readonly retryAfterSeconds: number, queued: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    queued: number,
+  ) {
     super(
-      { statusCode: 429, error: 'Too Many Requests', message: `At capacity: ${queued} runs are waiting (QUEUED_CAPACITY). Retry after ${retryAfterSeconds} s.` },
+      {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `At capacity: ${queued} runs are waiting (QUEUED_CAPACITY). Retry after ${retryAfterSeconds} s.`,
+      },
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
@@ -121,7 +136,9 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Gives waiting places back (the runs were cancelled, or never got queued). */
   async release(count = 1): Promise<void> {
-    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, count).catch((err: unknown) => outageLog.fault(this.logger, err, 'Could not release a run place', {}, 'warn'));
+    await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, count).catch((err: unknown) =>
+      outageLog.fault(this.logger, err, 'Could not release a run place', {}, 'warn'),
+    );
   }
 
   /**
@@ -133,7 +150,9 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async reconcile(): Promise<void> {
     try {
-      const [{ n: queued }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM runs WHERE status = 'queued'`)) as Array<{ n: number }>;
+      const [{ n: queued }] = (await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM runs WHERE status = 'queued'`,
+      )) as Array<{ n: number }>;
       const counter = Number((await this.redis.get(this.key)) ?? 0);
       if (counter < queued) {
         await this.redis.incrby(this.key, queued - counter);

@@ -15,14 +15,30 @@ describe('parseRunDefinition', () => {
         { action: 'expectText', selector: 'h1', text: 'Welcome' },
         { action: 'screenshot', name: 'signed-in' },
       ],
-      options: { timeoutMs: 60000, stepTimeoutMs: 10000, video: false, trace: 'retain-on-failure', screenshots: 'only-on-failure' },
+      options: {
+        timeoutMs: 60000,
+        stepTimeoutMs: 10000,
+        video: false,
+        trace: 'retain-on-failure',
+        screenshots: 'only-on-failure',
+      },
       priority: 5,
     });
     expect(errors).toEqual([]);
-    expect(definition).toMatchObject({ name: 'sign-in works', priority: 5, options: { timeoutMs: 60000, trace: 'retain-on-failure' } });
+    expect(definition).toMatchObject({
+      name: 'sign-in works',
+      priority: 5,
+      options: { timeoutMs: 60000, trace: 'retain-on-failure' },
+    });
     expect(parse({ name: 'x', steps: [{ action: 'goto', url: 'https://example.com' }] }).definition).toMatchObject({
       priority: 5,
-      options: { timeoutMs: 60000, stepTimeoutMs: 10000, video: false, trace: 'retain-on-failure', screenshots: 'only-on-failure' },
+      options: {
+        timeoutMs: 60000,
+        stepTimeoutMs: 10000,
+        video: false,
+        trace: 'retain-on-failure',
+        screenshots: 'only-on-failure',
+      },
     });
   });
 
@@ -33,7 +49,12 @@ describe('parseRunDefinition', () => {
   it('reports every problem at once, each naming its field', () => {
     const { errors } = parse({
       name: '',
-      steps: [{ action: 'click' }, { action: 'expectText', selector: 'h1' }, { action: 'screenshot', name: 'trace' }, 'goto'],
+      steps: [
+        { action: 'click' },
+        { action: 'expectText', selector: 'h1' },
+        { action: 'screenshot', name: 'trace' },
+        'goto',
+      ],
       options: { video: 'yes', colour: 'red' },
     });
     expect(errors).toEqual([
@@ -48,12 +69,21 @@ describe('parseRunDefinition', () => {
   });
 
   it('refuses two screenshots with one name', () => {
-    expect(parse({ name: 'x', steps: [{ action: 'screenshot', name: 'a' }, { action: 'screenshot', name: 'a' }] }).errors).toEqual([
-      'steps[1].name "a" is already used by another screenshot',
-    ]);
+    expect(
+      parse({
+        name: 'x',
+        steps: [
+          { action: 'screenshot', name: 'a' },
+          { action: 'screenshot', name: 'a' },
+        ],
+      }).errors,
+    ).toEqual(['steps[1].name "a" is already used by another screenshot']);
   });
 
   it('caps the run timeout at TEST_EXECUTION_TIMEOUT_MS', () => {
-    expect(parseRunDefinition({ name: 'x', steps: [{ action: 'goto', url: 'http://a.test' }] }, { maxTimeoutMs: 30000 }).definition?.options.timeoutMs).toBe(30000);
+    expect(
+      parseRunDefinition({ name: 'x', steps: [{ action: 'goto', url: 'http://a.test' }] }, { maxTimeoutMs: 30000 })
+        .definition?.options.timeoutMs,
+    ).toBe(30000);
   });
 });

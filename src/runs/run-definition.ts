@@ -3,8 +3,22 @@
 import { isHttpUrl, isObject } from '../common/body-checks';
 
 export const STEP_ACTIONS = [
-  'goto', 'click', 'dblclick', 'fill', 'press', 'select', 'check', 'uncheck', 'hover',
-  'waitFor', 'expectVisible', 'expectHidden', 'expectText', 'expectUrl', 'expectTitle', 'screenshot',
+  'goto',
+  'click',
+  'dblclick',
+  'fill',
+  'press',
+  'select',
+  'check',
+  'uncheck',
+  'hover',
+  'waitFor',
+  'expectVisible',
+  'expectHidden',
+  'expectText',
+  'expectUrl',
+  'expectTitle',
+  'screenshot',
 ] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
@@ -67,7 +81,14 @@ const OPTIONAL: Partial<Record<StepAction, Array<keyof RunStep>>> = {
   waitFor: ['state'],
   screenshot: ['selector'],
 };
-const STRING_LIMITS: Partial<Record<keyof RunStep, number>> = { selector: 2000, url: 2048, value: 10000, text: 10000, key: 100, name: 80 };
+const STRING_LIMITS: Partial<Record<keyof RunStep, number>> = {
+  selector: 2000,
+  url: 2048,
+  value: 10000,
+  text: 10000,
+  key: 100,
+  name: 80,
+};
 const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 const RESERVED_NAMES = /^(trace|video|step-\d+-failure)$/;
 
@@ -82,11 +103,15 @@ const isAbsolute = (v: string) => /^[a-z][a-z0-9+.-]*:/i.test(v);
  * Checks a run body field by field. Returns the definition with defaults filled in, or
  * every problem, each naming its field (`steps[2].selector is required for click`).
  */
-export function parseRunDefinition(body: unknown, limits: DefinitionLimits): { definition: RunDefinition; errors: [] } | { definition?: undefined; errors: string[] } {
+export function parseRunDefinition(
+  body: unknown,
+  limits: DefinitionLimits,
+): { definition: RunDefinition; errors: [] } | { definition?: undefined; errors: string[] } {
   const errors: string[] = [];
   if (!isObject(body)) return { errors: ['the body must be a JSON object'] };
   for (const key of Object.keys(body)) {
-    if (!['name', 'baseUrl', 'steps', 'options', 'priority'].includes(key)) errors.push(`${key} is not a field of a run`);
+    if (!['name', 'baseUrl', 'steps', 'options', 'priority'].includes(key))
+      errors.push(`${key} is not a field of a run`);
   }
 
   const name = body.name;
@@ -102,7 +127,8 @@ export function parseRunDefinition(body: unknown, limits: DefinitionLimits): { d
 
   let priority = DEFAULT_PRIORITY;
   if (body.priority !== undefined && body.priority !== null) {
-    if (!Number.isInteger(body.priority) || (body.priority as number) < 1 || (body.priority as number) > 10) errors.push('priority must be a whole number from 1 (most urgent) to 10');
+    if (!Number.isInteger(body.priority) || (body.priority as number) < 1 || (body.priority as number) > 10)
+      errors.push('priority must be a whole number from 1 (most urgent) to 10');
     else priority = body.priority as number;
   }
 
@@ -111,13 +137,15 @@ export function parseRunDefinition(body: unknown, limits: DefinitionLimits): { d
   const steps: RunStep[] = [];
   if (!Array.isArray(body.steps)) errors.push('steps is required (a list of steps)');
   else if (body.steps.length === 0) errors.push('steps must have at least one step');
-  else if (body.steps.length > MAX_STEPS) errors.push(`steps may have at most ${MAX_STEPS} steps (got ${body.steps.length})`);
+  else if (body.steps.length > MAX_STEPS)
+    errors.push(`steps may have at most ${MAX_STEPS} steps (got ${body.steps.length})`);
   else {
     const screenshotNames = new Set<string>();
     body.steps.forEach((raw, index) => {
       const step = parseStep(raw, `steps[${index}]`, hasBase, errors);
       if (step?.action === 'screenshot' && step.name) {
-        if (screenshotNames.has(step.name)) errors.push(`steps[${index}].name "${step.name}" is already used by another screenshot`);
+        if (screenshotNames.has(step.name))
+          errors.push(`steps[${index}].name "${step.name}" is already used by another screenshot`);
         screenshotNames.add(step.name);
       }
       if (step) steps.push(step);
@@ -125,7 +153,16 @@ export function parseRunDefinition(body: unknown, limits: DefinitionLimits): { d
   }
 
   if (errors.length) return { errors };
-  return { definition: { name: (name as string).trim(), ...(hasBase ? { baseUrl: baseUrl as string } : {}), steps, options: options!, priority }, errors: [] };
+  return {
+    definition: {
+      name: (name as string).trim(),
+      ...(hasBase ? { baseUrl: baseUrl as string } : {}),
+      steps,
+      options: options!,
+      priority,
+    },
+    errors: [],
+  };
 }
 
 function parseOptions(raw: unknown, limits: DefinitionLimits, errors: string[]): RunOptions | undefined {
@@ -146,11 +183,14 @@ function parseOptions(raw: unknown, limits: DefinitionLimits, errors: string[]):
     switch (key) {
       case 'timeoutMs':
         if (!Number.isInteger(value) || (value as number) < 1000 || (value as number) > limits.maxTimeoutMs)
-          errors.push(`options.timeoutMs must be a whole number of milliseconds from 1000 to ${limits.maxTimeoutMs} (TEST_EXECUTION_TIMEOUT_MS)`);
+          errors.push(
+            `options.timeoutMs must be a whole number of milliseconds from 1000 to ${limits.maxTimeoutMs} (TEST_EXECUTION_TIMEOUT_MS)`,
+          );
         else out.timeoutMs = value as number;
         break;
       case 'stepTimeoutMs':
-        if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 300000) errors.push('options.stepTimeoutMs must be a whole number of milliseconds from 100 to 300000');
+        if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 300000)
+          errors.push('options.stepTimeoutMs must be a whole number of milliseconds from 100 to 300000');
         else out.stepTimeoutMs = value as number;
         break;
       case 'video':
@@ -158,11 +198,13 @@ function parseOptions(raw: unknown, limits: DefinitionLimits, errors: string[]):
         else out.video = value;
         break;
       case 'trace':
-        if (!TRACE_MODES.includes(value as never)) errors.push(`options.trace must be one of ${TRACE_MODES.join(', ')}`);
+        if (!TRACE_MODES.includes(value as never))
+          errors.push(`options.trace must be one of ${TRACE_MODES.join(', ')}`);
         else out.trace = value as RunOptions['trace'];
         break;
       case 'screenshots':
-        if (!SCREENSHOT_MODES.includes(value as never)) errors.push(`options.screenshots must be one of ${SCREENSHOT_MODES.join(', ')}`);
+        if (!SCREENSHOT_MODES.includes(value as never))
+          errors.push(`options.screenshots must be one of ${SCREENSHOT_MODES.join(', ')}`);
         else out.screenshots = value as RunOptions['screenshots'];
         break;
       default:
@@ -179,7 +221,9 @@ function parseStep(raw: unknown, at: string, hasBase: boolean, errors: string[])
   }
   const action = raw.action;
   if (typeof action !== 'string' || !STEP_ACTIONS.includes(action as StepAction)) {
-    errors.push(`${at}.action must be one of ${STEP_ACTIONS.join(', ')}${typeof action === 'string' ? ` (got "${action}")` : ''}`);
+    errors.push(
+      `${at}.action must be one of ${STEP_ACTIONS.join(', ')}${typeof action === 'string' ? ` (got "${action}")` : ''}`,
+    );
     return undefined;
   }
   const act = action as StepAction;
@@ -193,7 +237,8 @@ function parseStep(raw: unknown, at: string, hasBase: boolean, errors: string[])
       continue;
     }
     if (key === 'timeoutMs') {
-      if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 300000) errors.push(`${at}.timeoutMs must be a whole number of milliseconds from 100 to 300000`);
+      if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 300000)
+        errors.push(`${at}.timeoutMs must be a whole number of milliseconds from 100 to 300000`);
       else step.timeoutMs = value as number;
       continue;
     }
@@ -209,16 +254,19 @@ function parseStep(raw: unknown, at: string, hasBase: boolean, errors: string[])
     const value = step[key];
     // fill and select may set an empty value; every other field needs content.
     const empty = value === undefined || (value === '' && key !== 'value');
-    if (empty && !errors.slice(before).some((e) => e.startsWith(`${at}.${key} `))) errors.push(`${at}.${key} is required for ${act}`);
+    if (empty && !errors.slice(before).some((e) => e.startsWith(`${at}.${key} `)))
+      errors.push(`${at}.${key} is required for ${act}`);
   }
   if (step.url !== undefined) {
     if (isAbsolute(step.url)) {
       if (!isHttpUrl(step.url)) errors.push(`${at}.url must be an http or https URL`);
     } else if (!hasBase) errors.push(`${at}.url is relative, so the run needs a baseUrl`);
   }
-  if (step.state !== undefined && !WAIT_STATES.includes(step.state)) errors.push(`${at}.state must be one of ${WAIT_STATES.join(', ')}`);
+  if (step.state !== undefined && !WAIT_STATES.includes(step.state))
+    errors.push(`${at}.state must be one of ${WAIT_STATES.join(', ')}`);
   if (act === 'screenshot' && step.name !== undefined && step.name !== '') {
-    if (!ARTIFACT_NAME.test(step.name)) errors.push(`${at}.name must be letters, digits, _ . - (at most 80, starting with a letter or digit)`);
+    if (!ARTIFACT_NAME.test(step.name))
+      errors.push(`${at}.name must be letters, digits, _ . - (at most 80, starting with a letter or digit)`);
     else if (RESERVED_NAMES.test(step.name)) errors.push(`${at}.name "${step.name}" is reserved`);
   }
   return step;

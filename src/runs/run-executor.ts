@@ -48,7 +48,17 @@ export interface RunOutcome {
 /** What the worker reports as job progress: the run's state and each finished step. */
 export type RunProgress =
   | { type: 'status'; status: RunStatus; attempt: number }
-  | { type: 'step'; attempt: number; index: number; action: string; target: string | null; status: string; durationMs: number; error: string | null; screenshot: string | null };
+  | {
+      type: 'step';
+      attempt: number;
+      index: number;
+      action: string;
+      target: string | null;
+      status: string;
+      durationMs: number;
+      error: string | null;
+      screenshot: string | null;
+    };
 
 const short = (message: string) => message.slice(0, 4000);
 /** What a step acted on, as stored and reported. */
@@ -83,9 +93,15 @@ export class RunExecutor {
       return { status: settled === 'cancelled' ? RunStatus.cancelled : 'skipped' };
     }
     const { previous, attempt } = claimed;
-    if (previous === RunStatus.queued) await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
-    await job.updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress).catch(() => undefined);
-    if (suiteId) await this.suites.runStarted(suiteId).catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
+    if (previous === RunStatus.queued)
+      await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
+    await job
+      .updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress)
+      .catch(() => undefined);
+    if (suiteId)
+      await this.suites
+        .runStarted(suiteId)
+        .catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
     try {
       return await this.perform(job, runId, signal, claimed);
     } finally {
@@ -93,7 +109,12 @@ export class RunExecutor {
     }
   }
 
-  private async perform(job: Job, runId: string, signal: AbortSignal, { definition, attempt }: Claimed): Promise<RunOutcome> {
+  private async perform(
+    job: Job,
+    runId: string,
+    signal: AbortSignal,
+    { definition, attempt }: Claimed,
+  ): Promise<RunOutcome> {
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
     // A retry (or a replay) starts clean: no duplicated step results or files from an
     // interrupted attempt. A first attempt has none, and skips the three round trips.
@@ -161,7 +182,9 @@ export class RunExecutor {
   private async claimOrDefer(job: Job<RunJobData>, runId: string, token?: string): Promise<Claimed | undefined> {
     const { suiteId, suiteConcurrency } = job.data;
     if (!suiteId || !suiteConcurrency || !token) return this.claim(this.dataSource.manager, runId);
-    const claimed = await this.dataSource.transaction(async (m) => ((await this.suites.hasRoom(m, suiteId, runId, suiteConcurrency)) ? this.claim(m, runId) : 'full'));
+    const claimed = await this.dataSource.transaction(async (m) =>
+      (await this.suites.hasRoom(m, suiteId, runId, suiteConcurrency)) ? this.claim(m, runId) : 'full',
+    );
     if (claimed !== 'full') return claimed;
     await job.moveToDelayed(Date.now() + SUITE_DEFER_MS + Math.floor(Math.random() * SUITE_DEFER_MS), token);
     throw new DelayedError();
@@ -179,7 +202,15 @@ export class RunExecutor {
     return rows[0];
   }
 
-  private async runSteps(job: Job, runId: string, attempt: number, def: RunDefinition, context: BrowserContext, dir: string, stopper: AbortController): Promise<RunOutcome> {
+  private async runSteps(
+    job: Job,
+    runId: string,
+    attempt: number,
+    def: RunDefinition,
+    context: BrowserContext,
+    dir: string,
+    stopper: AbortController,
+  ): Promise<RunOutcome> {
     const stop = stopper.signal;
     const page = context.pages()[0] ?? (await context.newPage());
     // Abort interrupts the action in flight: closing the page makes it throw at once.
@@ -187,9 +218,12 @@ export class RunExecutor {
     stop.addEventListener('abort', interrupt, { once: true });
     // Each step also races the stop: an action whose answer Playwright lost when its page
     // closed (see playwright-race-guard) would otherwise never settle.
-    const stopped = new Promise<never>((_, reject) => stop.addEventListener('abort', () => reject(new Error('stopped')), { once: true }));
+    const stopped = new Promise<never>((_, reject) =>
+      stop.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+    );
     stopped.catch(() => undefined);
-    if (def.options.trace !== 'off') await context.tracing.start({ screenshots: true, snapshots: true, title: def.name });
+    if (def.options.trace !== 'off')
+      await context.tracing.start({ screenshots: true, snapshots: true, title: def.name });
 
     const screenshot = async (name: string, selector?: string) => {
       const path = join(dir, name);
@@ -210,29 +244,52 @@ export class RunExecutor {
       let shot: string | undefined;
       let error: string | null = null;
       try {
-        shot = await Promise.race([performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot }), stopped]);
-        if (def.options.screenshots === 'on' && step.action !== 'screenshot') shot = await screenshot(`step-${index}.png`);
+        shot = await Promise.race([
+          performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot }),
+          stopped,
+        ]);
+        if (def.options.screenshots === 'on' && step.action !== 'screenshot')
+          shot = await screenshot(`step-${index}.png`);
       } catch (e) {
         error = this.explain(e as Error, context, t0);
       }
-      if (stop.aborted) error = stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : stop.reason === CANCEL_REASON ? 'run cancelled' : 'worker shutting down';
+      if (stop.aborted)
+        error =
+          stop.reason === TIMEOUT_REASON
+            ? `run timed out after ${def.options.timeoutMs} ms`
+            : stop.reason === CANCEL_REASON
+              ? 'run cancelled'
+              : 'worker shutting down';
       if (error && !stop.aborted) {
         if (!context.browser()?.isConnected()) throw new Error(`Chromium died during step ${index} (${step.action})`);
         // Always on failure, whatever options.screenshots says.
         shot = await screenshot(`step-${index}-failure.png`).catch(() => shot);
       }
       const status = error ? 'failed' : 'passed';
-      const result = { index, action: step.action, target: stepTarget(step), status, durationMs: Date.now() - t0, error, screenshot: shot ?? null };
+      const result = {
+        index,
+        action: step.action,
+        target: stepTarget(step),
+        status,
+        durationMs: Date.now() - t0,
+        error,
+        screenshot: shot ?? null,
+      };
       await this.steps.upsert({ runId, ...result }, ['runId', 'index']);
       await job.updateProgress({ type: 'step', attempt, ...result } satisfies RunProgress).catch(() => undefined);
       if (error) {
         await this.recordSkipped(runId, def.steps, index + 1);
-        outcome = stop.aborted ? this.abortOutcome(stop.reason, error) : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${error}` };
+        outcome = stop.aborted
+          ? this.abortOutcome(stop.reason, error)
+          : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${error}` };
         break;
       }
     }
     if (stop.aborted && outcome.status === RunStatus.passed) {
-      outcome = this.abortOutcome(stop.reason, stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : 'run cancelled');
+      outcome = this.abortOutcome(
+        stop.reason,
+        stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : 'run cancelled',
+      );
     }
     if (stop.aborted && stop.reason === SHUTDOWN_REASON) throw new Error('worker shutting down');
 
@@ -245,7 +302,6 @@ export class RunExecutor {
     }
     return outcome;
   }
-
 
   private abortOutcome(reason: unknown, error: string): RunOutcome {
     return reason === TIMEOUT_REASON ? { status: RunStatus.timed_out, error } : { status: RunStatus.cancelled, error };
@@ -260,20 +316,31 @@ export class RunExecutor {
   private explain(error: Error, context: BrowserContext, stepStarted: number): string {
     const refusals = this.pool.refusalsSince(context, stepStarted);
     if (!refusals.length) return short(error.message);
-    if (/net::ERR_/.test(error.message)) return short(`request refused by the egress guard: ${refusals[0]}\n${error.message}`);
+    if (/net::ERR_/.test(error.message))
+      return short(`request refused by the egress guard: ${refusals[0]}\n${error.message}`);
     return short(`${error.message}\nrequests refused by the egress guard during this step: ${refusals.join('; ')}`);
   }
 
   private async recordSkipped(runId: string, steps: RunStep[], from: number): Promise<void> {
     const rest = steps.slice(from).map((step, i) => ({
-      runId, index: from + i, action: step.action, target: stepTarget(step), status: 'skipped', durationMs: 0, error: null, screenshot: null,
+      runId,
+      index: from + i,
+      action: step.action,
+      target: stepTarget(step),
+      status: 'skipped',
+      durationMs: 0,
+      error: null,
+      screenshot: null,
     }));
     if (rest.length) await this.steps.upsert(rest, ['runId', 'index']);
   }
 
   private async recordArtifact(runId: string, dir: string, name: string, kind: string): Promise<void> {
     const { size } = await stat(join(dir, name));
-    await this.artifacts.upsert({ runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size }, ['runId', 'name']);
+    await this.artifacts.upsert({ runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size }, [
+      'runId',
+      'name',
+    ]);
   }
 
   private async closeContext(runId: string, context: BrowserContext, dir: string, video?: Video): Promise<void> {
@@ -295,4 +362,3 @@ export class RunExecutor {
     );
   }
 }
-

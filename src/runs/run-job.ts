@@ -11,9 +11,15 @@ export interface RunJobData {
 }
 
 export const RUN_JOB_NAME = 'run';
-export const runJobData = (run: { id: string; suiteId?: string | null }, suiteConcurrency?: number | null): RunJobData => ({
+export const runJobData = (
+  run: { id: string; suiteId?: string | null },
+  suiteConcurrency?: number | null,
+): RunJobData => ({
   runId: run.id,
   ...(run.suiteId ? { suiteId: run.suiteId } : {}),
   ...(run.suiteId && suiteConcurrency ? { suiteConcurrency } : {}),
 });
-export const runJobOptions = (run: { id: string; priority: number }): JobsOptions & { jobId: string } => ({ jobId: run.id, priority: run.priority });
+export const runJobOptions = (run: { id: string; priority: number }): JobsOptions & { jobId: string } => ({
+  jobId: run.id,
+  priority: run.priority,
+});

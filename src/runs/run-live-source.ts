@@ -47,6 +47,13 @@ export class RunLiveSource implements LiveSource, OnModuleInit {
     if (progress?.type === 'status') return [await this.snapshot(id)];
     if (progress?.type !== 'step') return [];
     const { type: _type, attempt, ...step } = progress;
-    return [{ event: 'run.step', payload: { runId: id, attempt, ...step }, key: `step:${attempt}:${step.index}`, final: false }];
+    return [
+      {
+        event: 'run.step',
+        payload: { runId: id, attempt, ...step },
+        key: `step:${attempt}:${step.index}`,
+        final: false,
+      },
+    ];
   }
 }

@@ -18,10 +18,24 @@ export enum RunStatus {
 registerEnumType(RunStatus, {
   name: 'RunStatus',
   description: 'Where a run is',
-  valuesMap: { queued: { description: 'Waiting for a worker' }, running: { description: 'A worker is running its steps' }, passed: { description: 'Every step passed' }, failed: { description: 'A step failed' }, error: { description: 'The platform failed (not the page under test)' }, cancelled: { description: 'Cancelled before it ended' }, timed_out: { description: 'It ran past its timeout' } },
+  valuesMap: {
+    queued: { description: 'Waiting for a worker' },
+    running: { description: 'A worker is running its steps' },
+    passed: { description: 'Every step passed' },
+    failed: { description: 'A step failed' },
+    error: { description: 'The platform failed (not the page under test)' },
+    cancelled: { description: 'Cancelled before it ended' },
+    timed_out: { description: 'It ran past its timeout' },
+  },
 });
 
-export const FINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.passed, RunStatus.failed, RunStatus.error, RunStatus.cancelled, RunStatus.timed_out];
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
+  RunStatus.passed,
+  RunStatus.failed,
+  RunStatus.error,
+  RunStatus.cancelled,
+  RunStatus.timed_out,
+];
 
 /** One browser test run. The API creates it `queued`; the worker owns every later change. */
 @ObjectType('Run', { description: 'A browser test run: steps run in Chromium by a worker' })

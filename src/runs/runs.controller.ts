@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -61,17 +73,33 @@ export class RunsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiJson(200, 'RunCancel', 'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled')
+  @ApiJson(
+    200,
+    'RunCancel',
+    'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled',
+  )
   @ApiError(409, 'The run already ended')
   cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runCancelBody>> {
     return this.runs.cancel(id);
   }
 
   @Get(':id/artifacts/:name')
-  @ApiFile('The file: a PNG screenshot, trace.zip (open with `playwright show-trace`) or video.webm', ['image/png', 'application/zip', 'video/webm'])
+  @ApiFile('The file: a PNG screenshot, trace.zip (open with `playwright show-trace`) or video.webm', [
+    'image/png',
+    'application/zip',
+    'video/webm',
+  ])
   @ApiError(404, 'No such run, or it kept no file of that name (a trace only on failure, by default)')
-  async artifact(@Param('id', new ParseUUIDPipe()) id: string, @Param('name') name: string, @Res() reply: FastifyReply) {
+  async artifact(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('name') name: string,
+    @Res() reply: FastifyReply,
+  ) {
     const file = await this.runs.artifact(id, name);
-    return reply.type(file.contentType).header('Content-Length', file.size).header('Content-Disposition', `inline; filename="${name}"`).send(file.stream);
+    return reply
+      .type(file.contentType)
+      .header('Content-Length', file.size)
+      .header('Content-Disposition', `inline; filename="${name}"`)
+      .send(file.stream);
   }
 }

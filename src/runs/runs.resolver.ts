@@ -1,5 +1,17 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Field, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  Args,
+  Field,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import type { LiveUpdate } from '../events/live-update';
@@ -13,7 +25,8 @@ import { RunsService } from './runs.service';
 @ObjectType('RunPage', { description: 'One page of runs, newest first' })
 class RunPageModel {
   @Field(() => [Run], { description: 'The runs on this page' }) items: Run[];
-  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' }) nextCursor: string | null;
+  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' })
+  nextCursor: string | null;
 }
 
 @Resolver(() => Run)
@@ -24,13 +37,17 @@ export class RunsResolver {
   ) {}
 
   @Mutation(() => Run, { description: 'Queue a browser test run' })
-  async triggerRun(@Args('input', { description: 'The run, as the body of POST /api/runs' }) input: TriggerRunInput): Promise<Run> {
+  async triggerRun(
+    @Args('input', { description: 'The run, as the body of POST /api/runs' }) input: TriggerRunInput,
+  ): Promise<Run> {
     // The run as accepted (a fresh read could already find it running).
     return Object.assign(await this.service.create(input), { steps: [], artifacts: [] });
   }
 
   @Mutation(() => Run, { description: 'Cancel a queued run, or ask a running one to stop' })
-  async cancelRun(@Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string): Promise<Run> {
+  async cancelRun(
+    @Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<Run> {
     await this.service.cancel(id);
     return this.service.get(id);
   }
@@ -42,9 +59,11 @@ export class RunsResolver {
 
   @Query(() => RunPageModel, { description: 'Runs, newest first' })
   runs(
-    @Args('status', { type: () => RunStatus, nullable: true, description: 'Only runs in this status' }) status?: RunStatus,
+    @Args('status', { type: () => RunStatus, nullable: true, description: 'Only runs in this status' })
+    status?: RunStatus,
     @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' }) limit?: number,
-    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' }) cursor?: string,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
+    cursor?: string,
   ) {
     return this.service.list({ status: status ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
   }
@@ -64,12 +83,15 @@ export class RunsResolver {
     description: 'The run now, then each change (run.updated) and each finished step (run.step) until it ends',
     resolve: (update: RunUpdate) => update,
   })
-  runUpdated(@Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<RunUpdate>> {
+  runUpdated(
+    @Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<AsyncIterableIterator<RunUpdate>> {
     return liveIterator(this.hub, 'run', id, (update) => toRunUpdate(id, update));
   }
 }
 
 function toRunUpdate(runId: string, { event, payload }: LiveUpdate): RunUpdate {
-  if (event === 'run.step') return { event, runId, run: null, step: payload as unknown as RunStepResult, attempt: payload.attempt as number };
+  if (event === 'run.step')
+    return { event, runId, run: null, step: payload as unknown as RunStepResult, attempt: payload.attempt as number };
   return { event, runId, run: payload as unknown as Run, step: null, attempt: null };
 }

@@ -48,17 +48,28 @@ export class RunsService {
     const definition = await this.checkDefinition(body);
     await this.capacity.admit();
     const run = this.runs.create({
-      id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued,
-      attempt: 0, worker: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, durationMs: null, scheduleId: null, suiteId: null, suiteIndex: null,
+      id: randomUUID(),
+      name: definition.name,
+      definition,
+      priority: definition.priority,
+      status: RunStatus.queued,
+      attempt: 0,
+      worker: null,
+      error: null,
+      cancelRequested: false,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      scheduleId: null,
+      suiteId: null,
+      suiteIndex: null,
     });
     try {
       // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
-      const [row] = (await this.runs.query(`INSERT INTO runs (id, name, definition, priority) VALUES ($1, $2, $3, $4) RETURNING created_at`, [
-        run.id,
-        run.name,
-        run.definition,
-        run.priority,
-      ])) as Array<{ created_at: Date }>;
+      const [row] = (await this.runs.query(
+        `INSERT INTO runs (id, name, definition, priority) VALUES ($1, $2, $3, $4) RETURNING created_at`,
+        [run.id, run.name, run.definition, run.priority],
+      )) as Array<{ created_at: Date }>;
       run.createdAt = run.updatedAt = row.created_at;
     } catch (error) {
       await this.capacity.release();
@@ -80,12 +91,15 @@ export class RunsService {
 
   /** The same checks, returning the problems instead of throwing (a suite names them per test). */
   async definitionProblems(body: unknown): Promise<{ definition?: RunDefinition; errors: string[] }> {
-    const { definition, errors } = parseRunDefinition(body, { maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS });
+    const { definition, errors } = parseRunDefinition(body, {
+      maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS,
+    });
     if (!definition) return { errors };
     const targets: Array<[string, string]> = [];
     if (definition.baseUrl) targets.push(['baseUrl', definition.baseUrl]);
     definition.steps.forEach((step, i) => {
-      if (step.action === 'goto' && step.url) targets.push([`steps[${i}].url`, resolveStepUrl(step.url, definition.baseUrl)]);
+      if (step.action === 'goto' && step.url)
+        targets.push([`steps[${i}].url`, resolveStepUrl(step.url, definition.baseUrl)]);
     });
     const refused: string[] = [];
     for (const [field, url] of targets) {
@@ -95,7 +109,13 @@ export class RunsService {
     return refused.length ? { errors: refused } : { definition, errors: [] };
   }
 
-  list(query: { status?: RunStatus; scheduleId?: string; suiteId?: string; limit?: number; cursor?: string }): Promise<RunPage> {
+  list(query: {
+    status?: RunStatus;
+    scheduleId?: string;
+    suiteId?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<RunPage> {
     const qb = this.runs.createQueryBuilder('run');
     if (query.status) qb.andWhere('run.status = :status', { status: query.status });
     if (query.scheduleId) qb.andWhere('run.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
@@ -145,15 +165,19 @@ export class RunsService {
    * dependencies), running ones are flagged and their workers told. A job a worker holds
    * already cannot be removed; its claim then finds the run cancelled.
    */
-  private async cancelWhere(column: 'id' | 'suite_id', value: string): Promise<{ queued: string[]; running: string[] }> {
+  private async cancelWhere(
+    column: 'id' | 'suite_id',
+    value: string,
+  ): Promise<{ queued: string[]; running: string[] }> {
     const [queued] = (await this.runs.query(
       `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
        WHERE ${column} = $1 AND status = 'queued' RETURNING id, suite_id`,
       [value],
     )) as [Array<{ id: string; suite_id: string | null }>, number];
-    const [running] = (await this.runs.query(`UPDATE runs SET cancel_requested = true, updated_at = now() WHERE ${column} = $1 AND status = 'running' RETURNING id`, [
-      value,
-    ])) as [Array<{ id: string }>, number];
+    const [running] = (await this.runs.query(
+      `UPDATE runs SET cancel_requested = true, updated_at = now() WHERE ${column} = $1 AND status = 'running' RETURNING id`,
+      [value],
+    )) as [Array<{ id: string }>, number];
     if (queued.length) {
       await this.capacity.release(queued.length);
       await Promise.all(queued.map(({ id }) => this.queue.remove(id).catch(() => undefined)));
@@ -168,7 +192,11 @@ export class RunsService {
   /** Each suite named, settled if none of its runs is in flight; a failure leaves it to its parent job (a worker). */
   private async settleSuites(suiteIds: Array<string | null>): Promise<void> {
     for (const suiteId of new Set(suiteIds.filter((id): id is string => id !== null))) {
-      await this.suiteSettler.settleIfDone(suiteId).catch((err: unknown) => this.logger.warn({ err, suiteId }, 'Could not settle a suite after a cancel; its parent job will'));
+      await this.suiteSettler
+        .settleIfDone(suiteId)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, suiteId }, 'Could not settle a suite after a cancel; its parent job will'),
+        );
     }
   }
 

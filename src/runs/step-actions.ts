@@ -5,14 +5,20 @@ import { resolveStepUrl, RunStep } from './run-definition';
 const POLL_DELAYS_MS = [10, 25, 50, 100];
 
 /** Polls `probe` until it returns true or the time is up; the error says what was last seen. */
-async function until(page: Page, timeoutMs: number, probe: () => Promise<{ ok: boolean; seen: string }>, expected: string): Promise<void> {
+async function until(
+  page: Page,
+  timeoutMs: number,
+  probe: () => Promise<{ ok: boolean; seen: string }>,
+  expected: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     // A closed page (run stopped, browser gone) will not come back: stop polling at once.
     if (page.isClosed()) throw new Error(`Target page, context or browser has been closed while expecting ${expected}`);
     const result = await probe().catch((e: Error) => ({ ok: false, seen: e.message.split('\n')[0] }));
     if (result.ok) return;
-    if (Date.now() >= deadline) throw new Error(`Timeout ${timeoutMs}ms exceeded: expected ${expected}, got ${result.seen}`);
+    if (Date.now() >= deadline)
+      throw new Error(`Timeout ${timeoutMs}ms exceeded: expected ${expected}, got ${result.seen}`);
     await new Promise((r) => setTimeout(r, POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)]));
   }
 }
@@ -59,7 +65,9 @@ export async function performStep(page: Page, step: RunStep, ctx: StepContext): 
         page,
         timeout,
         async () => {
-          const text = await locator().first().innerText({ timeout: Math.min(timeout, 1000) });
+          const text = await locator()
+            .first()
+            .innerText({ timeout: Math.min(timeout, 1000) });
           return { ok: text.includes(step.text!), seen: JSON.stringify(text.slice(0, 200)) };
         },
         `${step.selector} to contain ${JSON.stringify(step.text)}`,
@@ -71,10 +79,15 @@ export async function performStep(page: Page, step: RunStep, ctx: StepContext): 
       return;
     }
     case 'expectTitle':
-      await until(page, timeout, async () => {
-        const title = await page.title();
-        return { ok: title === step.text, seen: JSON.stringify(title) };
-      }, `the title to be ${JSON.stringify(step.text)}`);
+      await until(
+        page,
+        timeout,
+        async () => {
+          const title = await page.title();
+          return { ok: title === step.text, seen: JSON.stringify(title) };
+        },
+        `the title to be ${JSON.stringify(step.text)}`,
+      );
       return;
     case 'screenshot':
       return ctx.screenshot(`${step.name}.png`, step.selector);

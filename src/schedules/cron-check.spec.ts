@@ -1,7 +1,8 @@
 import { cronProblems, describeInterval } from './cron-check';
 
 const now = new Date('2026-03-01T12:00:00Z');
-const check = (cron: string, minIntervalMs = 60_000, timezone = 'UTC') => cronProblems(cron, timezone, minIntervalMs, now);
+const check = (cron: string, minIntervalMs = 60_000, timezone = 'UTC') =>
+  cronProblems(cron, timezone, minIntervalMs, now);
 
 describe('cronProblems', () => {
   it.each([
@@ -33,7 +34,9 @@ describe('cronProblems', () => {
 
   it('finds a short gap that only comes after the first tick (not only the first two ticks)', () => {
     // 12:00 then 12:59, 13:00: the first gap is 59 min, the second 1 min.
-    expect(check('0,59 * * * *', 120_000)).toEqual([expect.stringContaining('cron fires 1 min apart (2026-03-01T12:59:00.000Z then 2026-03-01T13:00:00.000Z)')]);
+    expect(check('0,59 * * * *', 120_000)).toEqual([
+      expect.stringContaining('cron fires 1 min apart (2026-03-01T12:59:00.000Z then 2026-03-01T13:00:00.000Z)'),
+    ]);
   });
 
   it('lets the minimum be lowered to one second', () => {
@@ -41,6 +44,11 @@ describe('cronProblems', () => {
   });
 
   it('says intervals as people read them', () => {
-    expect([describeInterval(1000), describeInterval(90_000), describeInterval(60_000), describeInterval(7_200_000)]).toEqual(['1 s', '90 s', '1 min', '2 h']);
+    expect([
+      describeInterval(1000),
+      describeInterval(90_000),
+      describeInterval(60_000),
+      describeInterval(7_200_000),
+    ]).toEqual(['1 s', '90 s', '1 min', '2 h']);
   });
 });

@@ -48,7 +48,8 @@ function stepProblems(fields: string[]): string[] {
  */
 export function cronProblems(cron: string, timezone: string, minIntervalMs: number, now = new Date()): string[] {
   const fields = cron.trim().split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) return [`cron must have 5 fields (minute hour day month weekday) or 6 (seconds first), not ${fields.length}`];
+  if (fields.length < 5 || fields.length > 6)
+    return [`cron must have 5 fields (minute hour day month weekday) or 6 (seconds first), not ${fields.length}`];
   const steps = stepProblems(fields);
   if (steps.length) return steps;
   let ticks: number[];
@@ -58,14 +59,22 @@ export function cronProblems(cron: string, timezone: string, minIntervalMs: numb
     // second before giving up, so this is answered without searching.
     const { dayOfMonth, dayOfWeek, month } = interval.fields;
     const days = (dayOfMonth.values as unknown[]).filter((day): day is number => typeof day === 'number');
-    if (!dayOfMonth.isWildcard && dayOfWeek.isWildcard && days.length === dayOfMonth.values.length && days.every((day) => month.values.every((m) => day > MONTH_DAYS[Number(m) - 1]))) {
+    if (
+      !dayOfMonth.isWildcard &&
+      dayOfWeek.isWildcard &&
+      days.length === dayOfMonth.values.length &&
+      days.every((day) => month.values.every((m) => day > MONTH_DAYS[Number(m) - 1]))
+    ) {
       return [`cron never fires: no month it names has day ${days.join(' or ')}`];
     }
     ticks = [interval.next().getTime()];
     try {
-      while (ticks.length < TICKS_CHECKED && ticks.at(-1)! - ticks[0] < HORIZON_MS) ticks.push(interval.next().getTime());
+      while (ticks.length < TICKS_CHECKED && ticks.at(-1)! - ticks[0] < HORIZON_MS)
+        ticks.push(interval.next().getTime());
     } catch (error) {
-      return [`cron stops firing after ${ticks.length} ticks (${new Date(ticks.at(-1)!).toISOString()}): ${(error as Error).message}`];
+      return [
+        `cron stops firing after ${ticks.length} ticks (${new Date(ticks.at(-1)!).toISOString()}): ${(error as Error).message}`,
+      ];
     }
   } catch (error) {
     const message = (error as Error).message;

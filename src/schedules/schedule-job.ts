@@ -18,4 +18,8 @@ export const TICK_JOB_OPTIONS: JobSchedulerTemplateOptions = {
   removeOnFail: { count: 500 },
 };
 
-export const tickTemplate = (scheduleId: string) => ({ name: TICK_JOB_NAME, data: { scheduleId } satisfies ScheduleTickData, opts: TICK_JOB_OPTIONS });
+export const tickTemplate = (scheduleId: string) => ({
+  name: TICK_JOB_NAME,
+  data: { scheduleId } satisfies ScheduleTickData,
+  opts: TICK_JOB_OPTIONS,
+});

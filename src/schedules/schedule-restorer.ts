@@ -29,7 +29,9 @@ export class ScheduleRestorer implements OnApplicationBootstrap, OnModuleDestroy
     const every = this.config.env.RECONCILE_INTERVAL_MS;
     if (every === 0) return;
     const pass = () => {
-      this.running = this.restore().catch((err: unknown) => outageLog.fault(this.logger, err, 'Could not check the job schedulers; trying again later', {}, 'warn'));
+      this.running = this.restore().catch((err: unknown) =>
+        outageLog.fault(this.logger, err, 'Could not check the job schedulers; trying again later', {}, 'warn'),
+      );
     };
     pass();
     this.timer = setInterval(pass, every).unref();
@@ -42,7 +44,11 @@ export class ScheduleRestorer implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Returns how many it put back. Upserting an existing scheduler would reset it, so only missing ones. */
   async restore(): Promise<number> {
-    const rows = (await this.db.query(`SELECT id, cron, timezone FROM schedules`)) as Array<{ id: string; cron: string; timezone: string }>;
+    const rows = (await this.db.query(`SELECT id, cron, timezone FROM schedules`)) as Array<{
+      id: string;
+      cron: string;
+      timezone: string;
+    }>;
     let restored = 0;
     for (const row of rows) {
       if (await this.queue.getJobScheduler(row.id)) continue;

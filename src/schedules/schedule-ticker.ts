@@ -13,7 +13,11 @@ import { Run, RunStatus } from '../runs/run.entity';
 import { addSuiteFlow, insertSuite, planSuite, type SuitePlan } from '../suites/suite-launch';
 import { Schedule } from './schedule.entity';
 
-export type TickOutcome = { status: 'queued'; runId: string } | { status: 'queued'; suiteId: string } | { status: 'skipped'; reason: string } | { status: 'gone' };
+export type TickOutcome =
+  | { status: 'queued'; runId: string }
+  | { status: 'queued'; suiteId: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'gone' };
 
 /**
  * One tick of a schedule: queue its run (or suite), unless its previous one is still
@@ -41,17 +45,28 @@ export class ScheduleTicker {
     let suite: SuitePlan | undefined;
     try {
       outcome = await this.db.transaction(async (m) => {
-        const schedule = await m.getRepository(Schedule).findOne({ where: { id: scheduleId }, lock: { mode: 'pessimistic_write' } });
+        const schedule = await m
+          .getRepository(Schedule)
+          .findOne({ where: { id: scheduleId }, lock: { mode: 'pessimistic_write' } });
         if (!schedule) return { status: 'gone' } as const;
         const skip = async (reason: string): Promise<TickOutcome> => {
-          await m.query(`UPDATE schedules SET ticks_skipped = ticks_skipped + 1, last_skip_reason = $2, last_tick_at = now() WHERE id = $1`, [scheduleId, reason]);
+          await m.query(
+            `UPDATE schedules SET ticks_skipped = ticks_skipped + 1, last_skip_reason = $2, last_tick_at = now() WHERE id = $1`,
+            [scheduleId, reason],
+          );
           return { status: 'skipped', reason };
         };
-        const [table, previousId] = schedule.suite ? (['suites', schedule.lastSuiteId] as const) : (['runs', schedule.lastRunId] as const);
+        const [table, previousId] = schedule.suite
+          ? (['suites', schedule.lastSuiteId] as const)
+          : (['runs', schedule.lastRunId] as const);
         if (previousId) {
-          const [previous] = (await m.query(`SELECT status FROM ${table} WHERE id = $1`, [previousId])) as Array<{ status: string }>;
+          const [previous] = (await m.query(`SELECT status FROM ${table} WHERE id = $1`, [previousId])) as Array<{
+            status: string;
+          }>;
           if (previous && (previous.status === 'queued' || previous.status === 'running')) {
-            return skip(`the previous ${table === 'suites' ? 'suite' : 'run'} ${previousId} is still ${previous.status}`);
+            return skip(
+              `the previous ${table === 'suites' ? 'suite' : 'run'} ${previousId} is still ${previous.status}`,
+            );
           }
         }
         const places = schedule.suite ? schedule.suite.tests.length : 1;
@@ -62,13 +77,26 @@ export class ScheduleTicker {
         if (schedule.suite) {
           suite = planSuite(schedule.suite, schedule.suite.tests, scheduleId);
           await insertSuite(m, suite);
-          await m.query(`UPDATE schedules SET last_suite_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`, [scheduleId, suite.suite.id]);
+          await m.query(
+            `UPDATE schedules SET last_suite_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
+            [scheduleId, suite.suite.id],
+          );
           return { status: 'queued', suiteId: suite.suite.id } as const;
         }
         const definition = schedule.run!;
-        run = m.getRepository(Run).create({ id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued, scheduleId });
+        run = m.getRepository(Run).create({
+          id: randomUUID(),
+          name: definition.name,
+          definition,
+          priority: definition.priority,
+          status: RunStatus.queued,
+          scheduleId,
+        });
         await m.getRepository(Run).insert(run);
-        await m.query(`UPDATE schedules SET last_run_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`, [scheduleId, run.id]);
+        await m.query(
+          `UPDATE schedules SET last_run_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
+          [scheduleId, run.id],
+        );
         return { status: 'queued', runId: run.id } as const;
       });
     } catch (error) {
@@ -85,13 +113,20 @@ export class ScheduleTicker {
     } else if (suite) {
       // Stored and committed: if this add fails, the reconciler queues the suite's rows again.
       const { id: suiteId } = suite.suite;
-      await addSuiteFlow(this.flows, suite).catch((err: unknown) => this.logger.warn({ scheduleId, suiteId, err }, 'Could not queue the scheduled suite; the reconciler will'));
+      await addSuiteFlow(this.flows, suite).catch((err: unknown) =>
+        this.logger.warn({ scheduleId, suiteId, err }, 'Could not queue the scheduled suite; the reconciler will'),
+      );
       this.logger.log({ scheduleId, suiteId }, 'Schedule tick queued a suite');
     } else if (run) {
       // Stored and committed: if this add fails, the reconciler queues the row again.
-      await this.runs.add(RUN_JOB_NAME, runJobData(run), runJobOptions(run)).catch((err: unknown) =>
-        this.logger.warn({ scheduleId, runId: run!.id, err }, 'Could not queue the scheduled run; the reconciler will'),
-      );
+      await this.runs
+        .add(RUN_JOB_NAME, runJobData(run), runJobOptions(run))
+        .catch((err: unknown) =>
+          this.logger.warn(
+            { scheduleId, runId: run!.id, err },
+            'Could not queue the scheduled run; the reconciler will',
+          ),
+        );
       this.logger.log({ scheduleId, runId: run.id }, 'Schedule tick queued a run');
     }
     return outcome;

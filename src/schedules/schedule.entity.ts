@@ -26,11 +26,17 @@ export class Schedule extends Timestamped {
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone: string;
 
-  @ApiPropertyOptional({ description: 'The run definition each tick queues, as accepted (defaults filled in); null for a suite schedule', nullable: true })
+  @ApiPropertyOptional({
+    description: 'The run definition each tick queues, as accepted (defaults filled in); null for a suite schedule',
+    nullable: true,
+  })
   @Column({ type: 'jsonb', nullable: true })
   run: RunDefinition | null;
 
-  @ApiPropertyOptional({ description: 'The suite each tick queues, as accepted (each test with defaults filled in); null for a run schedule', nullable: true })
+  @ApiPropertyOptional({
+    description: 'The suite each tick queues, as accepted (each test with defaults filled in); null for a run schedule',
+    nullable: true,
+  })
   @Column({ type: 'jsonb', nullable: true })
   suite: SuiteTemplate | null;
 

@@ -15,7 +15,8 @@ export class SchedulesProcessor extends JobProcessor<ScheduleTickData, TickOutco
 
   protected handle(job: Job<ScheduleTickData>): Promise<TickOutcome> {
     const { scheduleId } = job.data ?? {};
-    if (typeof scheduleId !== 'string' || !isUUID(scheduleId)) throw new UnrecoverableError('job data has no valid scheduleId');
+    if (typeof scheduleId !== 'string' || !isUUID(scheduleId))
+      throw new UnrecoverableError('job data has no valid scheduleId');
     return this.ticker.tick(scheduleId);
   }
 }

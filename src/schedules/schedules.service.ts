@@ -40,17 +40,30 @@ export class SchedulesService {
   ) {}
 
   async create(body: unknown): Promise<Schedule> {
-    const { request, target, errors } = parseScheduleRequest(body, { minIntervalMs: this.config.env.SCHEDULE_MIN_INTERVAL_MS });
+    const { request, target, errors } = parseScheduleRequest(body, {
+      minIntervalMs: this.config.env.SCHEDULE_MIN_INTERVAL_MS,
+    });
     // The run or suite is checked even when the schedule's own fields are wrong: one answer names every problem.
     const checked = target ? await this.checkTarget(target) : { errors: [] };
     if (!request || checked.errors.length) throw new BadRequestException([...errors, ...checked.errors]);
-    const schedule = this.schedules.create({ id: randomUUID(), name: request.name, cron: request.cron, timezone: request.timezone, run: checked.run ?? null, suite: checked.suite ?? null });
+    const schedule = this.schedules.create({
+      id: randomUUID(),
+      name: request.name,
+      cron: request.cron,
+      timezone: request.timezone,
+      run: checked.run ?? null,
+      suite: checked.suite ?? null,
+    });
     await this.schedules.insert(schedule);
     await queueOrWithdraw(
       'schedule',
       schedule.id,
       async () => {
-        const next = await this.queue.upsertJobScheduler(schedule.id, { pattern: schedule.cron, tz: schedule.timezone }, tickTemplate(schedule.id));
+        const next = await this.queue.upsertJobScheduler(
+          schedule.id,
+          { pattern: schedule.cron, tz: schedule.timezone },
+          tickTemplate(schedule.id),
+        );
         schedule.nextTickAt = new Date(next.timestamp + next.delay);
       },
       () => this.schedules.delete({ id: schedule.id }),
@@ -62,7 +75,9 @@ export class SchedulesService {
    * The run or suite as each tick will queue it, checked now by its own rules (the suite
    * with its tests' defaults filled in); its problems are said of the schedule's field.
    */
-  private async checkTarget(target: ScheduleTarget): Promise<{ run?: RunDefinition; suite?: SuiteTemplate; errors: string[] }> {
+  private async checkTarget(
+    target: ScheduleTarget,
+  ): Promise<{ run?: RunDefinition; suite?: SuiteTemplate; errors: string[] }> {
     if (target.suite !== undefined) {
       try {
         const { request, definitions } = await this.suites.check(target.suite);
@@ -76,7 +91,12 @@ export class SchedulesService {
   }
 
   list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {
-    return newestFirstPage(this.schedules.createQueryBuilder('s'), 'created_at', (schedule) => schedule.createdAt, query);
+    return newestFirstPage(
+      this.schedules.createQueryBuilder('s'),
+      'created_at',
+      (schedule) => schedule.createdAt,
+      query,
+    );
   }
 
   async get(id: string): Promise<Schedule> {
@@ -94,6 +114,10 @@ export class SchedulesService {
   async remove(id: string): Promise<void> {
     const result = await this.schedules.delete({ id });
     if (!result.affected) throw new NotFoundException(`Schedule ${id} not found`);
-    await this.queue.removeJobScheduler(id).catch((err: unknown) => this.logger.warn({ err, scheduleId: id }, 'Could not remove the job scheduler now; its next tick will'));
+    await this.queue
+      .removeJobScheduler(id)
+      .catch((err: unknown) =>
+        this.logger.warn({ err, scheduleId: id }, 'Could not remove the job scheduler now; its next tick will'),
+      );
   }
 }

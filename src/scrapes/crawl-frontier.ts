@@ -41,12 +41,16 @@ export class CrawlFrontier {
 
   /** After a crash or hand-back: pages that were in flight go back to the queue. */
   async requeueInFlight(): Promise<void> {
-    await this.db.query(`UPDATE scraped_pages SET state = 'queued' WHERE scrape_id = $1 AND state = 'fetching'`, [this.scrapeId]);
+    await this.db.query(`UPDATE scraped_pages SET state = 'queued' WHERE scrape_id = $1 AND state = 'fetching'`, [
+      this.scrapeId,
+    ]);
   }
 
   /** Every URL already known (any state), and how many ended done or failed. */
   async load(): Promise<{ urls: Set<string>; done: number; failed: number }> {
-    const rows = (await this.db.query(`SELECT url, state FROM scraped_pages WHERE scrape_id = $1`, [this.scrapeId])) as Array<{ url: string; state: string }>;
+    const rows = (await this.db.query(`SELECT url, state FROM scraped_pages WHERE scrape_id = $1`, [
+      this.scrapeId,
+    ])) as Array<{ url: string; state: string }>;
     return {
       urls: new Set(rows.map((r) => r.url)),
       done: rows.filter((r) => r.state === 'done').length,
@@ -82,8 +86,21 @@ export class CrawlFrontier {
          markdown = $9, text = $10, html = $11, links = $12, content_hash = $13, fetched_at = now(), duration_ms = $14, error = $15
        WHERE id = $1`,
       [
-        id, page.state, page.finalUrl, page.statusCode, page.contentType?.slice(0, 200) ?? null, page.title, page.description, page.canonicalUrl,
-        page.markdown, page.text, page.html, page.links === null ? null : JSON.stringify(page.links), page.contentHash, page.durationMs, page.error,
+        id,
+        page.state,
+        page.finalUrl,
+        page.statusCode,
+        page.contentType?.slice(0, 200) ?? null,
+        page.title,
+        page.description,
+        page.canonicalUrl,
+        page.markdown,
+        page.text,
+        page.html,
+        page.links === null ? null : JSON.stringify(page.links),
+        page.contentHash,
+        page.durationMs,
+        page.error,
       ],
     );
   }

@@ -5,7 +5,9 @@ const md = (html: string) => converter.translate(html).trim();
 
 describe('markdown converter', () => {
   it('keeps task-list checkboxes', () => {
-    expect(md('<ul><li><input type="checkbox" checked> done</li><li><input type="checkbox"> todo</li></ul>')).toBe('- [x] done\n- [ ] todo');
+    expect(md('<ul><li><input type="checkbox" checked> done</li><li><input type="checkbox"> todo</li></ul>')).toBe(
+      '- [x] done\n- [ ] todo',
+    );
   });
 
   it('drops other inputs', () => {
@@ -27,7 +29,9 @@ describe('markdown converter', () => {
   });
 
   it('escapes every pipe of a cell, not only the first', () => {
-    expect(md('<table><tr><th>A</th><th>B</th></tr><tr><td>a|b|c</td><td>d</td></tr></table>')).toContain('| a\\|b\\|c | d |');
+    expect(md('<table><tr><th>A</th><th>B</th></tr><tr><td>a|b|c</td><td>d</td></tr></table>')).toContain(
+      '| a\\|b\\|c | d |',
+    );
   });
 
   it('marks column alignment from align and style="text-align"', () => {
@@ -38,7 +42,9 @@ describe('markdown converter', () => {
   });
 
   it('ends a fenced code block with its last line, not a blank one, with the language of class="language-x"', () => {
-    expect(md('<pre><code class="language-js">const a = 1;\nconst b = 2;\n</code></pre><p>after</p>')).toBe('```js\nconst a = 1;\nconst b = 2;\n```\n\nafter');
+    expect(md('<pre><code class="language-js">const a = 1;\nconst b = 2;\n</code></pre><p>after</p>')).toBe(
+      '```js\nconst a = 1;\nconst b = 2;\n```\n\nafter',
+    );
   });
 
   it('takes the language from the <pre> too, and fences code holding ``` with a longer fence', () => {
@@ -46,12 +52,16 @@ describe('markdown converter', () => {
   });
 
   it('keeps link URLs as written: utm_source stays utm_source', () => {
-    expect(md('<p><a href="https://x.test/a?utm_source=news&b=1">link</a></p>')).toBe('[link](https://x.test/a?utm_source=news&b=1)');
+    expect(md('<p><a href="https://x.test/a?utm_source=news&b=1">link</a></p>')).toBe(
+      '[link](https://x.test/a?utm_source=news&b=1)',
+    );
     expect(md('<p><a href="https://x.test/a_b">https://x.test/a_b</a></p>')).toBe('<https://x.test/a_b>');
   });
 
   it('keeps a link well-formed when its URL has parentheses or spaces', () => {
-    expect(md('<p><a href="https://x.test/Foo_(bar)" title="say &quot;hi&quot;">wiki</a></p>')).toBe('[wiki](https://x.test/Foo_\\(bar\\) "say \\"hi\\"")');
+    expect(md('<p><a href="https://x.test/Foo_(bar)" title="say &quot;hi&quot;">wiki</a></p>')).toBe(
+      '[wiki](https://x.test/Foo_\\(bar\\) "say \\"hi\\"")',
+    );
     expect(md('<p><img src="/a b(1).png" alt="pic [1]"></p>')).toBe('![pic \\[1\\]](/a%20b\\(1\\).png)');
     expect(markdownDestination('/a<b>')).toBe('/a%3Cb%3E');
   });

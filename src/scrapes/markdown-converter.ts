@@ -1,4 +1,9 @@
-import { NodeHtmlMarkdown, type TranslatorCollection, type TranslatorConfig, type TranslatorConfigFactory } from 'node-html-markdown';
+import {
+  NodeHtmlMarkdown,
+  type TranslatorCollection,
+  type TranslatorConfig,
+  type TranslatorConfigFactory,
+} from 'node-html-markdown';
 
 type Context = Parameters<TranslatorConfigFactory>[0];
 type Element = Context['node'];
@@ -14,7 +19,10 @@ export function createMarkdownConverter(): NodeHtmlMarkdown {
   const { translators, tableTranslators, tableRowTranslators, tableCellTranslators, aTagTranslators } = converter;
 
   wrap(translators, 'li', (listItem) => (ctx) => {
-    const config = listItem({ ...ctx, listItemNumber: ctx.listItemNumber === undefined ? undefined : listStart(ctx.node) + ctx.listItemNumber - 1 });
+    const config = listItem({
+      ...ctx,
+      listItemNumber: ctx.listItemNumber === undefined ? undefined : listStart(ctx.node) + ctx.listItemNumber - 1,
+    });
     const postprocess = config.postprocess;
     // A checkbox then its label: `- [x] done`, one space between, as GFM task lists are written.
     if (!postprocess) return config;
@@ -27,7 +35,9 @@ export function createMarkdownConverter(): NodeHtmlMarkdown {
     };
   });
 
-  translators.set('input', ({ node }) => (isCheckbox(node) ? { content: node.hasAttribute('checked') ? '[x] ' : '[ ] ', recurse: false } : { ignore: true }));
+  translators.set('input', ({ node }) =>
+    isCheckbox(node) ? { content: node.hasAttribute('checked') ? '[x] ' : '[ ] ', recurse: false } : { ignore: true },
+  );
 
   const code = wrap(translators, 'code', (original) => (ctx) => fencedWithoutTrailingNewline(original(ctx), ctx.node));
   wrap(translators, 'table', (original) => (ctx) => aligned(original(ctx), ctx.node));
@@ -38,13 +48,18 @@ export function createMarkdownConverter(): NodeHtmlMarkdown {
   tableCellTranslators.set('code', code);
   tableCellTranslators.set('input', translators.get('input'));
 
-  for (const collection of [translators, tableCellTranslators]) collection.set('a', link(collection === translators ? aTagTranslators : tableCellTranslators));
+  for (const collection of [translators, tableCellTranslators])
+    collection.set('a', link(collection === translators ? aTagTranslators : tableCellTranslators));
   for (const collection of [translators, tableCellTranslators, aTagTranslators]) collection.set('img', image);
   return converter;
 }
 
 /** Replaces the factory for `tag` with one built around it, keeping the base config node-html-markdown merges in. */
-function wrap(collection: TranslatorCollection, tag: string, around: (original: TranslatorConfigFactory) => TranslatorConfigFactory): TranslatorConfigFactory {
+function wrap(
+  collection: TranslatorCollection,
+  tag: string,
+  around: (original: TranslatorConfigFactory) => TranslatorConfigFactory,
+): TranslatorConfigFactory {
   const original = collection.get(tag) as TranslatorConfigFactory;
   const wrapped = Object.assign(around(original), { base: original.base });
   collection.set(tag, wrapped);
@@ -72,8 +87,16 @@ function fencedWithoutTrailingNewline(config: TranslatorConfig, node: Element): 
   const longestRun = Math.max(0, ...(node.textContent.match(/`{3,}/g) ?? []).map((run: string) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   const pre = node.parentNode as Element | null;
-  const language = /(?:^|\s)lang(?:uage)?-(\S+)/.exec(`${node.getAttribute('class') ?? ''} ${pre?.getAttribute?.('class') ?? ''}`)?.[1] ?? '';
-  return { ...config, prefix: `${fence}${language}\n`, postfix: `\n${fence}`, postprocess: ({ content }) => content.replace(/\r?\n$/, '') };
+  const language =
+    /(?:^|\s)lang(?:uage)?-(\S+)/.exec(
+      `${node.getAttribute('class') ?? ''} ${pre?.getAttribute?.('class') ?? ''}`,
+    )?.[1] ?? '';
+  return {
+    ...config,
+    prefix: `${fence}${language}\n`,
+    postfix: `\n${fence}`,
+    postprocess: ({ content }) => content.replace(/\r?\n$/, ''),
+  };
 }
 
 type Alignment = 'left' | 'center' | 'right' | undefined;
@@ -85,7 +108,11 @@ function alignments(table: Element): Alignment[] {
   return (Array.from(firstRow.childNodes) as Element[])
     .filter((child) => child.tagName === 'TH' || child.tagName === 'TD')
     .map((c) => {
-      const value = (c.getAttribute('align') ?? /text-align\s*:\s*(left|center|right)/i.exec(c.getAttribute('style') ?? '')?.[1] ?? '').toLowerCase();
+      const value = (
+        c.getAttribute('align') ??
+        /text-align\s*:\s*(left|center|right)/i.exec(c.getAttribute('style') ?? '')?.[1] ??
+        ''
+      ).toLowerCase();
       return value === 'left' || value === 'center' || value === 'right' ? value : undefined;
     });
 }
@@ -154,7 +181,8 @@ function link(children: TranslatorCollection): TranslatorConfigFactory {
     if (!href) return {};
     const destination = markdownDestination(href);
     const title = node.getAttribute('title');
-    if (node.textContent === href && options.useInlineLinks !== false && !/[\s<>]/.test(href)) return { content: `<${href}>`, recurse: false };
+    if (node.textContent === href && options.useInlineLinks !== false && !/[\s<>]/.test(href))
+      return { content: `<${href}>`, recurse: false };
     return {
       postprocess: ({ content }) => content.replace(/(?:\r?\n)+/g, ' '),
       childTranslators: children,
@@ -169,5 +197,8 @@ const image: TranslatorConfigFactory = ({ node, options }) => {
   if (!src || (!options.keepDataImages && /^data:/i.test(src))) return { ignore: true };
   const alt = (node.getAttribute('alt') ?? '').replace(/[[\]\\]/g, '\\$&');
   const title = node.getAttribute('title');
-  return { content: `![${alt}](${markdownDestination(src)}${title ? ` "${title.replace(/["\\]/g, '\\$&')}"` : ''})`, recurse: false };
+  return {
+    content: `![${alt}](${markdownDestination(src)}${title ? ` "${title.replace(/["\\]/g, '\\$&')}"` : ''})`,
+    recurse: false,
+  };
 };

@@ -37,7 +37,12 @@ describe('extractPage', () => {
   });
 
   it('collects http(s) links, resolved, deduplicated and in document order', () => {
-    expect(page.links).toEqual(['http://h.test/a', 'http://h.test/dir/b', 'https://other.test/x', 'http://h.test/dir/page']);
+    expect(page.links).toEqual([
+      'http://h.test/a',
+      'http://h.test/dir/b',
+      'https://other.test/x',
+      'http://h.test/dir/page',
+    ]);
   });
 
   it('renders tables as GFM tables in markdown', () => {
@@ -60,7 +65,11 @@ describe('extractPage', () => {
   });
 
   it('keeps the space after an inline element that ends a source line, and <pre> as written', () => {
-    const wrapped = extractPage('<p>a <b>bold</b>\n   word and <a href="/x">link</a>\ntext</p><pre>line 1\n  line 2</pre>', 'http://h.test/', BOTH);
+    const wrapped = extractPage(
+      '<p>a <b>bold</b>\n   word and <a href="/x">link</a>\ntext</p><pre>line 1\n  line 2</pre>',
+      'http://h.test/',
+      BOTH,
+    );
     expect(wrapped.markdown).toContain('a **bold** word and [link](/x) text');
     expect(wrapped.markdown).toContain('line 1\n  line 2');
     expect(wrapped.text).toBe('a bold word and link text\nline 1\nline 2');
@@ -95,17 +104,30 @@ describe('extractPage', () => {
   });
 
   it('ignores a <base href> that does not parse', () => {
-    expect(extractPage('<base href="http://[bad"><a href="x">x</a>', 'http://h.test/dir/page', BOTH).links).toEqual(['http://h.test/dir/x']);
+    expect(extractPage('<base href="http://[bad"><a href="x">x</a>', 'http://h.test/dir/page', BOTH).links).toEqual([
+      'http://h.test/dir/x',
+    ]);
   });
 
   it('returns nulls and empties for an empty string', () => {
-    expect(extractPage('', 'http://h.test/', BOTH)).toEqual({ title: null, description: null, canonicalUrl: null, links: [], hrefs: [], text: '', markdown: '' });
+    expect(extractPage('', 'http://h.test/', BOTH)).toEqual({
+      title: null,
+      description: null,
+      canonicalUrl: null,
+      links: [],
+      hrefs: [],
+      text: '',
+      markdown: '',
+    });
   });
 
-  it.each(['<html><body><div><p>unclosed <a href="/u">link', '<<<>>>', '<title></title>', '<a href="http://[::1">bad</a>', '\u0000'])(
-    'does not throw on %j',
-    (html) => expect(() => extractPage(html, 'http://h.test/', BOTH)).not.toThrow(),
-  );
+  it.each([
+    '<html><body><div><p>unclosed <a href="/u">link',
+    '<<<>>>',
+    '<title></title>',
+    '<a href="http://[::1">bad</a>',
+    '\u0000',
+  ])('does not throw on %j', (html) => expect(() => extractPage(html, 'http://h.test/', BOTH)).not.toThrow());
 
   it('keeps the text of unclosed tags', () => {
     const odd = extractPage('<div><p>unclosed <a href="/u">link', 'http://h.test/', BOTH);

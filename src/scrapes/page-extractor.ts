@@ -39,8 +39,12 @@ export function extractPage(html: string, pageUrl: string, want: { text: boolean
     const base = baseUrl($, pageUrl);
     const canonical = $('link[rel~="canonical" i][href]').attr('href');
     const page: ExtractedPage = {
-      title: nonEmpty($('title').not('svg title').first().text()) ?? nonEmpty($('meta[property="og:title"]').attr('content')),
-      description: nonEmpty($('meta[name="description"]').attr('content')) ?? nonEmpty($('meta[property="og:description"]').attr('content')),
+      title:
+        nonEmpty($('title').not('svg title').first().text()) ??
+        nonEmpty($('meta[property="og:title"]').attr('content')),
+      description:
+        nonEmpty($('meta[name="description"]').attr('content')) ??
+        nonEmpty($('meta[property="og:description"]').attr('content')),
       canonicalUrl: canonical === undefined ? null : (normalizeUrl(canonical, base) ?? null),
       ...links($, base),
       text: null,

@@ -10,8 +10,12 @@ describe('PageFetcher', () => {
   const hits = new Map<string, number>();
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, hit: number) => void> = {
     '/ok': (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<title>ok</title>'),
-    '/flaky': (_req, res, hit) => (hit < 3 ? res.writeHead(503).end() : res.writeHead(200, { 'content-type': 'text/html' }).end('third time')),
-    '/busy': (_req, res, hit) => (hit < 2 ? res.writeHead(429, { 'retry-after': '1' }).end() : res.writeHead(200, { 'content-type': 'text/html' }).end('after waiting')),
+    '/flaky': (_req, res, hit) =>
+      hit < 3 ? res.writeHead(503).end() : res.writeHead(200, { 'content-type': 'text/html' }).end('third time'),
+    '/busy': (_req, res, hit) =>
+      hit < 2
+        ? res.writeHead(429, { 'retry-after': '1' }).end()
+        : res.writeHead(200, { 'content-type': 'text/html' }).end('after waiting'),
     '/too-busy': (_req, res) => res.writeHead(429, { 'retry-after': '3600' }).end(),
     '/gone': (_req, res) => res.writeHead(410).end(),
     '/big': (_req, res) => {
@@ -21,8 +25,12 @@ describe('PageFetcher', () => {
     '/hang': () => undefined,
     '/to-secret': (_req, res) => res.writeHead(302, { location: '/secret' }).end(),
     '/secret': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('secret'),
-    '/robots-octets': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('y'.repeat(5000)),
-    '/latin1': (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }).end(Buffer.from([0x63, 0x61, 0x66, 0xe9])),
+    '/robots-octets': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('y'.repeat(5000)),
+    '/latin1': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' })
+        .end(Buffer.from([0x63, 0x61, 0x66, 0xe9])),
   };
 
   beforeAll(async () => {
@@ -43,12 +51,24 @@ describe('PageFetcher', () => {
   });
 
   const fetcher = (over: Partial<ConstructorParameters<typeof PageFetcher>[1]> = {}, allowed = ['localhost']) =>
-    new PageFetcher(new AddressPolicy(allowed), { userAgent: 'TestBot/1.0', maxBytes: 1000, timeoutMs: 500, retries: 2, retryBaseMs: 10, ...over });
+    new PageFetcher(new AddressPolicy(allowed), {
+      userAgent: 'TestBot/1.0',
+      maxBytes: 1000,
+      timeoutMs: 500,
+      retries: 2,
+      retryBaseMs: 10,
+      ...over,
+    });
   const signal = () => new AbortController().signal;
 
   it('reads a page, with its hash and content type', async () => {
     const page = await fetcher().fetch(`${base}/ok`, signal());
-    expect(page).toMatchObject({ statusCode: 200, body: '<title>ok</title>', error: null, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(page).toMatchObject({
+      statusCode: 200,
+      body: '<title>ok</title>',
+      error: null,
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('retries 5xx with backoff until it answers', async () => {
@@ -63,7 +83,9 @@ describe('PageFetcher', () => {
   });
 
   it('gives up at once on a Retry-After too long to wait, and never retries other 4xx', async () => {
-    expect((await fetcher().fetch(`${base}/too-busy`, signal())).error).toBe('HTTP 429 (Retry-After 3600 s is too long)');
+    expect((await fetcher().fetch(`${base}/too-busy`, signal())).error).toBe(
+      'HTTP 429 (Retry-After 3600 s is too long)',
+    );
     expect(await fetcher().fetch(`${base}/gone`, signal())).toMatchObject({ statusCode: 410, error: 'HTTP 410' });
     expect(hits.get('/gone')).toBe(1);
   });
@@ -84,7 +106,9 @@ describe('PageFetcher', () => {
 
   it('refuses loopback when it is not allowed, before connecting', async () => {
     const page = await fetcher({}, []).fetch(`${base}/ok`, signal());
-    expect(page.error).toMatch(/^refused by the egress guard: localhost resolves to (127\.0\.0\.1|::1), which is not a public address \(loopback/);
+    expect(page.error).toMatch(
+      /^refused by the egress guard: localhost resolves to (127\.0\.0\.1|::1), which is not a public address \(loopback/,
+    );
     expect(hits.get('/ok')).toBe(1);
   });
 
@@ -97,9 +121,16 @@ describe('PageFetcher', () => {
 
   it('asks `refuse` before every hop, so a redirect cannot reach a refused URL', async () => {
     const asked: string[] = [];
-    const refuse = (url: string) => (asked.push(new URL(url).pathname), url.endsWith('/secret') ? 'disallowed by robots.txt (Disallow: /secret)' : undefined);
+    const refuse = (url: string) => (
+      asked.push(new URL(url).pathname),
+      url.endsWith('/secret') ? 'disallowed by robots.txt (Disallow: /secret)' : undefined
+    );
     const page = await fetcher().fetch(`${base}/to-secret`, signal(), { refuse });
-    expect(page).toMatchObject({ finalUrl: `${base}/secret`, body: null, error: 'disallowed by robots.txt (Disallow: /secret)' });
+    expect(page).toMatchObject({
+      finalUrl: `${base}/secret`,
+      body: null,
+      error: 'disallowed by robots.txt (Disallow: /secret)',
+    });
     expect(asked).toEqual(['/to-secret', '/secret']);
     expect(hits.get('/secret')).toBeUndefined();
   });

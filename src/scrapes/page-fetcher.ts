@@ -68,7 +68,10 @@ export class PageFetcher {
     policy: AddressPolicy,
     private readonly settings: FetchSettings,
   ) {
-    this.agent = guardedAgent(policy, { connectTimeoutMs: Math.min(10_000, settings.timeoutMs), keepAliveTimeoutMs: 4_000 });
+    this.agent = guardedAgent(policy, {
+      connectTimeoutMs: Math.min(10_000, settings.timeoutMs),
+      keepAliveTimeoutMs: 4_000,
+    });
   }
 
   /** Resolves with the page or its error; rejects only when `signal` aborts (cancel, timeout of the scrape). */
@@ -79,7 +82,15 @@ export class PageFetcher {
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const retryable = error instanceof Retryable;
-        if (!retryable || attempt >= this.settings.retries) return { finalUrl: url, statusCode: null, contentType: null, body: null, contentHash: null, error: (error as Error).message };
+        if (!retryable || attempt >= this.settings.retries)
+          return {
+            finalUrl: url,
+            statusCode: null,
+            contentType: null,
+            body: null,
+            contentHash: null,
+            error: (error as Error).message,
+          };
         const backoff = this.settings.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
         await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
       }
@@ -99,7 +110,10 @@ export class PageFetcher {
     const abort = new AbortController();
     const onStop = () => abort.abort(signal.reason);
     signal.addEventListener('abort', onStop, { once: true });
-    const timer = setTimeout(() => abort.abort(new PageTimeout(`timed out after ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
+    const timer = setTimeout(
+      () => abort.abort(new PageTimeout(`timed out after ${this.settings.timeoutMs} ms`)),
+      this.settings.timeoutMs,
+    );
     try {
       return await this.follow(url, abort.signal, options);
     } catch (error) {
@@ -117,14 +131,16 @@ export class PageFetcher {
     let current = url;
     for (let hop = 0; ; hop++) {
       const protocol = new URL(current).protocol;
-      if (protocol !== 'http:' && protocol !== 'https:') return failed(current, null, `redirected to a ${protocol} URL`);
+      if (protocol !== 'http:' && protocol !== 'https:')
+        return failed(current, null, `redirected to a ${protocol} URL`);
       const refusal = options.refuse?.(current);
       if (refusal !== undefined) return failed(current, null, refusal);
       const res = await this.send(current, signal);
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
         await res.body.dump();
-        if (hop + 1 > maxRedirects) return failed(current, res.statusCode, `too many redirects (more than ${maxRedirects})`);
+        if (hop + 1 > maxRedirects)
+          return failed(current, res.statusCode, `too many redirects (more than ${maxRedirects})`);
         const next = new URL(location, current).href.replace(/#.*$/, '');
         if (seen.has(next)) return failed(current, res.statusCode, `redirect loop at ${next}`);
         seen.add(next);
@@ -154,18 +170,25 @@ export class PageFetcher {
     if (signal.aborted) return signal.reason instanceof PageTimeout ? signal.reason : error;
     const refusal = [error, error.cause].find((e) => e instanceof EgressRefusedError);
     if (refusal) return new Error(`refused by the egress guard: ${(refusal as Error).message}`);
-    if (error.name === 'TimeoutError' || (error.code && NOT_RETRIED_CODES.has(error.code))) return new Error(`timed out after ${this.settings.timeoutMs} ms`);
+    if (error.name === 'TimeoutError' || (error.code && NOT_RETRIED_CODES.has(error.code)))
+      return new Error(`timed out after ${this.settings.timeoutMs} ms`);
     return new Retryable(`network error: ${error.code ?? error.message}`);
   }
 
-  private async read(url: string, res: Dispatcher.ResponseData, options: FetchOptions, signal: AbortSignal): Promise<FetchedPage> {
+  private async read(
+    url: string,
+    res: Dispatcher.ResponseData,
+    options: FetchOptions,
+    signal: AbortSignal,
+  ): Promise<FetchedPage> {
     const accept = options.accept ?? HTML_TYPES;
     const status = res.statusCode;
     const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : null;
     if (status === 429 || status >= 500) {
       await res.body.dump();
       const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) return failed(url, status, `HTTP ${status} (Retry-After ${Math.round(retryAfterMs / 1000)} s is too long)`);
+      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS)
+        return failed(url, status, `HTTP ${status} (Retry-After ${Math.round(retryAfterMs / 1000)} s is too long)`);
       throw new Retryable(`HTTP ${status}`, retryAfterMs);
     }
     if (status >= 400) {
@@ -180,7 +203,12 @@ export class PageFetcher {
     const declared = Number(res.headers['content-length']);
     if (options.truncateAt === undefined && declared > this.settings.maxBytes) {
       discard(res.body);
-      return failed(url, status, `page larger than ${this.settings.maxBytes} bytes (Content-Length ${declared})`, contentType);
+      return failed(
+        url,
+        status,
+        `page larger than ${this.settings.maxBytes} bytes (Content-Length ${declared})`,
+        contentType,
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -201,8 +229,16 @@ export class PageFetcher {
     } catch (error) {
       throw this.classify(error as Error & { code?: string }, signal);
     }
-    const bytes = options.truncateAt === undefined ? Buffer.concat(chunks) : Buffer.concat(chunks).subarray(0, options.truncateAt);
-    return { finalUrl: url, statusCode: status, contentType, body: decode(bytes, contentType), contentHash: createHash('sha256').update(bytes).digest('hex'), error: null };
+    const bytes =
+      options.truncateAt === undefined ? Buffer.concat(chunks) : Buffer.concat(chunks).subarray(0, options.truncateAt);
+    return {
+      finalUrl: url,
+      statusCode: status,
+      contentType,
+      body: decode(bytes, contentType),
+      contentHash: createHash('sha256').update(bytes).digest('hex'),
+      error: null,
+    };
   }
 }
 
@@ -212,7 +248,12 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-function failed(finalUrl: string, statusCode: number | null, error: string, contentType: string | null = null): FetchedPage {
+function failed(
+  finalUrl: string,
+  statusCode: number | null,
+  error: string,
+  contentType: string | null = null,
+): FetchedPage {
   return { finalUrl, statusCode, contentType, body: null, contentHash: null, error };
 }
 

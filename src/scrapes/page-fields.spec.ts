@@ -2,7 +2,9 @@ import { defaultPageFields } from './scrapes.service';
 
 describe('defaultPageFields (GET /api/scrapes/:id/pages without ?fields=)', () => {
   it('carries text and html when the scrape asked for them', () => {
-    expect(defaultPageFields(['text', 'html'])).toEqual(expect.arrayContaining(['url', 'state', 'error', 'text', 'html']));
+    expect(defaultPageFields(['text', 'html'])).toEqual(
+      expect.arrayContaining(['url', 'state', 'error', 'text', 'html']),
+    );
     expect(defaultPageFields(['text', 'html'])).not.toContain('markdown');
   });
 

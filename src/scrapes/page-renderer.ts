@@ -23,16 +23,54 @@ export class PageRenderer {
       const contentType = (await response?.headerValue('content-type')) ?? null;
       const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
       const statusCode = response?.status() ?? null;
-      if (statusCode !== null && statusCode >= 400) return { finalUrl: page.url(), statusCode, contentType, body: null, contentHash: null, error: `HTTP ${statusCode}` };
-      if (mime && !HTML_TYPES.includes(mime)) return { finalUrl: page.url(), statusCode, contentType, body: null, contentHash: null, error: `unsupported content type ${mime}` };
+      if (statusCode !== null && statusCode >= 400)
+        return {
+          finalUrl: page.url(),
+          statusCode,
+          contentType,
+          body: null,
+          contentHash: null,
+          error: `HTTP ${statusCode}`,
+        };
+      if (mime && !HTML_TYPES.includes(mime))
+        return {
+          finalUrl: page.url(),
+          statusCode,
+          contentType,
+          body: null,
+          contentHash: null,
+          error: `unsupported content type ${mime}`,
+        };
       const html = await page.content();
-      return { finalUrl: page.url(), statusCode, contentType, body: html, contentHash: createHash('sha256').update(html).digest('hex'), error: null };
+      return {
+        finalUrl: page.url(),
+        statusCode,
+        contentType,
+        body: html,
+        contentHash: createHash('sha256').update(html).digest('hex'),
+        error: null,
+      };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const message = (error as Error).message.split('\n')[0];
       const [refusal] = this.pool.refusalsSince(context, started);
-      if (refusal && /net::ERR_/.test(message)) return { finalUrl: url, statusCode: null, contentType: null, body: null, contentHash: null, error: `refused by the egress guard: ${refusal}` };
-      return { finalUrl: url, statusCode: null, contentType: null, body: null, contentHash: null, error: `render failed after ${Date.now() - started} ms: ${message}` };
+      if (refusal && /net::ERR_/.test(message))
+        return {
+          finalUrl: url,
+          statusCode: null,
+          contentType: null,
+          body: null,
+          contentHash: null,
+          error: `refused by the egress guard: ${refusal}`,
+        };
+      return {
+        finalUrl: url,
+        statusCode: null,
+        contentType: null,
+        body: null,
+        contentHash: null,
+        error: `render failed after ${Date.now() - started} ms: ${message}`,
+      };
     } finally {
       signal.removeEventListener('abort', onAbort);
       await this.pool.release(context);

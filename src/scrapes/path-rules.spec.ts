@@ -1,7 +1,9 @@
 import { globProblem, PathRules } from './path-rules';
 
 describe('globProblem', () => {
-  it.each(['/blog/**', '/docs/*', '/*.html', '/{a,b}/**', '/.well-known/**', '/a[b'])('accepts %s', (glob) => expect(globProblem(glob)).toBeUndefined());
+  it.each(['/blog/**', '/docs/*', '/*.html', '/{a,b}/**', '/.well-known/**', '/a[b'])('accepts %s', (glob) =>
+    expect(globProblem(glob)).toBeUndefined(),
+  );
 
   it.each([
     ['blog/**', 'must start with /'],
@@ -55,5 +57,6 @@ describe('PathRules', () => {
     expect(rules.allows('/docs/a/b')).toBe(false);
   });
 
-  it('matches paths with a leading dot segment', () => expect(new PathRules(['/**'], []).allows('/.well-known/security.txt')).toBe(true));
+  it('matches paths with a leading dot segment', () =>
+    expect(new PathRules(['/**'], []).allows('/.well-known/security.txt')).toBe(true));
 });

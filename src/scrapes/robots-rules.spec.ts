@@ -30,7 +30,8 @@ describe('RobotsRules: Google robotstxt conformance cases', () => {
     expect(allowed(robotstxt, 'BarBot', 'http://foo.bar/w/a')).toBe(true);
     expect(allowed(robotstxt, 'BarBot', 'http://foo.bar/z/d')).toBe(false);
     expect(allowed(robotstxt, 'BazBot', 'http://foo.bar/z/d')).toBe(true);
-    for (const agent of ['FooBot', 'BarBot', 'BazBot']) expect(allowed(robotstxt, agent, 'http://foo.bar/foo/bar/')).toBe(false);
+    for (const agent of ['FooBot', 'BarBot', 'BazBot'])
+      expect(allowed(robotstxt, agent, 'http://foo.bar/foo/bar/')).toBe(false);
   });
 
   it('ID_LineSyntax_Groups_OtherRules: Sitemap and unknown lines do not end a group', () => {
@@ -42,14 +43,22 @@ describe('RobotsRules: Google robotstxt conformance cases', () => {
   });
 
   it('ID_REPLineNamesCaseInsensitive', () => {
-    for (const robotstxt of ['USER-AGENT: FooBot\nALLOW: /x/\nDISALLOW: /\n', 'user-agent: FooBot\nallow: /x/\ndisallow: /\n', 'uSeR-aGeNt: FooBot\nAlLoW: /x/\ndIsAlLoW: /\n']) {
+    for (const robotstxt of [
+      'USER-AGENT: FooBot\nALLOW: /x/\nDISALLOW: /\n',
+      'user-agent: FooBot\nallow: /x/\ndisallow: /\n',
+      'uSeR-aGeNt: FooBot\nAlLoW: /x/\ndIsAlLoW: /\n',
+    ]) {
       expect(allowed(robotstxt, 'FooBot', 'http://foo.bar/x/y')).toBe(true);
       expect(allowed(robotstxt, 'FooBot', 'http://foo.bar/a/b')).toBe(false);
     }
   });
 
   it('ID_UserAgentValueCaseInsensitive (and the value is read up to its first space)', () => {
-    for (const robotstxt of ['User-Agent: FOO BAR\nAllow: /x/\nDisallow: /\n', 'User-Agent: foo bar\nAllow: /x/\nDisallow: /\n', 'User-Agent: FoO bAr\nAllow: /x/\nDisallow: /\n']) {
+    for (const robotstxt of [
+      'User-Agent: FOO BAR\nAllow: /x/\nDisallow: /\n',
+      'User-Agent: foo bar\nAllow: /x/\nDisallow: /\n',
+      'User-Agent: FoO bAr\nAllow: /x/\nDisallow: /\n',
+    ]) {
       for (const agent of ['Foo', 'foo']) {
         expect(allowed(robotstxt, agent, 'http://foo.bar/x/y')).toBe(true);
         expect(allowed(robotstxt, agent, 'http://foo.bar/a/b')).toBe(false);
@@ -63,7 +72,13 @@ describe('RobotsRules: Google robotstxt conformance cases', () => {
     const global = 'user-agent: *\nallow: /\nuser-agent: FooBot\ndisallow: /\n';
     expect(allowed(global, 'FooBot', url)).toBe(false);
     expect(allowed(global, 'BarBot', url)).toBe(true);
-    expect(allowed('user-agent: FooBot\nallow: /\nuser-agent: BarBot\ndisallow: /\nuser-agent: BazBot\ndisallow: /\n', 'QuxBot', url)).toBe(true);
+    expect(
+      allowed(
+        'user-agent: FooBot\nallow: /\nuser-agent: BarBot\ndisallow: /\nuser-agent: BazBot\ndisallow: /\n',
+        'QuxBot',
+        url,
+      ),
+    ).toBe(true);
   });
 
   it('ID_AllowDisallow_Value_CaseSensitive', () => {
@@ -75,28 +90,58 @@ describe('RobotsRules: Google robotstxt conformance cases', () => {
     const url = 'http://foo.bar/x/page.html';
     expect(allowed('user-agent: FooBot\ndisallow: /x/page.html\nallow: /x/\n', 'FooBot', url)).toBe(false);
     expect(allowed('user-agent: FooBot\nallow: /x/page.html\ndisallow: /x/\n', 'FooBot', url)).toBe(true);
-    expect(allowed('user-agent: FooBot\nallow: /x/page.html\ndisallow: /x/\n', 'FooBot', 'http://foo.bar/x/')).toBe(false);
+    expect(allowed('user-agent: FooBot\nallow: /x/page.html\ndisallow: /x/\n', 'FooBot', 'http://foo.bar/x/')).toBe(
+      false,
+    );
     expect(allowed('user-agent: FooBot\ndisallow: \nallow: \n', 'FooBot', url)).toBe(true);
     expect(allowed('user-agent: FooBot\ndisallow: /\nallow: /\n', 'FooBot', url)).toBe(true);
     expect(allowed('user-agent: FooBot\ndisallow: /x\nallow: /x/\n', 'FooBot', 'http://foo.bar/x')).toBe(false);
     expect(allowed('user-agent: FooBot\ndisallow: /x\nallow: /x/\n', 'FooBot', 'http://foo.bar/x/')).toBe(true);
     expect(allowed('user-agent: FooBot\ndisallow: /x/page.html\nallow: /x/page.html\n', 'FooBot', url)).toBe(true);
-    expect(allowed('user-agent: FooBot\nallow: /page\ndisallow: /*.html\n', 'FooBot', 'http://foo.bar/page.html')).toBe(false);
-    expect(allowed('user-agent: FooBot\nallow: /page\ndisallow: /*.html\n', 'FooBot', 'http://foo.bar/page')).toBe(true);
+    expect(allowed('user-agent: FooBot\nallow: /page\ndisallow: /*.html\n', 'FooBot', 'http://foo.bar/page.html')).toBe(
+      false,
+    );
+    expect(allowed('user-agent: FooBot\nallow: /page\ndisallow: /*.html\n', 'FooBot', 'http://foo.bar/page')).toBe(
+      true,
+    );
     expect(allowed('user-agent: FooBot\nallow: /x/page.\ndisallow: /*.html\n', 'FooBot', url)).toBe(true);
-    expect(allowed('user-agent: FooBot\nallow: /x/page.\ndisallow: /*.html\n', 'FooBot', 'http://foo.bar/x/y.html')).toBe(false);
+    expect(
+      allowed('user-agent: FooBot\nallow: /x/page.\ndisallow: /*.html\n', 'FooBot', 'http://foo.bar/x/y.html'),
+    ).toBe(false);
     const specific = 'User-agent: *\nDisallow: /x/\nUser-agent: FooBot\nDisallow: /y/\n';
     expect(allowed(specific, 'FooBot', 'http://foo.bar/x/page')).toBe(true);
     expect(allowed(specific, 'FooBot', 'http://foo.bar/y/page')).toBe(false);
   });
 
   it('ID_Encoding: rules match the path and query as requested, non-ASCII compared percent-encoded', () => {
-    expect(allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar?qux=taz&baz=http://foo.bar?tar&par\n', 'FooBot', 'http://foo.bar/foo/bar?qux=taz&baz=http://foo.bar?tar&par')).toBe(true);
-    expect(allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/ツ\n', 'FooBot', 'http://foo.bar/foo/bar/%E3%83%84')).toBe(true);
-    expect(allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/%E3%83%84\n', 'FooBot', 'http://foo.bar/foo/bar/%E3%83%84')).toBe(true);
+    expect(
+      allowed(
+        'User-agent: FooBot\nDisallow: /\nAllow: /foo/bar?qux=taz&baz=http://foo.bar?tar&par\n',
+        'FooBot',
+        'http://foo.bar/foo/bar?qux=taz&baz=http://foo.bar?tar&par',
+      ),
+    ).toBe(true);
+    expect(
+      allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/ツ\n', 'FooBot', 'http://foo.bar/foo/bar/%E3%83%84'),
+    ).toBe(true);
+    expect(
+      allowed(
+        'User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/%E3%83%84\n',
+        'FooBot',
+        'http://foo.bar/foo/bar/%E3%83%84',
+      ),
+    ).toBe(true);
     // Google's matcher compares %62%61%7A byte for byte; RFC 9309 §2.2.2's table has it match /foo/bar/baz, which we follow.
-    expect(allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/%62%61%7A\n', 'FooBot', 'http://foo.bar/foo/bar/baz')).toBe(true);
-    expect(allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/%62%61%7A\n', 'FooBot', 'http://foo.bar/foo/bar/%62%61%7A')).toBe(true);
+    expect(
+      allowed('User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/%62%61%7A\n', 'FooBot', 'http://foo.bar/foo/bar/baz'),
+    ).toBe(true);
+    expect(
+      allowed(
+        'User-agent: FooBot\nDisallow: /\nAllow: /foo/bar/%62%61%7A\n',
+        'FooBot',
+        'http://foo.bar/foo/bar/%62%61%7A',
+      ),
+    ).toBe(true);
   });
 
   it('ID_SpecialCharacters: *, a final $ and # comments', () => {
@@ -126,14 +171,22 @@ describe('RobotsRules: Google robotstxt conformance cases', () => {
   });
 
   it('ID_NonStandardLineExample_Sitemap: Sitemap lines anywhere are read', () => {
-    expect(RobotsRules.parse('User-Agent: foo\nAllow: /some/path\nUser-Agent: bar\n\n\nSitemap: http://foo.bar/sitemap.xml\n', 'foo').sitemaps()).toEqual(['http://foo.bar/sitemap.xml']);
-    expect(RobotsRules.parse('Sitemap: http://foo.bar/sitemap.xml\nUser-Agent: foo\nAllow: /some/path\n', 'foo').sitemaps()).toEqual(['http://foo.bar/sitemap.xml']);
+    expect(
+      RobotsRules.parse(
+        'User-Agent: foo\nAllow: /some/path\nUser-Agent: bar\n\n\nSitemap: http://foo.bar/sitemap.xml\n',
+        'foo',
+      ).sitemaps(),
+    ).toEqual(['http://foo.bar/sitemap.xml']);
+    expect(
+      RobotsRules.parse('Sitemap: http://foo.bar/sitemap.xml\nUser-Agent: foo\nAllow: /some/path\n', 'foo').sitemaps(),
+    ).toEqual(['http://foo.bar/sitemap.xml']);
   });
 });
 
 describe('RobotsRules: our crawler', () => {
   it('matches a group whose User-agent line has the product token followed by more words', () => {
-    const robotstxt = 'User-agent: *\nAllow: /\n\nUser-agent: StevedoreBot/1.0 (+https://example.com/bot)\nDisallow: /\n';
+    const robotstxt =
+      'User-agent: *\nAllow: /\n\nUser-agent: StevedoreBot/1.0 (+https://example.com/bot)\nDisallow: /\n';
     expect(allowed(robotstxt, AGENT, 'http://h.test/x')).toBe(false);
     expect(allowed(robotstxt, 'OtherBot/2.0', 'http://h.test/x')).toBe(true);
   });
@@ -157,11 +210,18 @@ describe('RobotsRules: our crawler', () => {
   });
 
   it('names the rule that refused a URL', () => {
-    expect(RobotsRules.parse('User-agent: *\nDisallow: /private/\n', AGENT).verdict('http://h.test/private/x')).toEqual({ allowed: false, reason: 'disallowed by robots.txt (Disallow: /private/)' });
+    expect(RobotsRules.parse('User-agent: *\nDisallow: /private/\n', AGENT).verdict('http://h.test/private/x')).toEqual(
+      { allowed: false, reason: 'disallowed by robots.txt (Disallow: /private/)' },
+    );
   });
 
   it('reads the crawl delay of our group in milliseconds, none when not given', () => {
-    expect(RobotsRules.parse('User-agent: *\nCrawl-delay: 0.5\n\nUser-agent: StevedoreBot\nDisallow: /x\nCrawl-delay: 2', AGENT).crawlDelayMs()).toBe(2000);
+    expect(
+      RobotsRules.parse(
+        'User-agent: *\nCrawl-delay: 0.5\n\nUser-agent: StevedoreBot\nDisallow: /x\nCrawl-delay: 2',
+        AGENT,
+      ).crawlDelayMs(),
+    ).toBe(2000);
     expect(RobotsRules.parse('User-agent: *\nDisallow: /x\nCrawl-delay: 0.5', AGENT).crawlDelayMs()).toBe(500);
     expect(RobotsRules.parse('User-agent: *\nDisallow:', AGENT).crawlDelayMs()).toBeUndefined();
   });
@@ -179,16 +239,25 @@ describe('RobotsRules: our crawler', () => {
   it('allowAll allows everything; disallowAll refuses everything and says why', () => {
     expect(RobotsRules.allowAll().allows('http://h.test/private/x')).toBe(true);
     expect(RobotsRules.allowAll().sitemaps()).toEqual([]);
-    expect(RobotsRules.disallowAll('HTTP 503').verdict('http://h.test/')).toEqual({ allowed: false, reason: 'robots.txt could not be read (HTTP 503), so nothing may be fetched' });
+    expect(RobotsRules.disallowAll('HTTP 503').verdict('http://h.test/')).toEqual({
+      allowed: false,
+      reason: 'robots.txt could not be read (HTTP 503), so nothing may be fetched',
+    });
   });
 });
 
 describe('RobotsRules.fromFetch (RFC 9309 §2.3.1)', () => {
-  const fetched = (statusCode: number | null, body: string | null, error: string | null = null) => RobotsRules.fromFetch({ statusCode, body, error }, AGENT);
+  const fetched = (statusCode: number | null, body: string | null, error: string | null = null) =>
+    RobotsRules.fromFetch({ statusCode, body, error }, AGENT);
 
-  it('parses a 2xx body', () => expect(fetched(200, 'User-agent: *\nDisallow: /x').allows('http://h.test/x')).toBe(false));
+  it('parses a 2xx body', () =>
+    expect(fetched(200, 'User-agent: *\nDisallow: /x').allows('http://h.test/x')).toBe(false));
 
-  it.each([[404, 'HTTP 404'], [410, 'HTTP 410'], [301, 'too many redirects (more than 5)']])('allows everything after %s', (status, error) =>
+  it.each([
+    [404, 'HTTP 404'],
+    [410, 'HTTP 410'],
+    [301, 'too many redirects (more than 5)'],
+  ])('allows everything after %s', (status, error) =>
     expect(fetched(status, null, error).allows('http://h.test/x')).toBe(true),
   );
 
@@ -199,7 +268,10 @@ describe('RobotsRules.fromFetch (RFC 9309 §2.3.1)', () => {
     [null, 'network error: ECONNREFUSED'],
     [null, 'timed out after 500 ms'],
   ])('refuses everything after %s %s', (status, error) =>
-    expect(fetched(status, null, error).verdict('http://h.test/')).toEqual({ allowed: false, reason: `robots.txt could not be read (${error}), so nothing may be fetched` }),
+    expect(fetched(status, null, error).verdict('http://h.test/')).toEqual({
+      allowed: false,
+      reason: `robots.txt could not be read (${error}), so nothing may be fetched`,
+    }),
   );
 });
 

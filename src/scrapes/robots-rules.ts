@@ -43,7 +43,11 @@ export class RobotsRules {
     const ours = token === '' ? [] : groups.filter((g) => g.agents.includes(token));
     const chosen = ours.length ? ours : groups.filter((g) => g.agents.includes('*')).slice(0, 1);
     const merged: Group | undefined = chosen.length
-      ? { agents: chosen[0].agents, rules: chosen.flatMap((g) => g.rules), crawlDelay: chosen.find((g) => g.crawlDelay !== undefined)?.crawlDelay }
+      ? {
+          agents: chosen[0].agents,
+          rules: chosen.flatMap((g) => g.rules),
+          crawlDelay: chosen.find((g) => g.crawlDelay !== undefined)?.crawlDelay,
+        }
       : undefined;
     return new RobotsRules(merged, sitemaps);
   }
@@ -53,7 +57,10 @@ export class RobotsRules {
    * (more redirects than followed) and 4xx mean there is none, so everything is allowed;
    * 5xx, 429 and no answer at all (network error, timeout) mean a complete disallow.
    */
-  static fromFetch(res: { statusCode: number | null; body: string | null; error: string | null }, userAgent: string): RobotsRules {
+  static fromFetch(
+    res: { statusCode: number | null; body: string | null; error: string | null },
+    userAgent: string,
+  ): RobotsRules {
     const status = res.statusCode;
     if (res.body !== null && status !== null && status < 300) return RobotsRules.parse(res.body, userAgent);
     if (status !== null && status >= 300 && status < 500 && status !== 429) return RobotsRules.allowAll();

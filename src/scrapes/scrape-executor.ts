@@ -96,7 +96,13 @@ export class ScrapeExecutor implements OnApplicationShutdown {
 
   async execute(job: Job, scrapeId: string, signal: AbortSignal): Promise<ScrapeOutcome> {
     const request = await this.claim(scrapeId);
-    if (!request) return { status: (await settleUnclaimed(this.db, JOB_ROWS[QUEUES.scrapes], scrapeId)) === 'cancelled' ? ScrapeStatus.cancelled : 'skipped' };
+    if (!request)
+      return {
+        status:
+          (await settleUnclaimed(this.db, JOB_ROWS[QUEUES.scrapes], scrapeId)) === 'cancelled'
+            ? ScrapeStatus.cancelled
+            : 'skipped',
+      };
     const started = Date.now();
     const stop = new AbortController();
     const unfollow = followAbort(signal, stop);
@@ -106,8 +112,18 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       await frontier.requeueInFlight();
       const stored = await frontier.load();
       const crawl: Crawl = {
-        id: scrapeId, job, request, origin: new URL(request.url).origin, frontier, known: stored.urls, done: stored.done, failed: stored.failed,
-        rules: new PathRules(request.includePaths, request.excludePaths), robots: RobotsRules.allowAll(), stop, lastProgress: 0,
+        id: scrapeId,
+        job,
+        request,
+        origin: new URL(request.url).origin,
+        frontier,
+        known: stored.urls,
+        done: stored.done,
+        failed: stored.failed,
+        rules: new PathRules(request.includePaths, request.excludePaths),
+        robots: RobotsRules.allowAll(),
+        stop,
+        lastProgress: 0,
       };
       try {
         if (request.respectRobots) crawl.robots = await this.robotsOf(crawl);
@@ -134,11 +150,10 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       // No retry follows: the scrape ends here, with the pages it has, rather than stay `running`.
       const message = `platform fault: ${(error as Error).message}`.slice(0, 4000);
       await this.db
-        .query(`UPDATE scrapes SET status = 'failed', error = $2, finished_at = now(), duration_ms = $3, updated_at = now() WHERE id = $1 AND status = 'running'`, [
-          scrapeId,
-          message,
-          Date.now() - started,
-        ])
+        .query(
+          `UPDATE scrapes SET status = 'failed', error = $2, finished_at = now(), duration_ms = $3, updated_at = now() WHERE id = $1 AND status = 'running'`,
+          [scrapeId, message, Date.now() - started],
+        )
         .catch((err: unknown) => this.logger.error({ scrapeId, err }, 'Could not record the end of a scrape'));
       throw new UnrecoverableError(message);
     } finally {
@@ -157,7 +172,6 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     return rows[0]?.request;
   }
 
-
   /**
    * robots.txt of the start URL's origin, read as RFC 9309 §2.3 says: redirects followed
    * (up to 5), the first 500 KiB parsed whatever its content type; 4xx (or too many
@@ -166,7 +180,11 @@ export class ScrapeExecutor implements OnApplicationShutdown {
    */
   private async robotsOf(crawl: Crawl): Promise<RobotsRules> {
     const url = `${crawl.origin}/robots.txt`;
-    const res = await this.fetcher.fetch(url, crawl.stop.signal, { accept: 'any', maxRedirects: ROBOTS_MAX_REDIRECTS, truncateAt: ROBOTS_MAX_BYTES });
+    const res = await this.fetcher.fetch(url, crawl.stop.signal, {
+      accept: 'any',
+      maxRedirects: ROBOTS_MAX_REDIRECTS,
+      truncateAt: ROBOTS_MAX_BYTES,
+    });
     return RobotsRules.fromFetch(res, this.config.env.SCRAPE_USER_AGENT);
   }
 
@@ -181,7 +199,10 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     const found: string[] = [];
     for (let i = 0; i < pending.length && i < MAX_SITEMAPS; i++) {
       if (this.robotsRefusal(crawl, pending[i]) !== undefined) continue;
-      const res = await this.fetcher.fetch(pending[i], crawl.stop.signal, { accept: ['application/xml', 'text/xml', 'text/plain'], refuse: (url) => this.robotsRefusal(crawl, url) });
+      const res = await this.fetcher.fetch(pending[i], crawl.stop.signal, {
+        accept: ['application/xml', 'text/xml', 'text/plain'],
+        refuse: (url) => this.robotsRefusal(crawl, url),
+      });
       if (res.body === null) continue;
       const sitemap = parseSitemap(res.body);
       found.push(...sitemap.urls);
@@ -201,7 +222,8 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       if (!forms || crawl.known.has(forms.key)) continue;
       const { key: url, request: asRequested } = forms;
       const parsed = new URL(url);
-      if (parsed.origin !== crawl.origin || !crawl.rules.allows(parsed.pathname) || !crawl.robots.allows(asRequested)) continue;
+      if (parsed.origin !== crawl.origin || !crawl.rules.allows(parsed.pathname) || !crawl.robots.allows(asRequested))
+        continue;
       crawl.known.add(url);
       fresh.push({ url, requestUrl: asRequested, depth });
     }
@@ -252,18 +274,35 @@ export class ScrapeExecutor implements OnApplicationShutdown {
   private async page(crawl: Crawl, entry: FrontierEntry): Promise<void> {
     const t0 = Date.now();
     const host = new URL(entry.url).host;
-    const delayMs = Math.max(this.config.env.SCRAPE_HOST_DELAY_MS, Math.min(crawl.robots.crawlDelayMs() ?? 0, MAX_CRAWL_DELAY_MS));
+    const delayMs = Math.max(
+      this.config.env.SCRAPE_HOST_DELAY_MS,
+      Math.min(crawl.robots.crawlDelayMs() ?? 0, MAX_CRAWL_DELAY_MS),
+    );
     let release: (() => void) | undefined;
     let fetched: FetchedPage;
     try {
       // Never fetch what robots.txt refuses, the start URL included: the page is recorded failed with the rule.
       const refusal = this.robotsRefusal(crawl, entry.requestUrl);
-      if (refusal !== undefined) fetched = { finalUrl: entry.requestUrl, statusCode: null, contentType: null, body: null, contentHash: null, error: refusal };
+      if (refusal !== undefined)
+        fetched = {
+          finalUrl: entry.requestUrl,
+          statusCode: null,
+          contentType: null,
+          body: null,
+          contentHash: null,
+          error: refusal,
+        };
       else {
-        release = await this.gate.acquire(host, { concurrency: this.config.env.SCRAPE_HOST_CONCURRENCY, delayMs }, crawl.stop.signal);
+        release = await this.gate.acquire(
+          host,
+          { concurrency: this.config.env.SCRAPE_HOST_CONCURRENCY, delayMs },
+          crawl.stop.signal,
+        );
         fetched = crawl.request.render
           ? await this.renderer.render(entry.requestUrl, this.config.env.SCRAPE_PAGE_TIMEOUT_MS, crawl.stop.signal)
-          : await this.fetcher.fetch(entry.requestUrl, crawl.stop.signal, { refuse: (url) => this.robotsRefusal(crawl, url) });
+          : await this.fetcher.fetch(entry.requestUrl, crawl.stop.signal, {
+              refuse: (url) => this.robotsRefusal(crawl, url),
+            });
       }
     } catch (error) {
       if (crawl.stop.signal.aborted) return; // stays `fetching`: put back in the queue at the end
@@ -272,7 +311,10 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       release?.();
     }
     const formats = new Set(crawl.request.formats);
-    const extracted = fetched.body === null ? undefined : extractPage(fetched.body, fetched.finalUrl, { text: formats.has('text'), markdown: formats.has('markdown') });
+    const extracted =
+      fetched.body === null
+        ? undefined
+        : extractPage(fetched.body, fetched.finalUrl, { text: formats.has('text'), markdown: formats.has('markdown') });
     const state = fetched.error === null ? 'done' : 'failed';
     await crawl.frontier.record(entry.id, {
       state,
@@ -315,18 +357,32 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     if (!force && now - crawl.lastProgress < PROGRESS_EVERY_MS) return;
     crawl.lastProgress = now;
     const queued = crawl.known.size - crawl.done - crawl.failed;
-    await this.db.query(`UPDATE scrapes SET pages_done = $2, pages_failed = $3, pages_queued = $4, updated_at = now() WHERE id = $1`, [crawl.id, crawl.done, crawl.failed, queued]);
-    const progress: ScrapeProgress = { type: 'progress', status: ScrapeStatus.running, pagesDone: crawl.done, pagesFailed: crawl.failed, pagesQueued: queued };
+    await this.db.query(
+      `UPDATE scrapes SET pages_done = $2, pages_failed = $3, pages_queued = $4, updated_at = now() WHERE id = $1`,
+      [crawl.id, crawl.done, crawl.failed, queued],
+    );
+    const progress: ScrapeProgress = {
+      type: 'progress',
+      status: ScrapeStatus.running,
+      pagesDone: crawl.done,
+      pagesFailed: crawl.failed,
+      pagesQueued: queued,
+    };
     await crawl.job.updateProgress(progress as unknown as object).catch(() => undefined);
   }
-
 
   private outcomeOf(crawl: Crawl): ScrapeOutcome {
     const counts = { pagesDone: crawl.done, pagesFailed: crawl.failed };
     const reason = crawl.stop.signal.aborted ? crawl.stop.signal.reason : undefined;
     if (reason === SCRAPE_CANCEL_REASON) return { status: ScrapeStatus.cancelled, error: 'cancelled', ...counts };
-    if (reason === TIMEOUT_REASON) return { status: ScrapeStatus.timed_out, error: `scrape timed out after ${crawl.request.timeoutMs} ms`, ...counts };
-    if (crawl.done === 0) return { status: ScrapeStatus.failed, error: crawl.firstError ?? 'no page could be fetched', ...counts };
+    if (reason === TIMEOUT_REASON)
+      return {
+        status: ScrapeStatus.timed_out,
+        error: `scrape timed out after ${crawl.request.timeoutMs} ms`,
+        ...counts,
+      };
+    if (crawl.done === 0)
+      return { status: ScrapeStatus.failed, error: crawl.firstError ?? 'no page could be fetched', ...counts };
     return { status: ScrapeStatus.completed, ...counts };
   }
 

@@ -34,16 +34,33 @@ export interface ScrapeLimits {
 }
 
 const given = (v: unknown) => v !== undefined && v !== null;
-const wholeIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const wholeIn = (v: unknown, min: number, max: number) =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /**
  * Checks a scrape body field by field: the request with defaults filled in, or every
  * problem, each naming its field (`maxPages must be a whole number from 1 to 10000`).
  */
-export function parseScrapeRequest(body: unknown, limits: ScrapeLimits): { request: ScrapeRequest; errors: [] } | { request?: undefined; errors: string[] } {
+export function parseScrapeRequest(
+  body: unknown,
+  limits: ScrapeLimits,
+): { request: ScrapeRequest; errors: [] } | { request?: undefined; errors: string[] } {
   if (!isObject(body)) return { errors: ['the body must be a JSON object'] };
   const errors: string[] = [];
-  const fields = ['url', 'mode', 'maxPages', 'maxDepth', 'includePaths', 'excludePaths', 'render', 'respectRobots', 'formats', 'concurrency', 'timeoutMs', 'priority'];
+  const fields = [
+    'url',
+    'mode',
+    'maxPages',
+    'maxDepth',
+    'includePaths',
+    'excludePaths',
+    'render',
+    'respectRobots',
+    'formats',
+    'concurrency',
+    'timeoutMs',
+    'priority',
+  ];
   for (const key of Object.keys(body)) if (!fields.includes(key)) errors.push(`${key} is not a field of a scrape`);
 
   let url = '';
@@ -52,7 +69,8 @@ export function parseScrapeRequest(body: unknown, limits: ScrapeLimits): { reque
   else {
     try {
       const parsed = new URL(body.url.trim());
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') errors.push(`url must be http or https, not ${parsed.protocol}`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        errors.push(`url must be http or https, not ${parsed.protocol}`);
       parsed.hash = '';
       url = parsed.href;
     } catch {
@@ -75,10 +93,16 @@ export function parseScrapeRequest(body: unknown, limits: ScrapeLimits): { reque
     priority: 5,
   };
   if (given(body.mode)) {
-    if (!SCRAPE_MODES.includes(body.mode as never)) errors.push(`mode must be page or crawl${typeof body.mode === 'string' ? ` (got "${body.mode}")` : ''}`);
+    if (!SCRAPE_MODES.includes(body.mode as never))
+      errors.push(`mode must be page or crawl${typeof body.mode === 'string' ? ` (got "${body.mode}")` : ''}`);
     else request.mode = body.mode as ScrapeRequest['mode'];
   }
-  const whole = (key: 'maxPages' | 'maxDepth' | 'concurrency' | 'timeoutMs' | 'priority', min: number, max: number, what: string) => {
+  const whole = (
+    key: 'maxPages' | 'maxDepth' | 'concurrency' | 'timeoutMs' | 'priority',
+    min: number,
+    max: number,
+    what: string,
+  ) => {
     if (!given(body[key])) return;
     if (!wholeIn(body[key], min, max)) errors.push(`${key} must be a whole number from ${min} to ${max}${what}`);
     else request[key] = body[key] as number;
@@ -108,10 +132,14 @@ export function parseScrapeRequest(body: unknown, limits: ScrapeLimits): { reque
   }
   if (given(body.formats)) {
     const formats = body.formats;
-    if (!Array.isArray(formats) || formats.length === 0) errors.push(`formats must be a non-empty list of ${SCRAPE_FORMATS.join(', ')}`);
+    if (!Array.isArray(formats) || formats.length === 0)
+      errors.push(`formats must be a non-empty list of ${SCRAPE_FORMATS.join(', ')}`);
     else {
       formats.forEach((format, i) => {
-        if (!SCRAPE_FORMATS.includes(format as never)) errors.push(`formats[${i}] must be one of ${SCRAPE_FORMATS.join(', ')}${typeof format === 'string' ? ` (got "${format}")` : ''}`);
+        if (!SCRAPE_FORMATS.includes(format as never))
+          errors.push(
+            `formats[${i}] must be one of ${SCRAPE_FORMATS.join(', ')}${typeof format === 'string' ? ` (got "${format}")` : ''}`,
+          );
       });
       request.formats = [...new Set(formats as ScrapeFormat[])];
     }

@@ -15,10 +15,22 @@ export enum ScrapeStatus {
 registerEnumType(ScrapeStatus, {
   name: 'ScrapeStatus',
   description: 'Where a scrape is',
-  valuesMap: { queued: { description: 'Waiting for a worker' }, running: { description: 'A worker is fetching its pages' }, completed: { description: 'Done (some pages may have failed: see errors)' }, failed: { description: 'It could not be done' }, cancelled: { description: 'Cancelled before it ended' }, timed_out: { description: 'It ran past its timeout' } },
+  valuesMap: {
+    queued: { description: 'Waiting for a worker' },
+    running: { description: 'A worker is fetching its pages' },
+    completed: { description: 'Done (some pages may have failed: see errors)' },
+    failed: { description: 'It could not be done' },
+    cancelled: { description: 'Cancelled before it ended' },
+    timed_out: { description: 'It ran past its timeout' },
+  },
 });
 
-export const FINAL_SCRAPE_STATUSES: readonly ScrapeStatus[] = [ScrapeStatus.completed, ScrapeStatus.failed, ScrapeStatus.cancelled, ScrapeStatus.timed_out];
+export const FINAL_SCRAPE_STATUSES: readonly ScrapeStatus[] = [
+  ScrapeStatus.completed,
+  ScrapeStatus.failed,
+  ScrapeStatus.cancelled,
+  ScrapeStatus.timed_out,
+];
 
 @ObjectType('ScrapeError', { description: 'A page that could not be fetched or read' })
 export class ScrapeErrorItem {

@@ -39,21 +39,34 @@ export class ScrapesController {
   }
 
   @Get(':id/pages')
-  @ApiJson(200, 'ScrapedPagePage', '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries (by default every field with the formats the scrape asked for)')
-  pages(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListPagesQuery): Promise<z.output<typeof scrapedPagePageBody>> {
+  @ApiJson(
+    200,
+    'ScrapedPagePage',
+    '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries (by default every field with the formats the scrape asked for)',
+  )
+  pages(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ListPagesQuery,
+  ): Promise<z.output<typeof scrapedPagePageBody>> {
     return this.scrapes.listPages(id, query);
   }
 
   @Get(':id/events')
   @AcceptsEventToken('scrape')
-  @ApiEventStream('Server-Sent Events: `scrape.updated` (the scrape, first its current state, then as pages arrive) until it ends, then `end`')
+  @ApiEventStream(
+    'Server-Sent Events: `scrape.updated` (the scrape, first its current state, then as pages arrive) until it ends, then `end`',
+  )
   async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await streamLiveEvents(this.hub, 'scrape', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiJson(200, 'ScrapeCancel', 'A queued scrape is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled, keeping its pages')
+  @ApiJson(
+    200,
+    'ScrapeCancel',
+    'A queued scrape is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled, keeping its pages',
+  )
   @ApiError(409, 'The scrape already ended')
   cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scrapeCancelBody>> {
     return this.scrapes.cancel(id);

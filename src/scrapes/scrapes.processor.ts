@@ -15,7 +15,8 @@ export class ScrapesProcessor extends JobProcessor<ScrapeJobData, ScrapeOutcome>
 
   protected handle(job: Job<ScrapeJobData>, signal: AbortSignal): Promise<ScrapeOutcome> {
     const { scrapeId } = job.data ?? {};
-    if (typeof scrapeId !== 'string' || !isUUID(scrapeId)) throw new UnrecoverableError('job data has no valid scrapeId');
+    if (typeof scrapeId !== 'string' || !isUUID(scrapeId))
+      throw new UnrecoverableError('job data has no valid scrapeId');
     return this.executor.execute(job, scrapeId, signal);
   }
 }

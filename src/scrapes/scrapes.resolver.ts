@@ -1,5 +1,17 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Field, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  Args,
+  Field,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import { StartScrapeInput } from './dto/start-scrape.input';
@@ -10,7 +22,8 @@ import { ScrapesService } from './scrapes.service';
 @ObjectType('ScrapedPagePage', { description: "One page of a scrape's stored pages, in the order found" })
 class ScrapedPagePageModel {
   @Field(() => [ScrapedPage], { description: 'The stored pages on this page' }) items: ScrapedPage[];
-  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' }) nextCursor: string | null;
+  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' })
+  nextCursor: string | null;
 }
 
 @Resolver(() => Scrape)
@@ -21,19 +34,25 @@ export class ScrapesResolver {
   ) {}
 
   @Mutation(() => Scrape, { description: 'Queue a page scrape or a crawl' })
-  async startScrape(@Args('input', { description: 'The scrape, as the body of POST /api/scrapes' }) input: StartScrapeInput): Promise<Scrape> {
+  async startScrape(
+    @Args('input', { description: 'The scrape, as the body of POST /api/scrapes' }) input: StartScrapeInput,
+  ): Promise<Scrape> {
     // The scrape as accepted (a fresh read could already find it running).
     return Object.assign(await this.service.create(input), { errors: [] });
   }
 
   @Mutation(() => Scrape, { description: 'Cancel a queued scrape, or stop a running one (its pages are kept)' })
-  async cancelScrape(@Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
+  async cancelScrape(
+    @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<Scrape> {
     await this.service.cancel(id);
     return this.service.get(id);
   }
 
   @Query(() => Scrape, { description: 'A scrape by id' })
-  scrape(@Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string): Promise<Scrape> {
+  scrape(
+    @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<Scrape> {
     return this.service.get(id);
   }
 
@@ -41,16 +60,24 @@ export class ScrapesResolver {
   pages(
     @Parent() scrape: Scrape,
     @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 200 (default 20)' }) limit?: number,
-    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' }) cursor?: string,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
+    cursor?: string,
   ) {
-    return this.service.listPages(scrape.id, { limit: limit ?? undefined, cursor: cursor ?? undefined, fields: 'url,finalUrl,depth,state,statusCode,contentType,title,description,canonicalUrl,markdown,text,html,links,contentHash,fetchedAt,durationMs,error' });
+    return this.service.listPages(scrape.id, {
+      limit: limit ?? undefined,
+      cursor: cursor ?? undefined,
+      fields:
+        'url,finalUrl,depth,state,statusCode,contentType,title,description,canonicalUrl,markdown,text,html,links,contentHash,fetchedAt,durationMs,error',
+    });
   }
 
   @Subscription(() => Scrape, {
     description: 'The scrape now, then again as pages arrive and when it ends',
     resolve: (scrape: Scrape) => scrape,
   })
-  scrapeUpdated(@Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<Scrape>> {
+  scrapeUpdated(
+    @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<AsyncIterableIterator<Scrape>> {
     return liveIterator(this.hub, 'scrape', id, (update) => update.payload as unknown as Scrape);
   }
 }

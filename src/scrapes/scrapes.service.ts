@@ -20,10 +20,40 @@ export interface ScrapeJobData {
 }
 
 /** Fields of a page a client may ask for (`?fields=url,title,markdown`); the id always comes. */
-export const PAGE_FIELDS = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'contentType', 'title', 'description', 'canonicalUrl', 'markdown', 'text', 'html', 'links', 'contentHash', 'fetchedAt', 'durationMs', 'error'] as const;
+export const PAGE_FIELDS = [
+  'url',
+  'finalUrl',
+  'depth',
+  'state',
+  'statusCode',
+  'contentType',
+  'title',
+  'description',
+  'canonicalUrl',
+  'markdown',
+  'text',
+  'html',
+  'links',
+  'contentHash',
+  'fetchedAt',
+  'durationMs',
+  'error',
+] as const;
 export type PageField = (typeof PAGE_FIELDS)[number];
 /** What every page carries without `?fields=`; the content formats the scrape asked for come with them. */
-const BASE_PAGE_FIELDS: PageField[] = ['url', 'finalUrl', 'depth', 'state', 'statusCode', 'title', 'description', 'canonicalUrl', 'contentHash', 'fetchedAt', 'error'];
+const BASE_PAGE_FIELDS: PageField[] = [
+  'url',
+  'finalUrl',
+  'depth',
+  'state',
+  'statusCode',
+  'title',
+  'description',
+  'canonicalUrl',
+  'contentHash',
+  'fetchedAt',
+  'error',
+];
 const ERRORS_SHOWN = 20;
 
 /** Without ?fields=, the formats the scrape asked for (markdown, text, html, links) come too: what was stored is what is shown. */
@@ -54,11 +84,24 @@ export class ScrapesService {
 
   async create(body: unknown): Promise<Scrape> {
     const request = await this.validate(body);
-    const scrape = this.scrapes.create({ id: randomUUID(), url: request.url, mode: request.mode, request, priority: request.priority, status: ScrapeStatus.queued });
-    await this.scrapes.insert(scrape);
-    await enqueueOrWithdraw(this.queue, 'scrape', { scrapeId: scrape.id }, { jobId: scrape.id, priority: request.priority }, async () => {
-      await this.scrapes.delete({ id: scrape.id });
+    const scrape = this.scrapes.create({
+      id: randomUUID(),
+      url: request.url,
+      mode: request.mode,
+      request,
+      priority: request.priority,
+      status: ScrapeStatus.queued,
     });
+    await this.scrapes.insert(scrape);
+    await enqueueOrWithdraw(
+      this.queue,
+      'scrape',
+      { scrapeId: scrape.id },
+      { jobId: scrape.id, priority: request.priority },
+      async () => {
+        await this.scrapes.delete({ id: scrape.id });
+      },
+    );
     return scrape;
   }
 
@@ -74,7 +117,12 @@ export class ScrapesService {
   async get(id: string): Promise<Scrape> {
     const scrape = await this.scrapes.findOneBy({ id });
     if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
-    const failed = await this.pages.find({ select: { url: true, error: true }, where: { scrapeId: id, state: 'failed' }, order: { id: 'ASC' }, take: ERRORS_SHOWN });
+    const failed = await this.pages.find({
+      select: { url: true, error: true },
+      where: { scrapeId: id, state: 'failed' },
+      order: { id: 'ASC' },
+      take: ERRORS_SHOWN,
+    });
     scrape.errors = failed.map((p) => ({ url: p.url, error: p.error ?? 'failed' }));
     return scrape;
   }
@@ -82,8 +130,10 @@ export class ScrapesService {
   /** Stored pages (done or failed) in the order they were found; `cursor` is the last id seen. */
   async listPages(id: string, query: { limit?: number; cursor?: string; fields?: string }): Promise<PagesPage> {
     const limit = query.limit ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new BadRequestException(['limit must be a whole number from 1 to 200']);
-    if (query.cursor !== undefined && !/^\d{1,18}$/.test(query.cursor)) throw new BadRequestException(['cursor is not a cursor this API gave out']);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      throw new BadRequestException(['limit must be a whole number from 1 to 200']);
+    if (query.cursor !== undefined && !/^\d{1,18}$/.test(query.cursor))
+      throw new BadRequestException(['cursor is not a cursor this API gave out']);
     const asked = this.fieldsOf(query.fields);
     const scrape = await this.scrapes.findOne({ select: { id: true, request: true }, where: { id } });
     if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
@@ -104,9 +154,15 @@ export class ScrapesService {
   /** The fields asked for, or undefined for the default. */
   private fieldsOf(raw: string | undefined): PageField[] | undefined {
     if (raw === undefined || raw.trim() === '') return undefined;
-    const asked = raw.split(',').map((f) => f.trim()).filter(Boolean);
+    const asked = raw
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const unknown = asked.filter((f) => !PAGE_FIELDS.includes(f as PageField));
-    if (unknown.length) throw new BadRequestException([`fields has unknown ${unknown.length > 1 ? 'names' : 'name'} ${unknown.join(', ')}; choose from ${PAGE_FIELDS.join(', ')}`]);
+    if (unknown.length)
+      throw new BadRequestException([
+        `fields has unknown ${unknown.length > 1 ? 'names' : 'name'} ${unknown.join(', ')}; choose from ${PAGE_FIELDS.join(', ')}`,
+      ]);
     return [...new Set(asked as PageField[])];
   }
 
@@ -124,10 +180,10 @@ export class ScrapesService {
       await this.queue.remove(id).catch(() => undefined);
       return { id, status: ScrapeStatus.cancelled, cancelRequested: true };
     }
-    const [running] = (await this.scrapes.query(`UPDATE scrapes SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [id])) as [
-      unknown[],
-      number,
-    ];
+    const [running] = (await this.scrapes.query(
+      `UPDATE scrapes SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`,
+      [id],
+    )) as [unknown[], number];
     if (running.length) {
       await this.redis.publish(cancelChannel(this.config.env.QUEUE_PREFIX, 'scrapes'), id);
       return { id, status: ScrapeStatus.running, cancelRequested: true };

@@ -19,7 +19,10 @@ describe('parseSitemap', () => {
         <sitemap><loc>http://h.test/sitemap-1.xml</loc></sitemap>
         <sitemap><loc>http://h.test/sitemap-2.xml</loc><lastmod>2024-01-01</lastmod></sitemap>
       </sitemapindex>`;
-    expect(parseSitemap(xml)).toEqual({ urls: [], sitemaps: ['http://h.test/sitemap-1.xml', 'http://h.test/sitemap-2.xml'] });
+    expect(parseSitemap(xml)).toEqual({
+      urls: [],
+      sitemaps: ['http://h.test/sitemap-1.xml', 'http://h.test/sitemap-2.xml'],
+    });
   });
 
   it.each([
@@ -35,5 +38,6 @@ describe('parseSitemap', () => {
     expect(parseSitemap(truncated)).toEqual({ urls: ['http://h.test/a', 'http://h.te'], sitemaps: [] });
   });
 
-  it('returns empty lists for an HTML page', () => expect(parseSitemap('<html><body><p>hello</p></body></html>')).toEqual({ urls: [], sitemaps: [] }));
+  it('returns empty lists for an HTML page', () =>
+    expect(parseSitemap('<html><body><p>hello</p></body></html>')).toEqual({ urls: [], sitemaps: [] }));
 });

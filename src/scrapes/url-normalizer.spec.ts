@@ -23,9 +23,15 @@ describe('normalizeUrl', () => {
     expect(normalizeUrl('http://h.test/a/')).not.toBe(normalizeUrl('http://h.test/a'));
   });
 
-  it.each(['mailto:someone@h.test', 'javascript:alert(1)', 'data:text/html,hi', 'ftp://h.test/file', 'not a url', '', 'http://'])('refuses %j', (raw) =>
-    expect(normalizeUrl(raw)).toBeUndefined(),
-  );
+  it.each([
+    'mailto:someone@h.test',
+    'javascript:alert(1)',
+    'data:text/html,hi',
+    'ftp://h.test/file',
+    'not a url',
+    '',
+    'http://',
+  ])('refuses %j', (raw) => expect(normalizeUrl(raw)).toBeUndefined());
 
   it('refuses a relative URL with no base or a broken base', () => {
     expect(normalizeUrl('/p')).toBeUndefined();
@@ -46,7 +52,9 @@ describe('isSameOrigin', () => {
 
 describe('requestUrl', () => {
   it('keeps the link as written but for its fragment: query order and tracking parameters stay', () => {
-    expect(requestUrl('/search?q=boats&page=2&utm_source=x#top', 'http://h.test/a')).toBe('http://h.test/search?q=boats&page=2&utm_source=x');
+    expect(requestUrl('/search?q=boats&page=2&utm_source=x#top', 'http://h.test/a')).toBe(
+      'http://h.test/search?q=boats&page=2&utm_source=x',
+    );
     expect(requestUrl('mailto:me@h.test')).toBeUndefined();
     expect(requestUrl('http://[::1')).toBeUndefined();
   });

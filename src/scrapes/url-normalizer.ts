@@ -1,5 +1,19 @@
 /** Query parameters that only track where a visitor came from: dropping them lets the same page keep one key. */
-const TRACKING_PARAMS = new Set(['gclid', 'dclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'mc_cid', 'mc_eid', '_ga', '_gl', 'igshid', 'yclid', 'twclid']);
+const TRACKING_PARAMS = new Set([
+  'gclid',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'fbclid',
+  'msclkid',
+  'mc_cid',
+  'mc_eid',
+  '_ga',
+  '_gl',
+  'igshid',
+  'yclid',
+  'twclid',
+]);
 
 function isTrackingParam(name: string): boolean {
   const lower = name.toLowerCase();

@@ -26,7 +26,9 @@ export class SuiteFinisher {
 
   async settle(job: Job<SuiteJobData>, suiteId: string, token?: string): Promise<{ status: SuiteStatus }> {
     await this.endLostRuns(job);
-    const [{ in_flight: inFlight }] = (await this.db.query(SUITE_COUNTS_SQL, [suiteId])) as Array<{ in_flight: number }>;
+    const [{ in_flight: inFlight }] = (await this.db.query(SUITE_COUNTS_SQL, [suiteId])) as Array<{
+      in_flight: number;
+    }>;
     if (inFlight > 0) {
       // Only when the parent was added again without its children (Redis lost them): the
       // runs were queued again on their own, and the suite ends after them.

@@ -18,7 +18,10 @@ export const SUITE_JOB_NAME = 'suite';
  * the suite from its runs' rows. A flow's jobs do not get the queues' default options, so
  * they are given here.
  */
-export function suiteFlow(suite: { id: string; concurrency: number | null }, runs: Array<{ id: string; priority: number; suiteId: string | null }>): FlowJob {
+export function suiteFlow(
+  suite: { id: string; concurrency: number | null },
+  runs: Array<{ id: string; priority: number; suiteId: string | null }>,
+): FlowJob {
   return {
     name: SUITE_JOB_NAME,
     queueName: QUEUES.suites,

@@ -13,22 +13,56 @@ export interface SuitePlan {
   runs: Run[];
 }
 
-const fresh = { attempt: 0, worker: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, durationMs: null } as const;
+const fresh = {
+  attempt: 0,
+  worker: null,
+  error: null,
+  cancelRequested: false,
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+} as const;
 
 /** The rows of a new suite; `definitions` are its tests, checked, in order. */
-export function planSuite(request: Omit<SuiteRequest, 'tests'>, definitions: RunDefinition[], scheduleId: string | null = null): SuitePlan {
+export function planSuite(
+  request: Omit<SuiteRequest, 'tests'>,
+  definitions: RunDefinition[],
+  scheduleId: string | null = null,
+): SuitePlan {
   const now = new Date();
   const suite = Object.assign(new Suite(), {
     ...fresh,
-    id: randomUUID(), name: request.name, status: SuiteStatus.queued, priority: request.priority, concurrency: request.concurrency,
-    notify: request.notify, webhookUrl: request.webhookUrl, webhookStatus: null, webhookError: null,
-    total: definitions.length, passed: 0, failed: 0, errored: 0, cancelled: 0, scheduleId, createdAt: now, updatedAt: now,
+    id: randomUUID(),
+    name: request.name,
+    status: SuiteStatus.queued,
+    priority: request.priority,
+    concurrency: request.concurrency,
+    notify: request.notify,
+    webhookUrl: request.webhookUrl,
+    webhookStatus: null,
+    webhookError: null,
+    total: definitions.length,
+    passed: 0,
+    failed: 0,
+    errored: 0,
+    cancelled: 0,
+    scheduleId,
+    createdAt: now,
+    updatedAt: now,
   });
   const runs = definitions.map((definition, index) =>
     Object.assign(new Run(), {
       ...fresh,
-      id: randomUUID(), name: definition.name, definition, priority: definition.priority, status: RunStatus.queued,
-      scheduleId, suiteId: suite.id, suiteIndex: index, createdAt: now, updatedAt: now,
+      id: randomUUID(),
+      name: definition.name,
+      definition,
+      priority: definition.priority,
+      status: RunStatus.queued,
+      scheduleId,
+      suiteId: suite.id,
+      suiteIndex: index,
+      createdAt: now,
+      updatedAt: now,
     }),
   );
   return { suite, runs };

@@ -42,14 +42,35 @@ export function suiteReport(suite: SuiteLike, runs: RunLike[], publicUrl: string
   return {
     event: 'suite.finished',
     suite: {
-      id: suite.id, name: suite.name, status: suite.status, total: suite.total, passed: suite.passed, failed: suite.failed, errored: suite.errored,
-      cancelled: suite.cancelled, startedAt: suite.startedAt?.toISOString() ?? null, finishedAt: suite.finishedAt?.toISOString() ?? null,
-      durationMs: suite.durationMs, url: `${base}/api/suites/${suite.id}`,
+      id: suite.id,
+      name: suite.name,
+      status: suite.status,
+      total: suite.total,
+      passed: suite.passed,
+      failed: suite.failed,
+      errored: suite.errored,
+      cancelled: suite.cancelled,
+      startedAt: suite.startedAt?.toISOString() ?? null,
+      finishedAt: suite.finishedAt?.toISOString() ?? null,
+      durationMs: suite.durationMs,
+      url: `${base}/api/suites/${suite.id}`,
     },
     failures: runs
       .filter((run) => PROBLEMS.has(run.status))
-      .map((run) => ({ runId: run.id, name: run.name, status: run.status, error: run.error ? firstLines(run.error) : null, url: runUrl(run.id) })),
-    runs: runs.map((run) => ({ id: run.id, name: run.name, status: run.status, durationMs: run.durationMs, url: runUrl(run.id) })),
+      .map((run) => ({
+        runId: run.id,
+        name: run.name,
+        status: run.status,
+        error: run.error ? firstLines(run.error) : null,
+        url: runUrl(run.id),
+      })),
+    runs: runs.map((run) => ({
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      durationMs: run.durationMs,
+      url: runUrl(run.id),
+    })),
   };
 }
 
@@ -63,5 +84,14 @@ function firstLines(error: string): string {
 export function suiteEmailVariables(report: SuiteReport): Record<string, unknown> {
   const ms = report.suite.durationMs;
   const failures = report.failures.map((f) => ({ ...f, indentedError: f.error?.replace(/\n/g, '\n  ') ?? null }));
-  return { ...report, failures, duration: ms === null ? 'did not start' : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` };
+  return {
+    ...report,
+    failures,
+    duration:
+      ms === null
+        ? 'did not start'
+        : ms < 60_000
+          ? `${(ms / 1000).toFixed(1)} s`
+          : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`,
+  };
 }

@@ -5,26 +5,53 @@ describe('parseSuiteRequest', () => {
 
   it('accepts a suite, gives its priority to tests without their own, and drops repeated addresses', () => {
     const { request, errors } = parseSuiteRequest(
-      { name: ' nightly ', tests: [test, { ...test, priority: 1 }], notify: ['qa@example.com', 'qa@example.com'], webhookUrl: 'https://hooks.example.com/x', priority: 3, concurrency: 2 },
+      {
+        name: ' nightly ',
+        tests: [test, { ...test, priority: 1 }],
+        notify: ['qa@example.com', 'qa@example.com'],
+        webhookUrl: 'https://hooks.example.com/x',
+        priority: 3,
+        concurrency: 2,
+      },
       10,
     );
     expect(errors).toEqual([]);
     expect(request).toEqual({
-      name: 'nightly', tests: [{ ...test, priority: 3 }, { ...test, priority: 1 }], notify: ['qa@example.com'], webhookUrl: 'https://hooks.example.com/x', priority: 3, concurrency: 2,
+      name: 'nightly',
+      tests: [
+        { ...test, priority: 3 },
+        { ...test, priority: 1 },
+      ],
+      notify: ['qa@example.com'],
+      webhookUrl: 'https://hooks.example.com/x',
+      priority: 3,
+      concurrency: 2,
     });
   });
 
   it('leaves a test taken from an earlier run as it is (its priority is set when it is read)', () => {
-    expect(parseSuiteRequest({ name: 's', tests: [{ fromRun: 'r1' }] }, 10).request?.tests).toEqual([{ fromRun: 'r1' }]);
+    expect(parseSuiteRequest({ name: 's', tests: [{ fromRun: 'r1' }] }, 10).request?.tests).toEqual([
+      { fromRun: 'r1' },
+    ]);
   });
 
   it('defaults: priority 5, no one to notify, no webhook, no limit on runs at once', () => {
-    expect(parseSuiteRequest({ name: 's', tests: [test] }, 10).request).toEqual({ name: 's', tests: [{ ...test, priority: 5 }], notify: [], webhookUrl: null, priority: 5, concurrency: null });
+    expect(parseSuiteRequest({ name: 's', tests: [test] }, 10).request).toEqual({
+      name: 's',
+      tests: [{ ...test, priority: 5 }],
+      notify: [],
+      webhookUrl: null,
+      priority: 5,
+      concurrency: null,
+    });
   });
 
   it('takes notify recipients with display names, as the emails API does', () => {
     const notify = ['"QA, nightly" <qa@example.com>, Ada <ada@example.com>', 'QA@example.com'];
-    expect(parseSuiteRequest({ name: 's', tests: [test], notify }, 10).request?.notify).toEqual(['"QA, nightly" <qa@example.com>', 'Ada <ada@example.com>']);
+    expect(parseSuiteRequest({ name: 's', tests: [test], notify }, 10).request?.notify).toEqual([
+      '"QA, nightly" <qa@example.com>',
+      'Ada <ada@example.com>',
+    ]);
   });
 
   it.each([

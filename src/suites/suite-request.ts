@@ -29,13 +29,15 @@ const given = (value: unknown) => value !== undefined && value !== null;
 export function parseSuiteRequest(body: unknown, maxTests: number): { request?: SuiteRequest; errors: string[] } {
   if (!isObject(body)) return { errors: ['the body must be a JSON object with name and tests'] };
   const errors: string[] = [];
-  for (const key of Object.keys(body)) if (!FIELDS.includes(key)) errors.push(`${key} is not a field of a suite (${FIELDS.join(', ')})`);
+  for (const key of Object.keys(body))
+    if (!FIELDS.includes(key)) errors.push(`${key} is not a field of a suite (${FIELDS.join(', ')})`);
   const { name, tests, notify, webhookUrl, priority, concurrency } = body;
 
   if (typeof name !== 'string' || !name.trim()) errors.push('name is required (a non-empty string)');
   else if (name.length > 200) errors.push('name must be at most 200 characters');
 
-  if (!Array.isArray(tests)) errors.push('tests is required (a list of run definitions, each the body of POST /api/runs)');
+  if (!Array.isArray(tests))
+    errors.push('tests is required (a list of run definitions, each the body of POST /api/runs)');
   else if (tests.length === 0) errors.push('tests must have at least one test');
   else if (tests.length > maxTests) errors.push(`tests may have at most ${maxTests} tests (got ${tests.length})`);
 
@@ -50,13 +52,17 @@ export function parseSuiteRequest(body: unknown, maxTests: number): { request?: 
     }
   }
   if (given(webhookUrl)) {
-    if (typeof webhookUrl !== 'string' || !isHttpUrl(webhookUrl)) errors.push('webhookUrl must be an http or https URL');
+    if (typeof webhookUrl !== 'string' || !isHttpUrl(webhookUrl))
+      errors.push('webhookUrl must be an http or https URL');
     else if (webhookUrl.length > 2048) errors.push('webhookUrl must be at most 2048 characters');
   }
   if (given(priority) && (!Number.isInteger(priority) || (priority as number) < 1 || (priority as number) > 10)) {
     errors.push('priority must be a whole number from 1 (most urgent) to 10');
   }
-  if (given(concurrency) && (!Number.isInteger(concurrency) || (concurrency as number) < 1 || (concurrency as number) > 1000)) {
+  if (
+    given(concurrency) &&
+    (!Number.isInteger(concurrency) || (concurrency as number) < 1 || (concurrency as number) > 1000)
+  ) {
     errors.push('concurrency must be a whole number from 1 to 1000 (how many of its runs may run at once)');
   }
   if (errors.length) return { errors };
@@ -66,7 +72,9 @@ export function parseSuiteRequest(body: unknown, maxTests: number): { request?: 
     request: {
       name: (name as string).trim(),
       // A test taken from an earlier run (`fromRun`) gets the suite's priority when it is read.
-      tests: (tests as unknown[]).map((test) => (isObject(test) && !given(test.priority) && !('fromRun' in test) ? { ...test, priority: suitePriority } : test)),
+      tests: (tests as unknown[]).map((test) =>
+        isObject(test) && !given(test.priority) && !('fromRun' in test) ? { ...test, priority: suitePriority } : test,
+      ),
       notify: recipients,
       webhookUrl: (webhookUrl as string | undefined) ?? null,
       priority: suitePriority,

@@ -19,13 +19,31 @@ const SUITE_EMAIL_NAMESPACE = '8d3f0a52-6c1e-4b7a-9e25-3a4c7d9b1f60';
 export const suiteEmailId = (suiteId: string) => uuidv5(`suite-finished:${suiteId}`, SUITE_EMAIL_NAMESPACE);
 
 /** The suite and its runs as its report (email, webhook) tells them; undefined if there is no such suite. */
-export async function loadSuiteReport(m: EntityManager, suiteId: string, publicUrl: string): Promise<{ suite: Suite; report: SuiteReport } | undefined> {
+export async function loadSuiteReport(
+  m: EntityManager,
+  suiteId: string,
+  publicUrl: string,
+): Promise<{ suite: Suite; report: SuiteReport } | undefined> {
   const suite = await m.findOneBy(Suite, { id: suiteId });
   if (!suite) return undefined;
-  const runs = (await m.query(`SELECT id, name, status, error, duration_ms FROM runs WHERE suite_id = $1 ORDER BY suite_index`, [suiteId])) as Array<{
-    id: string; name: string; status: string; error: string | null; duration_ms: number | null;
+  const runs = (await m.query(
+    `SELECT id, name, status, error, duration_ms FROM runs WHERE suite_id = $1 ORDER BY suite_index`,
+    [suiteId],
+  )) as Array<{
+    id: string;
+    name: string;
+    status: string;
+    error: string | null;
+    duration_ms: number | null;
   }>;
-  return { suite, report: suiteReport(suite, runs.map((r) => ({ ...r, durationMs: r.duration_ms })), publicUrl) };
+  return {
+    suite,
+    report: suiteReport(
+      suite,
+      runs.map((r) => ({ ...r, durationMs: r.duration_ms })),
+      publicUrl,
+    ),
+  };
 }
 
 /**
@@ -75,25 +93,43 @@ export class SuiteSettler {
     });
     if (!settled) return undefined;
     const { suite, justEnded } = settled;
-    if (justEnded) this.logger.log({ suiteId, status: suite.status, passed: suite.passed, failed: suite.failed, errored: suite.errored, cancelled: suite.cancelled }, 'Suite ended');
+    if (justEnded)
+      this.logger.log(
+        {
+          suiteId,
+          status: suite.status,
+          passed: suite.passed,
+          failed: suite.failed,
+          errored: suite.errored,
+          cancelled: suite.cancelled,
+        },
+        'Suite ended',
+      );
     if (suite.status === SuiteStatus.queued || suite.status === SuiteStatus.running) return suite;
     await this.queueNotifications(suite);
     // Live clients follow the parent job's progress: this tells them, worker or not.
-    if (justEnded) await this.suites.updateJobProgress(suiteId, progressOf(suite) as unknown as object).catch(() => undefined);
+    if (justEnded)
+      await this.suites.updateJobProgress(suiteId, progressOf(suite) as unknown as object).catch(() => undefined);
     return suite;
   }
 
   /** The suite of a run whose end was just recorded (if it has one), settled if that was its last run in flight. */
   async settleSuiteOfRun(runId: string): Promise<void> {
-    const [run] = (await this.db.query(`SELECT suite_id FROM runs WHERE id = $1`, [runId])) as Array<{ suite_id: string | null }>;
+    const [run] = (await this.db.query(`SELECT suite_id FROM runs WHERE id = $1`, [runId])) as Array<{
+      suite_id: string | null;
+    }>;
     if (run?.suite_id) await this.settleIfDone(run.suite_id);
   }
 
   private async storeEmail(m: EntityManager, suite: Suite, report: SuiteReport): Promise<void> {
     const variables = suiteEmailVariables(report);
     const email = m.create(Email, {
-      id: suiteEmailId(suite.id), to: suite.notify, template: 'suite-finished', variables: { suiteId: suite.id },
-      ...this.templates.render('suite-finished', variables), status: EmailStatus.queued,
+      id: suiteEmailId(suite.id),
+      to: suite.notify,
+      template: 'suite-finished',
+      variables: { suiteId: suite.id },
+      ...this.templates.render('suite-finished', variables),
+      status: EmailStatus.queued,
     });
     await m.createQueryBuilder().insert().into(Email).values(email).orIgnore().execute();
   }
@@ -102,7 +138,9 @@ export class SuiteSettler {
   private async queueNotifications(suite: Suite): Promise<void> {
     if (suite.notify.length) {
       const emailId = suiteEmailId(suite.id);
-      const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [emailId])) as Array<{ status: EmailStatus }>;
+      const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [emailId])) as Array<{
+        status: EmailStatus;
+      }>;
       if (email?.status === EmailStatus.queued) await this.emails.add('send', { emailId }, { jobId: emailId });
     }
     if (suite.webhookUrl && suite.webhookStatus === WebhookStatus.pending) {

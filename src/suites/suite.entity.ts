@@ -14,10 +14,22 @@ export enum SuiteStatus {
 registerEnumType(SuiteStatus, {
   name: 'SuiteStatus',
   description: 'Where a suite is',
-  valuesMap: { queued: { description: 'Its runs wait for workers' }, running: { description: 'Some of its runs are running' }, passed: { description: 'Every run passed' }, failed: { description: 'A run failed or timed out' }, error: { description: 'A run ended in a platform fault' }, cancelled: { description: 'Cancelled before it ended' } },
+  valuesMap: {
+    queued: { description: 'Its runs wait for workers' },
+    running: { description: 'Some of its runs are running' },
+    passed: { description: 'Every run passed' },
+    failed: { description: 'A run failed or timed out' },
+    error: { description: 'A run ended in a platform fault' },
+    cancelled: { description: 'Cancelled before it ended' },
+  },
 });
 
-export const FINAL_SUITE_STATUSES: readonly SuiteStatus[] = [SuiteStatus.passed, SuiteStatus.failed, SuiteStatus.error, SuiteStatus.cancelled];
+export const FINAL_SUITE_STATUSES: readonly SuiteStatus[] = [
+  SuiteStatus.passed,
+  SuiteStatus.failed,
+  SuiteStatus.error,
+  SuiteStatus.cancelled,
+];
 
 export enum WebhookStatus {
   pending = 'pending',
@@ -27,7 +39,11 @@ export enum WebhookStatus {
 registerEnumType(WebhookStatus, {
   name: 'WebhookStatus',
   description: "Where a suite's webhook is",
-  valuesMap: { pending: { description: 'Not delivered yet (retried with backoff)' }, delivered: { description: 'The receiver answered 2xx' }, failed: { description: 'Every attempt failed (see webhookError)' } },
+  valuesMap: {
+    pending: { description: 'Not delivered yet (retried with backoff)' },
+    delivered: { description: 'The receiver answered 2xx' },
+    failed: { description: 'Every attempt failed (see webhookError)' },
+  },
 });
 
 /**
@@ -55,7 +71,10 @@ export class Suite extends JobRow {
   @Column({ type: 'varchar', length: 16, default: SuiteStatus.queued })
   status: SuiteStatus;
 
-  @Field(() => Int, { nullable: true, description: 'At most this many of its runs at once (none: as many as the workers take)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'At most this many of its runs at once (none: as many as the workers take)',
+  })
   @Column({ type: 'int', nullable: true })
   concurrency: number | null;
 

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,7 +44,12 @@ export class SuitesController {
   @ApiBody({ type: TriggerSuiteInput, examples: SUITE_EXAMPLES })
   async create(@Body() body: Record<string, unknown>): Promise<z.output<typeof suiteCreatedBody>> {
     const suite = await this.suites.create(body);
-    return { id: suite.id, status: suite.status, total: suite.total, runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })) };
+    return {
+      id: suite.id,
+      status: suite.status,
+      total: suite.total,
+      runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })),
+    };
   }
 
   @Get()
@@ -42,7 +59,11 @@ export class SuitesController {
   }
 
   @Get(':id')
-  @ApiJson(200, 'SuiteDetail', 'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order')
+  @ApiJson(
+    200,
+    'SuiteDetail',
+    'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order',
+  )
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
     const suite = await this.suites.get(id);
     return Object.assign(suite, { runs: suite.runs ?? [] });
@@ -50,14 +71,20 @@ export class SuitesController {
 
   @Get(':id/events')
   @AcceptsEventToken('suite')
-  @ApiEventStream('Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`')
+  @ApiEventStream(
+    'Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`',
+  )
   async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await streamLiveEvents(this.hub, 'suite', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiJson(200, 'SuiteDetail', 'The suite: queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled')
+  @ApiJson(
+    200,
+    'SuiteDetail',
+    'The suite: queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled',
+  )
   @ApiError(409, 'The suite already ended')
   async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
     const suite = await this.suites.cancel(id);

@@ -14,17 +14,23 @@ export class SuitesResolver {
   ) {}
 
   @Mutation(() => Suite, { description: 'Queue many tests as one suite: each test a run, spread over the workers' })
-  triggerSuite(@Args('input', { description: 'The suite, as the body of POST /api/suites' }) input: TriggerSuiteInput): Promise<Suite> {
+  triggerSuite(
+    @Args('input', { description: 'The suite, as the body of POST /api/suites' }) input: TriggerSuiteInput,
+  ): Promise<Suite> {
     return this.service.create(input);
   }
 
   @Mutation(() => Suite, { description: 'Cancel the queued runs of a suite and stop its running ones' })
-  cancelSuite(@Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string): Promise<Suite> {
+  cancelSuite(
+    @Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<Suite> {
     return this.service.cancel(id);
   }
 
   @Query(() => Suite, { description: 'A suite by id, with its runs' })
-  suite(@Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string): Promise<Suite> {
+  suite(
+    @Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<Suite> {
     return this.service.get(id);
   }
 
@@ -32,7 +38,9 @@ export class SuitesResolver {
     description: 'The suite now, then again as its runs start and end, until it ends',
     resolve: (suite: Suite) => suite,
   })
-  suiteUpdated(@Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string): Promise<AsyncIterableIterator<Suite>> {
+  suiteUpdated(
+    @Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string,
+  ): Promise<AsyncIterableIterator<Suite>> {
     return liveIterator(this.hub, 'suite', id, (update) => update.payload as unknown as Suite);
   }
 }

@@ -58,7 +58,8 @@ export class SuitesService {
   async check(body: unknown): Promise<{ request: SuiteRequest; definitions: RunDefinition[] }> {
     const maxTests = Math.min(MAX_TESTS, this.config.env.QUEUED_CAPACITY);
     const { request, errors } = parseSuiteRequest(body, maxTests);
-    const given = isObject(body) && Array.isArray(body.tests) && body.tests.length <= maxTests ? (body.tests as unknown[]) : [];
+    const given =
+      isObject(body) && Array.isArray(body.tests) && body.tests.length <= maxTests ? (body.tests as unknown[]) : [];
     const definitions: RunDefinition[] = [];
     const problems = [...errors];
     for (const [i, test] of (request?.tests ?? given).entries()) {
@@ -87,9 +88,12 @@ export class SuitesService {
   private async resolveSaved(test: unknown, priority: number): Promise<{ test?: unknown; error?: string }> {
     if (typeof test !== 'object' || test === null || !('fromRun' in test)) return { test };
     const { fromRun, ...rest } = test as { fromRun: unknown };
-    if (Object.keys(rest).length) return { error: `fromRun stands alone: ${Object.keys(rest).join(', ')} cannot go with it` };
+    if (Object.keys(rest).length)
+      return { error: `fromRun stands alone: ${Object.keys(rest).join(', ')} cannot go with it` };
     if (typeof fromRun !== 'string' || !isUUID(fromRun)) return { error: 'fromRun must be the id (a UUID) of a run' };
-    const [run] = (await this.db.query(`SELECT definition FROM runs WHERE id = $1`, [fromRun])) as Array<{ definition: RunDefinition }>;
+    const [run] = (await this.db.query(`SELECT definition FROM runs WHERE id = $1`, [fromRun])) as Array<{
+      definition: RunDefinition;
+    }>;
     if (!run) return { error: `fromRun: run ${fromRun} not found` };
     return { test: { ...run.definition, priority } };
   }
@@ -130,12 +134,17 @@ export class SuitesService {
 
   /** One flow for the stored suite; if Redis cannot take it, the rows and their places go and the caller gets 503. */
   private enqueueOrWithdraw(plan: SuitePlan): Promise<void> {
-    return queueOrWithdraw('suite', plan.suite.id, () => addSuiteFlow(this.flows, plan), async () => {
-      await this.db.transaction(async (m) => {
-        await m.delete(Run, { suiteId: plan.suite.id });
-        await m.delete(Suite, { id: plan.suite.id });
-      });
-      await this.capacity.release(plan.runs.length);
-    });
+    return queueOrWithdraw(
+      'suite',
+      plan.suite.id,
+      () => addSuiteFlow(this.flows, plan),
+      async () => {
+        await this.db.transaction(async (m) => {
+          await m.delete(Run, { suiteId: plan.suite.id });
+          await m.delete(Suite, { id: plan.suite.id });
+        });
+        await this.capacity.release(plan.runs.length);
+      },
+    );
   }
 }

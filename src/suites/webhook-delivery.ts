@@ -37,14 +37,24 @@ export class WebhookDelivery implements OnApplicationShutdown {
     await this.sender.close();
   }
 
-  async deliver(job: Job, suiteId: string, signal: AbortSignal): Promise<{ status: WebhookStatus | 'skipped'; statusCode?: number }> {
+  async deliver(
+    job: Job,
+    suiteId: string,
+    signal: AbortSignal,
+  ): Promise<{ status: WebhookStatus | 'skipped'; statusCode?: number }> {
     const loaded = await loadSuiteReport(this.db.manager, suiteId, this.config.env.PUBLIC_URL);
     if (!loaded) throw new UnrecoverableError(`suite ${suiteId} does not exist`);
     const { suite, report } = loaded;
     // `failed` too: a dead letter's replay tries a delivery that was given up.
     if (!suite.webhookUrl || suite.webhookStatus === WebhookStatus.delivered) return { status: 'skipped' };
     try {
-      const { statusCode, durationMs } = await this.sender.post(suite.webhookUrl, report.event, report, suite.id, signal);
+      const { statusCode, durationMs } = await this.sender.post(
+        suite.webhookUrl,
+        report.event,
+        report,
+        suite.id,
+        signal,
+      );
       await this.record(suiteId, WebhookStatus.delivered, null);
       this.logger.log({ suiteId, statusCode, durationMs }, 'Suite webhook delivered');
       return { status: WebhookStatus.delivered, statusCode };
@@ -53,12 +63,19 @@ export class WebhookDelivery implements OnApplicationShutdown {
       const message = (error as Error).message;
       const final = error instanceof WebhookRejectedError || isLastAttempt(job);
       await this.record(suiteId, final ? WebhookStatus.failed : WebhookStatus.pending, message);
-      this.logger.warn({ suiteId, final, attempt: job.attemptsMade + 1, error: message }, 'Suite webhook not delivered');
+      this.logger.warn(
+        { suiteId, final, attempt: job.attemptsMade + 1, error: message },
+        'Suite webhook not delivered',
+      );
       throw error instanceof WebhookRejectedError ? new UnrecoverableError(message) : error;
     }
   }
 
   private async record(suiteId: string, status: WebhookStatus, error: string | null): Promise<void> {
-    await this.db.query(`UPDATE suites SET webhook_status = $2, webhook_error = $3, updated_at = now() WHERE id = $1`, [suiteId, status, error?.slice(0, 4000) ?? null]);
+    await this.db.query(`UPDATE suites SET webhook_status = $2, webhook_error = $3, updated_at = now() WHERE id = $1`, [
+      suiteId,
+      status,
+      error?.slice(0, 4000) ?? null,
+    ]);
   }
 }

@@ -41,7 +41,11 @@ describe('WebhookSender', () => {
   });
 
   const sender = (over: Partial<ConstructorParameters<typeof WebhookSender>[1]> = {}, allowed = ['127.0.0.1']) => {
-    const created = new WebhookSender(new AddressPolicy(allowed), { userAgent: 'Stevedore-Test/1.0', timeoutMs: 2_000, ...over });
+    const created = new WebhookSender(new AddressPolicy(allowed), {
+      userAgent: 'Stevedore-Test/1.0',
+      timeoutMs: 2_000,
+      ...over,
+    });
     senders.push(created);
     return created;
   };
@@ -91,12 +95,16 @@ describe('WebhookSender', () => {
     received.length = 0;
     const pending = sender({}, []).post(`${base}/ok`, 'suite.finished', {}, 'delivery-1');
     await expect(pending).rejects.toThrow(WebhookRejectedError);
-    await expect(pending).rejects.toThrow(/^webhook refused by the egress guard: 127\.0\.0\.1 is not a public address \(loopback/);
+    await expect(pending).rejects.toThrow(
+      /^webhook refused by the egress guard: 127\.0\.0\.1 is not a public address \(loopback/,
+    );
     expect(received).toHaveLength(0);
   });
 
   it('rejects a URL that is not http(s)', async () => {
-    await expect(sender().post('ftp://example.com/hook', 'suite.finished', {}, 'delivery-1')).rejects.toThrow(WebhookRejectedError);
+    await expect(sender().post('ftp://example.com/hook', 'suite.finished', {}, 'delivery-1')).rejects.toThrow(
+      WebhookRejectedError,
+    );
   });
 
   it('times out a webhook that never answers, as retryable', async () => {

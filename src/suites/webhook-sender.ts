@@ -44,14 +44,21 @@ export class WebhookSender {
    * with `signal.reason` when the caller aborts before the webhook answered. `deliveryId`
    * is the same for every attempt at one delivery, so a receiver can drop a repeat.
    */
-  async post(url: string, event: string, payload: unknown, deliveryId: string, signal?: AbortSignal): Promise<{ statusCode: number; durationMs: number }> {
+  async post(
+    url: string,
+    event: string,
+    payload: unknown,
+    deliveryId: string,
+    signal?: AbortSignal,
+  ): Promise<{ statusCode: number; durationMs: number }> {
     let protocol: string;
     try {
       protocol = new URL(url).protocol;
     } catch {
       throw new WebhookRejectedError('webhook URL is not a valid URL');
     }
-    if (protocol !== 'http:' && protocol !== 'https:') throw new WebhookRejectedError(`webhook URL must be http or https, not ${protocol}`);
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new WebhookRejectedError(`webhook URL must be http or https, not ${protocol}`);
     if (signal?.aborted) throw signal.reason;
 
     // Sign the exact bytes sent, so the receiver can verify them before parsing.
@@ -62,7 +69,9 @@ export class WebhookSender {
       'x-stevedore-event': event,
       'x-stevedore-delivery': deliveryId,
     };
-    if (this.settings.secret) headers['x-stevedore-signature'] = `sha256=${createHmac('sha256', this.settings.secret).update(body).digest('hex')}`;
+    if (this.settings.secret)
+      headers['x-stevedore-signature'] =
+        `sha256=${createHmac('sha256', this.settings.secret).update(body).digest('hex')}`;
 
     // A plain timer cleared at the end: AbortSignal.timeout() would keep every finished
     // request (and its body, through undici's abort listener) alive until it fires.
@@ -82,8 +91,10 @@ export class WebhookSender {
       // 2xx was delivered, and retrying it would deliver twice), so its errors are ignored.
       await res.body.dump({ limit: 64 * 1024, signal: abort.signal }).catch(() => undefined);
       const status = res.statusCode;
-      if (status >= 200 && status < 300) return { statusCode: status, durationMs: Math.round(performance.now() - started) };
-      if (status >= 300 && status < 400) throw new WebhookRejectedError(`webhook redirected (HTTP ${status}): redirects are not followed`);
+      if (status >= 200 && status < 300)
+        return { statusCode: status, durationMs: Math.round(performance.now() - started) };
+      if (status >= 300 && status < 400)
+        throw new WebhookRejectedError(`webhook redirected (HTTP ${status}): redirects are not followed`);
       if (status === 429 || status >= 500) throw new WebhookRetryableError(`webhook answered HTTP ${status}`);
       throw new WebhookRejectedError(`webhook answered HTTP ${status}`);
     } finally {
@@ -96,9 +107,14 @@ export class WebhookSender {
     await this.agent.close();
   }
 
-  private classify(error: Error & { code?: string; cause?: unknown }, aborted: AbortSignal, signal?: AbortSignal): unknown {
+  private classify(
+    error: Error & { code?: string; cause?: unknown },
+    aborted: AbortSignal,
+    signal?: AbortSignal,
+  ): unknown {
     if (signal?.aborted) return signal.reason;
-    if (aborted.reason instanceof WebhookTimeout) return new WebhookRetryableError(`webhook timed out after ${this.settings.timeoutMs} ms`);
+    if (aborted.reason instanceof WebhookTimeout)
+      return new WebhookRetryableError(`webhook timed out after ${this.settings.timeoutMs} ms`);
     // The guard's refusal reaches us as the error or as its cause, depending on the undici path.
     const refusal = [error, error.cause].find((e) => e instanceof EgressRefusedError);
     if (refusal) return new WebhookRejectedError(`webhook refused by the egress guard: ${refusal.message}`);

@@ -9,7 +9,9 @@ export class UsersResolver {
   constructor(private readonly users: UsersService) {}
 
   @Mutation(() => User, { description: 'Create a user; its welcome email is queued' })
-  createUser(@Args('input', { description: 'The user, as the body of POST /api/users' }) input: CreateUserInput): Promise<User> {
+  createUser(
+    @Args('input', { description: 'The user, as the body of POST /api/users' }) input: CreateUserInput,
+  ): Promise<User> {
     return this.users.create(input);
   }
 

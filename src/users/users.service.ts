@@ -26,7 +26,8 @@ export class UsersService {
         await tx.insert(Email, welcome);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_lower_uq')) throw new ConflictException(`A user with email ${input.email} already exists`);
+      if (isUniqueViolation(error, 'users_email_lower_uq'))
+        throw new ConflictException(`A user with email ${input.email} already exists`);
       throw error;
     }
     await this.emails.enqueueOrWithdraw(welcome, () =>

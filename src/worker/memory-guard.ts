@@ -46,7 +46,13 @@ export class MemoryGuard implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   state(): MemoryState {
-    return { rssBytes: this.rss, limitBytes: this.limit.bytes, limitSource: this.limit.source, threshold: this.config.env.MEMORY_THRESHOLD, paused: this.paused };
+    return {
+      rssBytes: this.rss,
+      limitBytes: this.limit.bytes,
+      limitSource: this.limit.source,
+      threshold: this.config.env.MEMORY_THRESHOLD,
+      paused: this.paused,
+    };
   }
 
   private async check(): Promise<void> {
@@ -55,7 +61,12 @@ export class MemoryGuard implements OnApplicationBootstrap, OnModuleDestroy {
     const pause = shouldPause(this.rss, this.limit.bytes, threshold, this.paused);
     if (pause === this.paused || this.activity.isDraining) return;
     this.paused = pause;
-    const facts = { rssMiB: Math.round(this.rss / 2 ** 20), limitMiB: Math.round(this.limit.bytes / 2 ** 20), limitSource: this.limit.source, threshold };
+    const facts = {
+      rssMiB: Math.round(this.rss / 2 ** 20),
+      limitMiB: Math.round(this.limit.bytes / 2 ** 20),
+      limitSource: this.limit.source,
+      threshold,
+    };
     if (pause) {
       this.logger.warn(facts, 'Memory above MEMORY_THRESHOLD: taking no new jobs until it falls');
       await Promise.all(this.lifecycle.workers().map((worker) => worker.pause(true))).catch(() => undefined);

@@ -20,7 +20,10 @@ function readBytes(path: string): number | undefined {
  * (v2, then v1), else WORKER_MEMORY_LIMIT_MB (e.g. pm2's max_memory_restart, which the
  * process cannot read), else the machine's memory.
  */
-export function memoryLimit(configuredMb: number): { bytes: number; source: 'cgroup' | 'WORKER_MEMORY_LIMIT_MB' | 'machine' } {
+export function memoryLimit(configuredMb: number): {
+  bytes: number;
+  source: 'cgroup' | 'WORKER_MEMORY_LIMIT_MB' | 'machine';
+} {
   const cgroup = readBytes('/sys/fs/cgroup/memory.max') ?? readBytes('/sys/fs/cgroup/memory/memory.limit_in_bytes');
   if (cgroup) return { bytes: cgroup, source: 'cgroup' };
   if (configuredMb > 0) return { bytes: configuredMb * 2 ** 20, source: 'WORKER_MEMORY_LIMIT_MB' };

@@ -49,7 +49,12 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  async track<R>(job: Job, token: string | undefined, signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
+  async track<R>(
+    job: Job,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+    run: (signal: AbortSignal) => Promise<R>,
+  ): Promise<R> {
     const queue = job.queueName;
     const started = performance.now();
     const finish = (outcome: 'completed' | 'failed' | 'requeued' | 'deferred') => {

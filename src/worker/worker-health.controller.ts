@@ -22,7 +22,12 @@ export class WorkerHealthController {
   @HealthCheck()
   check() {
     return this.core.check([
-      () => this.indicators.check('worker').up({ ...this.activity.snapshot(), queues: this.lifecycle.workers().map((w) => w.name), memory: this.memory.state() }),
+      () =>
+        this.indicators.check('worker').up({
+          ...this.activity.snapshot(),
+          queues: this.lifecycle.workers().map((w) => w.name),
+          memory: this.memory.state(),
+        }),
     ]);
   }
 }

@@ -50,9 +50,14 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
       Object.assign(worker.opts, { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: lockMs });
       (worker as unknown as { createLockManager(): void }).createLockManager();
       if (!worker.isRunning()) {
-        worker.run().catch((err: unknown) => this.logger.error({ err, queue: worker.name }, 'Worker stopped with an error'));
+        worker
+          .run()
+          .catch((err: unknown) => this.logger.error({ err, queue: worker.name }, 'Worker stopped with an error'));
       }
-      this.logger.log({ queue: worker.name, concurrency: worker.concurrency, perSecond: perSecond || undefined }, `Processing ${worker.name}`);
+      this.logger.log(
+        { queue: worker.name, concurrency: worker.concurrency, perSecond: perSecond || undefined },
+        `Processing ${worker.name}`,
+      );
     }
   }
 
@@ -78,15 +83,24 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     if (workers.length === 0) return;
     const timeoutMs = this.config.env.SHUTDOWN_TIMEOUT_MS;
     await this.stopTakingJobs();
-    this.logger.log({ signal, active: this.activity.activeCount, timeoutMs }, 'Shutting down: no new jobs, waiting for active ones');
+    this.logger.log(
+      { signal, active: this.activity.activeCount, timeoutMs },
+      'Shutting down: no new jobs, waiting for active ones',
+    );
 
     if (!(await this.activity.waitIdle(timeoutMs))) {
-      this.logger.warn({ active: this.activity.activeCount }, 'Shutdown timeout reached: handing running jobs back to the queue');
+      this.logger.warn(
+        { active: this.activity.activeCount },
+        'Shutdown timeout reached: handing running jobs back to the queue',
+      );
       workers.forEach((worker) => worker.cancelAllJobs(SHUTDOWN_REASON));
       if (!(await this.activity.waitIdle(HANDBACK_GRACE_MS))) {
         // A job that ignores its signal keeps its lock until it expires; then another
         // worker's stalled-job check takes it over.
-        this.logger.error({ active: this.activity.activeCount }, 'Jobs did not stop; they will be recovered as stalled');
+        this.logger.error(
+          { active: this.activity.activeCount },
+          'Jobs did not stop; they will be recovered as stalled',
+        );
       }
     }
     // Idle (or given up on): force skips BullMQ's own unbounded wait.

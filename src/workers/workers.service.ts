@@ -16,7 +16,13 @@ export class WorkersService {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', workerHeartbeatKey(this.config.env.QUEUE_PREFIX), 'COUNT', 200);
+      const [next, batch] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        workerHeartbeatKey(this.config.env.QUEUE_PREFIX),
+        'COUNT',
+        200,
+      );
       keys.push(...batch);
       cursor = next;
     } while (cursor !== '0');

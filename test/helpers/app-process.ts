@@ -34,11 +34,19 @@ export class AppProcess {
   constructor(options: AppProcessOptions) {
     const entry = options.entry ?? join(ROOT, 'dist', 'main.js');
     const tsFixture = entry.endsWith('.ts');
-    const args = [...(options.nodeArgs ?? (tsFixture ? [] : APP_NODE_ARGS)), ...(tsFixture ? ['-r', '@swc-node/register', entry] : [entry])];
+    const args = [
+      ...(options.nodeArgs ?? (tsFixture ? [] : APP_NODE_ARGS)),
+      ...(tsFixture ? ['-r', '@swc-node/register', entry] : [entry]),
+    ];
     const log = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
     this.child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...options.env,
+        SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      },
       stdio: ['ignore', log, log],
     });
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));

@@ -68,29 +68,56 @@ export class CrawlSite {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     this.hits.push(url.pathname + url.search);
-    const html = (title: string, body: string) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`);
+    const html = (title: string, body: string) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`);
     const redirect = (to: string) => void res.writeHead(302, { location: to }).end();
     const path = url.pathname;
     const n = this.options.pages;
-    if (path === '/robots.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`User-agent: *\nDisallow: /private/\nSitemap: ${this.base}/sitemap.xml\n`);
+    if (path === '/robots.txt')
+      return void res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(`User-agent: *\nDisallow: /private/\nSitemap: ${this.base}/sitemap.xml\n`);
     if (path === '/sitemap.xml')
       return void res
         .writeHead(200, { 'content-type': 'application/xml' })
-        .end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${this.base}/</loc></url><url><loc>${this.base}/orphan</loc></url></urlset>`);
+        .end(
+          `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${this.base}/</loc></url><url><loc>${this.base}/orphan</loc></url></urlset>`,
+        );
     if (path === '/') {
       const links = [
         ...Array.from({ length: Math.min(3, n) }, (_, i) => `/p/${i}`),
-        '/p/1#section', '/p/2?utm_source=newsletter&utm_medium=email', '/private/secret', '/missing', '/redirect/1', '/loop/a', '/to-loopback',
-        '/big', '/doc.pdf', '/slow', '/q?b=2&a=1', '/q?a=1&b=2', 'mailto:team@example.com', `${this.base.replace('localhost', '127.0.0.1')}/p/0`, 'https://elsewhere.example/',
+        '/p/1#section',
+        '/p/2?utm_source=newsletter&utm_medium=email',
+        '/private/secret',
+        '/missing',
+        '/redirect/1',
+        '/loop/a',
+        '/to-loopback',
+        '/big',
+        '/doc.pdf',
+        '/slow',
+        '/q?b=2&a=1',
+        '/q?a=1&b=2',
+        'mailto:team@example.com',
+        `${this.base.replace('localhost', '127.0.0.1')}/p/0`,
+        'https://elsewhere.example/',
       ];
-      return void html('Home', `<h1>Home</h1><table><tr><th>Pages</th><th>${n}</th></tr></table>${links.map((l) => `<a href="${l}">${l}</a>`).join(' ')}`);
+      return void html(
+        'Home',
+        `<h1>Home</h1><table><tr><th>Pages</th><th>${n}</th></tr></table>${links.map((l) => `<a href="${l}">${l}</a>`).join(' ')}`,
+      );
     }
     const page = /^\/p\/(\d+)$/.exec(path);
     if (page && Number(page[1]) < n) {
       const i = Number(page[1]);
       if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
       const children = [3 * i + 3, 3 * i + 4, 3 * i + 5].filter((c) => c < n);
-      return void html(`Page ${i}`, `<h1>Page ${i}</h1><p>${'Lorem ipsum dolor sit amet. '.repeat(20)}</p>${children.map((c) => `<a href="/p/${c}">child ${c}</a>`).join(' ')} <a href="/">home</a> <a href="#top">top</a>`);
+      return void html(
+        `Page ${i}`,
+        `<h1>Page ${i}</h1><p>${'Lorem ipsum dolor sit amet. '.repeat(20)}</p>${children.map((c) => `<a href="/p/${c}">child ${c}</a>`).join(' ')} <a href="/">home</a> <a href="#top">top</a>`,
+      );
     }
     if (path === '/redirect/1') return redirect('/redirect/2');
     if (path === '/redirect/2') return redirect('/redirect/3');
@@ -99,7 +126,8 @@ export class CrawlSite {
     if (path === '/loop/b') return redirect('/loop/a');
     if (path === '/to-loopback') return redirect(`http://127.0.0.1:${this.port}/p/0`);
     if (path === '/big') return void html('Big', 'x'.repeat(this.options.bigBytes ?? 300_000));
-    if (path === '/doc.pdf') return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 not really');
+    if (path === '/doc.pdf')
+      return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 not really');
     if (path === '/slow') {
       await new Promise((r) => setTimeout(r, 1500));
       return void html('Slow', '<p>worth the wait</p>');
@@ -107,7 +135,11 @@ export class CrawlSite {
     if (path === '/q') return void html('Query', `<p>${url.search}</p>`);
     if (path === '/orphan') return void html('Orphan', '<p>only the sitemap knows me</p>');
     // Not linked: for render tests. Its text exists only once its script ran.
-    if (path === '/js') return void html('Script', `<div id="out">static</div><script>document.getElementById('out').textContent = 'written by script';</script>`);
+    if (path === '/js')
+      return void html(
+        'Script',
+        `<div id="out">static</div><script>document.getElementById('out').textContent = 'written by script';</script>`,
+      );
     res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title>');
   }
 }

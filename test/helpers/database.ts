@@ -21,10 +21,19 @@ export async function prepareDatabase(url: string, { fresh = false } = {}): Prom
     await admin.end();
   }
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typeorm', 'cli.js'), 'migration:run', '-d', join(ROOT, 'dist', 'database', 'data-source.js')], {
-      env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' },
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'typeorm', 'cli.js'),
+        'migration:run',
+        '-d',
+        join(ROOT, 'dist', 'database', 'data-source.js'),
+      ],
+      {
+        env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' },
+        stdio: 'pipe',
+      },
+    );
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`migration:run failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`, { cause: error });

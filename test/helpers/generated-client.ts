@@ -16,7 +16,16 @@ export function typeCheckGeneratedClient(document: unknown, usage: string): { er
   const dir = mkdtempSync(join(tmpdir(), 'stevedore-openapi-'));
   try {
     writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document));
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), join(dir, 'openapi.json'), '-o', join(dir, 'api.ts')], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'),
+        join(dir, 'openapi.json'),
+        '-o',
+        join(dir, 'api.ts'),
+      ],
+      { stdio: 'pipe' },
+    );
     writeFileSync(join(dir, 'usage.ts'), usage);
     const program = ts.createProgram([join(dir, 'usage.ts')], {
       strict: true,
@@ -30,7 +39,10 @@ export function typeCheckGeneratedClient(document: unknown, usage: string): { er
     });
     const errors = ts
       .getPreEmitDiagnostics(program)
-      .map((d) => `${d.file ? `${d.file.fileName.replace(dir, '.')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+      .map(
+        (d) =>
+          `${d.file ? `${d.file.fileName.replace(dir, '.')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      )
       .join('\n');
     return { errors, generated: ts.sys.readFile(join(dir, 'api.ts')) ?? '' };
   } finally {

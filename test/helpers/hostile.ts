@@ -47,14 +47,65 @@ export const nastyString = fc.oneof(
 
 /** Field names the API's bodies use, so generated objects reach past "unknown field". */
 const FIELD_NAMES = [
-  'name', 'baseUrl', 'steps', 'action', 'selector', 'value', 'url', 'text', 'options', 'timeoutMs', 'stepTimeoutMs',
-  'video', 'trace', 'screenshots', 'priority', 'tests', 'notify', 'webhookUrl', 'concurrency', 'fromRun', 'cron',
-  'timezone', 'run', 'suite', 'mode', 'maxPages', 'maxDepth', 'includePaths', 'excludePaths', 'render', 'respectRobots',
-  'formats', 'email', 'to', 'cc', 'subject', 'html', 'template', 'variables', 'idempotencyKey', 'key', 'status', 'limit',
-  'cursor', 'runId', 'scrapeId', 'suiteId', '__proto__', 'constructor',
+  'name',
+  'baseUrl',
+  'steps',
+  'action',
+  'selector',
+  'value',
+  'url',
+  'text',
+  'options',
+  'timeoutMs',
+  'stepTimeoutMs',
+  'video',
+  'trace',
+  'screenshots',
+  'priority',
+  'tests',
+  'notify',
+  'webhookUrl',
+  'concurrency',
+  'fromRun',
+  'cron',
+  'timezone',
+  'run',
+  'suite',
+  'mode',
+  'maxPages',
+  'maxDepth',
+  'includePaths',
+  'excludePaths',
+  'render',
+  'respectRobots',
+  'formats',
+  'email',
+  'to',
+  'cc',
+  'subject',
+  'html',
+  'template',
+  'variables',
+  'idempotencyKey',
+  'key',
+  'status',
+  'limit',
+  'cursor',
+  'runId',
+  'scrapeId',
+  'suiteId',
+  '__proto__',
+  'constructor',
 ];
 
-const scalar = fc.oneof(nastyString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.bigInt().map(String));
+const scalar = fc.oneof(
+  nastyString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.bigInt().map(String),
+);
 
 /** JSON values in the API's shapes, wrong anywhere: objects with its field names, arrays, scalars. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -88,9 +139,31 @@ export function mutated(example: unknown): fc.Arbitrary<unknown> {
 /** A path segment as a client could spell it: plain, percent-encoded, with dots, slashes or junk. */
 export const hostileSegment = fc.oneof(
   fc.uuid(),
-  fc.constantFrom('%2e%2e', '..', '.', '%2F', '%00', '%ZZ', '%', '%c0%af', 'queues', '%71ueues', 'docs', '%64ocs', '', '\u00e9', 'graphiql'),
+  fc.constantFrom(
+    '%2e%2e',
+    '..',
+    '.',
+    '%2F',
+    '%00',
+    '%ZZ',
+    '%',
+    '%c0%af',
+    'queues',
+    '%71ueues',
+    'docs',
+    '%64ocs',
+    '',
+    '\u00e9',
+    'graphiql',
+  ),
   // Every byte outside the unreserved set percent-encoded (lone surrogates as U+FFFD's bytes).
-  nastyString.map((s) => [...Buffer.from(s.slice(0, 200))].map((b) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join('')),
+  nastyString.map((s) =>
+    [...Buffer.from(s.slice(0, 200))]
+      .map((b) =>
+        /[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`,
+      )
+      .join(''),
+  ),
   fc.webSegment(),
 );
 

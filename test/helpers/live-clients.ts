@@ -10,7 +10,10 @@ export interface Received {
 }
 
 /** A socket.io client on /events with the test key (websocket transport only, as behind a load balancer). */
-export async function connectEvents(base: string, auth: Record<string, unknown> = { token: TEST_API_KEY }): Promise<Socket> {
+export async function connectEvents(
+  base: string,
+  auth: Record<string, unknown> = { token: TEST_API_KEY },
+): Promise<Socket> {
   const socket = io(`${base}/events`, { transports: ['websocket'], auth, reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -23,7 +26,10 @@ export async function connectEvents(base: string, auth: Record<string, unknown> 
 }
 
 /** Collects every event a socket gets; `until` resolves when one matches. */
-export function collectSocket(socket: Socket): { events: Received[]; until: (done: (e: Received) => boolean, timeoutMs?: number) => Promise<Received[]> } {
+export function collectSocket(socket: Socket): {
+  events: Received[];
+  until: (done: (e: Received) => boolean, timeoutMs?: number) => Promise<Received[]>;
+} {
   const events: Received[] = [];
   const waiters: Array<() => void> = [];
   socket.onAny((event: string, data: Record<string, unknown>) => {
@@ -33,7 +39,10 @@ export function collectSocket(socket: Socket): { events: Received[]; until: (don
   const until = (done: (e: Received) => boolean, timeoutMs = 40000) =>
     new Promise<Received[]>((resolve, reject) => {
       const check = () => events.some(done) && resolve(events);
-      const timer = setTimeout(() => reject(new Error(`socket events so far: ${JSON.stringify(events.map(summary))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`socket events so far: ${JSON.stringify(events.map(summary))}`)),
+        timeoutMs,
+      );
       waiters.push(() => {
         if (events.some(done)) {
           clearTimeout(timer);
@@ -62,16 +71,33 @@ export async function readSse(url: string, headers: Record<string, string> = { '
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-          block.split('\n').filter((l) => l.startsWith(':')).forEach((l) => comments.push(l));
-          if (fields.event) events.push({ event: fields.event, data: JSON.parse(fields.data) as Record<string, unknown> });
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((l) => !l.startsWith(':'))
+              .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+          );
+          block
+            .split('\n')
+            .filter((l) => l.startsWith(':'))
+            .forEach((l) => comments.push(l));
+          if (fields.event)
+            events.push({ event: fields.event, data: JSON.parse(fields.data) as Record<string, unknown> });
         }
       }
     } catch {
       // aborted by close()
     }
   })();
-  return { status: res.status, contentType: res.headers.get('content-type'), events, comments, finished, close: () => abort.abort(), body: res.ok ? '' : await res.text() };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    events,
+    comments,
+    finished,
+    close: () => abort.abort(),
+    body: res.ok ? '' : await res.text(),
+  };
 }
 
 export const RUN_UPDATE_QUERY = `subscription ($id: ID!) { runUpdated(id: $id) { event runId attempt run { id status attempt error steps { index status } } step { index action status error } } }`;
@@ -79,8 +105,19 @@ export const RUN_UPDATE_QUERY = `subscription ($id: ID!) { runUpdated(id: $id) {
 export const SCRAPE_UPDATE_QUERY = `subscription ($id: ID!) { scrapeUpdated(id: $id) { id status pagesDone pagesFailed pagesQueued } }`;
 
 /** A graphql-ws subscription (runUpdated by default); collects each result until the server completes it. */
-export function subscribeGraphql(base: string, id: string, connectionParams: Record<string, unknown> = { 'x-api-key': TEST_API_KEY }, query = RUN_UPDATE_QUERY) {
-  const client = createClient({ url: `${base.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+export function subscribeGraphql(
+  base: string,
+  id: string,
+  connectionParams: Record<string, unknown> = { 'x-api-key': TEST_API_KEY },
+  query = RUN_UPDATE_QUERY,
+) {
+  const client = createClient({
+    url: `${base.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: true,
+  });
   const results: Array<{ data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ message: string }> }> = [];
   const done = new Promise<void>((resolve, reject) => {
     client.subscribe(
@@ -93,7 +130,8 @@ export function subscribeGraphql(base: string, id: string, connectionParams: Rec
 
 /** `updated:running`, `step:2:passed`: enough to check a stream's order at a glance. */
 export function summary(e: Received): string {
-  if (e.event === 'run.updated' || e.event === 'email.updated' || e.event === 'scrape.updated') return `updated:${String(e.data.status)}`;
+  if (e.event === 'run.updated' || e.event === 'email.updated' || e.event === 'scrape.updated')
+    return `updated:${String(e.data.status)}`;
   if (e.event === 'run.step') return `step:${String(e.data.index)}:${String(e.data.status)}`;
   return e.event;
 }

@@ -52,4 +52,6 @@ export class RobotsSite {
 }
 
 /** An HTML page with a title and the given body. */
-export const page = (title: string, body: string): RobotsSiteRoute => ({ body: `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>` });
+export const page = (title: string, body: string): RobotsSiteRoute => ({
+  body: `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`,
+});

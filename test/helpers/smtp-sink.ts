@@ -68,7 +68,8 @@ export class SmtpSink {
       logger: false,
       onAuth: (auth, session, callback) => {
         this.auths.push({ username: auth.username ?? '', secure: session.secure });
-        if (credentials && auth.username === credentials.user && auth.password === credentials.pass) return callback(null, { user: auth.username });
+        if (credentials && auth.username === credentials.user && auth.password === credentials.pass)
+          return callback(null, { user: auth.username });
         callback(new Error('Invalid username or password'));
       },
       onRcptTo: (address: SMTPServerAddress, _session, callback) => {
@@ -84,7 +85,9 @@ export class SmtpSink {
         let raw = '';
         stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
         stream.on('end', () => {
-          const hang = session.envelope.rcptTo.some((r) => this.stalls.some((stall) => stall(r.address, this.attempts.get(r.address) ?? 0)));
+          const hang = session.envelope.rcptTo.some((r) =>
+            this.stalls.some((stall) => stall(r.address, this.attempts.get(r.address) ?? 0)),
+          );
           if (hang) return void this.unanswered.push(...session.envelope.rcptTo.map((r) => r.address));
           const accept = () => {
             this.received.push({

@@ -18,7 +18,10 @@ export class Stack {
     this.base = `http://127.0.0.1:${apiPort}`;
     this.workerBase = `http://127.0.0.1:${workerPort}`;
     try {
-      await Promise.all([this.api.waitHealthy(`${this.base}/api/health`), this.worker.waitHealthy(`${this.workerBase}/api/health`)]);
+      await Promise.all([
+        this.api.waitHealthy(`${this.base}/api/health`),
+        this.worker.waitHealthy(`${this.workerBase}/api/health`),
+      ]);
     } catch (error) {
       // A stack that never came up has no owner to stop it: no process may outlive the test.
       await this.stop().catch(() => undefined);
@@ -32,10 +35,17 @@ export class Stack {
   }
 
   /** A request to the API with the test key. */
-  request(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+  request(
+    path: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     return fetch(`${this.base}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { 'x-api-key': TEST_API_KEY, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+      headers: {
+        'x-api-key': TEST_API_KEY,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   }
@@ -43,7 +53,13 @@ export class Stack {
   /** A GraphQL operation with the test key; returns the HTTP status and the body. */
   async graphql(query: string, variables?: Record<string, unknown>) {
     const res = await this.request('/graphql', { body: { query, variables } });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.status, ...((await res.json()) as { data?: any; errors?: Array<{ message: string; extensions: Record<string, unknown> }> }) };
+    return {
+      status: res.status,
+      ...((await res.json()) as {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        data?: any;
+        errors?: Array<{ message: string; extensions: Record<string, unknown> }>;
+      }),
+    };
   }
 }

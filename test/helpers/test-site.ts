@@ -21,7 +21,8 @@ export class TestSite {
       this.hits.push(path);
       const page = this.pages[path];
       if (typeof page === 'function') return page(req, res);
-      if (page === undefined) return res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title><h1>Not found</h1>');
+      if (page === undefined)
+        return res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not found</title><h1>Not found</h1>');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -34,7 +34,9 @@ export class UsersAndEmails1795400000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT emails_status_ck CHECK (status IN ('queued', 'sending', 'sent', 'failed'))
       )`);
-    await q.query(`CREATE UNIQUE INDEX emails_idempotency_key_uq ON emails (idempotency_key) WHERE idempotency_key IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX emails_idempotency_key_uq ON emails (idempotency_key) WHERE idempotency_key IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX emails_status_created_idx ON emails (status, created_at)`);
     await q.query(`CREATE INDEX emails_user_idx ON emails (user_id)`);
   }

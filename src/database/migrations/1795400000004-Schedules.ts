@@ -26,7 +26,9 @@ export class Schedules1795400000004 implements MigrationInterface {
     await q.query(`CREATE INDEX schedules_created_idx ON schedules (created_at DESC, id DESC)`);
     // No foreign key: deleting a schedule keeps the runs it queued (and their schedule id).
     await q.query(`ALTER TABLE runs ADD COLUMN schedule_id uuid`);
-    await q.query(`CREATE INDEX runs_schedule_idx ON runs (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX runs_schedule_idx ON runs (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

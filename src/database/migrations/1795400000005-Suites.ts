@@ -40,11 +40,15 @@ export class Suites1795400000005 implements MigrationInterface {
         CONSTRAINT suites_webhook_status_ck CHECK (webhook_status IN ('pending', 'delivered', 'failed'))
       )`);
     await q.query(`CREATE INDEX suites_created_idx ON suites (created_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX suites_schedule_idx ON suites (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX suites_schedule_idx ON suites (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL`,
+    );
     // Like schedule_id, no foreign key: the runs table stays free of locks on suites.
     await q.query(`ALTER TABLE runs ADD COLUMN suite_id uuid, ADD COLUMN suite_index int`);
     await q.query(`CREATE INDEX runs_suite_idx ON runs (suite_id, suite_index) WHERE suite_id IS NOT NULL`);
-    await q.query(`ALTER TABLE schedules ALTER COLUMN run DROP NOT NULL, ADD COLUMN suite jsonb, ADD COLUMN last_suite_id uuid`);
+    await q.query(
+      `ALTER TABLE schedules ALTER COLUMN run DROP NOT NULL, ADD COLUMN suite jsonb, ADD COLUMN last_suite_id uuid`,
+    );
     await q.query(`ALTER TABLE schedules ADD CONSTRAINT schedules_target_ck CHECK ((run IS NULL) <> (suite IS NULL))`);
   }
 

@@ -10,8 +10,10 @@ export function IsRecipientList(max: number): PropertyDecorator {
       propertyName: String(propertyName),
       constraints: [max],
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => parseRecipients(args.property, value, max).errors.length === 0,
-        defaultMessage: (args: ValidationArguments) => parseRecipients(args.property, args.value, max).errors.join('; '),
+        validate: (value: unknown, args: ValidationArguments) =>
+          parseRecipients(args.property, value, max).errors.length === 0,
+        defaultMessage: (args: ValidationArguments) =>
+          parseRecipients(args.property, args.value, max).errors.join('; '),
       },
     });
 }

@@ -12,7 +12,9 @@ export const MAX_BODY_CHARS = 512 * 1024;
  * An email from a template (`template` + `variables`) or raw (`subject` + `text` and/or
  * `html`). The choice between the two is checked by EmailsService, which names the field.
  */
-@InputType('SendEmailInput', { description: 'An email to send: a template with variables, or a subject with text and/or html' })
+@InputType('SendEmailInput', {
+  description: 'An email to send: a template with variables, or a subject with text and/or html',
+})
 export class SendEmailInput {
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],

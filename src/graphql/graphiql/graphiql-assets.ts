@@ -9,9 +9,18 @@ const packageFile = (pkg: string, file: string) => join(dirname(require.resolve(
  * own page loads React and GraphiQL from a public CDN). The versions are the package.json pins.
  */
 export const GRAPHIQL_ASSETS: Record<string, { path: string; contentType: string }> = {
-  'react.js': { path: packageFile('react', 'umd/react.production.min.js'), contentType: 'application/javascript; charset=utf-8' },
-  'react-dom.js': { path: packageFile('react-dom', 'umd/react-dom.production.min.js'), contentType: 'application/javascript; charset=utf-8' },
-  'graphiql.js': { path: packageFile('graphiql', 'graphiql.min.js'), contentType: 'application/javascript; charset=utf-8' },
+  'react.js': {
+    path: packageFile('react', 'umd/react.production.min.js'),
+    contentType: 'application/javascript; charset=utf-8',
+  },
+  'react-dom.js': {
+    path: packageFile('react-dom', 'umd/react-dom.production.min.js'),
+    contentType: 'application/javascript; charset=utf-8',
+  },
+  'graphiql.js': {
+    path: packageFile('graphiql', 'graphiql.min.js'),
+    contentType: 'application/javascript; charset=utf-8',
+  },
   // Its fonts are inlined as data: URLs.
   'graphiql.css': { path: packageFile('graphiql', 'graphiql.min.css'), contentType: 'text/css; charset=utf-8' },
 };

@@ -20,11 +20,19 @@ export class GraphiqlPage implements OnModuleInit {
     if (this.config.isProduction) return;
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     app.get('/graphiql', (_req, reply) => reply.type('text/html; charset=utf-8').send(GRAPHIQL_HTML));
-    app.get('/graphiql/app.js', (_req, reply) => reply.type('application/javascript; charset=utf-8').send(GRAPHIQL_APP_JS));
+    app.get('/graphiql/app.js', (_req, reply) =>
+      reply.type('application/javascript; charset=utf-8').send(GRAPHIQL_APP_JS),
+    );
     app.get<{ Params: { file: string } }>('/graphiql/assets/:file', (req, reply) => {
       const asset = Object.hasOwn(GRAPHIQL_ASSETS, req.params.file) ? GRAPHIQL_ASSETS[req.params.file] : undefined;
-      if (!asset) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No GraphiQL asset named ${req.params.file}` });
-      return reply.type(asset.contentType).header('cache-control', 'public, max-age=86400').send(createReadStream(asset.path));
+      if (!asset)
+        return reply
+          .code(404)
+          .send({ statusCode: 404, error: 'Not Found', message: `No GraphiQL asset named ${req.params.file}` });
+      return reply
+        .type(asset.contentType)
+        .header('cache-control', 'public, max-age=86400')
+        .send(createReadStream(asset.path));
     });
   }
 }

@@ -16,7 +16,10 @@ export class ListPagesQuery {
   @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ example: 'url,title,markdown', description: 'comma-separated page fields (default: all but text, html, contentType, durationMs)' })
+  @ApiPropertyOptional({
+    example: 'url,title,markdown',
+    description: 'comma-separated page fields (default: all but text, html, contentType, durationMs)',
+  })
   @IsOptional()
   @IsString()
   fields?: string;

@@ -13,7 +13,8 @@ export class TriggerSuiteInput {
 
   @ApiProperty({
     type: [TriggerRunInput],
-    description: 'Each test is a run definition (the body of POST /api/runs), or { "fromRun": "<run id>" } for the definition of an earlier run (REST only); each becomes a run of the suite',
+    description:
+      'Each test is a run definition (the body of POST /api/runs), or { "fromRun": "<run id>" } for the definition of an earlier run (REST only); each becomes a run of the suite',
   })
   @Field(() => [TriggerRunInput], { description: 'Each test a run definition; each becomes a run of the suite' })
   @Allow()
@@ -24,7 +25,10 @@ export class TriggerSuiteInput {
   @Allow()
   notify?: string[];
 
-  @ApiPropertyOptional({ example: 'https://hooks.example.com/stevedore', description: 'Gets the same report as JSON (POST, retried with backoff)' })
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/stevedore',
+    description: 'Gets the same report as JSON (POST, retried with backoff)',
+  })
   @Field({ nullable: true, description: 'Gets the same report as JSON (POST, retried with backoff)' })
   @Allow()
   webhookUrl?: string;
@@ -34,8 +38,14 @@ export class TriggerSuiteInput {
   @Allow()
   priority?: number;
 
-  @ApiPropertyOptional({ example: 2, description: 'At most this many of its runs at once (default: as many as the workers take)' })
-  @Field(() => Int, { nullable: true, description: 'At most this many of its runs at once (default: as many as the workers take)' })
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'At most this many of its runs at once (default: as many as the workers take)',
+  })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'At most this many of its runs at once (default: as many as the workers take)',
+  })
   @Allow()
   concurrency?: number;
 }
