@@ -1,12 +1,13 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { EgressModule } from './egress/egress.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
+import { ShutdownModule } from './shutdown/shutdown.module';
 import type * as ApiSide from './api-side';
 import type * as WorkerSide from './worker-side';
 
@@ -16,10 +17,11 @@ const common = () => [
   LoggingModule,
   DatabaseModule,
   RedisModule,
+  EgressModule,
   QueuesModule,
   MailModule,
   MetricsModule,
-  LifecycleModule,
+  ShutdownModule,
 ];
 
 /**

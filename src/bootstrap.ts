@@ -8,12 +8,12 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
-import { createValidationPipe } from './common/validation.pipe';
+import { createValidationPipe } from './validation/validation.pipe';
 import { acceptJsonBodiesOnly } from './http/json-bodies';
 import { lingerAfterEarlyAnswers } from './http/lingering-close';
 import { serverOptions } from './http/server-options';
 import { waitForDatabaseOrExit } from './database/database-probe';
-import type * as Lifecycle from './worker/worker-lifecycle.service';
+import type * as Lifecycle from './worker-runtime/worker-lifecycle.service';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
@@ -60,7 +60,7 @@ function stopTakingJobs(app: NestFastifyApplication, env: Env): Promise<void> {
   if (!env.IS_WORKER) return Promise.resolve();
   // Required here so the API never loads the worker runtime.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { WorkerLifecycle } = require('./worker/worker-lifecycle.service') as typeof Lifecycle;
+  const { WorkerLifecycle } = require('./worker-runtime/worker-lifecycle.service') as typeof Lifecycle;
   return app.get(WorkerLifecycle, { strict: false }).stopTakingJobs();
 }
 

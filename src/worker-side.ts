@@ -1,16 +1,18 @@
 import type { Type } from '@nestjs/common';
+import { DeadLettersWorkerModule } from './dead-letters/dead-letters-worker.module';
 import { EmailsWorkerModule } from './emails/emails-worker.module';
-import { ReliabilityModule } from './reliability/reliability.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { SchedulesWorkerModule } from './schedules/schedules-worker.module';
 import { ScrapesWorkerModule } from './scrapes/scrapes-worker.module';
 import { SuitesWorkerModule } from './suites/suites-worker.module';
-import { WorkerRuntimeModule } from './worker/worker-runtime.module';
+import { ReconcilerModule } from './worker-runtime/reconciler.module';
+import { WorkerRuntimeModule } from './worker-runtime/worker-runtime.module';
 
 /** What only a worker loads: its runtime (start, drain, health), the row/job reconciler, and each feature's processors (schedule ticks too). */
 export const WORKER_MODULES: Type[] = [
   WorkerRuntimeModule,
-  ReliabilityModule,
+  ReconcilerModule,
+  DeadLettersWorkerModule,
   EmailsWorkerModule,
   RunsWorkerModule,
   ScrapesWorkerModule,

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isObject } from '../common/body-checks';
+import { isObject } from '../validation/body-checks';
 import type { EventTokenKind } from './event-token';
 
 const FIELDS: Record<string, EventTokenKind> = { runId: 'run', scrapeId: 'scrape', suiteId: 'suite' };

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 
 /**
  * PostgreSQL's side of the outage log: an idle connection that breaks (the server stopped)

@@ -3,7 +3,7 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { z } from 'zod';
-import { CursorPageQuery } from '../common/cursor-page.query';
+import { CursorPageQuery } from '../http/cursor-page.query';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import type { deadLetterBody, deadLetterPageBody } from '../docs/response-bodies';
 import { QUEUE_NAMES } from '../queues/queue-names';

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
-import { CursorPage, newestFirstPage } from '../common/cursor';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { hasFinishedAt, jobRowKindOf } from '../queues/job-rows';
 import { QueueRegistry } from '../queues/queue-registry';

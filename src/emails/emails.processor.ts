@@ -1,8 +1,8 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
-import { JobProcessor } from '../queues/job-processor';
-import { isLastAttempt } from '../queues/last-attempt';
+import { JobProcessor } from '../worker-runtime/job-processor';
+import { isLastAttempt } from '../worker-runtime/last-attempt';
 import { QUEUES } from '../queues/queue-names';
 import type { EmailJobData, EmailJobResult } from './email-job';
 import { EmailSender } from './email-sender';

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { isUniqueViolation } from '../common/postgres-errors';
+import { isUniqueViolation } from '../database/postgres-errors';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { QUEUES } from '../queues/queue-names';
 import type { User } from '../users/user.entity';

@@ -10,7 +10,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { socketApiKey } from '../auth/api-key';
 import { matchesAnySecret } from '../auth/secret-compare';
-import { refuseUnstorableSocketText } from '../common/storable-text.socket';
+import { refuseUnstorableSocketText } from '../storable-text/storable-text.socket';
 import { AppConfig } from '../config/app-config.service';
 import { LiveEventHub } from './live-event-hub';
 import { parseLiveTarget } from './live-target';

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
-import { refuseUnstorableGraphqlText, refuseUnstorableSubscriptionText } from '../common/storable-text.graphql';
+import { refuseUnstorableGraphqlText, refuseUnstorableSubscriptionText } from '../storable-text/storable-text.graphql';
 import { mercuriusErrorFormatter } from './graphql-error-formatter';
 import { GraphiqlPage } from './graphiql/graphiql-page';
 import { checkDocument, checkSubscription } from './graphql-hooks';

@@ -1,5 +1,5 @@
 import { ConflictException, Logger } from '@nestjs/common';
-import { DependencyUnavailableException } from '../common/dependency-outage';
+import { DependencyUnavailableException } from '../outages/dependency-outage';
 import { ENQUEUE_DEADLINE_MS, queueOrWithdraw } from './enqueue-or-withdraw';
 
 describe('queueOrWithdraw', () => {

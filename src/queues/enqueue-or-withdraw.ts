@@ -1,7 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
-import { DependencyUnavailableException, isDependencyOutage } from '../common/dependency-outage';
-import { outageLog } from '../common/outage-log';
+import { DependencyUnavailableException, isDependencyOutage } from '../outages/dependency-outage';
+import { outageLog } from '../outages/outage-log';
 
 const logger = new Logger('Enqueue');
 

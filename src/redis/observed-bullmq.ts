@@ -11,7 +11,7 @@ import {
   Worker,
   WorkerOptions,
 } from 'bullmq';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 
 const logger = new Logger('BullMQ');
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Redis, RedisOptions } from 'ioredis';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 
 /** Reconnect quickly (at most every 2 s) for as long as Redis is away: a restart is a few seconds. */

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Set
 import { Reflector } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
-import { DependencyUnavailableException } from '../common/dependency-outage';
+import { DependencyUnavailableException } from '../outages/dependency-outage';
 import { REDIS } from './redis.module';
 
 const WITHOUT_REDIS = 'stevedore:writes-without-redis';

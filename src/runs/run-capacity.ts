@@ -11,7 +11,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { RejectionSummary } from '../logging/rejection-summary';
 import { QUEUES } from '../queues/queue-names';

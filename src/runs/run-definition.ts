@@ -1,6 +1,6 @@
 /** A browser test as users write it (see the README): what the API accepts and the worker runs. */
 
-import { isHttpUrl, isObject } from '../common/body-checks';
+import { isHttpUrl, isObject } from '../validation/body-checks';
 
 export const STEP_ACTIONS = [
   'goto',

@@ -6,16 +6,16 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { followAbort } from '../common/follow-abort';
+import { followAbort } from '../worker-runtime/follow-abort';
 import { AppConfig } from '../config/app-config.service';
-import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
+import { cancelRequested, settleUnclaimed } from '../worker-runtime/job-row-cancel';
 import { JOB_ROWS } from '../queues/job-rows';
-import { isLastAttempt } from '../queues/last-attempt';
+import { isLastAttempt } from '../worker-runtime/last-attempt';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
-import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
+import { SHUTDOWN_REASON } from '../worker-runtime/worker-activity.service';
 import { SuiteProgress } from '../suites/suite-progress';
-import { BrowserPool } from './browser-pool';
+import { BrowserPool } from '../browser/browser-pool';
 import { releaseRunPlaces } from './run-capacity';
 import type { RunDefinition, RunStep } from './run-definition';
 import { contentTypeOf, runDirectory } from './run-files';
@@ -194,7 +194,7 @@ export class RunExecutor {
   private async claim(m: EntityManager, runId: string): Promise<Claimed | undefined> {
     const [rows] = (await m.query(
       `WITH prev AS (SELECT id, status FROM runs WHERE id = $1 FOR UPDATE)
-       UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = now(), updated_at = now()
+       UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = clock_timestamp(), updated_at = now()
        FROM prev WHERE r.id = prev.id AND prev.status IN ('queued', 'running') AND NOT r.cancel_requested
        RETURNING r.definition, prev.status AS previous, r.attempt, r.suite_id`,
       [runId, this.config.workerName],

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SuitesWorkerModule } from '../suites/suites-worker.module';
-import { BrowserPool } from './browser-pool';
+import { BrowserModule } from '../browser/browser.module';
 import { RunArtifact } from './run-artifact.entity';
 import { RunCancelListener } from './run-cancel-listener';
 import { RunExecutor } from './run-executor';
@@ -9,11 +9,9 @@ import { RunStepResult } from './run-step.entity';
 import { Run } from './run.entity';
 import { RunsProcessor } from './runs.processor';
 
-/** Worker side: the processor, the executor, the browser pool and the cancel listener (a suite's runs report to it). */
+/** Worker side: the processor, the executor and the cancel listener (a suite's runs report to it). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), SuitesWorkerModule],
-  providers: [RunsProcessor, RunExecutor, BrowserPool, RunCancelListener],
-  // One Chromium per worker process: scrapes with `render` use it too.
-  exports: [BrowserPool],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), BrowserModule, SuitesWorkerModule],
+  providers: [RunsProcessor, RunExecutor, RunCancelListener],
 })
 export class RunsWorkerModule {}

@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
-import { JobProcessor } from '../queues/job-processor';
+import { JobProcessor } from '../worker-runtime/job-processor';
 import { QUEUES } from '../queues/queue-names';
 import { RunExecutor, RunOutcome } from './run-executor';
 import type { RunJobData } from './run-job';

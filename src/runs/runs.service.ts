@@ -7,11 +7,11 @@ import { createReadStream, ReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
-import { CursorPage, newestFirstPage } from '../common/cursor';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { cancelChannel } from '../queues/job-cancel-listener';
+import { cancelChannel } from '../queues/cancel-channel';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { SuiteSettler } from '../suites/suite-settler';
@@ -29,7 +29,6 @@ export type RunPage = CursorPage<Run>;
 @Injectable()
 export class RunsService {
   private readonly logger = new Logger(RunsService.name);
-  private readonly egress: AddressPolicy;
 
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
@@ -40,9 +39,8 @@ export class RunsService {
     private readonly capacity: RunCapacity,
     private readonly config: AppConfig,
     private readonly suiteSettler: SuiteSettler,
-  ) {
-    this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
-  }
+    private readonly egress: AddressPolicy,
+  ) {}
 
   async create(body: unknown): Promise<Run> {
     const definition = await this.checkDefinition(body);

@@ -1,4 +1,4 @@
-import { isObject } from '../common/body-checks';
+import { isObject } from '../validation/body-checks';
 import { cronProblems } from './cron-check';
 
 export interface ScheduleRequest {

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { QUEUES } from '../queues/queue-names';
 import { tickTemplate } from './schedule-job';

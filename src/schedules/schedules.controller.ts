@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { CursorPageQuery } from '../common/cursor-page.query';
+import { CursorPageQuery } from '../http/cursor-page.query';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { SCHEDULE_EXAMPLES } from '../docs/request-examples';
 import type { scheduleBody, schedulePageBody } from '../docs/response-bodies';

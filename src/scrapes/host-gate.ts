@@ -1,4 +1,4 @@
-import { sleep } from '../common/abortable-sleep';
+import { sleep } from './abortable-sleep';
 
 interface HostState {
   active: number;

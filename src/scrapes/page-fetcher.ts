@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Agent, Dispatcher, request } from 'undici';
-import { sleep } from '../common/abortable-sleep';
+import { sleep } from './abortable-sleep';
 import type { AddressPolicy } from '../egress/address-policy';
 import { EgressRefusedError, guardedAgent } from '../egress/guarded-agent';
 

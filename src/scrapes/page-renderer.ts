@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { BrowserPool } from '../runs/browser-pool';
+import { BrowserPool } from '../browser/browser-pool';
 import { HTML_TYPES, type FetchedPage } from './page-fetcher';
 
 /**

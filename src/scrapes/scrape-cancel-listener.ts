@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.service';
-import { cancelChannel, JobCancelListener } from '../queues/job-cancel-listener';
+import { cancelChannel } from '../queues/cancel-channel';
+import { JobCancelListener } from '../worker-runtime/job-cancel-listener';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { SCRAPE_CANCEL_REASON } from './scrape-executor';
 import { ScrapesProcessor } from './scrapes.processor';

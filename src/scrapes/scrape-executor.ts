@@ -1,14 +1,14 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { followAbort } from '../common/follow-abort';
+import { followAbort } from '../worker-runtime/follow-abort';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { cancelRequested, settleUnclaimed } from '../queues/job-row-cancel';
+import { cancelRequested, settleUnclaimed } from '../worker-runtime/job-row-cancel';
 import { JOB_ROWS } from '../queues/job-rows';
-import { isLastAttempt } from '../queues/last-attempt';
+import { isLastAttempt } from '../worker-runtime/last-attempt';
 import { QUEUES } from '../queues/queue-names';
-import { SHUTDOWN_REASON } from '../worker/worker-activity.service';
+import { SHUTDOWN_REASON } from '../worker-runtime/worker-activity.service';
 import { CrawlFrontier, FrontierEntry } from './crawl-frontier';
 import { HostGate } from './host-gate';
 import { extractPage } from './page-extractor';
@@ -83,9 +83,10 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly renderer: PageRenderer,
+    egress: AddressPolicy,
   ) {
     const env = config.env;
-    this.fetcher = new PageFetcher(new AddressPolicy(env.ALLOWED_PRIVATE_HOSTS), {
+    this.fetcher = new PageFetcher(egress, {
       userAgent: env.SCRAPE_USER_AGENT,
       maxBytes: env.SCRAPE_MAX_PAGE_BYTES,
       timeoutMs: env.SCRAPE_PAGE_TIMEOUT_MS,

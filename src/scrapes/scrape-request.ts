@@ -1,5 +1,5 @@
 import { globProblem } from './path-rules';
-import { isObject } from '../common/body-checks';
+import { isObject } from '../validation/body-checks';
 
 /** A scrape as users write it (see the README): what the API accepts and the worker does. */
 export const SCRAPE_MODES = ['page', 'crawl'] as const;

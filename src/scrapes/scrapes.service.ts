@@ -8,7 +8,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { cancelChannel } from '../queues/job-cancel-listener';
+import { cancelChannel } from '../queues/cancel-channel';
 import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { parseScrapeRequest, ScrapeFormat, ScrapeRequest } from './scrape-request';
@@ -70,17 +70,14 @@ export interface PagesPage {
 /** Scrapes on the API side: accept (validate, store, queue), read with pages, cancel. */
 @Injectable()
 export class ScrapesService {
-  private readonly egress: AddressPolicy;
-
   constructor(
     @InjectRepository(Scrape) private readonly scrapes: Repository<Scrape>,
     @InjectRepository(ScrapedPage) private readonly pages: Repository<ScrapedPage>,
     @InjectQueue(QUEUES.scrapes) private readonly queue: Queue<ScrapeJobData>,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {
-    this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
-  }
+    private readonly egress: AddressPolicy,
+  ) {}
 
   async create(body: unknown): Promise<Scrape> {
     const request = await this.validate(body);

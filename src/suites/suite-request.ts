@@ -1,5 +1,5 @@
 import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
-import { isHttpUrl, isObject } from '../common/body-checks';
+import { isHttpUrl, isObject } from '../validation/body-checks';
 import { formatMailbox, parseRecipients } from '../mail/recipients';
 
 /** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */

@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
-import { JobProcessor } from '../queues/job-processor';
+import { JobProcessor } from '../worker-runtime/job-processor';
 import { QUEUES } from '../queues/queue-names';
 import { SuiteFinisher } from './suite-finisher';
 import type { SuiteJobData } from './suite-job';

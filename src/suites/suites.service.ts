@@ -4,8 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { FlowProducer } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
-import { isObject } from '../common/body-checks';
-import { CursorPage, newestFirstPage } from '../common/cursor';
+import { isObject } from '../validation/body-checks';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
@@ -22,7 +22,6 @@ import { Suite, SuiteStatus } from './suite.entity';
 @Injectable()
 export class SuitesService {
   private readonly logger = new Logger(SuitesService.name);
-  private readonly egress: AddressPolicy;
 
   constructor(
     @InjectRepository(Suite) private readonly suites: Repository<Suite>,
@@ -32,9 +31,8 @@ export class SuitesService {
     private readonly runService: RunsService,
     private readonly capacity: RunCapacity,
     private readonly config: AppConfig,
-  ) {
-    this.egress = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
-  }
+    private readonly egress: AddressPolicy,
+  ) {}
 
   async create(body: unknown): Promise<Suite> {
     const { request, definitions } = await this.check(body);

@@ -3,7 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { isLastAttempt } from '../queues/last-attempt';
+import { isLastAttempt } from '../worker-runtime/last-attempt';
 import { loadSuiteReport } from './suite-settler';
 import { WebhookStatus } from './suite.entity';
 import { WebhookRejectedError, WebhookSender } from './webhook-sender';
@@ -24,8 +24,9 @@ export class WebhookDelivery implements OnApplicationShutdown {
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
+    egress: AddressPolicy,
   ) {
-    this.sender = new WebhookSender(new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS), {
+    this.sender = new WebhookSender(egress, {
       userAgent: USER_AGENT,
       timeoutMs: config.env.WEBHOOK_TIMEOUT_MS,
       secret: config.env.WEBHOOK_SECRET || undefined,

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { isUniqueViolation } from '../common/postgres-errors';
+import { isUniqueViolation } from '../database/postgres-errors';
 import { Email } from '../emails/email.entity';
 import { EmailsService } from '../emails/emails.service';
 import { CreateUserInput } from './dto/create-user.input';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
 import { REDIS } from '../redis/redis.module';
-import { workerHeartbeatKey, WorkerSnapshot } from '../worker/worker-activity.service';
+import { workerHeartbeatKey, WorkerSnapshot } from '../queues/worker-heartbeat';
 
 /** Live workers, as their heartbeats in Redis describe them (a dead worker's key expires). */
 @Injectable()

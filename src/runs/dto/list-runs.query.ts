@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { CursorPageQuery } from '../../common/cursor-page.query';
+import { CursorPageQuery } from '../../http/cursor-page.query';
 import { RunStatus } from '../run.entity';
 
 export class ListRunsQuery extends CursorPageQuery {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
-import { CursorPageQuery } from '../../common/cursor-page.query';
+import { CursorPageQuery } from '../../http/cursor-page.query';
 import { SuiteStatus } from '../suite.entity';
 
 export class ListSuitesQuery extends CursorPageQuery {

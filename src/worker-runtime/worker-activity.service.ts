@@ -1,29 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { JobMetrics } from '../metrics/job-metrics';
 import { REDIS } from '../redis/redis.module';
+import { workerHeartbeatKey, WorkerSnapshot } from '../queues/worker-heartbeat';
 
 /** The abort reason the worker gives its jobs when shutdown runs out of time. */
 export const SHUTDOWN_REASON = 'worker-shutdown';
 const HEARTBEAT_MS = 5000;
-
-/** Where a worker's heartbeat lives in Redis; the API lists live workers from these keys. */
-export const workerHeartbeatKey = (prefix: string, name = '*') => `${prefix}:workers:${name}`;
-
-export interface WorkerSnapshot {
-  name: string;
-  pid: number;
-  active: number;
-  processed: number;
-  failed: number;
-  requeued: number;
-  draining: boolean;
-  startedAt: string;
-  lastHeartbeat: string | null;
-}
 
 /**
  * What this worker process is doing: every job runs through `track`, which keeps the

@@ -40,7 +40,6 @@ export interface ContextOptions {
 @Injectable()
 export class BrowserPool implements OnApplicationShutdown {
   private readonly logger = new Logger(BrowserPool.name);
-  private readonly policy: AddressPolicy;
   /** Where the browser-wide proxy setting points: Chromium's own requests, all refused. */
   private readonly ownRequests = new EgressProxy(REFUSE_ALL);
   private ownRequestsUrl?: string;
@@ -51,9 +50,10 @@ export class BrowserPool implements OnApplicationShutdown {
   private spare?: Promise<BrowserContext | undefined>;
   private closed = false;
 
-  constructor(private readonly config: AppConfig) {
-    this.policy = new AddressPolicy(config.env.ALLOWED_PRIVATE_HOSTS);
-  }
+  constructor(
+    private readonly config: AppConfig,
+    private readonly policy: AddressPolicy,
+  ) {}
 
   /** A context for one run (with a page open). Close it with `release`. */
   async acquire(options: ContextOptions = {}): Promise<BrowserContext> {

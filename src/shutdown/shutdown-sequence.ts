@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
-import { WorkerLifecycle } from '../worker/worker-lifecycle.service';
+import { DRAIN_BEFORE_SHUTDOWN, DrainBeforeShutdown } from './drain-before-shutdown';
 
 /**
  * Closes everything in one explicit order, whatever order Nest would pick for module
@@ -18,7 +18,7 @@ export class ShutdownSequence implements BeforeApplicationShutdown {
     private readonly queues: QueueRegistry,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly dataSource: DataSource,
-    @Optional() private readonly workers?: WorkerLifecycle,
+    @Optional() @Inject(DRAIN_BEFORE_SHUTDOWN) private readonly workers?: DrainBeforeShutdown,
   ) {}
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { outageLog } from '../common/outage-log';
+import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { recordDeadLetter } from '../dead-letters/record-dead-letter';
 import { hasFinishedAt, JOB_ROWS, JobRowKind } from '../queues/job-rows';

@@ -3,9 +3,6 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisConnectionFactory } from '../redis/redis-connection.factory';
 
-/** The Redis channel on which the API asks whichever worker holds a job of `kind` to stop it. */
-export const cancelChannel = (prefix: string, kind: 'runs' | 'scrapes') => `${prefix}:${kind}:cancel`;
-
 /**
  * BullMQ can abort a job only inside the process that runs it, so every worker listens
  * for the API's cancel messages (the job id) and aborts the job if it is one of its own.

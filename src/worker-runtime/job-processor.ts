@@ -1,7 +1,7 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { WorkerActivity } from '../worker/worker-activity.service';
+import { WorkerActivity } from './worker-activity.service';
 
 /**
  * Base of every processor: subclasses implement `handle` (parse the job, call a service,

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { DependencyUnavailableException, isDependencyOutage, outageSource } from './dependency-outage';
-import { outageLog } from './outage-log';
+import { DependencyUnavailableException, isDependencyOutage, outageSource } from '../outages/dependency-outage';
+import { outageLog } from '../outages/outage-log';
 
 /**
  * The database or Redis away is a 503 with Retry-After (GraphQL: SERVICE_UNAVAILABLE),

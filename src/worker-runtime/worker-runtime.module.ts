@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthCoreModule } from '../health/health-core.module';
 import { JobMetrics } from '../metrics/job-metrics';
+import { DRAIN_BEFORE_SHUTDOWN } from '../shutdown/drain-before-shutdown';
 import { MemoryGuard } from './memory-guard';
 import { WorkerActivity } from './worker-activity.service';
 import { WorkerHealthController } from './worker-health.controller';
@@ -12,7 +13,13 @@ import { WorkerLifecycle } from './worker-lifecycle.service';
 @Module({
   imports: [DiscoveryModule, HealthCoreModule],
   controllers: [WorkerHealthController],
-  providers: [WorkerActivity, WorkerLifecycle, MemoryGuard, JobMetrics],
-  exports: [WorkerActivity, WorkerLifecycle],
+  providers: [
+    WorkerActivity,
+    WorkerLifecycle,
+    MemoryGuard,
+    JobMetrics,
+    { provide: DRAIN_BEFORE_SHUTDOWN, useExisting: WorkerLifecycle },
+  ],
+  exports: [WorkerActivity, WorkerLifecycle, DRAIN_BEFORE_SHUTDOWN],
 })
 export class WorkerRuntimeModule {}
