@@ -13,11 +13,14 @@ import { acceptJsonBodiesOnly } from './http/json-bodies';
 import { lingerAfterEarlyAnswers } from './http/lingering-close';
 import { serverOptions } from './http/server-options';
 import { waitForDatabaseOrExit } from './database/database-probe';
+import type { JobKind } from './queues/job-kind';
 import type * as Lifecycle from './worker-runtime/worker-lifecycle.service';
 
 export interface BootstrapOptions {
   /** Extra modules for the worker (tests add fixture processors this way). */
   workerModules?: Array<Type | DynamicModule>;
+  /** The job kinds those extra modules' processors handle. */
+  workerJobKinds?: readonly JobKind[];
 }
 
 /** Reads config once, fails fast with one line on a bad value. */
@@ -33,7 +36,7 @@ export function readConfigOrExit(): Env {
 }
 
 export async function createApp(env: Env, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
-  const module = env.IS_WORKER ? AppModule.worker(options.workerModules) : AppModule.main();
+  const module = env.IS_WORKER ? AppModule.worker(options.workerModules, options.workerJobKinds) : AppModule.main();
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter(serverOptions(env)),

@@ -1,7 +1,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
-import { ROOMY_QUEUE, SLOW_QUEUE, SlowJobData } from './fixtures/slow-job.module';
+import { ROOMY_QUEUE, SLOW_QUEUE, SlowJobData } from './fixtures/slow-job';
 import { AppProcess } from './helpers/app-process';
 import { json } from './helpers/json';
 import { freePort } from './helpers/free-port';

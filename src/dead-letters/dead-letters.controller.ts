@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { CursorPageQuery } from '../http/cursor-page.query';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import type { deadLetterBody, deadLetterPageBody } from '../docs/response-bodies';
-import { QUEUE_NAMES } from '../queues/queue-names';
+import { QUEUE_NAMES } from '../job-catalogue';
 import { DeadLettersService } from './dead-letters.service';
 
 export class ListDeadLettersQuery extends CursorPageQuery {

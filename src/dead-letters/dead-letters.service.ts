@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { hasFinishedAt, jobRowKindOf } from '../queues/job-rows';
+import { JobCatalogue } from '../queues/job-catalogue';
 import { QueueRegistry } from '../queues/queue-registry';
 import { DeadLetter } from './dead-letter.entity';
 
@@ -17,6 +17,7 @@ export class DeadLettersService {
     @InjectRepository(DeadLetter) private readonly letters: Repository<DeadLetter>,
     private readonly db: DataSource,
     private readonly queues: QueueRegistry,
+    private readonly catalogue: JobCatalogue,
   ) {}
 
   /** Newest first; `open` hides replayed ones. The cursor is the last item's failedAt|id. */
@@ -72,7 +73,7 @@ export class DeadLettersService {
   }
 
   private async resetRow(letter: DeadLetter): Promise<void> {
-    const kind = jobRowKindOf(letter.queue);
+    const kind = this.catalogue.rowKindOf(letter.queue);
     if (!kind) return;
     const clears = kind.replayClears ? `, ${kind.replayClears}` : '';
     const [rows] = (await this.db.query(
@@ -91,9 +92,9 @@ export class DeadLettersService {
 
   /** Undoes resetRow: the row ends as its failure left it, with the letter's error. */
   private async restoreRow(letter: DeadLetter): Promise<void> {
-    const kind = jobRowKindOf(letter.queue);
+    const kind = this.catalogue.rowKindOf(letter.queue);
     if (!kind) return;
-    const finished = hasFinishedAt(kind) ? ', finished_at = now()' : '';
+    const finished = kind.hasFinishedAt ? ', finished_at = now()' : '';
     await this.db.query(
       `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${finished}, updated_at = now() WHERE id = $1 AND status = 'queued'`,
       [letter.jobId, kind.failedStatus, letter.error],

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LiveEventHub } from '../events/live-event-hub';
 import type { LiveSource, LiveUpdate, QueueSignal } from '../events/live-update';
-import { QUEUES } from '../queues/queue-names';
+import { EMAIL_JOB } from './email-job';
 import { EmailStatus } from './email.entity';
 import { EmailsService } from './emails.service';
 
@@ -11,7 +11,7 @@ const FINAL: readonly EmailStatus[] = [EmailStatus.sent, EmailStatus.failed];
 @Injectable()
 export class EmailLiveSource implements LiveSource, OnModuleInit {
   readonly kind = 'email' as const;
-  readonly queue = QUEUES.emails;
+  readonly queue = EMAIL_JOB.queue;
 
   constructor(
     private readonly emails: EmailsService,

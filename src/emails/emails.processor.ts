@@ -3,12 +3,11 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../worker-runtime/job-processor';
 import { isLastAttempt } from '../worker-runtime/last-attempt';
-import { QUEUES } from '../queues/queue-names';
-import type { EmailJobData, EmailJobResult } from './email-job';
+import { EMAIL_JOB, type EmailJobData, type EmailJobResult } from './email-job';
 import { EmailSender } from './email-sender';
 
 /** Thin: read the email id, deliver it, tell the sender whether this is the last attempt. */
-@Processor(QUEUES.emails, { autorun: false })
+@Processor(EMAIL_JOB.queue, { autorun: false })
 export class EmailsProcessor extends JobProcessor<EmailJobData, EmailJobResult> {
   constructor(private readonly sender: EmailSender) {
     super();

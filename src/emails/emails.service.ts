@@ -7,13 +7,12 @@ import { Repository } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { QUEUES } from '../queues/queue-names';
 import type { User } from '../users/user.entity';
 import { formatMailbox, parseRecipients } from '../mail/recipients';
 import { MAX_RECIPIENTS, SendEmailInput } from './dto/send-email.input';
 import { EmailTemplates, RenderedEmail, TemplateError } from './email-templates';
 import { Email, EmailStatus } from './email.entity';
-import type { EmailJobData } from './email-job';
+import { EMAIL_JOB, type EmailJobData } from './email-job';
 
 /** Namespace for ids derived from other ids (a user's welcome email). */
 const WELCOME_NAMESPACE = '4f5c2a7e-3b0d-4a59-9c36-0d1f6f0b8e21';
@@ -25,7 +24,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export class EmailsService {
   constructor(
     @InjectRepository(Email) private readonly emails: Repository<Email>,
-    @InjectQueue(QUEUES.emails) private readonly queue: Queue<EmailJobData>,
+    @InjectQueue(EMAIL_JOB.queue) private readonly queue: Queue<EmailJobData>,
     private readonly templates: EmailTemplates,
   ) {}
 
@@ -80,7 +79,13 @@ export class EmailsService {
 
   /** Queues a stored email; see enqueueOrWithdraw. */
   enqueueOrWithdraw(email: Email, withdraw: () => Promise<unknown>): Promise<void> {
-    return enqueueOrWithdraw(this.queue, 'send', { emailId: email.id }, { jobId: email.id }, withdraw);
+    return enqueueOrWithdraw(
+      this.queue,
+      EMAIL_JOB.name,
+      EMAIL_JOB.rows.jobData(email.id),
+      { jobId: email.id },
+      withdraw,
+    );
   }
 
   async get(id: string): Promise<Email> {

@@ -1,5 +1,3 @@
-import type { QueueName } from '../queues/queue-names';
-
 /** What a client can follow live. The job id of each is the row id. */
 export type LiveKind = 'run' | 'scrape' | 'email' | 'suite';
 
@@ -26,7 +24,7 @@ export type QueueSignal = { type: 'progress'; data: unknown } | { type: 'active'
  */
 export interface LiveSource {
   kind: LiveKind;
-  queue: QueueName;
+  queue: string;
   snapshot(id: string): Promise<LiveUpdate>;
   translate(id: string, signal: QueueSignal): Promise<LiveUpdate[]>;
 }

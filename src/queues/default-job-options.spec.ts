@@ -1,5 +1,5 @@
 import { DEFAULT_JOB_OPTIONS } from './default-job-options';
-import { QUEUE_CONCURRENCY_KEY, QUEUE_NAMES } from './queue-names';
+import { QUEUE_CONCURRENCY_KEY, QUEUE_NAMES } from '../job-catalogue';
 
 describe('queue declarations', () => {
   it('names the queues of the product with their concurrency keys (schedule ticks, suite ends and webhooks use the default)', () => {

@@ -2,15 +2,18 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import { QUEUE_NAMES, QueueName } from './queue-names';
+import { JobCatalogue } from './job-catalogue';
 
 /** All queues by name, for code that works across them (health, metrics, Bull Board). */
 @Injectable()
 export class QueueRegistry {
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly catalogue: JobCatalogue,
+  ) {}
 
-  all(): Array<{ name: QueueName; queue: Queue }> {
-    return QUEUE_NAMES.map((name) => ({
+  all(): Array<{ name: string; queue: Queue }> {
+    return this.catalogue.queueNames.map((name) => ({
       name,
       queue: this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
     }));

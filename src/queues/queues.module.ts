@@ -1,10 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.service';
 import { observeBullmq } from '../redis/observed-bullmq';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { DEFAULT_JOB_OPTIONS } from './default-job-options';
-import { FLOW_PRODUCER, QUEUE_NAMES } from './queue-names';
+import { FLOW_PRODUCER } from './flow-producer';
+import { JobCatalogue } from './job-catalogue';
 import { QueueRegistry } from './queue-registry';
 
 // Before registerQueue below builds anything: every queue, worker and flow producer reports its errors.
@@ -13,27 +14,34 @@ observeBullmq();
 /**
  * The queues, declared once for both processes: the API adds jobs to them, the worker's
  * processors attach to them. Same connection settings, prefix and default job options.
+ * One queue per job kind of the catalogue it is given (src/job-catalogue.ts), which it
+ * provides to whatever works across queues.
  */
 @Global()
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [AppConfig, RedisConnectionFactory],
-      useFactory: (config: AppConfig, redis: RedisConnectionFactory) => ({
-        // The API only adds jobs: commands issued by concurrent requests in the same tick
-        // go out in one write, and fail at once while Redis is away (a 503, not a wait).
-        // Never on a worker (its blocking reads would hold the batch, and need the offline queue).
-        connection: config.isWorker
-          ? redis.bullOptions('bullmq')
-          : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
-        prefix: config.env.QUEUE_PREFIX,
-        defaultJobOptions: DEFAULT_JOB_OPTIONS,
-      }),
-    }),
-    BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
-    BullModule.registerFlowProducer({ name: FLOW_PRODUCER }),
-  ],
-  providers: [QueueRegistry],
-  exports: [BullModule, QueueRegistry],
-})
-export class QueuesModule {}
+@Module({})
+export class QueuesModule {
+  static forRoot(catalogue: JobCatalogue): DynamicModule {
+    return {
+      module: QueuesModule,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [AppConfig, RedisConnectionFactory],
+          useFactory: (config: AppConfig, redis: RedisConnectionFactory) => ({
+            // The API only adds jobs: commands issued by concurrent requests in the same tick
+            // go out in one write, and fail at once while Redis is away (a 503, not a wait).
+            // Never on a worker (its blocking reads would hold the batch, and need the offline queue).
+            connection: config.isWorker
+              ? redis.bullOptions('bullmq')
+              : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
+            prefix: config.env.QUEUE_PREFIX,
+            defaultJobOptions: DEFAULT_JOB_OPTIONS,
+          }),
+        }),
+        BullModule.registerQueue(...catalogue.queueNames.map((name) => ({ name }))),
+        BullModule.registerFlowProducer({ name: FLOW_PRODUCER }),
+      ],
+      providers: [{ provide: JobCatalogue, useValue: catalogue }, QueueRegistry],
+      exports: [BullModule, JobCatalogue, QueueRegistry],
+    };
+  }
+}

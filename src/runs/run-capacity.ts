@@ -14,8 +14,8 @@ import { DataSource } from 'typeorm';
 import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { RejectionSummary } from '../logging/rejection-summary';
-import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
+import { RUN_JOB } from './run-job';
 
 const RETRY_AFTER_SECONDS = 5;
 const RECONCILE_MS = 10_000;
@@ -64,7 +64,7 @@ function commands(redis: Redis): CapacityCommands {
   return client as Redis & CapacityCommands;
 }
 
-export const queuedRunsKey = (prefix: string) => `${prefix}:capacity:${QUEUES.testRuns}:queued`;
+export const queuedRunsKey = (prefix: string) => `${prefix}:capacity:${RUN_JOB.queue}:queued`;
 
 /** Takes `count` waiting places if all fit under `capacity` (a suite's runs: all or none); false when full. */
 export async function takeRunPlace(redis: Redis, prefix: string, capacity: number, count = 1): Promise<boolean> {
@@ -92,7 +92,7 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(QUEUES.testRuns) private readonly queue: Queue,
+    @InjectQueue(RUN_JOB.queue) private readonly queue: Queue,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly rejections: RejectionSummary,

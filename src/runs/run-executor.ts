@@ -9,9 +9,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { followAbort } from '../worker-runtime/follow-abort';
 import { AppConfig } from '../config/app-config.service';
 import { cancelRequested, settleUnclaimed } from '../worker-runtime/job-row-cancel';
-import { JOB_ROWS } from '../queues/job-rows';
 import { isLastAttempt } from '../worker-runtime/last-attempt';
-import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { SHUTDOWN_REASON } from '../worker-runtime/worker-activity.service';
 import { SuiteProgress } from '../suites/suite-progress';
@@ -19,7 +17,7 @@ import { BrowserPool } from '../browser/browser-pool';
 import { releaseRunPlaces } from './run-capacity';
 import type { RunDefinition, RunStep } from './run-definition';
 import { contentTypeOf, runDirectory } from './run-files';
-import type { RunJobData } from './run-job';
+import { RUN_JOB, type RunJobData } from './run-job';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunStatus } from './run.entity';
@@ -88,7 +86,7 @@ export class RunExecutor {
     const claimed = await this.claimOrDefer(job, runId, token);
     const suiteId = claimed?.suite_id ?? job.data.suiteId;
     if (!claimed) {
-      const settled = await settleUnclaimed(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId);
+      const settled = await settleUnclaimed(this.dataSource, RUN_JOB.rows, runId);
       if (suiteId) await this.suites.runEnded(suiteId);
       return { status: settled === 'cancelled' ? RunStatus.cancelled : 'skipped' };
     }
@@ -133,7 +131,7 @@ export class RunExecutor {
     // second from here.
     const cancelCheck = setInterval(() => {
       if (stop.signal.aborted) return;
-      cancelRequested(this.dataSource, JOB_ROWS[QUEUES.testRuns], runId).then(
+      cancelRequested(this.dataSource, RUN_JOB.rows, runId).then(
         (asked) => asked && !stop.signal.aborted && stop.abort(CANCEL_REASON),
         () => undefined,
       );

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import { jobKind, TIMED_ROW_REPLAY_CLEARS } from '../queues/job-kind';
 
 /**
  * A run's job on the test-runs queue: its id is the run's id, so adding twice is harmless.
@@ -10,7 +11,23 @@ export interface RunJobData {
   suiteConcurrency?: number;
 }
 
-export const RUN_JOB_NAME = 'run';
+export const RUN_JOB = jobKind<RunJobData>()({
+  queue: 'test-runs',
+  name: 'run',
+  concurrencyKey: 'WORKER_CONCURRENCY',
+  rows: {
+    what: 'run',
+    table: 'runs',
+    jobData: (id: string): RunJobData => ({ runId: id }),
+    inFlight: ['queued', 'running'],
+    failedStatus: 'error',
+    errorColumn: 'error',
+    hasFinishedAt: true,
+    hasPriority: true,
+    replayClears: TIMED_ROW_REPLAY_CLEARS,
+  },
+});
+
 export const runJobData = (
   run: { id: string; suiteId?: string | null },
   suiteConcurrency?: number | null,

@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LiveEventHub } from '../events/live-event-hub';
 import type { LiveSource, LiveUpdate, QueueSignal } from '../events/live-update';
-import { QUEUES } from '../queues/queue-names';
 import type { RunProgress } from './run-executor';
+import { RUN_JOB } from './run-job';
 import { FINAL_RUN_STATUSES, Run } from './run.entity';
 import { RunsService } from './runs.service';
 
@@ -25,7 +25,7 @@ export function runUpdated(run: Run): LiveUpdate {
 @Injectable()
 export class RunLiveSource implements LiveSource, OnModuleInit {
   readonly kind = 'run' as const;
-  readonly queue = QUEUES.testRuns;
+  readonly queue = RUN_JOB.queue;
 
   constructor(
     private readonly runs: RunsService,

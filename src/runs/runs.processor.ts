@@ -2,12 +2,11 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../worker-runtime/job-processor';
-import { QUEUES } from '../queues/queue-names';
 import { RunExecutor, RunOutcome } from './run-executor';
-import type { RunJobData } from './run-job';
+import { RUN_JOB, type RunJobData } from './run-job';
 
 /** Thin: read the run id, hand the run to the executor, return its outcome. */
-@Processor(QUEUES.testRuns, { autorun: false })
+@Processor(RUN_JOB.queue, { autorun: false })
 export class RunsProcessor extends JobProcessor<RunJobData, RunOutcome> {
   constructor(private readonly executor: RunExecutor) {
     super();

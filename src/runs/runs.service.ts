@@ -12,11 +12,10 @@ import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { cancelChannel } from '../queues/cancel-channel';
-import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
 import { SuiteSettler } from '../suites/suite-settler';
 import { RunCapacity } from './run-capacity';
-import { RUN_JOB_NAME, runJobData, runJobOptions, type RunJobData } from './run-job';
+import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
 import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
@@ -34,7 +33,7 @@ export class RunsService {
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(RunStepResult) private readonly steps: Repository<RunStepResult>,
     @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
-    @InjectQueue(QUEUES.testRuns) private readonly queue: Queue<RunJobData>,
+    @InjectQueue(RUN_JOB.queue) private readonly queue: Queue<RunJobData>,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly capacity: RunCapacity,
     private readonly config: AppConfig,
@@ -73,7 +72,7 @@ export class RunsService {
       await this.capacity.release();
       throw error;
     }
-    await enqueueOrWithdraw(this.queue, RUN_JOB_NAME, runJobData(run), runJobOptions(run), async () => {
+    await enqueueOrWithdraw(this.queue, RUN_JOB.name, runJobData(run), runJobOptions(run), async () => {
       await this.runs.delete({ id: run.id });
       await this.capacity.release();
     });

@@ -4,8 +4,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
-import { QUEUES } from '../queues/queue-names';
-import { tickTemplate } from './schedule-job';
+import { SCHEDULE_TICK_JOB, tickTemplate } from './schedule-job';
 
 /**
  * The database is the record of schedules; Redis only times them. A Redis that lost its
@@ -20,7 +19,7 @@ export class ScheduleRestorer implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly db: DataSource,
-    @InjectQueue(QUEUES.schedules) private readonly queue: Queue,
+    @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly queue: Queue,
     private readonly config: AppConfig,
   ) {}
 

@@ -5,12 +5,13 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
-import { FLOW_PRODUCER, QUEUES } from '../queues/queue-names';
+import { FLOW_PRODUCER } from '../queues/flow-producer';
 import { REDIS } from '../redis/redis.module';
 import { releaseRunPlaces, takeRunPlace } from '../runs/run-capacity';
-import { RUN_JOB_NAME, runJobData, runJobOptions, type RunJobData } from '../runs/run-job';
+import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../runs/run-job';
 import { Run, RunStatus } from '../runs/run.entity';
 import { addSuiteFlow, insertSuite, planSuite, type SuitePlan } from '../suites/suite-launch';
+import { SCHEDULE_TICK_JOB } from './schedule-job';
 import { Schedule } from './schedule.entity';
 
 export type TickOutcome =
@@ -30,8 +31,8 @@ export class ScheduleTicker {
 
   constructor(
     private readonly db: DataSource,
-    @InjectQueue(QUEUES.testRuns) private readonly runs: Queue<RunJobData>,
-    @InjectQueue(QUEUES.schedules) private readonly schedules: Queue,
+    @InjectQueue(RUN_JOB.queue) private readonly runs: Queue<RunJobData>,
+    @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly schedules: Queue,
     @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
@@ -120,7 +121,7 @@ export class ScheduleTicker {
     } else if (run) {
       // Stored and committed: if this add fails, the reconciler queues the row again.
       await this.runs
-        .add(RUN_JOB_NAME, runJobData(run), runJobOptions(run))
+        .add(RUN_JOB.name, runJobData(run), runJobOptions(run))
         .catch((err: unknown) =>
           this.logger.warn(
             { scheduleId, runId: run!.id, err },

@@ -2,12 +2,11 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../worker-runtime/job-processor';
-import { QUEUES } from '../queues/queue-names';
-import type { ScheduleTickData } from './schedule-job';
+import { SCHEDULE_TICK_JOB, type ScheduleTickData } from './schedule-job';
 import { ScheduleTicker, TickOutcome } from './schedule-ticker';
 
 /** Thin: read the schedule id of a tick and let the ticker decide. */
-@Processor(QUEUES.schedules, { autorun: false })
+@Processor(SCHEDULE_TICK_JOB.queue, { autorun: false })
 export class SchedulesProcessor extends JobProcessor<ScheduleTickData, TickOutcome> {
   constructor(private readonly ticker: ScheduleTicker) {
     super();

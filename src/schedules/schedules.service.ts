@@ -7,12 +7,11 @@ import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { QUEUES } from '../queues/queue-names';
 import type { RunDefinition } from '../runs/run-definition';
 import { RunsService } from '../runs/runs.service';
 import type { SuiteTemplate } from '../suites/suite-request';
 import { SuitesService } from '../suites/suites.service';
-import { tickTemplate } from './schedule-job';
+import { SCHEDULE_TICK_JOB, tickTemplate } from './schedule-job';
 import { parseScheduleRequest, type ScheduleTarget } from './schedule-request';
 import { Schedule } from './schedule.entity';
 
@@ -33,7 +32,7 @@ export class SchedulesService {
 
   constructor(
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
-    @InjectQueue(QUEUES.schedules) private readonly queue: Queue,
+    @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly queue: Queue,
     private readonly runs: RunsService,
     private readonly suites: SuitesService,
     private readonly config: AppConfig,

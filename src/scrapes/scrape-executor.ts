@@ -5,9 +5,7 @@ import { followAbort } from '../worker-runtime/follow-abort';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { cancelRequested, settleUnclaimed } from '../worker-runtime/job-row-cancel';
-import { JOB_ROWS } from '../queues/job-rows';
 import { isLastAttempt } from '../worker-runtime/last-attempt';
-import { QUEUES } from '../queues/queue-names';
 import { SHUTDOWN_REASON } from '../worker-runtime/worker-activity.service';
 import { CrawlFrontier, FrontierEntry } from './crawl-frontier';
 import { HostGate } from './host-gate';
@@ -16,6 +14,7 @@ import { FetchedPage, PageFetcher } from './page-fetcher';
 import { PageRenderer } from './page-renderer';
 import { PathRules } from './path-rules';
 import { ROBOTS_MAX_BYTES, RobotsRules } from './robots-rules';
+import { SCRAPE_JOB } from './scrape-job';
 import type { ScrapeRequest } from './scrape-request';
 import { ScrapeStatus } from './scrape.entity';
 import { parseSitemap } from './sitemap';
@@ -100,7 +99,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     if (!request)
       return {
         status:
-          (await settleUnclaimed(this.db, JOB_ROWS[QUEUES.scrapes], scrapeId)) === 'cancelled'
+          (await settleUnclaimed(this.db, SCRAPE_JOB.rows, scrapeId)) === 'cancelled'
             ? ScrapeStatus.cancelled
             : 'skipped',
       };
@@ -265,7 +264,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       // The cancel message normally arrives through Redis; this catches one that was lost.
       if (Date.now() - lastCancelCheck > 1000) {
         lastCancelCheck = Date.now();
-        if (await cancelRequested(this.db, JOB_ROWS[QUEUES.scrapes], crawl.id)) crawl.stop.abort(SCRAPE_CANCEL_REASON);
+        if (await cancelRequested(this.db, SCRAPE_JOB.rows, crawl.id)) crawl.stop.abort(SCRAPE_CANCEL_REASON);
       }
     }
     await Promise.allSettled(inFlight);

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LiveEventHub } from '../events/live-event-hub';
 import type { LiveSource, LiveUpdate, QueueSignal } from '../events/live-update';
-import { QUEUES } from '../queues/queue-names';
+import { SCRAPE_JOB } from './scrape-job';
 import { FINAL_SCRAPE_STATUSES, Scrape } from './scrape.entity';
 import { ScrapesService } from './scrapes.service';
 
@@ -19,7 +19,7 @@ export function scrapeUpdated(scrape: Scrape): LiveUpdate {
 @Injectable()
 export class ScrapeLiveSource implements LiveSource, OnModuleInit {
   readonly kind = 'scrape' as const;
-  readonly queue = QUEUES.scrapes;
+  readonly queue = SCRAPE_JOB.queue;
 
   constructor(
     private readonly scrapes: ScrapesService,

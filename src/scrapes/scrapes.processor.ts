@@ -2,12 +2,11 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../worker-runtime/job-processor';
-import { QUEUES } from '../queues/queue-names';
 import { ScrapeExecutor, ScrapeOutcome } from './scrape-executor';
-import type { ScrapeJobData } from './scrapes.service';
+import { SCRAPE_JOB, type ScrapeJobData } from './scrape-job';
 
 /** Thin: read the scrape id, hand the scrape to the executor, return its outcome. */
-@Processor(QUEUES.scrapes, { autorun: false })
+@Processor(SCRAPE_JOB.queue, { autorun: false })
 export class ScrapesProcessor extends JobProcessor<ScrapeJobData, ScrapeOutcome> {
   constructor(private readonly executor: ScrapeExecutor) {
     super();

@@ -9,15 +9,11 @@ import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { cancelChannel } from '../queues/cancel-channel';
-import { QUEUES } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
+import { SCRAPE_JOB, type ScrapeJobData } from './scrape-job';
 import { parseScrapeRequest, ScrapeFormat, ScrapeRequest } from './scrape-request';
 import { Scrape, ScrapeStatus } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
-
-export interface ScrapeJobData {
-  scrapeId: string;
-}
 
 /** Fields of a page a client may ask for (`?fields=url,title,markdown`); the id always comes. */
 export const PAGE_FIELDS = [
@@ -73,7 +69,7 @@ export class ScrapesService {
   constructor(
     @InjectRepository(Scrape) private readonly scrapes: Repository<Scrape>,
     @InjectRepository(ScrapedPage) private readonly pages: Repository<ScrapedPage>,
-    @InjectQueue(QUEUES.scrapes) private readonly queue: Queue<ScrapeJobData>,
+    @InjectQueue(SCRAPE_JOB.queue) private readonly queue: Queue<ScrapeJobData>,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
@@ -92,8 +88,8 @@ export class ScrapesService {
     await this.scrapes.insert(scrape);
     await enqueueOrWithdraw(
       this.queue,
-      'scrape',
-      { scrapeId: scrape.id },
+      SCRAPE_JOB.name,
+      SCRAPE_JOB.rows.jobData(scrape.id),
       { jobId: scrape.id, priority: request.priority },
       async () => {
         await this.scrapes.delete({ id: scrape.id });

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LiveEventHub } from '../events/live-event-hub';
 import type { LiveSource, LiveUpdate, QueueSignal } from '../events/live-update';
-import { QUEUES } from '../queues/queue-names';
+import { SUITE_JOB } from './suite-job';
 import { FINAL_SUITE_STATUSES, Suite } from './suite.entity';
 import { SuitesService } from './suites.service';
 
@@ -22,7 +22,7 @@ export function suiteUpdated(suite: Suite): LiveUpdate {
 @Injectable()
 export class SuiteLiveSource implements LiveSource, OnModuleInit {
   readonly kind = 'suite' as const;
-  readonly queue = QUEUES.suites;
+  readonly queue = SUITE_JOB.queue;
 
   constructor(
     private readonly suites: SuitesService,

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { QUEUES } from '../queues/queue-names';
+import { SUITE_JOB } from './suite-job';
 import type { SuiteCounts } from './suite.entity';
 
 /** The counts of a suite as its parent job's progress (Bull Board shows it; live clients get it), with the runs ended. */
@@ -35,7 +35,7 @@ export class SuiteProgress {
 
   constructor(
     private readonly db: DataSource,
-    @InjectQueue(QUEUES.suites) private readonly suites: Queue,
+    @InjectQueue(SUITE_JOB.queue) private readonly suites: Queue,
   ) {}
 
   /**

@@ -4,14 +4,14 @@ import type { Queue } from 'bullmq';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
-import type { EmailJobData } from '../emails/email-job';
+import { EMAIL_JOB, type EmailJobData } from '../emails/email-job';
 import { EmailTemplates } from '../emails/email-templates';
 import { Email, EmailStatus } from '../emails/email.entity';
-import { QUEUES } from '../queues/queue-names';
 import { SUITE_COUNTS_SQL, type SuiteProgressReport } from './suite-progress';
 import { suiteEmailVariables, suiteReport, SuiteReport } from './suite-report';
+import { SUITE_JOB } from './suite-job';
 import { Suite, SuiteStatus, WebhookStatus } from './suite.entity';
-import { WEBHOOK_JOB_NAME, webhookJobOptions, type WebhookJobData } from './webhook-job';
+import { WEBHOOK_JOB, webhookJobOptions, type WebhookJobData } from './webhook-job';
 
 /** Namespace for the id of a suite's summary email, derived from the suite's: there is only ever one. */
 const SUITE_EMAIL_NAMESPACE = '8d3f0a52-6c1e-4b7a-9e25-3a4c7d9b1f60';
@@ -63,9 +63,9 @@ export class SuiteSettler {
     private readonly db: DataSource,
     private readonly templates: EmailTemplates,
     private readonly config: AppConfig,
-    @InjectQueue(QUEUES.emails) private readonly emails: Queue<EmailJobData>,
-    @InjectQueue(QUEUES.webhooks) private readonly webhooks: Queue<WebhookJobData>,
-    @InjectQueue(QUEUES.suites) private readonly suites: Queue,
+    @InjectQueue(EMAIL_JOB.queue) private readonly emails: Queue<EmailJobData>,
+    @InjectQueue(WEBHOOK_JOB.queue) private readonly webhooks: Queue<WebhookJobData>,
+    @InjectQueue(SUITE_JOB.queue) private readonly suites: Queue,
   ) {}
 
   /**
@@ -141,10 +141,11 @@ export class SuiteSettler {
       const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [emailId])) as Array<{
         status: EmailStatus;
       }>;
-      if (email?.status === EmailStatus.queued) await this.emails.add('send', { emailId }, { jobId: emailId });
+      if (email?.status === EmailStatus.queued)
+        await this.emails.add(EMAIL_JOB.name, EMAIL_JOB.rows.jobData(emailId), { jobId: emailId });
     }
     if (suite.webhookUrl && suite.webhookStatus === WebhookStatus.pending) {
-      await this.webhooks.add(WEBHOOK_JOB_NAME, { suiteId: suite.id }, webhookJobOptions(suite.id));
+      await this.webhooks.add(WEBHOOK_JOB.name, { suiteId: suite.id }, webhookJobOptions(suite.id));
     }
   }
 }

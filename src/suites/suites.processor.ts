@@ -2,13 +2,12 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../worker-runtime/job-processor';
-import { QUEUES } from '../queues/queue-names';
 import { SuiteFinisher } from './suite-finisher';
-import type { SuiteJobData } from './suite-job';
+import { SUITE_JOB, type SuiteJobData } from './suite-job';
 import type { SuiteStatus } from './suite.entity';
 
 /** Thin: the parent of a suite's flow runs once its runs have ended; the finisher settles the suite. */
-@Processor(QUEUES.suites, { autorun: false })
+@Processor(SUITE_JOB.queue, { autorun: false })
 export class SuitesProcessor extends JobProcessor<SuiteJobData, { status: SuiteStatus }> {
   constructor(private readonly finisher: SuiteFinisher) {
     super();

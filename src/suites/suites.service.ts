@@ -9,7 +9,7 @@ import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { FLOW_PRODUCER } from '../queues/queue-names';
+import { FLOW_PRODUCER } from '../queues/flow-producer';
 import { RunCapacity } from '../runs/run-capacity';
 import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
 import { Run } from '../runs/run.entity';

@@ -1,20 +1,24 @@
 import type { JobsOptions } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS } from '../queues/default-job-options';
+import { jobKind } from '../queues/job-kind';
 
 /** A suite's webhook delivery: its job id is the suite's id, so there is one per suite. */
 export interface WebhookJobData {
   suiteId: string;
 }
 
-export const WEBHOOK_JOB_NAME = 'suite.finished';
-
 /**
  * Receivers go down for a while: eight attempts with exponential backoff from 5 s span
  * about ten minutes before the delivery is given up (and kept as a dead letter).
  */
+export const WEBHOOK_JOB = jobKind<WebhookJobData>()({
+  queue: 'webhooks',
+  name: 'suite.finished',
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 } },
+});
+
 export const webhookJobOptions = (suiteId: string): JobsOptions & { jobId: string } => ({
   ...DEFAULT_JOB_OPTIONS,
   jobId: suiteId,
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 5000, jitter: 0.5 },
+  ...WEBHOOK_JOB.options,
 });

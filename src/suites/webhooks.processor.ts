@@ -2,12 +2,11 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { isUUID } from 'class-validator';
 import { JobProcessor } from '../worker-runtime/job-processor';
-import { QUEUES } from '../queues/queue-names';
 import { WebhookDelivery } from './webhook-delivery';
-import type { WebhookJobData } from './webhook-job';
+import { WEBHOOK_JOB, type WebhookJobData } from './webhook-job';
 
 /** Thin: read the suite id, deliver its webhook; BullMQ retries what the delivery throws. */
-@Processor(QUEUES.webhooks, { autorun: false })
+@Processor(WEBHOOK_JOB.queue, { autorun: false })
 export class WebhooksProcessor extends JobProcessor<WebhookJobData, unknown> {
   constructor(private readonly delivery: WebhookDelivery) {
     super();

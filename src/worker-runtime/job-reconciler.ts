@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
 import { recordDeadLetter } from '../dead-letters/record-dead-letter';
-import { hasFinishedAt, JOB_ROWS, JobRowKind } from '../queues/job-rows';
+import { JobCatalogue, RowJobKind } from '../queues/job-catalogue';
+import type { JobRowKind } from '../queues/job-kind';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
-import { SuiteSettler } from '../suites/suite-settler';
+import { RowEndedHooks } from './row-ended-hooks';
 
 /** Job states in which the job will still run (or is running): nothing to mend. */
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
@@ -37,7 +38,8 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly queues: QueueRegistry,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
-    private readonly suites: SuiteSettler,
+    private readonly catalogue: JobCatalogue,
+    private readonly rowEndedHooks: RowEndedHooks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,16 +74,16 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     );
     if (got !== 'OK') return 0;
     let mended = 0;
-    for (const kind of Object.values(JOB_ROWS)) mended += await this.reconcile(kind);
+    for (const kind of this.catalogue.rowKinds()) mended += await this.reconcile(kind);
     return mended;
   }
 
-  private async reconcile(kind: JobRowKind): Promise<number> {
+  private async reconcile(kind: RowJobKind): Promise<number> {
     const queue = this.queues.all().find((q) => q.name === kind.queue)!.queue;
     const rows = (await this.db.query(
-      `SELECT id, status${kind.hasPriority ? ', priority' : ''} FROM ${kind.table}
+      `SELECT id, status${kind.rows.hasPriority ? ', priority' : ''} FROM ${kind.rows.table}
        WHERE status = ANY($1) AND updated_at < now() - make_interval(secs => $2) ORDER BY updated_at LIMIT $3`,
-      [kind.inFlight, GRACE_SECONDS, BATCH],
+      [kind.rows.inFlight, GRACE_SECONDS, BATCH],
     )) as Array<{ id: string; status: string; priority?: number }>;
     let mended = 0;
     for (const row of rows) {
@@ -89,7 +91,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const state = job ? await job.getState() : 'missing';
       if (LIVE_STATES.has(state)) continue;
       if (state === 'missing' || state === 'unknown') {
-        await queue.add(kind.jobName, kind.data(row.id), {
+        await queue.add(kind.name, kind.rows.jobData(row.id), {
           jobId: row.id,
           ...(row.priority ? { priority: row.priority } : {}),
         });
@@ -102,9 +104,8 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
           state === 'failed'
             ? `its job failed for good: ${job?.failedReason ?? 'no reason given'}`
             : 'its job ended without recording an end state';
-        await this.end(kind, row.id, reason);
-        // A run of a suite may have been its last in flight, and its suite's parent job may be gone with it.
-        if (kind.table === 'runs') await this.suites.settleSuiteOfRun(row.id);
+        await this.end(kind.rows, row.id, reason);
+        await this.rowEndedHooks.run(kind.queue, row.id);
         if (job && state === 'failed') {
           await recordDeadLetter(this.db, {
             queue: kind.queue,
@@ -128,7 +129,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async end(kind: JobRowKind, id: string, reason: string): Promise<void> {
     await this.db.query(
-      `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${hasFinishedAt(kind) ? ', finished_at = now()' : ''}, updated_at = now()
+      `UPDATE ${kind.table} SET status = $2, ${kind.errorColumn} = $3${kind.hasFinishedAt ? ', finished_at = now()' : ''}, updated_at = now()
        WHERE id = $1 AND status = ANY($4)`,
       [id, kind.failedStatus, reason.slice(0, 4000), kind.inFlight],
     );

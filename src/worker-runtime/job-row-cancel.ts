@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import type { JobRowKind } from '../queues/job-rows';
+import type { JobRowKind } from '../queues/job-kind';
 
 /**
  * A job whose row could not be claimed: if cancel was asked before it started, the row

@@ -3,7 +3,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config.service';
-import { QUEUE_CONCURRENCY_KEY, QUEUE_RATE_LIMIT_KEY, QueueName } from '../queues/queue-names';
+import { JobCatalogue } from '../queues/job-catalogue';
+import { checkJobHandlers } from './job-handler-check';
 import { SHUTDOWN_REASON, WorkerActivity } from './worker-activity.service';
 
 /** After cancelling at the deadline, how long jobs get to hand themselves back. */
@@ -24,6 +25,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
     private readonly activity: WorkerActivity,
+    private readonly catalogue: JobCatalogue,
   ) {}
 
   workers(): Worker[] {
@@ -35,12 +37,17 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   onApplicationBootstrap(): void {
-    for (const worker of this.workers()) {
-      const queue = worker.name as QueueName;
-      const concurrencyKey = QUEUE_CONCURRENCY_KEY[queue];
-      if (concurrencyKey) worker.concurrency = this.config.env[concurrencyKey] as number;
-      const rateKey = QUEUE_RATE_LIMIT_KEY[queue];
-      const perSecond = rateKey ? (this.config.env[rateKey] as number) : 0;
+    const workers = this.workers();
+    // Before any worker runs: a kind without its processor (or with two) stops the start.
+    checkJobHandlers(
+      this.catalogue,
+      workers.map((worker) => worker.name),
+    );
+    for (const worker of workers) {
+      const concurrencyKey = this.catalogue.concurrencyKeys[worker.name];
+      if (concurrencyKey) worker.concurrency = this.config.env[concurrencyKey];
+      const rateKey = this.catalogue.rateLimitKeys[worker.name];
+      const perSecond = rateKey ? this.config.env[rateKey] : 0;
       // BullMQ reads the limiter on every fetch, so setting it before run() is enough.
       if (perSecond > 0) worker.opts.limiter = { max: perSecond, duration: 1000 };
       // A job whose worker died is taken over once its lock lapses; the stalled check runs

@@ -4,11 +4,12 @@ import { HealthCoreModule } from '../health/health-core.module';
 import { JobMetrics } from '../metrics/job-metrics';
 import { DRAIN_BEFORE_SHUTDOWN } from '../shutdown/drain-before-shutdown';
 import { MemoryGuard } from './memory-guard';
+import { RowEndedHooks } from './row-ended-hooks';
 import { WorkerActivity } from './worker-activity.service';
 import { WorkerHealthController } from './worker-health.controller';
 import { WorkerLifecycle } from './worker-lifecycle.service';
 
-/** Worker side infrastructure: job tracking, start and drain, the memory guard, and the health port. */
+/** Worker side infrastructure: job tracking, start and drain, the memory guard, the health port, and the hooks run when the reconciler ends a row. */
 @Global()
 @Module({
   imports: [DiscoveryModule, HealthCoreModule],
@@ -18,8 +19,9 @@ import { WorkerLifecycle } from './worker-lifecycle.service';
     WorkerLifecycle,
     MemoryGuard,
     JobMetrics,
+    RowEndedHooks,
     { provide: DRAIN_BEFORE_SHUTDOWN, useExisting: WorkerLifecycle },
   ],
-  exports: [WorkerActivity, WorkerLifecycle, DRAIN_BEFORE_SHUTDOWN],
+  exports: [WorkerActivity, WorkerLifecycle, RowEndedHooks, DRAIN_BEFORE_SHUTDOWN],
 })
 export class WorkerRuntimeModule {}
