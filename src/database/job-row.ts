@@ -39,3 +39,17 @@ export abstract class JobRow extends Timestamped {
   @Column({ name: 'duration_ms', type: 'int', nullable: true })
   durationMs: number | null;
 }
+
+/** The JobRow columns of a row no worker has touched yet: where every new run and suite starts. */
+export const NOT_STARTED: Pick<
+  JobRow,
+  'attempt' | 'worker' | 'error' | 'cancelRequested' | 'startedAt' | 'finishedAt' | 'durationMs'
+> = {
+  attempt: 0,
+  worker: null,
+  error: null,
+  cancelRequested: false,
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+};

@@ -1,8 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
-import type { User } from '../users/user.entity';
 
 export enum EmailStatus {
   queued = 'queued',
@@ -83,11 +82,9 @@ export class Email extends Timestamped {
 
   @Field(() => ID, { nullable: true, description: 'The user it was sent for (a welcome email)' })
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  // The key its migration made, named by entity so that emails need no relation to (nor import of) users.
+  @ForeignKey('User', { name: 'emails_user_id_fkey', onDelete: 'SET NULL' })
   userId: string | null;
-
-  @ManyToOne('User', { onDelete: 'SET NULL', createForeignKeyConstraints: true })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'emails_user_id_fkey' })
-  user?: User;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the mail server accepted it' })
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailLiveSource } from './email-live-source';
-import { EmailTemplates } from './email-templates';
+import { EmailOutboxModule } from './email-outbox.module';
 import { Email } from './email.entity';
 import { EmailsController } from './emails.controller';
 import { EmailsResolver } from './emails.resolver';
@@ -9,9 +9,9 @@ import { EmailsService } from './emails.service';
 
 /** API side: accept, validate, render, store and queue emails. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Email])],
+  imports: [TypeOrmModule.forFeature([Email]), EmailOutboxModule],
   controllers: [EmailsController],
-  providers: [EmailsService, EmailsResolver, EmailTemplates, EmailLiveSource],
+  providers: [EmailsService, EmailsResolver, EmailLiveSource],
   exports: [EmailsService],
 })
 export class EmailsModule {}

@@ -1,31 +1,24 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import type { User } from '../users/user.entity';
 import { formatMailbox, parseRecipients } from '../mail/recipients';
 import { MAX_RECIPIENTS, SendEmailInput } from './dto/send-email.input';
+import { EmailOutbox } from './email-outbox';
 import { EmailTemplates, RenderedEmail, TemplateError } from './email-templates';
 import { Email, EmailStatus } from './email.entity';
-import { EMAIL_JOB, type EmailJobData } from './email-job';
 
-/** Namespace for ids derived from other ids (a user's welcome email). */
-const WELCOME_NAMESPACE = '4f5c2a7e-3b0d-4a59-9c36-0d1f6f0b8e21';
 const MAX_VARIABLES_BYTES = 64 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** Accepts emails (REST, GraphQL, users): validates, renders, stores, queues. */
+/** Accepts emails (REST, GraphQL): validates, renders, stores, queues. */
 @Injectable()
 export class EmailsService {
   constructor(
     @InjectRepository(Email) private readonly emails: Repository<Email>,
-    @InjectQueue(EMAIL_JOB.queue) private readonly queue: Queue<EmailJobData>,
     private readonly templates: EmailTemplates,
+    private readonly outbox: EmailOutbox,
   ) {}
 
   /**
@@ -59,33 +52,8 @@ export class EmailsService {
       }
       throw error;
     }
-    await this.enqueueOrWithdraw(email, () => this.emails.delete({ id: email.id }));
+    await this.outbox.enqueueOrWithdraw(email.id);
     return { email, created: true };
-  }
-
-  /** The welcome email of a new user: its id (and job id) derives from the user's, so there is only ever one. */
-  welcomeFor(user: User): Email {
-    const variables = { name: user.name, email: user.email };
-    return this.emails.create({
-      id: uuidv5(`welcome:${user.id}`, WELCOME_NAMESPACE),
-      to: [user.email],
-      template: 'welcome',
-      variables,
-      ...this.templates.render('welcome', variables),
-      status: EmailStatus.queued,
-      userId: user.id,
-    });
-  }
-
-  /** Queues a stored email; see enqueueOrWithdraw. */
-  enqueueOrWithdraw(email: Email, withdraw: () => Promise<unknown>): Promise<void> {
-    return enqueueOrWithdraw(
-      this.queue,
-      EMAIL_JOB.name,
-      EMAIL_JOB.rows.jobData(email.id),
-      { jobId: email.id },
-      withdraw,
-    );
   }
 
   async get(id: string): Promise<Email> {

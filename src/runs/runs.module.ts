@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SuiteSettlerModule } from '../suites/suite-settler.module';
 import { RunArtifact } from './run-artifact.entity';
 import { RunCapacity } from './run-capacity';
 import { RunLiveSource } from './run-live-source';
@@ -10,9 +9,9 @@ import { RunsController } from './runs.controller';
 import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
 
-/** API side: accept, list, read and cancel runs; serve their artifacts. */
+/** API side: accept, list, read and cancel runs; serve their artifacts. Suites hear of cancels through RUNS_ENDED_HOOK. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), SuiteSettlerModule],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
   controllers: [RunsController],
   providers: [RunsService, RunsResolver, RunCapacity, RunLiveSource],
   exports: [RunsService, RunCapacity],

@@ -1,19 +1,18 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createReadStream, ReadStream } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { cancelChannel } from '../queues/cancel-channel';
+import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
-import { SuiteSettler } from '../suites/suite-settler';
+import { newRun } from './new-run';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
 import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
@@ -21,6 +20,7 @@ import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { Run, RunStatus } from './run.entity';
+import { IGNORE_RUNS_ENDED, RUNS_ENDED_HOOK, type RunsEndedHook } from './runs-ended-hook';
 
 export type RunPage = CursorPage<Run>;
 
@@ -28,39 +28,46 @@ export type RunPage = CursorPage<Run>;
 @Injectable()
 export class RunsService {
   private readonly logger = new Logger(RunsService.name);
+  private readonly cancels: JobRowCancelRequest<RunStatus, { id: string; suite_id: string | null }>;
 
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(RunStepResult) private readonly steps: Repository<RunStepResult>,
     @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
     @InjectQueue(RUN_JOB.queue) private readonly queue: Queue<RunJobData>,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly capacity: RunCapacity,
     private readonly config: AppConfig,
-    private readonly suiteSettler: SuiteSettler,
     private readonly egress: AddressPolicy,
-  ) {}
+    @Optional() @Inject(RUNS_ENDED_HOOK) private readonly runsEnded: RunsEndedHook = IGNORE_RUNS_ENDED,
+  ) {
+    this.cancels = new JobRowCancelRequest(
+      {
+        table: 'runs',
+        noun: 'Run',
+        queued: RunStatus.queued,
+        running: RunStatus.running,
+        cancelled: RunStatus.cancelled,
+        queuedReturns: 'id, suite_id',
+      },
+      {
+        db: runs,
+        queue,
+        redis,
+        queuePrefix: config.env.QUEUE_PREFIX,
+        // Their places go back; a suite whose last run in flight this was ends here: no worker needs to be alive.
+        afterQueuedCancelled: async (cancelled) => {
+          await this.capacity.release(cancelled.length);
+          await this.settleSuites(cancelled.map(({ suite_id }) => suite_id));
+        },
+      },
+    );
+  }
 
   async create(body: unknown): Promise<Run> {
     const definition = await this.checkDefinition(body);
     await this.capacity.admit();
-    const run = this.runs.create({
-      id: randomUUID(),
-      name: definition.name,
-      definition,
-      priority: definition.priority,
-      status: RunStatus.queued,
-      attempt: 0,
-      worker: null,
-      error: null,
-      cancelRequested: false,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-      scheduleId: null,
-      suiteId: null,
-      suiteIndex: null,
-    });
+    const run = newRun(definition);
     try {
       // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
       const [row] = (await this.runs.query(
@@ -139,58 +146,24 @@ export class RunsService {
   }
 
   /**
-   * A queued run leaves the queue and is cancelled here; a running one is asked to stop
-   * through Redis (whichever worker holds it aborts it and records `cancelled`).
+   * A queued run leaves the queue and is cancelled here (its place goes back); a running one
+   * is asked to stop through Redis (whichever worker holds it aborts it and records `cancelled`).
    */
-  async cancel(id: string): Promise<{ id: string; status: RunStatus; cancelRequested: boolean }> {
-    const { queued, running } = await this.cancelWhere('id', id);
-    if (queued.length) return { id, status: RunStatus.cancelled, cancelRequested: true };
-    if (running.length) return { id, status: RunStatus.running, cancelRequested: true };
-    const run = await this.runs.findOneBy({ id });
-    if (!run) throw new NotFoundException(`Run ${id} not found`);
-    throw new ConflictException(`Run ${id} already ended (${run.status})`);
+  cancel(id: string): Promise<{ id: string; status: RunStatus; cancelRequested: boolean }> {
+    return this.cancels.cancel(id);
   }
 
   /** Cancels every run of a suite that has not ended, the same way. */
-  cancelSuiteRuns(suiteId: string): Promise<{ queued: string[]; running: string[] }> {
-    return this.cancelWhere('suite_id', suiteId);
-  }
-
-  /**
-   * The runs `column = value` picks: queued ones end `cancelled` now (their places go back,
-   * their jobs leave the queue: a child of a suite's flow also leaves its parent's
-   * dependencies), running ones are flagged and their workers told. A job a worker holds
-   * already cannot be removed; its claim then finds the run cancelled.
-   */
-  private async cancelWhere(
-    column: 'id' | 'suite_id',
-    value: string,
-  ): Promise<{ queued: string[]; running: string[] }> {
-    const [queued] = (await this.runs.query(
-      `UPDATE runs SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE ${column} = $1 AND status = 'queued' RETURNING id, suite_id`,
-      [value],
-    )) as [Array<{ id: string; suite_id: string | null }>, number];
-    const [running] = (await this.runs.query(
-      `UPDATE runs SET cancel_requested = true, updated_at = now() WHERE ${column} = $1 AND status = 'running' RETURNING id`,
-      [value],
-    )) as [Array<{ id: string }>, number];
-    if (queued.length) {
-      await this.capacity.release(queued.length);
-      await Promise.all(queued.map(({ id }) => this.queue.remove(id).catch(() => undefined)));
-      // A suite whose last run in flight this was ends here: no worker needs to be alive.
-      await this.settleSuites(queued.map(({ suite_id }) => suite_id));
-    }
-    const channel = cancelChannel(this.config.env.QUEUE_PREFIX, 'runs');
-    await Promise.all(running.map(({ id }) => this.redis.publish(channel, id)));
-    return { queued: queued.map(({ id }) => id), running: running.map(({ id }) => id) };
+  async cancelSuiteRuns(suiteId: string): Promise<{ queued: string[]; running: string[] }> {
+    const { queued, running } = await this.cancels.cancelWhere('suite_id', suiteId);
+    return { queued: queued.map(({ id }) => id), running };
   }
 
   /** Each suite named, settled if none of its runs is in flight; a failure leaves it to its parent job (a worker). */
   private async settleSuites(suiteIds: Array<string | null>): Promise<void> {
     for (const suiteId of new Set(suiteIds.filter((id): id is string => id !== null))) {
-      await this.suiteSettler
-        .settleIfDone(suiteId)
+      await this.runsEnded
+        .suiteRunsEnded(suiteId)
         .catch((err: unknown) =>
           this.logger.warn({ err, suiteId }, 'Could not settle a suite after a cancel; its parent job will'),
         );

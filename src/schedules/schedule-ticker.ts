@@ -2,15 +2,15 @@ import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { FLOW_PRODUCER } from '../queues/flow-producer';
 import { REDIS } from '../redis/redis.module';
 import { releaseRunPlaces, takeRunPlace } from '../runs/run-capacity';
+import { insertRuns, newRun } from '../runs/new-run';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../runs/run-job';
-import { Run, RunStatus } from '../runs/run.entity';
-import { addSuiteFlow, insertSuite, planSuite, type SuitePlan } from '../suites/suite-launch';
+import type { Run } from '../runs/run.entity';
+import { addSuiteFlow, storeSuite, type SuitePlan } from '../suites/suite-launch';
 import { SCHEDULE_TICK_JOB } from './schedule-job';
 import { Schedule } from './schedule.entity';
 
@@ -76,24 +76,15 @@ export class ScheduleTicker {
         }
         placesTaken = places;
         if (schedule.suite) {
-          suite = planSuite(schedule.suite, schedule.suite.tests, scheduleId);
-          await insertSuite(m, suite);
+          suite = await storeSuite(m, schedule.suite, schedule.suite.tests, scheduleId);
           await m.query(
             `UPDATE schedules SET last_suite_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
             [scheduleId, suite.suite.id],
           );
           return { status: 'queued', suiteId: suite.suite.id } as const;
         }
-        const definition = schedule.run!;
-        run = m.getRepository(Run).create({
-          id: randomUUID(),
-          name: definition.name,
-          definition,
-          priority: definition.priority,
-          status: RunStatus.queued,
-          scheduleId,
-        });
-        await m.getRepository(Run).insert(run);
+        run = newRun(schedule.run!, { scheduleId });
+        await insertRuns(m, [run]);
         await m.query(
           `UPDATE schedules SET last_run_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
           [scheduleId, run.id],

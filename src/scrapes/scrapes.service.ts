@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -8,7 +8,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
-import { cancelChannel } from '../queues/cancel-channel';
+import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
 import { SCRAPE_JOB, type ScrapeJobData } from './scrape-job';
 import { parseScrapeRequest, ScrapeFormat, ScrapeRequest } from './scrape-request';
@@ -66,14 +66,28 @@ export interface PagesPage {
 /** Scrapes on the API side: accept (validate, store, queue), read with pages, cancel. */
 @Injectable()
 export class ScrapesService {
+  private readonly cancels: JobRowCancelRequest<ScrapeStatus>;
+
   constructor(
     @InjectRepository(Scrape) private readonly scrapes: Repository<Scrape>,
     @InjectRepository(ScrapedPage) private readonly pages: Repository<ScrapedPage>,
     @InjectQueue(SCRAPE_JOB.queue) private readonly queue: Queue<ScrapeJobData>,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
-  ) {}
+  ) {
+    this.cancels = new JobRowCancelRequest(
+      {
+        table: 'scrapes',
+        noun: 'Scrape',
+        queued: ScrapeStatus.queued,
+        running: ScrapeStatus.running,
+        cancelled: ScrapeStatus.cancelled,
+        queuedReturns: 'id',
+      },
+      { db: scrapes, queue, redis, queuePrefix: config.env.QUEUE_PREFIX },
+    );
+  }
 
   async create(body: unknown): Promise<Scrape> {
     const request = await this.validate(body);
@@ -163,26 +177,7 @@ export class ScrapesService {
    * A queued scrape leaves the queue and is cancelled here; a running one is asked to stop
    * through Redis (whichever worker holds it aborts it and records `cancelled`).
    */
-  async cancel(id: string): Promise<{ id: string; status: ScrapeStatus; cancelRequested: boolean }> {
-    const [cancelled] = (await this.scrapes.query(
-      `UPDATE scrapes SET status = 'cancelled', cancel_requested = true, finished_at = now(), error = 'cancelled before it started', updated_at = now()
-       WHERE id = $1 AND status = 'queued' RETURNING id`,
-      [id],
-    )) as [unknown[], number];
-    if (cancelled.length) {
-      await this.queue.remove(id).catch(() => undefined);
-      return { id, status: ScrapeStatus.cancelled, cancelRequested: true };
-    }
-    const [running] = (await this.scrapes.query(
-      `UPDATE scrapes SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status = 'running' RETURNING id`,
-      [id],
-    )) as [unknown[], number];
-    if (running.length) {
-      await this.redis.publish(cancelChannel(this.config.env.QUEUE_PREFIX, 'scrapes'), id);
-      return { id, status: ScrapeStatus.running, cancelRequested: true };
-    }
-    const scrape = await this.scrapes.findOneBy({ id });
-    if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
-    throw new ConflictException(`Scrape ${id} already ended (${scrape.status})`);
+  cancel(id: string): Promise<{ id: string; status: ScrapeStatus; cancelRequested: boolean }> {
+    return this.cancels.cancel(id);
   }
 }

@@ -1,8 +1,10 @@
 import type { FlowProducer } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { NOT_STARTED } from '../database/job-row';
+import { insertRuns, newRun } from '../runs/new-run';
 import type { RunDefinition } from '../runs/run-definition';
-import { Run, RunStatus } from '../runs/run.entity';
+import type { Run } from '../runs/run.entity';
 import { suiteFlow } from './suite-job';
 import type { SuiteRequest } from './suite-request';
 import { Suite, SuiteStatus } from './suite.entity';
@@ -13,25 +15,15 @@ export interface SuitePlan {
   runs: Run[];
 }
 
-const fresh = {
-  attempt: 0,
-  worker: null,
-  error: null,
-  cancelRequested: false,
-  startedAt: null,
-  finishedAt: null,
-  durationMs: null,
-} as const;
-
 /** The rows of a new suite; `definitions` are its tests, checked, in order. */
-export function planSuite(
+function planSuite(
   request: Omit<SuiteRequest, 'tests'>,
   definitions: RunDefinition[],
-  scheduleId: string | null = null,
+  scheduleId: string | null,
 ): SuitePlan {
   const now = new Date();
   const suite = Object.assign(new Suite(), {
-    ...fresh,
+    ...NOT_STARTED,
     id: randomUUID(),
     name: request.name,
     status: SuiteStatus.queued,
@@ -51,28 +43,25 @@ export function planSuite(
     updatedAt: now,
   });
   const runs = definitions.map((definition, index) =>
-    Object.assign(new Run(), {
-      ...fresh,
-      id: randomUUID(),
-      name: definition.name,
-      definition,
-      priority: definition.priority,
-      status: RunStatus.queued,
-      scheduleId,
-      suiteId: suite.id,
-      suiteIndex: index,
-      createdAt: now,
-      updatedAt: now,
-    }),
+    newRun(definition, { scheduleId, suite: { id: suite.id, index }, createdAt: now }),
   );
   return { suite, runs };
 }
 
-/** Stores the suite and all its runs; call inside a transaction so it is all or nothing. */
-export async function insertSuite(m: EntityManager, { suite, runs }: SuitePlan): Promise<void> {
-  await m.insert(Suite, suite);
-  // In slices: one statement's bind parameters are capped (65535).
-  for (let i = 0; i < runs.length; i += 200) await m.insert(Run, runs.slice(i, i + 200));
+/**
+ * Stores a new suite and all its runs (call inside a transaction so it is all or nothing);
+ * then queue it with addSuiteFlow. `definitions` are its tests, checked, in order.
+ */
+export async function storeSuite(
+  m: EntityManager,
+  request: Omit<SuiteRequest, 'tests'>,
+  definitions: RunDefinition[],
+  scheduleId: string | null = null,
+): Promise<SuitePlan> {
+  const plan = planSuite(request, definitions, scheduleId);
+  await m.insert(Suite, plan.suite);
+  await insertRuns(m, plan.runs);
+  return plan;
 }
 
 /** Queues the stored suite as one flow (see suiteFlow). */

@@ -4,9 +4,7 @@ import type { Queue } from 'bullmq';
 import { v5 as uuidv5 } from 'uuid';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
-import { EMAIL_JOB, type EmailJobData } from '../emails/email-job';
-import { EmailTemplates } from '../emails/email-templates';
-import { Email, EmailStatus } from '../emails/email.entity';
+import { EmailOutbox } from '../emails/email-outbox';
 import { SUITE_COUNTS_SQL, type SuiteProgressReport } from './suite-progress';
 import { suiteEmailVariables, suiteReport, SuiteReport } from './suite-report';
 import { SUITE_JOB } from './suite-job';
@@ -61,9 +59,8 @@ export class SuiteSettler {
 
   constructor(
     private readonly db: DataSource,
-    private readonly templates: EmailTemplates,
+    private readonly emails: EmailOutbox,
     private readonly config: AppConfig,
-    @InjectQueue(EMAIL_JOB.queue) private readonly emails: Queue<EmailJobData>,
     @InjectQueue(WEBHOOK_JOB.queue) private readonly webhooks: Queue<WebhookJobData>,
     @InjectQueue(SUITE_JOB.queue) private readonly suites: Queue,
   ) {}
@@ -121,29 +118,20 @@ export class SuiteSettler {
     if (run?.suite_id) await this.settleIfDone(run.suite_id);
   }
 
-  private async storeEmail(m: EntityManager, suite: Suite, report: SuiteReport): Promise<void> {
-    const variables = suiteEmailVariables(report);
-    const email = m.create(Email, {
+  /** The summary as it is rendered now; only the suite's id is kept as its variables. */
+  private storeEmail(m: EntityManager, suite: Suite, report: SuiteReport): Promise<void> {
+    return this.emails.store(m, {
       id: suiteEmailId(suite.id),
       to: suite.notify,
       template: 'suite-finished',
-      variables: { suiteId: suite.id },
-      ...this.templates.render('suite-finished', variables),
-      status: EmailStatus.queued,
+      variables: suiteEmailVariables(report),
+      storedVariables: { suiteId: suite.id },
     });
-    await m.createQueryBuilder().insert().into(Email).values(email).orIgnore().execute();
   }
 
   /** Adds the email's and the webhook's jobs while they have not gone out (ids derived: adding twice is harmless). */
   private async queueNotifications(suite: Suite): Promise<void> {
-    if (suite.notify.length) {
-      const emailId = suiteEmailId(suite.id);
-      const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [emailId])) as Array<{
-        status: EmailStatus;
-      }>;
-      if (email?.status === EmailStatus.queued)
-        await this.emails.add(EMAIL_JOB.name, EMAIL_JOB.rows.jobData(emailId), { jobId: emailId });
-    }
+    if (suite.notify.length) await this.emails.enqueueIfQueued(suiteEmailId(suite.id));
     if (suite.webhookUrl && suite.webhookStatus === WebhookStatus.pending) {
       await this.webhooks.add(WEBHOOK_JOB.name, { suiteId: suite.id }, webhookJobOptions(suite.id));
     }

@@ -14,7 +14,7 @@ import { RunCapacity } from '../runs/run-capacity';
 import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
 import { Run } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
-import { addSuiteFlow, insertSuite, planSuite, SuitePlan } from './suite-launch';
+import { addSuiteFlow, storeSuite, SuitePlan } from './suite-launch';
 import { MAX_TESTS, parseSuiteRequest, SuiteRequest } from './suite-request';
 import { Suite, SuiteStatus } from './suite.entity';
 
@@ -37,9 +37,9 @@ export class SuitesService {
   async create(body: unknown): Promise<Suite> {
     const { request, definitions } = await this.check(body);
     await this.capacity.admit(definitions.length);
-    const plan = planSuite(request, definitions);
+    let plan: SuitePlan;
     try {
-      await this.db.transaction((m) => insertSuite(m, plan));
+      plan = await this.db.transaction((m) => storeSuite(m, request, definitions));
     } catch (error) {
       await this.capacity.release(definitions.length);
       throw error;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EmailsModule } from '../emails/emails.module';
+import { EmailOutboxModule } from '../emails/email-outbox.module';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersResolver } from './users.resolver';
@@ -8,7 +8,7 @@ import { UsersService } from './users.service';
 
 /** API side only: users have no processor (their welcome email goes through emails). */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), EmailsModule],
+  imports: [TypeOrmModule.forFeature([User]), EmailOutboxModule],
   controllers: [UsersController],
   providers: [UsersService, UsersResolver],
 })

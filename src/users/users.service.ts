@@ -2,40 +2,47 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { Email } from '../emails/email.entity';
-import { EmailsService } from '../emails/emails.service';
+import { EmailOutbox, type TemplatedEmail } from '../emails/email-outbox';
 import { CreateUserInput } from './dto/create-user.input';
 import { User } from './user.entity';
+
+/** Namespace for the id of a user's welcome email, derived from the user's: there is only ever one. */
+const WELCOME_NAMESPACE = '4f5c2a7e-3b0d-4a59-9c36-0d1f6f0b8e21';
+
+/** The welcome email of a new user: its id (and job id) derives from the user's. */
+const welcomeEmail = (user: User): TemplatedEmail => ({
+  id: uuidv5(`welcome:${user.id}`, WELCOME_NAMESPACE),
+  to: [user.email],
+  template: 'welcome',
+  variables: { name: user.name, email: user.email },
+  userId: user.id,
+});
 
 @Injectable()
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly dataSource: DataSource,
-    private readonly emails: EmailsService,
+    private readonly emails: EmailOutbox,
   ) {}
 
   /** Stores the user and its welcome email together, then queues the email. */
   async create(input: CreateUserInput): Promise<User> {
     const user = this.users.create({ id: randomUUID(), email: input.email, name: input.name });
-    const welcome = this.emails.welcomeFor(user);
+    const welcome = welcomeEmail(user);
     try {
       await this.dataSource.transaction(async (tx) => {
         await tx.insert(User, user);
-        await tx.insert(Email, welcome);
+        await this.emails.store(tx, welcome);
       });
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_lower_uq'))
         throw new ConflictException(`A user with email ${input.email} already exists`);
       throw error;
     }
-    await this.emails.enqueueOrWithdraw(welcome, () =>
-      this.dataSource.transaction(async (tx) => {
-        await tx.delete(Email, { id: welcome.id });
-        await tx.delete(User, { id: user.id });
-      }),
-    );
+    await this.emails.enqueueOrWithdraw(welcome.id, (tx) => tx.delete(User, { id: user.id }));
     return this.get(user.id);
   }
 

@@ -1,0 +1,75 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { EMAIL_JOB, type EmailJobData } from './email-job';
+import { EmailTemplates } from './email-templates';
+import { Email, EmailStatus } from './email.entity';
+
+/** An email made from a template, about something another feature owns (a new user, a suite that ended). */
+export interface TemplatedEmail {
+  /** Derived by the caller from what it is about, so there is only ever one; also its job id. */
+  id: string;
+  to: string[];
+  template: string;
+  /** What the template is rendered with. */
+  variables: Record<string, unknown>;
+  /** What is kept as its variables when not all of them (a suite's summary keeps only the suite's id). */
+  storedVariables?: object;
+  /** The user it is sent for (a welcome email). */
+  userId?: string;
+}
+
+/**
+ * How every email is queued, and how other features send one: a templated email is stored
+ * inside the caller's transaction (with the rows it is about), then its job is added, at once
+ * for a request (see enqueueOrWithdraw) or whenever a background caller gets to it.
+ */
+@Injectable()
+export class EmailOutbox {
+  constructor(
+    private readonly db: DataSource,
+    @InjectQueue(EMAIL_JOB.queue) private readonly queue: Queue<EmailJobData>,
+    private readonly templates: EmailTemplates,
+  ) {}
+
+  /** Renders the email and stores it `queued`; one already stored under its id is left as it is. */
+  async store(m: EntityManager, email: TemplatedEmail): Promise<void> {
+    const row = m.create(Email, {
+      id: email.id,
+      to: email.to,
+      template: email.template,
+      variables: email.storedVariables ?? email.variables,
+      ...this.templates.render(email.template, email.variables),
+      status: EmailStatus.queued,
+      userId: email.userId,
+    });
+    await m.createQueryBuilder().insert().into(Email).values(row).orIgnore().execute();
+  }
+
+  /**
+   * Queues a stored email for a request; if the queue cannot take it, the email and what
+   * `alsoWithdraw` removes go in one transaction and the caller gets a 503 (see enqueueOrWithdraw).
+   */
+  enqueueOrWithdraw(id: string, alsoWithdraw?: (m: EntityManager) => Promise<unknown>): Promise<void> {
+    return enqueueOrWithdraw(this.queue, EMAIL_JOB.name, EMAIL_JOB.rows.jobData(id), { jobId: id }, () =>
+      this.db.transaction(async (m) => {
+        await m.delete(Email, { id });
+        await alsoWithdraw?.(m);
+      }),
+    );
+  }
+
+  /**
+   * Queues a stored email while it still waits to go out, for a caller with no request to
+   * answer that may come back to it (a suite's end): its job id is its id, so adding twice is harmless.
+   */
+  async enqueueIfQueued(id: string): Promise<void> {
+    const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [id])) as Array<{
+      status: EmailStatus;
+    }>;
+    if (email?.status === EmailStatus.queued)
+      await this.queue.add(EMAIL_JOB.name, EMAIL_JOB.rows.jobData(id), { jobId: id });
+  }
+}
