@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -13,18 +13,18 @@ import { REDIS } from '../redis/redis.module';
 import { JobRunKit } from '../worker-runtime/job-run-kit';
 import type { JobStop } from '../worker-runtime/job-stop';
 import { STOP_REASONS, type StopReason } from '../worker-runtime/stop-reasons';
-import { SuiteProgress } from '../suites/suite-progress';
 import { BrowserPool } from '../browser/browser-pool';
 import { releaseRunPlaces } from './run-capacity';
 import type { RunDefinition, RunStep } from './run-definition';
 import { contentTypeOf, runDirectory } from './run-files';
+import { NO_RUN_HOOKS, RUN_HOOKS, type RunHooks } from './run-hooks';
 import type { RunJobData } from './run-job';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunStatus } from './run.entity';
 import { performStep } from './step-actions';
 
-/** A run whose suite is at its limit of runs at once is tried again after this (plus jitter). */
+/** A run whose claim gate is shut (its suite at its limit of runs at once) is tried again after this (plus jitter). */
 const SUITE_DEFER_MS = 500;
 
 interface Claimed {
@@ -82,7 +82,8 @@ export class RunExecutor {
     private readonly pool: BrowserPool,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly suites: SuiteProgress,
+    // Optional: a worker without suites runs every run at once, with no one to tell.
+    @Optional() @Inject(RUN_HOOKS) private readonly hooks: RunHooks = NO_RUN_HOOKS,
   ) {}
 
   async execute(job: Job<RunJobData>, runId: string, signal: AbortSignal, token?: string): Promise<RunOutcome> {
@@ -91,7 +92,7 @@ export class RunExecutor {
     const suiteId = claimed?.suite_id ?? job.data.suiteId;
     if (!claimed) {
       const settled = await kit.settleUnclaimed();
-      if (suiteId) await this.suites.runEnded(suiteId);
+      await this.hooks.runEnded({ runId, suiteId });
       return { status: settled === 'cancelled' ? RunStatus.cancelled : 'skipped' };
     }
     const { previous, attempt } = claimed;
@@ -100,14 +101,13 @@ export class RunExecutor {
     await job
       .updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress)
       .catch(() => undefined);
-    if (suiteId)
-      await this.suites
-        .runStarted(suiteId)
-        .catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
+    await this.hooks
+      .runStarted({ runId, suiteId })
+      .catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
     try {
       return await this.perform(job, kit, runId, claimed);
     } finally {
-      if (suiteId) await this.suites.runEnded(suiteId);
+      await this.hooks.runEnded({ runId, suiteId });
     }
   }
 
@@ -163,16 +163,15 @@ export class RunExecutor {
   }
 
   /**
-   * The claim; for a run of a suite that limits its runs at once, only when the suite has
-   * room, else the job is put off (moved to delayed, no attempt spent) and tried again soon.
+   * The claim; when a hook gates it (a suite that limits its runs at once), only once the
+   * gate lets it in, else the job is put off (moved to delayed, no attempt spent) and tried again soon.
    */
   private async claimOrDefer(job: Job<RunJobData>, runId: string, token?: string): Promise<Claimed | undefined> {
-    const { suiteId, suiteConcurrency } = job.data;
-    if (!suiteId || !suiteConcurrency || !token) return this.claim(this.dataSource.manager, runId);
-    const claimed = await this.dataSource.transaction(async (m) =>
-      (await this.suites.hasRoom(m, suiteId, runId, suiteConcurrency)) ? this.claim(m, runId) : 'full',
-    );
-    if (claimed !== 'full') return claimed;
+    // Without the job's lock (token) it cannot be put off: claimed at once.
+    const gate = token ? this.hooks.claimGate(runId, job.data) : undefined;
+    if (!gate) return this.claim(this.dataSource.manager, runId);
+    const claimed = await this.dataSource.transaction(async (m) => ((await gate(m)) ? this.claim(m, runId) : 'shut'));
+    if (claimed !== 'shut') return claimed;
     await job.moveToDelayed(Date.now() + SUITE_DEFER_MS + Math.floor(Math.random() * SUITE_DEFER_MS), token);
     throw new DelayedError();
   }

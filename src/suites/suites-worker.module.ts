@@ -1,20 +1,31 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RUN_HOOKS } from '../runs/run-hooks';
 import { Suite } from './suite.entity';
 import { SuiteFinisher } from './suite-finisher';
 import { SuiteProgress } from './suite-progress';
+import { SuiteRunHooks } from './suite-run-hooks';
 import { SuiteSettlerModule } from './suite-settler.module';
 import { SuitesProcessor } from './suites.processor';
 import { WebhookDelivery } from './webhook-delivery';
 import { WebhooksProcessor } from './webhooks.processor';
 
 /**
- * Worker side: the suite's end (parent job), its webhook, and the progress hooks the run
- * executor calls as a suite's runs start and end (exported to the runs' worker module).
+ * Worker side: the suite's end (parent job), its webhook, and the run hooks the run
+ * executor calls as a suite's runs are claimed, start and end. Global so that the runs'
+ * worker module gets RUN_HOOKS without importing suites (its only export).
  */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Suite]), SuiteSettlerModule],
-  providers: [SuitesProcessor, SuiteFinisher, SuiteProgress, WebhooksProcessor, WebhookDelivery],
-  exports: [SuiteProgress],
+  providers: [
+    SuitesProcessor,
+    SuiteFinisher,
+    SuiteProgress,
+    WebhooksProcessor,
+    WebhookDelivery,
+    { provide: RUN_HOOKS, useClass: SuiteRunHooks },
+  ],
+  exports: [RUN_HOOKS],
 })
 export class SuitesWorkerModule {}
