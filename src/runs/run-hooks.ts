@@ -7,7 +7,7 @@ export type ClaimGate = (m: EntityManager) => Promise<boolean>;
 /** A run as its hooks hear of it: its id, and its suite's when it belongs to one. */
 export interface HookedRun {
   runId: string;
-  suiteId?: string | null;
+  suiteId?: string;
 }
 
 /**
