@@ -3,13 +3,13 @@ import { AppConfig } from '../config/app-config.service';
 import { cancelChannel } from '../queues/cancel-channel';
 import { JobCancelListener } from '../worker-runtime/job-cancel-listener';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
-import { CANCEL_REASON } from './run-executor';
+import { STOP_REASONS } from '../worker-runtime/stop-reasons';
 import { RunsProcessor } from './runs.processor';
 
 /** Stops a running run when the API asks (POST /api/runs/:id/cancel). */
 @Injectable()
 export class RunCancelListener extends JobCancelListener {
   constructor(redis: RedisConnectionFactory, config: AppConfig, processor: RunsProcessor) {
-    super(redis, cancelChannel(config.env.QUEUE_PREFIX, 'runs'), () => processor.worker, CANCEL_REASON);
+    super(redis, cancelChannel(config.env.QUEUE_PREFIX, 'runs'), () => processor.worker, STOP_REASONS.cancel);
   }
 }

@@ -1,34 +1,28 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { followAbort } from '../worker-runtime/follow-abort';
 import { AppConfig } from '../config/app-config.service';
-import { cancelRequested, settleUnclaimed } from '../worker-runtime/job-row-cancel';
-import { isLastAttempt } from '../worker-runtime/last-attempt';
 import { REDIS } from '../redis/redis.module';
-import { SHUTDOWN_REASON } from '../worker-runtime/worker-activity.service';
-import { SuiteProgress } from '../suites/suite-progress';
+import { JobRunKit } from '../worker-runtime/job-run-kit';
+import type { JobStop } from '../worker-runtime/job-stop';
+import { STOP_REASONS, type StopReason } from '../worker-runtime/stop-reasons';
 import { BrowserPool } from '../browser/browser-pool';
 import { releaseRunPlaces } from './run-capacity';
 import type { RunDefinition, RunStep } from './run-definition';
 import { contentTypeOf, runDirectory } from './run-files';
+import { NO_RUN_HOOKS, RUN_HOOKS, type RunHooks } from './run-hooks';
 import { RUN_JOB, type RunJobData } from './run-job';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunStatus } from './run.entity';
 import { performStep } from './step-actions';
 
-/** The abort reason the API's cancel message gives (worker.cancelJob). */
-export const CANCEL_REASON = 'cancelled';
-const TIMEOUT_REASON = 'timed-out';
-/** How often a run looks in the database for a cancel whose Redis message was lost. */
-const CANCEL_CHECK_MS = 1000;
-/** A run whose suite is at its limit of runs at once is tried again after this (plus jitter). */
+/** A run whose claim gate is shut (its suite at its limit of runs at once) is tried again after this (plus jitter). */
 const SUITE_DEFER_MS = 500;
 
 interface Claimed {
@@ -61,6 +55,13 @@ export type RunProgress =
 const short = (message: string) => message.slice(0, 4000);
 /** What a step acted on, as stored and reported. */
 const stepTarget = (step: RunStep) => step.selector ?? step.url ?? step.name ?? step.text ?? null;
+/** What a stopped step says: a shutdown's words are kept on the step, though the run itself is handed back. */
+const stopMessage = (reason: StopReason | undefined, timeoutMs: number) =>
+  reason === STOP_REASONS.timeout
+    ? `run timed out after ${timeoutMs} ms`
+    : reason === STOP_REASONS.cancel
+      ? 'run cancelled'
+      : 'worker shutting down';
 
 /**
  * Runs one browser test: claims the run, takes a prepared context, performs the steps
@@ -79,15 +80,17 @@ export class RunExecutor {
     private readonly pool: BrowserPool,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly suites: SuiteProgress,
+    // Optional: a worker without suites runs every run at once, with no one to tell.
+    @Optional() @Inject(RUN_HOOKS) private readonly hooks: RunHooks = NO_RUN_HOOKS,
   ) {}
 
   async execute(job: Job<RunJobData>, runId: string, signal: AbortSignal, token?: string): Promise<RunOutcome> {
+    const kit = new JobRunKit(this.dataSource, RUN_JOB.rows, runId, job, signal);
     const claimed = await this.claimOrDefer(job, runId, token);
     const suiteId = claimed?.suite_id ?? job.data.suiteId;
     if (!claimed) {
-      const settled = await settleUnclaimed(this.dataSource, RUN_JOB.rows, runId);
-      if (suiteId) await this.suites.runEnded(suiteId);
+      const settled = await kit.settleUnclaimed();
+      await this.hooks.runEnded({ runId, suiteId });
       return { status: settled === 'cancelled' ? RunStatus.cancelled : 'skipped' };
     }
     const { previous, attempt } = claimed;
@@ -96,21 +99,20 @@ export class RunExecutor {
     await job
       .updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress)
       .catch(() => undefined);
-    if (suiteId)
-      await this.suites
-        .runStarted(suiteId)
-        .catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
+    await this.hooks
+      .runStarted({ runId, suiteId })
+      .catch((err: unknown) => this.logger.warn({ runId, suiteId, err }, 'Could not mark the suite running'));
     try {
-      return await this.perform(job, runId, signal, claimed);
+      return await this.perform(job, kit, runId, claimed);
     } finally {
-      if (suiteId) await this.suites.runEnded(suiteId);
+      await this.hooks.runEnded({ runId, suiteId });
     }
   }
 
   private async perform(
     job: Job,
+    kit: JobRunKit,
     runId: string,
-    signal: AbortSignal,
     { definition, attempt }: Claimed,
   ): Promise<RunOutcome> {
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
@@ -123,19 +125,7 @@ export class RunExecutor {
     }
     await mkdir(dir, { recursive: true });
 
-    const stop = new AbortController();
-    const unfollow = followAbort(signal, stop);
-    const timer = setTimeout(() => stop.abort(TIMEOUT_REASON), definition.options.timeoutMs);
-    // The cancel message normally arrives through Redis (the job's signal). This catches one
-    // that was lost, in the middle of a long step too: the claim saw no cancel, so once a
-    // second from here.
-    const cancelCheck = setInterval(() => {
-      if (stop.signal.aborted) return;
-      cancelRequested(this.dataSource, RUN_JOB.rows, runId).then(
-        (asked) => asked && !stop.signal.aborted && stop.abort(CANCEL_REASON),
-        () => undefined,
-      );
-    }, CANCEL_CHECK_MS);
+    const stop = kit.startStop(definition.options.timeoutMs);
     const started = Date.now();
     let context: BrowserContext | undefined;
     let video: Video | undefined;
@@ -148,9 +138,7 @@ export class RunExecutor {
     } catch (error) {
       fault = error;
     } finally {
-      clearTimeout(timer);
-      clearInterval(cancelCheck);
-      unfollow();
+      stop.dispose();
     }
     // Files first (the video is written when its context closes), then the end state, so
     // a client that sees the run ended finds all its artifacts. Without a video nothing is
@@ -161,29 +149,27 @@ export class RunExecutor {
       if (context && !video) void this.pool.release(context);
       return outcome;
     }
-    if (signal.aborted && signal.reason === SHUTDOWN_REASON) throw fault;
-    const lastAttempt = isLastAttempt(job);
-    const message = short(`browser fault: ${(fault as Error).message}`);
-    this.logger.warn({ runId, lastAttempt, err: fault }, 'Run hit a platform fault');
-    if (lastAttempt) {
-      await this.finish(runId, { status: RunStatus.error, error: message }, started);
-      throw new UnrecoverableError(message);
-    }
-    await this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]);
-    throw fault;
+    return kit.fault(fault, {
+      prefix: 'browser fault: ',
+      logger: this.logger,
+      logFields: { runId },
+      logMessage: 'Run hit a platform fault',
+      retrying: (message) =>
+        this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]),
+      ended: (message) => this.finish(runId, { status: RunStatus.error, error: message }, started),
+    });
   }
 
   /**
-   * The claim; for a run of a suite that limits its runs at once, only when the suite has
-   * room, else the job is put off (moved to delayed, no attempt spent) and tried again soon.
+   * The claim; when a hook gates it (a suite that limits its runs at once), only once the
+   * gate lets it in, else the job is put off (moved to delayed, no attempt spent) and tried again soon.
    */
   private async claimOrDefer(job: Job<RunJobData>, runId: string, token?: string): Promise<Claimed | undefined> {
-    const { suiteId, suiteConcurrency } = job.data;
-    if (!suiteId || !suiteConcurrency || !token) return this.claim(this.dataSource.manager, runId);
-    const claimed = await this.dataSource.transaction(async (m) =>
-      (await this.suites.hasRoom(m, suiteId, runId, suiteConcurrency)) ? this.claim(m, runId) : 'full',
-    );
-    if (claimed !== 'full') return claimed;
+    // Without the job's lock (token) it cannot be put off: claimed at once.
+    const gate = token ? this.hooks.claimGate(runId, job.data) : undefined;
+    if (!gate) return this.claim(this.dataSource.manager, runId);
+    const claimed = await this.dataSource.transaction(async (m) => ((await gate(m)) ? this.claim(m, runId) : 'shut'));
+    if (claimed !== 'shut') return claimed;
     await job.moveToDelayed(Date.now() + SUITE_DEFER_MS + Math.floor(Math.random() * SUITE_DEFER_MS), token);
     throw new DelayedError();
   }
@@ -207,7 +193,7 @@ export class RunExecutor {
     def: RunDefinition,
     context: BrowserContext,
     dir: string,
-    stopper: AbortController,
+    stopper: JobStop,
   ): Promise<RunOutcome> {
     const stop = stopper.signal;
     const page = context.pages()[0] ?? (await context.newPage());
@@ -251,13 +237,7 @@ export class RunExecutor {
       } catch (e) {
         error = this.explain(e as Error, context, t0);
       }
-      if (stop.aborted)
-        error =
-          stop.reason === TIMEOUT_REASON
-            ? `run timed out after ${def.options.timeoutMs} ms`
-            : stop.reason === CANCEL_REASON
-              ? 'run cancelled'
-              : 'worker shutting down';
+      if (stop.aborted) error = stopMessage(stopper.reason, def.options.timeoutMs);
       if (error && !stop.aborted) {
         if (!context.browser()?.isConnected()) throw new Error(`Chromium died during step ${index} (${step.action})`);
         // Always on failure, whatever options.screenshots says.
@@ -278,18 +258,14 @@ export class RunExecutor {
       if (error) {
         await this.recordSkipped(runId, def.steps, index + 1);
         outcome = stop.aborted
-          ? this.abortOutcome(stop.reason, error)
+          ? this.stopOutcome(stopper.reason, error)
           : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${error}` };
         break;
       }
     }
-    if (stop.aborted && outcome.status === RunStatus.passed) {
-      outcome = this.abortOutcome(
-        stop.reason,
-        stop.reason === TIMEOUT_REASON ? `run timed out after ${def.options.timeoutMs} ms` : 'run cancelled',
-      );
-    }
-    if (stop.aborted && stop.reason === SHUTDOWN_REASON) throw new Error('worker shutting down');
+    stopper.handBackIfShutdown();
+    if (stop.aborted && outcome.status === RunStatus.passed)
+      outcome = this.stopOutcome(stopper.reason, stopMessage(stopper.reason, def.options.timeoutMs));
 
     if (def.options.trace !== 'off') {
       const keep = def.options.trace === 'on' || outcome.status !== RunStatus.passed;
@@ -301,8 +277,8 @@ export class RunExecutor {
     return outcome;
   }
 
-  private abortOutcome(reason: unknown, error: string): RunOutcome {
-    return reason === TIMEOUT_REASON ? { status: RunStatus.timed_out, error } : { status: RunStatus.cancelled, error };
+  private stopOutcome(reason: StopReason | undefined, error: string): RunOutcome {
+    return { status: reason === STOP_REASONS.timeout ? RunStatus.timed_out : RunStatus.cancelled, error };
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SuitesWorkerModule } from '../suites/suites-worker.module';
 import { BrowserModule } from '../browser/browser.module';
 import { RunArtifact } from './run-artifact.entity';
 import { RunCancelListener } from './run-cancel-listener';
@@ -9,9 +8,12 @@ import { RunStepResult } from './run-step.entity';
 import { Run } from './run.entity';
 import { RunsProcessor } from './runs.processor';
 
-/** Worker side: the processor, the executor and the cancel listener (a suite's runs report to it). */
+/**
+ * Worker side: the processor, the executor and the cancel listener. The executor's hooks
+ * (RUN_HOOKS) come from whichever worker module offers them globally: runs import no one.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), BrowserModule, SuitesWorkerModule],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), BrowserModule],
   providers: [RunsProcessor, RunExecutor, RunCancelListener],
 })
 export class RunsWorkerModule {}

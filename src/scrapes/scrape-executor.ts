@@ -1,12 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { followAbort } from '../worker-runtime/follow-abort';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { cancelRequested, settleUnclaimed } from '../worker-runtime/job-row-cancel';
-import { isLastAttempt } from '../worker-runtime/last-attempt';
-import { SHUTDOWN_REASON } from '../worker-runtime/worker-activity.service';
+import { JobRunKit } from '../worker-runtime/job-run-kit';
+import type { JobStop } from '../worker-runtime/job-stop';
+import { STOP_REASONS } from '../worker-runtime/stop-reasons';
 import { CrawlFrontier, FrontierEntry } from './crawl-frontier';
 import { HostGate } from './host-gate';
 import { extractPage } from './page-extractor';
@@ -20,9 +19,6 @@ import { ScrapeStatus } from './scrape.entity';
 import { parseSitemap } from './sitemap';
 import { isSameOrigin, linkForms, normalizeUrl, requestUrl } from './url-normalizer';
 
-/** The abort reason the API's cancel message gives (worker.cancelJob). */
-export const SCRAPE_CANCEL_REASON = 'cancelled';
-const TIMEOUT_REASON = 'timed-out';
 /** A page's processing failed for a platform reason (database, Redis): the others stop, the job is retried. */
 const FAULT_REASON = 'fault';
 const PROGRESS_EVERY_MS = 250;
@@ -60,7 +56,7 @@ interface Crawl {
   failed: number;
   rules: PathRules;
   robots: RobotsRules;
-  stop: AbortController;
+  stop: JobStop;
   lastProgress: number;
   firstError?: string;
 }
@@ -95,18 +91,11 @@ export class ScrapeExecutor implements OnApplicationShutdown {
   }
 
   async execute(job: Job, scrapeId: string, signal: AbortSignal): Promise<ScrapeOutcome> {
+    const kit = new JobRunKit(this.db, SCRAPE_JOB.rows, scrapeId, job, signal);
     const request = await this.claim(scrapeId);
-    if (!request)
-      return {
-        status:
-          (await settleUnclaimed(this.db, SCRAPE_JOB.rows, scrapeId)) === 'cancelled'
-            ? ScrapeStatus.cancelled
-            : 'skipped',
-      };
+    if (!request) return { status: (await kit.settleUnclaimed()) === 'cancelled' ? ScrapeStatus.cancelled : 'skipped' };
     const started = Date.now();
-    const stop = new AbortController();
-    const unfollow = followAbort(signal, stop);
-    const timer = setTimeout(() => stop.abort(TIMEOUT_REASON), request.timeoutMs);
+    const stop = kit.startStop(request.timeoutMs);
     const frontier = new CrawlFrontier(this.db, scrapeId);
     try {
       await frontier.requeueInFlight();
@@ -135,7 +124,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
         if (!stop.signal.aborted || stop.signal.reason === FAULT_REASON) throw error;
       }
       await frontier.requeueInFlight();
-      if (stop.signal.aborted && stop.signal.reason === SHUTDOWN_REASON) throw new Error('worker shutting down');
+      stop.handBackIfShutdown();
       const outcome = this.outcomeOf(crawl);
       await this.finish(crawl, outcome, started);
       return outcome;
@@ -143,22 +132,22 @@ export class ScrapeExecutor implements OnApplicationShutdown {
       // A fault (database, Redis) or a shutdown: the job is retried or handed back, and
       // the next attempt continues from the stored frontier.
       await frontier.requeueInFlight().catch(() => undefined);
-      if (stop.signal.aborted && stop.signal.reason === SHUTDOWN_REASON) throw error;
-      const lastAttempt = isLastAttempt(job);
-      this.logger.warn({ scrapeId, lastAttempt, err: error }, 'Scrape hit a fault');
-      if (!lastAttempt) throw error;
-      // No retry follows: the scrape ends here, with the pages it has, rather than stay `running`.
-      const message = `platform fault: ${(error as Error).message}`.slice(0, 4000);
-      await this.db
-        .query(
-          `UPDATE scrapes SET status = 'failed', error = $2, finished_at = now(), duration_ms = $3, updated_at = now() WHERE id = $1 AND status = 'running'`,
-          [scrapeId, message, Date.now() - started],
-        )
-        .catch((err: unknown) => this.logger.error({ scrapeId, err }, 'Could not record the end of a scrape'));
-      throw new UnrecoverableError(message);
+      return await kit.fault(error, {
+        prefix: 'platform fault: ',
+        logger: this.logger,
+        logFields: { scrapeId },
+        logMessage: 'Scrape hit a fault',
+        // No retry follows: the scrape ends here, with the pages it has, rather than stay `running`.
+        ended: (message) =>
+          this.db
+            .query(
+              `UPDATE scrapes SET status = 'failed', error = $2, finished_at = now(), duration_ms = $3, updated_at = now() WHERE id = $1 AND status = 'running'`,
+              [scrapeId, message, Date.now() - started],
+            )
+            .catch((err: unknown) => this.logger.error({ scrapeId, err }, 'Could not record the end of a scrape')),
+      });
     } finally {
-      clearTimeout(timer);
-      unfollow();
+      stop.dispose();
     }
   }
 
@@ -236,7 +225,6 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     const buffer: FrontierEntry[] = [];
     const inFlight = new Set<Promise<void>>();
     let fault: unknown;
-    let lastCancelCheck = Date.now();
     while (!crawl.stop.signal.aborted && fault === undefined) {
       while (inFlight.size < width && !crawl.stop.signal.aborted) {
         if (buffer.length === 0) buffer.push(...(await crawl.frontier.take(width * 2)));
@@ -261,11 +249,6 @@ export class ScrapeExecutor implements OnApplicationShutdown {
         continue;
       }
       await Promise.race(inFlight);
-      // The cancel message normally arrives through Redis; this catches one that was lost.
-      if (Date.now() - lastCancelCheck > 1000) {
-        lastCancelCheck = Date.now();
-        if (await cancelRequested(this.db, SCRAPE_JOB.rows, crawl.id)) crawl.stop.abort(SCRAPE_CANCEL_REASON);
-      }
     }
     await Promise.allSettled(inFlight);
     if (fault !== undefined) throw fault;
@@ -373,9 +356,9 @@ export class ScrapeExecutor implements OnApplicationShutdown {
 
   private outcomeOf(crawl: Crawl): ScrapeOutcome {
     const counts = { pagesDone: crawl.done, pagesFailed: crawl.failed };
-    const reason = crawl.stop.signal.aborted ? crawl.stop.signal.reason : undefined;
-    if (reason === SCRAPE_CANCEL_REASON) return { status: ScrapeStatus.cancelled, error: 'cancelled', ...counts };
-    if (reason === TIMEOUT_REASON)
+    const reason = crawl.stop.reason;
+    if (reason === STOP_REASONS.cancel) return { status: ScrapeStatus.cancelled, error: 'cancelled', ...counts };
+    if (reason === STOP_REASONS.timeout)
       return {
         status: ScrapeStatus.timed_out,
         error: `scrape timed out after ${crawl.request.timeoutMs} ms`,

@@ -25,7 +25,7 @@ export const SUITE_COUNTS_SQL = `
   FROM runs WHERE suite_id = $1`;
 
 /**
- * The run executor's hooks into a suite (worker side): the suite is `running` from its
+ * A suite's side of its runs (worker side, through SuiteRunHooks): the suite is `running` from its
  * first run's start; its counts are recomputed from the rows each time one of its runs
  * ends (so a retried or replayed run is never counted twice), and reported as progress.
  */

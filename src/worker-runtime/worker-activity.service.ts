@@ -6,9 +6,8 @@ import { AppConfig } from '../config/app-config.service';
 import { JobMetrics } from '../metrics/job-metrics';
 import { REDIS } from '../redis/redis.module';
 import { workerHeartbeatKey, WorkerSnapshot } from '../queues/worker-heartbeat';
+import { STOP_REASONS } from './stop-reasons';
 
-/** The abort reason the worker gives its jobs when shutdown runs out of time. */
-export const SHUTDOWN_REASON = 'worker-shutdown';
 const HEARTBEAT_MS = 5000;
 
 /**
@@ -62,7 +61,7 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
       finish('completed');
       return result;
     } catch (error) {
-      if (signal?.aborted && signal.reason === SHUTDOWN_REASON && token) {
+      if (signal?.aborted && signal.reason === STOP_REASONS.shutdown && token) {
         // Cut off by shutdown: hand the job back without spending one of its attempts.
         await job.moveToWait(token);
         this.requeued++;

@@ -5,7 +5,8 @@ import type { Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config.service';
 import { JobCatalogue } from '../queues/job-catalogue';
 import { checkJobHandlers } from './job-handler-check';
-import { SHUTDOWN_REASON, WorkerActivity } from './worker-activity.service';
+import { STOP_REASONS } from './stop-reasons';
+import { WorkerActivity } from './worker-activity.service';
 
 /** After cancelling at the deadline, how long jobs get to hand themselves back. */
 const HANDBACK_GRACE_MS = 5000;
@@ -100,7 +101,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
         { active: this.activity.activeCount },
         'Shutdown timeout reached: handing running jobs back to the queue',
       );
-      workers.forEach((worker) => worker.cancelAllJobs(SHUTDOWN_REASON));
+      workers.forEach((worker) => worker.cancelAllJobs(STOP_REASONS.shutdown));
       if (!(await this.activity.waitIdle(HANDBACK_GRACE_MS))) {
         // A job that ignores its signal keeps its lock until it expires; then another
         // worker's stalled-job check takes it over.
