@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Run } from '../runs/run.entity';
 import { RunsModule } from '../runs/runs.module';
 import { Suite } from './suite.entity';
-import { SuiteRunHooksModule } from './suite-run-hooks.module';
+import { SuiteRunsEndedModule } from './suite-runs-ended.module';
 import { SuiteLiveSource } from './suite-live-source';
 import { SuitesController } from './suites.controller';
 import { SuitesResolver } from './suites.resolver';
@@ -11,7 +11,7 @@ import { SuitesService } from './suites.service';
 
 /** API side: accept, read and cancel suites (their runs are accepted by the runs' rules and capacity). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Suite, Run]), RunsModule, SuiteRunHooksModule],
+  imports: [TypeOrmModule.forFeature([Suite, Run]), RunsModule, SuiteRunsEndedModule],
   controllers: [SuitesController],
   providers: [SuitesService, SuitesResolver, SuiteLiveSource],
   exports: [SuitesService],

@@ -22,4 +22,4 @@ import { SuiteSettlerModule } from './suite-settler.module';
   ],
   exports: [RUNS_ENDED_HOOK],
 })
-export class SuiteRunHooksModule {}
+export class SuiteRunsEndedModule {}
