@@ -1,5 +1,4 @@
 import type { Type } from '@nestjs/common';
-import { DeadLettersWorkerModule } from './dead-letters/dead-letters-worker.module';
 import { EmailsWorkerModule } from './emails/emails-worker.module';
 import { RunsWorkerModule } from './runs/runs-worker.module';
 import { SchedulesWorkerModule } from './schedules/schedules-worker.module';
@@ -12,7 +11,6 @@ import { WorkerRuntimeModule } from './worker-runtime/worker-runtime.module';
 export const WORKER_MODULES: Type[] = [
   WorkerRuntimeModule,
   ReconcilerModule,
-  DeadLettersWorkerModule,
   EmailsWorkerModule,
   RunsWorkerModule,
   ScrapesWorkerModule,

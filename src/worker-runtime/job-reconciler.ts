@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { outageLog } from '../outages/outage-log';
 import { AppConfig } from '../config/app-config.service';
-import { recordDeadLetter } from '../dead-letters/record-dead-letter';
+import { recordDeadLetter } from './record-dead-letter';
 import { JobCatalogue, RowJobKind } from '../queues/job-catalogue';
 import type { JobRowKind } from '../queues/job-kind';
 import { QueueRegistry } from '../queues/queue-registry';

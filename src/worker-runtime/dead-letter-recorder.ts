@@ -2,8 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { recordDeadLetter } from './record-dead-letter';
-import { WorkerActivity } from '../worker-runtime/worker-activity.service';
-import { WorkerLifecycle } from '../worker-runtime/worker-lifecycle.service';
+import { WorkerActivity } from './worker-activity.service';
+import { WorkerLifecycle } from './worker-lifecycle.service';
 
 /**
  * Writes a dead letter when a job this worker ran fails for good: no attempt left, or
