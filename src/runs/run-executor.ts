@@ -16,6 +16,7 @@ import { releaseRunPlaces } from './run-capacity';
 import type { RunDefinition, RunStep } from './run-definition';
 import { contentTypeOf, runDirectory } from './run-files';
 import { NO_RUN_HOOKS, RUN_HOOKS, type RunHooks } from './run-hooks';
+import type { RunProgress } from './run-progress';
 import { RUN_JOB, type RunJobData } from './run-job';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
@@ -36,21 +37,6 @@ export interface RunOutcome {
   status: RunStatus | 'skipped';
   error?: string;
 }
-
-/** What the worker reports as job progress: the run's state and each finished step. */
-export type RunProgress =
-  | { type: 'status'; status: RunStatus; attempt: number }
-  | {
-      type: 'step';
-      attempt: number;
-      index: number;
-      action: string;
-      target: string | null;
-      status: string;
-      durationMs: number;
-      error: string | null;
-      screenshot: string | null;
-    };
 
 const short = (message: string) => message.slice(0, 4000);
 /** What a step acted on, as stored and reported. */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LiveEventHub } from '../events/live-event-hub';
 import type { LiveSource, LiveUpdate, QueueSignal } from '../events/live-update';
-import type { RunProgress } from './run-executor';
+import type { RunProgress } from './run-progress';
 import { RUN_JOB } from './run-job';
 import { FINAL_RUN_STATUSES, Run } from './run.entity';
 import { RunsService } from './runs.service';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { SUITE_COUNTS_SQL } from './suite-progress';
+import { SUITE_COUNTS_SQL } from './suite-counts';
 import type { SuiteJobData } from './suite-job';
 import { progressOf, SuiteSettler } from './suite-settler';
 import type { SuiteStatus } from './suite.entity';

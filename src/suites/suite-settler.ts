@@ -5,7 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { EmailOutbox } from '../emails/email-outbox';
-import { SUITE_COUNTS_SQL, type SuiteProgressReport } from './suite-progress';
+import { SUITE_COUNTS_SQL, type SuiteProgressReport } from './suite-counts';
 import { suiteEmailVariables, suiteReport, SuiteReport } from './suite-report';
 import { SUITE_JOB } from './suite-job';
 import { Suite, SuiteStatus, WebhookStatus } from './suite.entity';
