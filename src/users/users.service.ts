@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { Email } from '../emails/email.entity';
 import { EmailsService } from '../emails/emails.service';
-import { CreateUserInput } from './dto/create-user.input';
+import type { CreateUserRequest } from './user-request.schema';
 import { User } from './user.entity';
 
 @Injectable()
@@ -17,7 +17,7 @@ export class UsersService {
   ) {}
 
   /** Stores the user and its welcome email together, then queues the email. */
-  async create(input: CreateUserInput): Promise<User> {
+  async create(input: CreateUserRequest): Promise<User> {
     const user = this.users.create({ id: randomUUID(), email: input.email, name: input.name });
     const welcome = this.emails.welcomeFor(user);
     try {
