@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Env } from '../config/env.schema';
 import { isObject } from '../validation/body-checks';
 import { checkRequest } from '../validation/parse-request';
 import { closedObject, schemaForLimits } from '../validation/request-fields';
@@ -22,6 +23,11 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** How often a schedule may tick, from the configuration. */
+export const scheduleRules = (env: Pick<Env, 'SCHEDULE_MIN_INTERVAL_MS'>) => ({
+  minIntervalMs: env.SCHEDULE_MIN_INTERVAL_MS,
+});
 
 /** What a schedule's ticks queue: its run or its suite, as given (each is checked by its own parser). */
 export type ScheduleTarget = { run: unknown; suite?: undefined } | { suite: unknown; run?: undefined };
@@ -56,8 +62,8 @@ export const scheduleRequestSchema = schemaForLimits(({ minIntervalMs }: { minIn
       timezone: z
         .string({ error: ZONE })
         .refine(isTimeZone, { error: ZONE })
-        .default('UTC')
-        .meta({ description: 'IANA time zone the pattern is read in', example: 'Europe/Paris' }),
+        .optional()
+        .meta({ description: 'IANA time zone the pattern is read in (default UTC)', example: 'Europe/Paris' }),
       cron: text(CRON).meta({
         description: 'cron: 5 fields (minute first) or 6 (seconds first)',
         example: '30 7 * * 1-5',
@@ -93,7 +99,7 @@ export const scheduleRequestSchema = schemaForLimits(({ minIntervalMs }: { minIn
     .transform(({ name, cron, timezone, run, suite }): ScheduleRequest => ({
       name: name.trim(),
       cron: cron.trim(),
-      timezone,
+      timezone: timezone ?? 'UTC',
       ...targetOf({ run, suite }).target,
     }))
     .meta({ description: 'A cron pattern and the run (or suite) each tick queues' }),

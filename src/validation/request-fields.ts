@@ -16,12 +16,12 @@ export const closedObject = <Shape extends z.ZodRawShape>(shape: Shape, unknownF
 export const optional = <T extends z.ZodType>(schema: T) =>
   schema.nullish().transform((value): z.output<T> | undefined => value ?? undefined);
 
-/** An optional field with the value it takes when left out (shown as its default in the document). */
+/**
+ * An optional field with the value it takes when left out. Not a JSON Schema `default`:
+ * client generators would then make the field required in the body they type.
+ */
 export const withDefault = <T extends z.ZodType>(schema: T, value: z.output<T>) =>
-  schema
-    .nullish()
-    .meta({ default: value })
-    .transform((given): z.output<T> => given ?? value);
+  schema.nullish().transform((given): z.output<T> => given ?? value);
 
 /** A whole number in [min, max]; every way of missing it says the same `message`. */
 export const wholeNumber = (min: number, max: number, message: string) =>
