@@ -8,7 +8,6 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
 import { ConfigError, Env, parseEnv } from './config/env.schema';
 import { loadEnvFile } from './config/load-env-file';
-import { createValidationPipe } from './validation/validation.pipe';
 import { acceptJsonBodiesOnly } from './http/json-bodies';
 import { lingerAfterEarlyAnswers } from './http/lingering-close';
 import { serverOptions } from './http/server-options';
@@ -48,7 +47,6 @@ export async function createApp(env: Env, options: BootstrapOptions = {}): Promi
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
-  app.useGlobalPipes(createValidationPipe());
   if (!env.IS_WORKER) {
     // Loaded only by the API: Bull Board, Swagger and socket.io stay out of workers.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,24 +1,37 @@
-import { BadRequestException } from '@nestjs/common';
+import { z } from 'zod';
 import { isObject } from '../validation/body-checks';
+import { parseRequest } from '../validation/parse-request';
+import { closedObject } from '../validation/request-fields';
 import type { EventTokenKind } from './event-token';
 
 const FIELDS: Record<string, EventTokenKind> = { runId: 'run', scrapeId: 'scrape', suiteId: 'suite' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NAMES = Object.keys(FIELDS);
+const streamId = (path: string) =>
+  z
+    .guid({ error: 'must be a UUID' })
+    .optional()
+    .meta({ description: `a token for GET /api/${path}/{id}/events` });
+
+/** The body of POST /api/events/tokens: `{ runId } | { scrapeId } | { suiteId }`. */
+export const eventTokenRequestSchema = closedObject(
+  { runId: streamId('runs'), scrapeId: streamId('scrapes'), suiteId: streamId('suites') },
+  'is not a field of an event token request (use runId, scrapeId or suiteId)',
+  'the body must be a JSON object: { runId } or { scrapeId } or { suiteId }',
+)
+  .superRefine(
+    (body, ctx) => {
+      if (NAMES.filter((field) => field in body).length !== 1)
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of runId, scrapeId or suiteId' });
+    },
+    { when: (payload) => isObject(payload.value) },
+  )
+  .transform((body) => {
+    const field = NAMES.find((name) => body[name as keyof typeof body] !== undefined) as keyof typeof body;
+    return { kind: FIELDS[field], id: (body[field] as string).toLowerCase() };
+  })
+  .meta({ description: 'The stream a token is for: exactly one of the three ids' });
 
 /** Reads `{ runId } | { scrapeId } | { suiteId }`; a 400 names what is wrong. */
 export function parseEventTokenRequest(body: unknown): { kind: EventTokenKind; id: string } {
-  if (!isObject(body))
-    throw new BadRequestException(['the body must be a JSON object: { runId } or { scrapeId } or { suiteId }']);
-  const unknown = Object.keys(body).filter((key) => !(key in FIELDS));
-  const given = Object.keys(body).filter((key) => key in FIELDS);
-  const problems = unknown.map(
-    (key) => `${key} is not a field of an event token request (use runId, scrapeId or suiteId)`,
-  );
-  if (given.length !== 1) problems.push('give exactly one of runId, scrapeId or suiteId');
-  for (const key of given) {
-    const value = body[key];
-    if (typeof value !== 'string' || !UUID.test(value)) problems.push(`${key} must be a UUID`);
-  }
-  if (problems.length > 0) throw new BadRequestException(problems);
-  return { kind: FIELDS[given[0]], id: (body[given[0]] as string).toLowerCase() };
+  return parseRequest(eventTokenRequestSchema, body);
 }

@@ -1,12 +1,13 @@
 import { Body, Controller, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ApiRequestBody } from '../docs/api-requests';
 import { EVENT_TOKEN_EXAMPLES } from '../docs/request-examples';
 import { WritesWithoutRedis } from '../redis/redis-write-gate.interceptor';
 import { presentedApiKey } from './api-key';
 import { EVENT_TOKEN_TTL_MS, mintEventToken } from './event-token';
 import { parseEventTokenRequest } from './event-token-request';
-import { EventTokenInput, EventTokenOutput } from './dto/event-token.dto';
+import { EventTokenOutput } from './dto/event-token.dto';
 
 @ApiTags('events')
 @Controller('events/tokens')
@@ -14,7 +15,7 @@ export class EventTokensController {
   @Post()
   // Minting is HMAC over the presented key: it needs neither Redis nor the database.
   @WritesWithoutRedis()
-  @ApiBody({ type: EventTokenInput, examples: EVENT_TOKEN_EXAMPLES })
+  @ApiRequestBody('EventTokenInput', EVENT_TOKEN_EXAMPLES)
   @ApiCreatedResponse({
     type: EventTokenOutput,
     description: `A token that opens one SSE stream (GET /api/runs|scrapes|suites/{id}/events?token=...) for ${EVENT_TOKEN_TTL_MS / 1000} s, for a browser's EventSource, which cannot send the API key`,

@@ -1,26 +1,27 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import type { z } from 'zod';
-import { CursorPageQuery } from '../http/cursor-page.query';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { cursorPageFields, queryObject } from '../http/cursor-page.query';
 import { ApiError, ApiJson } from '../docs/api-responses';
+import { ApiQueryFrom } from '../docs/api-requests';
 import type { deadLetterBody, deadLetterPageBody } from '../docs/response-bodies';
 import { QUEUE_NAMES } from '../job-catalogue';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { DeadLettersService } from './dead-letters.service';
 
-export class ListDeadLettersQuery extends CursorPageQuery {
-  @ApiPropertyOptional({ enum: QUEUE_NAMES })
-  @IsOptional()
-  @IsIn(QUEUE_NAMES, { message: `queue must be one of ${QUEUE_NAMES.join(', ')}` })
-  queue?: string;
-
-  @ApiPropertyOptional({ description: 'true: only those not replayed yet' })
-  @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'open must be true or false' })
-  open?: boolean;
-}
+/** The query of GET /api/dead-letters. */
+const listDeadLettersQuerySchema = queryObject({
+  ...cursorPageFields,
+  queue: z
+    .enum(QUEUE_NAMES as [string, ...string[]], { error: `must be one of ${QUEUE_NAMES.join(', ')}` })
+    .optional()
+    .meta({ description: "only this queue's" }),
+  open: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .transform((open) => (open === undefined ? undefined : open === 'true'))
+    .meta({ description: 'true: only those not replayed yet' }),
+});
 
 @ApiTags('dead-letters')
 @Controller('dead-letters')
@@ -29,7 +30,10 @@ export class DeadLettersController {
 
   @Get()
   @ApiJson(200, 'DeadLetterPage', '{ items, nextCursor }: jobs that failed for good, newest first')
-  list(@Query() query: ListDeadLettersQuery): Promise<z.output<typeof deadLetterPageBody>> {
+  @ApiQueryFrom(listDeadLettersQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(listDeadLettersQuerySchema)) query: z.output<typeof listDeadLettersQuerySchema>,
+  ): Promise<z.output<typeof deadLetterPageBody>> {
     return this.letters.list(query);
   }
 

@@ -35,7 +35,10 @@ export const RESPONSE_SCHEMAS = {
 
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 
-export const schemaRef = (name: ResponseSchemaName) => ({ $ref: `#/components/schemas/${name}` });
+/** A $ref to a component of the document. */
+export const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export const schemaRef = (name: ResponseSchemaName) => componentRef(name);
 
 /** zod's JSON Schema noise that OpenAPI tools do not need: ids, and regexes that only restate a format. */
 function tidy(node: unknown): void {
@@ -56,17 +59,20 @@ function tidy(node: unknown): void {
 }
 
 /**
- * The components as OpenAPI 3.0 schemas, as they go over the wire (zod's "input" side: a
+ * Zod schemas as OpenAPI 3.0 components, as they go over the wire (zod's "input" side: a
  * date is a string, format date-time); a schema used inside another is a $ref to it.
  */
-export function responseSchemaComponents(): Record<string, SchemaObject> {
+export function schemaComponents(schemasByName: Record<string, z.ZodType>): Record<string, SchemaObject> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
+  for (const [id, schema] of Object.entries(schemasByName)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     target: 'openapi-3.0',
     io: 'input',
-    uri: (id) => schemaRef(id as ResponseSchemaName).$ref,
+    uri: (id) => componentRef(id).$ref,
   });
   tidy(schemas);
   return schemas as Record<string, SchemaObject>;
 }
+
+/** The response bodies as components. */
+export const responseSchemaComponents = (): Record<string, SchemaObject> => schemaComponents(RESPONSE_SCHEMAS);

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config.service';
 import { responseSchemaComponents } from './openapi-schemas';
+import { requestSchemaComponents } from './request-schemas';
 import { addSharedResponses } from './shared-responses';
 
 export const OPENAPI_PATH = 'api/docs';
@@ -17,10 +19,15 @@ export function mountOpenApi(app: INestApplication): void {
     .addSecurityRequirements('x-api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  // Response bodies come from the zod schemas the controllers' return types are checked against.
+  // Response bodies come from the zod schemas the controllers' return types are checked against;
+  // request bodies from the schemas that validate them, with this instance's limits.
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...responseSchemaComponents() },
+    schemas: {
+      ...document.components?.schemas,
+      ...responseSchemaComponents(),
+      ...requestSchemaComponents(app.get(AppConfig).env),
+    },
   };
   addSharedResponses(document);
   SwaggerModule.setup(OPENAPI_PATH, app, document, {

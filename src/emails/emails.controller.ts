@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
+import { ApiRequestBody } from '../docs/api-requests';
 import { EMAIL_EXAMPLES } from '../docs/request-examples';
 import type { emailAcceptedBody, emailBody } from '../docs/response-bodies';
-import { SendEmailInput } from './dto/send-email.input';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { type SendEmailRequest, sendEmailRequestSchema } from './email-request.schema';
 import { EmailsService } from './emails.service';
 
 @ApiTags('emails')
@@ -25,9 +27,9 @@ export class EmailsController {
     '{ id, status }: queued for delivery (or, for a repeated Idempotency-Key, the first email)',
   )
   @ApiError(400, 'What is wrong, by field: recipients, template, variables, sizes')
-  @ApiBody({ type: SendEmailInput, examples: EMAIL_EXAMPLES })
+  @ApiRequestBody('SendEmailInput', EMAIL_EXAMPLES)
   async send(
-    @Body() input: SendEmailInput,
+    @Body(new ZodValidationPipe(sendEmailRequestSchema)) input: SendEmailRequest,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<z.output<typeof emailAcceptedBody>> {
     const { email } = await this.emails.send(input, idempotencyKey);

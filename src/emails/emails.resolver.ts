@@ -1,6 +1,8 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { SendEmailInput } from './dto/send-email.input';
+import { type SendEmailRequest, sendEmailRequestSchema } from './email-request.schema';
 import { Email } from './email.entity';
 import { EmailsService } from './emails.service';
 
@@ -10,7 +12,12 @@ export class EmailsResolver {
 
   @Mutation(() => Email, { description: 'Queue an email from a template or raw content' })
   async sendEmail(
-    @Args('input', { description: 'The email, as the body of POST /api/emails' }) input: SendEmailInput,
+    @Args(
+      'input',
+      { type: () => SendEmailInput, description: 'The email, as the body of POST /api/emails' },
+      new ZodValidationPipe(sendEmailRequestSchema),
+    )
+    input: SendEmailRequest,
     @Args('idempotencyKey', {
       type: () => String,
       nullable: true,

@@ -3,13 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/postgres-errors';
-import { formatMailbox, parseRecipients } from '../mail/recipients';
-import { MAX_RECIPIENTS, SendEmailInput } from './dto/send-email.input';
+import type { SendEmailRequest } from './email-request.schema';
 import { EmailOutbox } from './email-outbox';
 import { EmailTemplates, RenderedEmail, TemplateError } from './email-templates';
 import { Email, EmailStatus } from './email.entity';
 
-const MAX_VARIABLES_BYTES = 64 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Accepts emails (REST, GraphQL): validates, renders, stores, queues. */
@@ -25,7 +23,7 @@ export class EmailsService {
    * Stores and queues an email. With an idempotency key, a repeat returns the email that
    * key first created (whatever the new body says) instead of sending a second one.
    */
-  async send(input: SendEmailInput, idempotencyKey?: string): Promise<{ email: Email; created: boolean }> {
+  async send(input: SendEmailRequest, idempotencyKey?: string): Promise<{ email: Email; created: boolean }> {
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey))
         throw new BadRequestException(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
@@ -36,7 +34,7 @@ export class EmailsService {
     const email = this.emails.create({
       id: randomUUID(),
       // As validated: one "Name <address>" per recipient, written the way the header is.
-      to: parseRecipients('to', input.to, MAX_RECIPIENTS).mailboxes.map(formatMailbox),
+      to: input.to,
       template: input.template ?? null,
       variables: input.variables ?? null,
       ...content,
@@ -62,23 +60,10 @@ export class EmailsService {
     return email;
   }
 
-  /** Template or raw content, with every problem named by field. */
-  private compose(input: SendEmailInput): RenderedEmail {
-    const problems: string[] = [];
-    const raw = input.subject !== undefined || input.text !== undefined || input.html !== undefined;
-    if (input.template !== undefined && input.subject !== undefined)
-      problems.push('give either template or subject, not both');
-    if (input.template === undefined && input.subject === undefined) problems.push('template or subject is required');
-    if (input.template !== undefined && (input.text !== undefined || input.html !== undefined))
-      problems.push('text and html come from the template: leave them out');
-    if (input.subject !== undefined && input.text === undefined && input.html === undefined)
-      problems.push('text or html is required with subject');
-    if (input.variables !== undefined && input.template === undefined) problems.push('variables go with template');
-    if (input.variables !== undefined && Buffer.byteLength(JSON.stringify(input.variables)) > MAX_VARIABLES_BYTES) {
-      problems.push(`variables must be at most ${MAX_VARIABLES_BYTES} bytes of JSON`);
-    }
-    if (problems.length) throw new BadRequestException(problems);
-    if (raw) return { subject: input.subject!, text: input.text ?? null, html: input.html ?? null };
+  /** Raw content, or the template rendered (the schema made sure it is one or the other). */
+  private compose(input: SendEmailRequest): RenderedEmail {
+    if (input.subject !== undefined)
+      return { subject: input.subject, text: input.text ?? null, html: input.html ?? null };
     try {
       return this.templates.render(input.template!, input.variables ?? {});
     } catch (error) {

@@ -1,16 +1,28 @@
-import { isUUID } from 'class-validator';
+import { z } from 'zod';
+import { checkRequest } from '../validation/parse-request';
 import type { LiveKind } from './live-update';
 
 const FIELDS: Record<string, LiveKind> = { runId: 'run', scrapeId: 'scrape', emailId: 'email', suiteId: 'suite' };
+const NAMES = Object.keys(FIELDS);
+const id = z.guid({ error: 'must be a UUID' }).optional();
 
-/** Reads a socket `subscribe` body: exactly one of `runId`, `scrapeId`, `emailId`, `suiteId`, a UUID. */
+/**
+ * A socket `subscribe` body: exactly one of `runId`, `scrapeId`, `emailId`, `suiteId`, a
+ * UUID. Other fields are ignored. Which id is given is checked before the id itself.
+ */
+const liveTargetSchema = z
+  .record(z.string(), z.unknown(), { error: 'subscribe expects an object: { runId } or { scrapeId }' })
+  .refine((body) => NAMES.filter((field) => body[field] !== undefined).length === 1, {
+    error: `subscribe expects exactly one of ${NAMES.join(', ')}`,
+  })
+  .pipe(z.looseObject({ runId: id, scrapeId: id, emailId: id, suiteId: id }))
+  .transform((body) => {
+    const field = NAMES.find((name) => body[name] !== undefined) as string;
+    return { kind: FIELDS[field], id: body[field] as string };
+  });
+
+/** Reads a socket `subscribe` body; the error is its first problem. */
 export function parseLiveTarget(body: unknown): { kind: LiveKind; id: string } | { error: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { error: 'subscribe expects an object: { runId } or { scrapeId }' };
-  const given = Object.keys(FIELDS).filter((field) => (body as Record<string, unknown>)[field] !== undefined);
-  if (given.length !== 1) return { error: `subscribe expects exactly one of ${Object.keys(FIELDS).join(', ')}` };
-  const [field] = given;
-  const id = (body as Record<string, unknown>)[field];
-  if (typeof id !== 'string' || !isUUID(id)) return { error: `${field} must be a UUID` };
-  return { kind: FIELDS[field], id };
+  const { data, errors } = checkRequest(liveTargetSchema, body);
+  return data ?? { error: errors[0] };
 }

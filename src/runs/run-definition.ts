@@ -1,6 +1,21 @@
 /** A browser test as users write it (see the README): what the API accepts and the worker runs. */
 
-import { isHttpUrl, isObject } from '../validation/body-checks';
+import { z } from 'zod';
+import type { Env } from '../config/env.schema';
+import { isObject } from '../validation/body-checks';
+import { checkRequest } from '../validation/parse-request';
+import {
+  closedObject,
+  gotText,
+  httpUrl,
+  isHttpUrl,
+  oneOf,
+  optional,
+  requiredName,
+  schemaForLimits,
+  wholeNumber,
+  withDefault,
+} from '../validation/request-fields';
 
 export const STEP_ACTIONS = [
   'goto',
@@ -81,14 +96,6 @@ const OPTIONAL: Partial<Record<StepAction, Array<keyof RunStep>>> = {
   waitFor: ['state'],
   screenshot: ['selector'],
 };
-const STRING_LIMITS: Partial<Record<keyof RunStep, number>> = {
-  selector: 2000,
-  url: 2048,
-  value: 10000,
-  text: 10000,
-  key: 100,
-  name: 80,
-};
 const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 const RESERVED_NAMES = /^(trace|video|step-\d+-failure)$/;
 
@@ -97,7 +104,172 @@ export interface DefinitionLimits {
   maxTimeoutMs: number;
 }
 
+/** The limits a run is checked against, from the configuration. */
+export const definitionLimits = (env: Pick<Env, 'TEST_EXECUTION_TIMEOUT_MS'>): DefinitionLimits => ({
+  maxTimeoutMs: env.TEST_EXECUTION_TIMEOUT_MS,
+});
+
 const isAbsolute = (v: string) => /^[a-z][a-z0-9+.-]*:/i.test(v);
+const isAction = (value: unknown): value is StepAction => STEP_ACTIONS.includes(value as StepAction);
+
+/** What is said of a field the step's action does not take. */
+const unusedBy = (action: unknown) => (isAction(action) ? `is not used by ${action}` : 'is not a field of a step');
+
+const stepText = (max: number) =>
+  optional(z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }));
+const stepTimeout = wholeNumber(100, 300000, 'must be a whole number of milliseconds from 100 to 300000');
+
+/**
+ * One step: every field any action takes, each checked for its type and length; which
+ * fields the action needs or may take is checked on the whole step. A field left null is
+ * left out (GraphQL's RunStepInput has them all).
+ */
+const runStepSchema = z
+  .object(
+    {
+      action: oneOf(STEP_ACTIONS, (given) => `must be one of ${STEP_ACTIONS.join(', ')}${gotText(given)}`).meta({
+        example: 'click',
+      }),
+      selector: stepText(2000).meta({ description: 'The element it acts on (a Playwright selector)' }),
+      url: stepText(2048).meta({ description: 'goto: where to go (relative to baseUrl)', example: '/login' }),
+      value: stepText(10000).meta({ description: 'fill: what to type' }),
+      text: stepText(10000).meta({ description: 'expectText: the text to find' }),
+      key: stepText(100).meta({ description: 'press: the key', example: 'Enter' }),
+      name: stepText(80).meta({ description: 'screenshot: the file is <name>.png', example: 'signed-in' }),
+      state: optional(oneOf(WAIT_STATES, `must be one of ${WAIT_STATES.join(', ')}`)).meta({
+        description: 'waitFor: attached, detached, visible or hidden',
+      }),
+      timeoutMs: optional(stepTimeout).meta({ description: "This step's timeout in milliseconds" }),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? unusedBy((issue.input as Record<string, unknown>).action)
+          : 'must be an object with an action',
+    },
+  )
+  .strict()
+  .superRefine(checkStepFields, { when: (payload) => isObject(payload.value) && isAction(payload.value.action) })
+  // Fields left out stay out of the stored definition.
+  .transform((step): RunStep => dropUndefined(step))
+  .meta({ description: 'One step of a run: the fields its action uses' });
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+/** What the action needs and takes: a field it does not use, one it needs, its URL and screenshot name. */
+function checkStepFields(step: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const action = step.action as StepAction;
+  const allowed = new Set<string>(['action', 'timeoutMs', ...REQUIRED[action], ...(OPTIONAL[action] ?? [])]);
+  const problem = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  for (const [field, value] of Object.entries(step))
+    if (value !== undefined && !allowed.has(field)) problem(field, unusedBy(action));
+  // fill and select may set an empty value; every other field needs content.
+  for (const field of REQUIRED[action])
+    if (step[field] === undefined || (step[field] === '' && field !== 'value'))
+      problem(field, `is required for ${action}`);
+  const { url, name } = step;
+  if (typeof url === 'string' && isAbsolute(url) && !isHttpUrl(url)) problem('url', 'must be an http or https URL');
+  if (action === 'screenshot' && typeof name === 'string' && name !== '') {
+    if (!ARTIFACT_NAME.test(name))
+      problem('name', 'must be letters, digits, _ . - (at most 80, starting with a letter or digit)');
+    else if (RESERVED_NAMES.test(name)) problem('name', `"${name}" is reserved`);
+  }
+}
+
+/** The run's options, each defaulted; an unknown one is refused. */
+const runOptionsSchema = ({ maxTimeoutMs }: DefinitionLimits) =>
+  closedObject(
+    {
+      timeoutMs: wholeNumber(
+        1000,
+        maxTimeoutMs,
+        `must be a whole number of milliseconds from 1000 to ${maxTimeoutMs} (TEST_EXECUTION_TIMEOUT_MS)`,
+      )
+        .optional()
+        .meta({ description: "The whole run's timeout in milliseconds", example: 60000 }),
+      stepTimeoutMs: stepTimeout
+        .optional()
+        .meta({ description: "Each step's timeout in milliseconds", example: 10000 }),
+      video: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'Record a video' }),
+      trace: oneOf(TRACE_MODES, `must be one of ${TRACE_MODES.join(', ')}`)
+        .optional()
+        .meta({ description: 'Keep a Playwright trace', example: 'retain-on-failure' }),
+      screenshots: oneOf(SCREENSHOT_MODES, `must be one of ${SCREENSHOT_MODES.join(', ')}`)
+        .optional()
+        .meta({ description: 'Screenshots after steps', example: 'only-on-failure' }),
+    },
+    'is not an option',
+    'must be an object',
+  );
+
+/**
+ * A run body: every field checked, unknown ones refused, defaults filled in. Checks that
+ * span fields come last: a relative URL needs the run's baseUrl, screenshot names are unique.
+ */
+export const runDefinitionSchema = schemaForLimits((limits: DefinitionLimits) =>
+  closedObject(
+    {
+      name: requiredName(200, 'is required (a non-empty string)').meta({ example: 'sign-in works' }),
+      baseUrl: optional(httpUrl(2048)).meta({
+        description: 'What relative goto URLs are resolved against',
+        example: 'http://127.0.0.1:4000',
+      }),
+      priority: withDefault(
+        wholeNumber(1, 10, 'must be a whole number from 1 (most urgent) to 10'),
+        DEFAULT_PRIORITY,
+      ).meta({ description: '1 (most urgent) to 10' }),
+      options: optional(runOptionsSchema(limits)).meta({ description: 'How it runs and what it keeps' }),
+      steps: z
+        .array(runStepSchema, { error: 'is required (a list of steps)' })
+        .min(1, { error: 'must have at least one step' })
+        .max(MAX_STEPS, {
+          error: (issue) => `may have at most ${MAX_STEPS} steps (got ${(issue.input as unknown[]).length})`,
+        })
+        .meta({ description: 'Its steps, run in order' }),
+    },
+    'is not a field of a run',
+    'the body must be a JSON object',
+  )
+    .superRefine(checkAcrossSteps)
+    .transform(({ name, baseUrl, steps, options, priority }): RunDefinition => ({
+      name,
+      ...(baseUrl ? { baseUrl } : {}),
+      steps,
+      options: {
+        timeoutMs: Math.min(60000, limits.maxTimeoutMs),
+        stepTimeoutMs: 10000,
+        video: false,
+        trace: 'retain-on-failure',
+        screenshots: 'only-on-failure',
+        ...options,
+      },
+      priority,
+    }))
+    .meta({ description: 'A browser test run: its steps and how it runs' }),
+);
+
+/** A relative goto needs the run's baseUrl; two screenshots cannot share a file name. */
+function checkAcrossSteps({ baseUrl, steps }: { baseUrl?: string; steps: RunStep[] }, ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  steps.forEach((step, index) => {
+    if (step.url !== undefined && !isAbsolute(step.url) && !baseUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', index, 'url'],
+        message: 'is relative, so the run needs a baseUrl',
+      });
+    if (step.action !== 'screenshot' || !step.name) return;
+    if (names.has(step.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', index, 'name'],
+        message: `"${step.name}" is already used by another screenshot`,
+      });
+    names.add(step.name);
+  });
+}
 
 /**
  * Checks a run body field by field. Returns the definition with defaults filled in, or
@@ -107,169 +279,8 @@ export function parseRunDefinition(
   body: unknown,
   limits: DefinitionLimits,
 ): { definition: RunDefinition; errors: [] } | { definition?: undefined; errors: string[] } {
-  const errors: string[] = [];
-  if (!isObject(body)) return { errors: ['the body must be a JSON object'] };
-  for (const key of Object.keys(body)) {
-    if (!['name', 'baseUrl', 'steps', 'options', 'priority'].includes(key))
-      errors.push(`${key} is not a field of a run`);
-  }
-
-  const name = body.name;
-  if (typeof name !== 'string' || name.trim() === '') errors.push('name is required (a non-empty string)');
-  else if (name.length > 200) errors.push('name must be at most 200 characters');
-
-  const baseUrl = body.baseUrl;
-  if (baseUrl !== undefined && baseUrl !== null) {
-    if (typeof baseUrl !== 'string' || !isHttpUrl(baseUrl)) errors.push('baseUrl must be an http or https URL');
-    else if (baseUrl.length > 2048) errors.push('baseUrl must be at most 2048 characters');
-  }
-  const hasBase = typeof baseUrl === 'string' && isHttpUrl(baseUrl);
-
-  let priority = DEFAULT_PRIORITY;
-  if (body.priority !== undefined && body.priority !== null) {
-    if (!Number.isInteger(body.priority) || (body.priority as number) < 1 || (body.priority as number) > 10)
-      errors.push('priority must be a whole number from 1 (most urgent) to 10');
-    else priority = body.priority as number;
-  }
-
-  const options = parseOptions(body.options, limits, errors);
-
-  const steps: RunStep[] = [];
-  if (!Array.isArray(body.steps)) errors.push('steps is required (a list of steps)');
-  else if (body.steps.length === 0) errors.push('steps must have at least one step');
-  else if (body.steps.length > MAX_STEPS)
-    errors.push(`steps may have at most ${MAX_STEPS} steps (got ${body.steps.length})`);
-  else {
-    const screenshotNames = new Set<string>();
-    body.steps.forEach((raw, index) => {
-      const step = parseStep(raw, `steps[${index}]`, hasBase, errors);
-      if (step?.action === 'screenshot' && step.name) {
-        if (screenshotNames.has(step.name))
-          errors.push(`steps[${index}].name "${step.name}" is already used by another screenshot`);
-        screenshotNames.add(step.name);
-      }
-      if (step) steps.push(step);
-    });
-  }
-
-  if (errors.length) return { errors };
-  return {
-    definition: {
-      name: (name as string).trim(),
-      ...(hasBase ? { baseUrl: baseUrl as string } : {}),
-      steps,
-      options: options!,
-      priority,
-    },
-    errors: [],
-  };
-}
-
-function parseOptions(raw: unknown, limits: DefinitionLimits, errors: string[]): RunOptions | undefined {
-  const defaults: RunOptions = {
-    timeoutMs: Math.min(60000, limits.maxTimeoutMs),
-    stepTimeoutMs: 10000,
-    video: false,
-    trace: 'retain-on-failure',
-    screenshots: 'only-on-failure',
-  };
-  if (raw === undefined || raw === null) return defaults;
-  if (!isObject(raw)) {
-    errors.push('options must be an object');
-    return undefined;
-  }
-  const out = { ...defaults };
-  for (const [key, value] of Object.entries(raw)) {
-    switch (key) {
-      case 'timeoutMs':
-        if (!Number.isInteger(value) || (value as number) < 1000 || (value as number) > limits.maxTimeoutMs)
-          errors.push(
-            `options.timeoutMs must be a whole number of milliseconds from 1000 to ${limits.maxTimeoutMs} (TEST_EXECUTION_TIMEOUT_MS)`,
-          );
-        else out.timeoutMs = value as number;
-        break;
-      case 'stepTimeoutMs':
-        if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 300000)
-          errors.push('options.stepTimeoutMs must be a whole number of milliseconds from 100 to 300000');
-        else out.stepTimeoutMs = value as number;
-        break;
-      case 'video':
-        if (typeof value !== 'boolean') errors.push('options.video must be true or false');
-        else out.video = value;
-        break;
-      case 'trace':
-        if (!TRACE_MODES.includes(value as never))
-          errors.push(`options.trace must be one of ${TRACE_MODES.join(', ')}`);
-        else out.trace = value as RunOptions['trace'];
-        break;
-      case 'screenshots':
-        if (!SCREENSHOT_MODES.includes(value as never))
-          errors.push(`options.screenshots must be one of ${SCREENSHOT_MODES.join(', ')}`);
-        else out.screenshots = value as RunOptions['screenshots'];
-        break;
-      default:
-        errors.push(`options.${key} is not an option`);
-    }
-  }
-  return out;
-}
-
-function parseStep(raw: unknown, at: string, hasBase: boolean, errors: string[]): RunStep | undefined {
-  if (!isObject(raw)) {
-    errors.push(`${at} must be an object with an action`);
-    return undefined;
-  }
-  const action = raw.action;
-  if (typeof action !== 'string' || !STEP_ACTIONS.includes(action as StepAction)) {
-    errors.push(
-      `${at}.action must be one of ${STEP_ACTIONS.join(', ')}${typeof action === 'string' ? ` (got "${action}")` : ''}`,
-    );
-    return undefined;
-  }
-  const act = action as StepAction;
-  const allowed = new Set<string>(['action', 'timeoutMs', ...REQUIRED[act], ...(OPTIONAL[act] ?? [])]);
-  const step: RunStep = { action: act };
-  const before = errors.length;
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === 'action' || value === undefined || value === null) continue;
-    if (!allowed.has(key)) {
-      errors.push(`${at}.${key} is not used by ${act}`);
-      continue;
-    }
-    if (key === 'timeoutMs') {
-      if (!Number.isInteger(value) || (value as number) < 100 || (value as number) > 300000)
-        errors.push(`${at}.timeoutMs must be a whole number of milliseconds from 100 to 300000`);
-      else step.timeoutMs = value as number;
-      continue;
-    }
-    if (typeof value !== 'string') {
-      errors.push(`${at}.${key} must be a string`);
-      continue;
-    }
-    const limit = STRING_LIMITS[key as keyof RunStep];
-    if (limit && value.length > limit) errors.push(`${at}.${key} must be at most ${limit} characters`);
-    (step as unknown as Record<string, unknown>)[key] = value;
-  }
-  for (const key of REQUIRED[act]) {
-    const value = step[key];
-    // fill and select may set an empty value; every other field needs content.
-    const empty = value === undefined || (value === '' && key !== 'value');
-    if (empty && !errors.slice(before).some((e) => e.startsWith(`${at}.${key} `)))
-      errors.push(`${at}.${key} is required for ${act}`);
-  }
-  if (step.url !== undefined) {
-    if (isAbsolute(step.url)) {
-      if (!isHttpUrl(step.url)) errors.push(`${at}.url must be an http or https URL`);
-    } else if (!hasBase) errors.push(`${at}.url is relative, so the run needs a baseUrl`);
-  }
-  if (step.state !== undefined && !WAIT_STATES.includes(step.state))
-    errors.push(`${at}.state must be one of ${WAIT_STATES.join(', ')}`);
-  if (act === 'screenshot' && step.name !== undefined && step.name !== '') {
-    if (!ARTIFACT_NAME.test(step.name))
-      errors.push(`${at}.name must be letters, digits, _ . - (at most 80, starting with a letter or digit)`);
-    else if (RESERVED_NAMES.test(step.name)) errors.push(`${at}.name "${step.name}" is reserved`);
-  }
-  return step;
+  const { data, errors } = checkRequest(runDefinitionSchema(limits), body);
+  return data ? { definition: data, errors: [] } : { errors };
 }
 
 /** The absolute URL a step's url means. */

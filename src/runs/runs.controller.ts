@@ -11,20 +11,21 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiFile, ApiJson } from '../docs/api-responses';
+import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { RUN_EXAMPLES } from '../docs/request-examples';
 import type { runCancelBody, runCreatedBody, runDetailBody, runPageBody } from '../docs/response-bodies';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
-import { ListRunsQuery } from './dto/list-runs.query';
-import { TriggerRunInput } from './dto/trigger-run.input';
+import { type ListRunsQuery, listRunsQuerySchema } from './dto/list-runs.query';
 import { OverCapacityFilter } from './over-capacity.filter';
 import { RunsService } from './runs.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 @ApiTags('runs')
 @Controller('runs')
@@ -40,18 +41,18 @@ export class RunsController {
   @ApiJson(201, 'RunCreated', 'Queued: { id, status: "queued" }')
   @ApiError(400, 'Every problem, by field: steps[2].selector is required for click')
   @ApiError(429, 'QUEUED_CAPACITY runs are waiting; nothing was stored; see Retry-After')
-  // The body is typed loosely on purpose: parseRunDefinition checks every field (unknown
-  // ones included) and names what is wrong, so the global ValidationPipe has nothing to
-  // add on this, the hottest route, and skips it (it ignores plain objects).
-  @ApiBody({ type: TriggerRunInput, examples: RUN_EXAMPLES })
-  async create(@Body() body: Record<string, unknown>): Promise<z.output<typeof runCreatedBody>> {
+  // The service parses the body (runDefinitionSchema, with the configured limits), as it
+  // does GraphQL's input and a schedule's run: one parse, then the egress rule and capacity.
+  @ApiRequestBody('TriggerRunInput', RUN_EXAMPLES)
+  async create(@Body() body: unknown): Promise<z.output<typeof runCreatedBody>> {
     const run = await this.runs.create(body);
     return { id: run.id, status: run.status };
   }
 
   @Get()
   @ApiJson(200, 'RunPage', '{ items, nextCursor }, newest first; items without steps and artifacts')
-  list(@Query() query: ListRunsQuery): Promise<z.output<typeof runPageBody>> {
+  @ApiQueryFrom(listRunsQuerySchema)
+  list(@Query(new ZodValidationPipe(listRunsQuerySchema)) query: ListRunsQuery): Promise<z.output<typeof runPageBody>> {
     return this.runs.list(query);
   }
 

@@ -15,7 +15,7 @@ import { REDIS } from '../redis/redis.module';
 import { newRun } from './new-run';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
-import { parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
+import { definitionLimits, parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
@@ -95,9 +95,7 @@ export class RunsService {
 
   /** The same checks, returning the problems instead of throwing (a suite names them per test). */
   async definitionProblems(body: unknown): Promise<{ definition?: RunDefinition; errors: string[] }> {
-    const { definition, errors } = parseRunDefinition(body, {
-      maxTimeoutMs: this.config.env.TEST_EXECUTION_TIMEOUT_MS,
-    });
+    const { definition, errors } = parseRunDefinition(body, definitionLimits(this.config.env));
     if (!definition) return { errors };
     const targets: Array<[string, string]> = [];
     if (definition.baseUrl) targets.push(['baseUrl', definition.baseUrl]);

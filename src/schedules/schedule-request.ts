@@ -1,4 +1,8 @@
+import { z } from 'zod';
+import type { Env } from '../config/env.schema';
 import { isObject } from '../validation/body-checks';
+import { checkRequest } from '../validation/parse-request';
+import { closedObject, schemaForLimits } from '../validation/request-fields';
 import { cronProblems } from './cron-check';
 
 export interface ScheduleRequest {
@@ -10,8 +14,6 @@ export interface ScheduleRequest {
   suite?: unknown;
 }
 
-const FIELDS = new Set(['name', 'cron', 'timezone', 'run', 'suite']);
-
 /** An IANA zone name that this Node knows ("Europe/Paris", "UTC"). */
 export function isTimeZone(zone: string): boolean {
   try {
@@ -22,8 +24,86 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** How often a schedule may tick, from the configuration. */
+export const scheduleRules = (env: Pick<Env, 'SCHEDULE_MIN_INTERVAL_MS'>) => ({
+  minIntervalMs: env.SCHEDULE_MIN_INTERVAL_MS,
+});
+
 /** What a schedule's ticks queue: its run or its suite, as given (each is checked by its own parser). */
 export type ScheduleTarget = { run: unknown; suite?: undefined } | { suite: unknown; run?: undefined };
+
+/** The run or suite a body names, or what is wrong with that choice (and of which field). */
+function targetOf(body: { run?: unknown; suite?: unknown }): { target?: ScheduleTarget; problem?: [string[], string] } {
+  const { run, suite } = body;
+  if (run !== undefined && suite !== undefined) return { problem: [[], 'give either run or suite, not both'] };
+  if (suite !== undefined)
+    return isObject(suite)
+      ? { target: { suite } }
+      : { problem: [['suite'], 'must be a suite (the body of POST /api/suites)'] };
+  return isObject(run)
+    ? { target: { run } }
+    : { problem: [['run'], 'must be a run definition (the body of POST /api/runs), or give suite instead'] };
+}
+
+const NAME = 'must be a non-empty string of at most 200 characters';
+const CRON = 'must be a cron pattern such as "0 */15 * * * *"';
+const ZONE = 'must be an IANA time zone such as UTC or Europe/Paris';
+const text = (message: string) =>
+  z.string({ error: message }).refine((value) => value.trim() !== '' && value.length <= 200, { error: message });
+
+/**
+ * The schedule body, field by field. The pattern is followed in its zone (daylight saving
+ * time can bring two ticks closer); the run or suite is left to its own parser.
+ */
+export const scheduleRequestSchema = schemaForLimits(({ minIntervalMs }: { minIntervalMs: number }) =>
+  closedObject(
+    {
+      name: text(NAME).meta({ example: 'checkout smoke test' }),
+      timezone: z
+        .string({ error: ZONE })
+        .refine(isTimeZone, { error: ZONE })
+        .optional()
+        .meta({ description: 'IANA time zone the pattern is read in (default UTC)', example: 'Europe/Paris' }),
+      cron: text(CRON).meta({
+        description: 'cron: 5 fields (minute first) or 6 (seconds first)',
+        example: '30 7 * * 1-5',
+      }),
+      run: z.unknown().optional().meta({
+        $ref: '#/components/schemas/TriggerRunInput',
+        description: 'A run definition, the same as the body of POST /api/runs (give run or suite)',
+      }),
+      suite: z.unknown().optional().meta({
+        $ref: '#/components/schemas/TriggerSuiteInput',
+        description: 'A suite, the same as the body of POST /api/suites (give run or suite)',
+      }),
+    },
+    'is not a schedule field (name, cron, timezone, run, suite)',
+    'the body must be a JSON object with name, cron and run (or suite)',
+  )
+    .superRefine(
+      ({ cron, timezone }, ctx) => {
+        if (typeof cron !== 'string' || !cron.trim() || cron.length > 200) return;
+        const zone = typeof timezone === 'string' && isTimeZone(timezone) ? timezone : 'UTC';
+        // The pattern's problems name the field themselves ("cron's minute field …").
+        for (const message of cronProblems(cron, zone, minIntervalMs)) ctx.addIssue({ code: 'custom', message });
+      },
+      { when: (payload) => isObject(payload.value) },
+    )
+    .superRefine(
+      (body, ctx) => {
+        const { problem } = targetOf(body);
+        if (problem) ctx.addIssue({ code: 'custom', path: problem[0], message: problem[1] });
+      },
+      { when: (payload) => isObject(payload.value) },
+    )
+    .transform(({ name, cron, timezone, run, suite }): ScheduleRequest => ({
+      name: name.trim(),
+      cron: cron.trim(),
+      timezone: timezone ?? 'UTC',
+      ...targetOf({ run, suite }).target,
+    }))
+    .meta({ description: 'A cron pattern and the run (or suite) each tick queues' }),
+);
 
 /**
  * The schedule body, field by field: every problem named. The run or suite is left to its
@@ -34,38 +114,7 @@ export function parseScheduleRequest(
   body: unknown,
   rules: { minIntervalMs: number },
 ): { request?: ScheduleRequest; target?: ScheduleTarget; errors: string[] } {
-  if (!isObject(body)) return { errors: ['the body must be a JSON object with name, cron and run (or suite)'] };
-  const errors: string[] = [];
-  for (const key of Object.keys(body))
-    if (!FIELDS.has(key)) errors.push(`${key} is not a schedule field (name, cron, timezone, run, suite)`);
-  const { name, cron, timezone = 'UTC', run, suite } = body;
-  if (typeof name !== 'string' || !name.trim() || name.length > 200)
-    errors.push('name must be a non-empty string of at most 200 characters');
-  if (typeof timezone !== 'string' || !isTimeZone(timezone))
-    errors.push('timezone must be an IANA time zone such as UTC or Europe/Paris');
-  if (typeof cron !== 'string' || !cron.trim() || cron.length > 200)
-    errors.push('cron must be a cron pattern such as "0 */15 * * * *"');
-  // In the given zone: daylight saving time can bring two ticks closer.
-  else
-    errors.push(
-      ...cronProblems(
-        cron,
-        typeof timezone === 'string' && isTimeZone(timezone) ? timezone : 'UTC',
-        rules.minIntervalMs,
-      ),
-    );
-  let target: ScheduleTarget | undefined;
-  if (run !== undefined && suite !== undefined) errors.push('give either run or suite, not both');
-  else if (suite !== undefined) {
-    if (!isObject(suite)) errors.push('suite must be a suite (the body of POST /api/suites)');
-    else target = { suite };
-  } else if (!isObject(run))
-    errors.push('run must be a run definition (the body of POST /api/runs), or give suite instead');
-  else target = { run };
-  if (errors.length) return { target, errors };
-  return {
-    request: { name: (name as string).trim(), cron: (cron as string).trim(), timezone: timezone as string, ...target! },
-    target,
-    errors,
-  };
+  const { data, errors } = checkRequest(scheduleRequestSchema(rules), body);
+  const { target } = isObject(body) ? targetOf(body) : {};
+  return { request: data, target, errors };
 }

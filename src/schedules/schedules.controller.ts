@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { CursorPageQuery } from '../http/cursor-page.query';
+import { cursorPageQuerySchema } from '../http/cursor-page.query';
+import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { SCHEDULE_EXAMPLES } from '../docs/request-examples';
 import type { scheduleBody, schedulePageBody } from '../docs/response-bodies';
-import { CreateScheduleInput } from './dto/create-schedule.input';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { SchedulesService } from './schedules.service';
 
 @ApiTags('schedules')
@@ -16,14 +17,18 @@ export class SchedulesController {
   @Post()
   @ApiJson(201, 'Schedule', 'The schedule with nextTickAt')
   @ApiError(400, 'Every problem, by field: cron must have 5 fields…, run.steps[0].url is required for goto')
-  @ApiBody({ type: CreateScheduleInput, examples: SCHEDULE_EXAMPLES })
-  create(@Body() body: CreateScheduleInput): Promise<z.output<typeof scheduleBody>> {
+  // Parsed by the service (scheduleRequestSchema), then the run or suite by its own rules.
+  @ApiRequestBody('CreateScheduleInput', SCHEDULE_EXAMPLES)
+  create(@Body() body: unknown): Promise<z.output<typeof scheduleBody>> {
     return this.schedules.create(body);
   }
 
   @Get()
   @ApiJson(200, 'SchedulePage', '{ items, nextCursor }, newest first')
-  list(@Query() query: CursorPageQuery): Promise<z.output<typeof schedulePageBody>> {
+  @ApiQueryFrom(cursorPageQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
+  ): Promise<z.output<typeof schedulePageBody>> {
     return this.schedules.list(query);
   }
 

@@ -12,7 +12,7 @@ import { RunsService } from '../runs/runs.service';
 import type { SuiteTemplate } from '../suites/suite-request';
 import { SuitesService } from '../suites/suites.service';
 import { SCHEDULE_TICK_JOB, tickTemplate } from './schedule-job';
-import { parseScheduleRequest, type ScheduleTarget } from './schedule-request';
+import { parseScheduleRequest, scheduleRules, type ScheduleTarget } from './schedule-request';
 import { Schedule } from './schedule.entity';
 
 export type SchedulePage = CursorPage<Schedule>;
@@ -39,9 +39,7 @@ export class SchedulesService {
   ) {}
 
   async create(body: unknown): Promise<Schedule> {
-    const { request, target, errors } = parseScheduleRequest(body, {
-      minIntervalMs: this.config.env.SCHEDULE_MIN_INTERVAL_MS,
-    });
+    const { request, target, errors } = parseScheduleRequest(body, scheduleRules(this.config.env));
     // The run or suite is checked even when the schedule's own fields are wrong: one answer names every problem.
     const checked = target ? await this.checkTarget(target) : { errors: [] };
     if (!request || checked.errors.length) throw new BadRequestException([...errors, ...checked.errors]);

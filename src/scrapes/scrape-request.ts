@@ -1,5 +1,8 @@
+import { z } from 'zod';
+import type { Env } from '../config/env.schema';
+import { checkRequest } from '../validation/parse-request';
+import { closedObject, flag, gotText, optional, schemaForLimits, wholeNumber } from '../validation/request-fields';
 import { globProblem } from './path-rules';
-import { isObject } from '../validation/body-checks';
 
 /** A scrape as users write it (see the README): what the API accepts and the worker does. */
 export const SCRAPE_MODES = ['page', 'crawl'] as const;
@@ -33,9 +36,121 @@ export interface ScrapeLimits {
   maxTimeoutMs: number;
 }
 
-const given = (v: unknown) => v !== undefined && v !== null;
-const wholeIn = (v: unknown, min: number, max: number) =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+/** The limits a scrape is checked against, from the configuration. */
+export const scrapeLimits = (env: Pick<Env, 'MAX_JOB_DURATION'>): ScrapeLimits => ({
+  maxTimeoutMs: env.MAX_JOB_DURATION,
+});
+
+/** The start URL: http or https, trimmed, without its #fragment. */
+const startUrl = z
+  .string({ error: 'is required (an http or https URL)' })
+  .refine((url) => url.trim() !== '', { error: 'is required (an http or https URL)', abort: true })
+  .max(2048, { error: 'must be at most 2048 characters', abort: true })
+  .transform((url, ctx) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
+      return z.NEVER;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      ctx.addIssue({ code: 'custom', message: `must be http or https, not ${parsed.protocol}` });
+    parsed.hash = '';
+    return parsed.href;
+  });
+
+/** Path globs such as "/blog/**", each named when it is wrong. */
+const pathGlobs = z
+  .array(
+    z.string({ error: 'a path glob must be a string' }).superRefine((glob, ctx) => {
+      const problem = globProblem(glob);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    { error: 'must be a list of path globs such as "/blog/**"' },
+  )
+  .max(MAX_GLOBS, { error: `may have at most ${MAX_GLOBS} globs` });
+
+const formatList = `${SCRAPE_FORMATS.join(', ')}`;
+
+/**
+ * A scrape body: every field checked, unknown ones refused, defaults filled in (a page
+ * scrape stores one page whatever maxPages says).
+ */
+export const scrapeRequestSchema = schemaForLimits((limits: ScrapeLimits) =>
+  closedObject(
+    {
+      url: startUrl.meta({ description: 'The page, or where a crawl starts', example: 'https://example.com/blog/' }),
+      mode: optional(z.enum(SCRAPE_MODES, { error: (issue) => `must be page or crawl${gotText(issue.input)}` })).meta({
+        description: 'page (default) or crawl',
+        example: 'crawl',
+      }),
+      maxPages: optional(wholeNumber(1, MAX_PAGES, `must be a whole number from 1 to ${MAX_PAGES}`)).meta({
+        description: `crawl: most pages stored, 1 to ${MAX_PAGES} (default 50)`,
+        example: 50,
+      }),
+      maxDepth: optional(wholeNumber(0, 50, 'must be a whole number from 0 to 50')).meta({
+        description: 'crawl: most links followed from the start URL (default 3)',
+        example: 3,
+      }),
+      concurrency: optional(wholeNumber(1, 50, 'must be a whole number from 1 to 50')).meta({
+        description: 'pages fetched at once, 1 to 50 (default 5)',
+        example: 5,
+      }),
+      timeoutMs: optional(
+        wholeNumber(
+          1000,
+          limits.maxTimeoutMs,
+          `must be a whole number from 1000 to ${limits.maxTimeoutMs} (MAX_JOB_DURATION)`,
+        ),
+      ).meta({ description: 'the whole scrape, at most MAX_JOB_DURATION (the default)', example: 600000 }),
+      priority: optional(wholeNumber(1, 10, 'must be a whole number from 1 to 10 (1 is the most urgent)')).meta({
+        description: '1 (most urgent) to 10',
+        example: 5,
+      }),
+      render: optional(flag()).meta({ description: 'render in Chromium instead of plain HTTP', example: false }),
+      respectRobots: optional(flag()).meta({
+        description: 'obey robots.txt and its Crawl-delay (default true)',
+        example: true,
+      }),
+      includePaths: optional(pathGlobs).meta({
+        description: 'crawl: only paths matching one of these globs',
+        example: ['/blog/**'],
+      }),
+      excludePaths: optional(pathGlobs).meta({
+        description: 'crawl: never paths matching these globs',
+        example: ['/blog/drafts/**'],
+      }),
+      formats: optional(
+        z
+          .array(z.enum(SCRAPE_FORMATS, { error: (issue) => `must be one of ${formatList}${gotText(issue.input)}` }), {
+            error: `must be a non-empty list of ${formatList}`,
+          })
+          .min(1, { error: `must be a non-empty list of ${formatList}` }),
+      ).meta({
+        description: 'markdown, text, html, links (default markdown and links)',
+        example: ['markdown', 'links'],
+      }),
+    },
+    'is not a field of a scrape',
+    'the body must be a JSON object',
+  )
+    .transform((given): ScrapeRequest => ({
+      url: given.url,
+      mode: given.mode ?? 'page',
+      maxPages: given.mode === 'crawl' ? (given.maxPages ?? 50) : 1,
+      maxDepth: given.maxDepth ?? 3,
+      includePaths: given.includePaths ?? [],
+      excludePaths: given.excludePaths ?? [],
+      render: given.render ?? false,
+      respectRobots: given.respectRobots ?? true,
+      formats: given.formats ? [...new Set(given.formats)] : ['markdown', 'links'],
+      concurrency: given.concurrency ?? 5,
+      timeoutMs: given.timeoutMs ?? limits.maxTimeoutMs,
+      priority: given.priority ?? 5,
+    }))
+    .meta({ description: 'A page scrape or a crawl' }),
+);
 
 /**
  * Checks a scrape body field by field: the request with defaults filled in, or every
@@ -45,106 +160,6 @@ export function parseScrapeRequest(
   body: unknown,
   limits: ScrapeLimits,
 ): { request: ScrapeRequest; errors: [] } | { request?: undefined; errors: string[] } {
-  if (!isObject(body)) return { errors: ['the body must be a JSON object'] };
-  const errors: string[] = [];
-  const fields = [
-    'url',
-    'mode',
-    'maxPages',
-    'maxDepth',
-    'includePaths',
-    'excludePaths',
-    'render',
-    'respectRobots',
-    'formats',
-    'concurrency',
-    'timeoutMs',
-    'priority',
-  ];
-  for (const key of Object.keys(body)) if (!fields.includes(key)) errors.push(`${key} is not a field of a scrape`);
-
-  let url = '';
-  if (typeof body.url !== 'string' || body.url.trim() === '') errors.push('url is required (an http or https URL)');
-  else if (body.url.length > 2048) errors.push('url must be at most 2048 characters');
-  else {
-    try {
-      const parsed = new URL(body.url.trim());
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-        errors.push(`url must be http or https, not ${parsed.protocol}`);
-      parsed.hash = '';
-      url = parsed.href;
-    } catch {
-      errors.push('url is not a valid URL');
-    }
-  }
-
-  const request: ScrapeRequest = {
-    url,
-    mode: 'page',
-    maxPages: 50,
-    maxDepth: 3,
-    includePaths: [],
-    excludePaths: [],
-    render: false,
-    respectRobots: true,
-    formats: ['markdown', 'links'],
-    concurrency: 5,
-    timeoutMs: limits.maxTimeoutMs,
-    priority: 5,
-  };
-  if (given(body.mode)) {
-    if (!SCRAPE_MODES.includes(body.mode as never))
-      errors.push(`mode must be page or crawl${typeof body.mode === 'string' ? ` (got "${body.mode}")` : ''}`);
-    else request.mode = body.mode as ScrapeRequest['mode'];
-  }
-  const whole = (
-    key: 'maxPages' | 'maxDepth' | 'concurrency' | 'timeoutMs' | 'priority',
-    min: number,
-    max: number,
-    what: string,
-  ) => {
-    if (!given(body[key])) return;
-    if (!wholeIn(body[key], min, max)) errors.push(`${key} must be a whole number from ${min} to ${max}${what}`);
-    else request[key] = body[key] as number;
-  };
-  whole('maxPages', 1, MAX_PAGES, '');
-  whole('maxDepth', 0, 50, '');
-  whole('concurrency', 1, 50, '');
-  whole('timeoutMs', 1000, limits.maxTimeoutMs, ' (MAX_JOB_DURATION)');
-  whole('priority', 1, 10, ' (1 is the most urgent)');
-  for (const key of ['render', 'respectRobots'] as const) {
-    if (!given(body[key])) continue;
-    if (typeof body[key] !== 'boolean') errors.push(`${key} must be true or false`);
-    else request[key] = body[key] as boolean;
-  }
-  for (const key of ['includePaths', 'excludePaths'] as const) {
-    if (!given(body[key])) continue;
-    const globs = body[key];
-    if (!Array.isArray(globs)) errors.push(`${key} must be a list of path globs such as "/blog/**"`);
-    else if (globs.length > MAX_GLOBS) errors.push(`${key} may have at most ${MAX_GLOBS} globs`);
-    else {
-      globs.forEach((glob, i) => {
-        const problem = globProblem(glob);
-        if (problem) errors.push(`${key}[${i}] ${problem}`);
-      });
-      request[key] = globs as string[];
-    }
-  }
-  if (given(body.formats)) {
-    const formats = body.formats;
-    if (!Array.isArray(formats) || formats.length === 0)
-      errors.push(`formats must be a non-empty list of ${SCRAPE_FORMATS.join(', ')}`);
-    else {
-      formats.forEach((format, i) => {
-        if (!SCRAPE_FORMATS.includes(format as never))
-          errors.push(
-            `formats[${i}] must be one of ${SCRAPE_FORMATS.join(', ')}${typeof format === 'string' ? ` (got "${format}")` : ''}`,
-          );
-      });
-      request.formats = [...new Set(formats as ScrapeFormat[])];
-    }
-  }
-  if (errors.length) return { errors };
-  if (request.mode === 'page') request.maxPages = 1;
-  return { request, errors: [] };
+  const { data, errors } = checkRequest(scrapeRequestSchema(limits), body);
+  return data ? { request: data, errors: [] } : { errors };
 }

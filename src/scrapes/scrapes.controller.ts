@@ -1,17 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
+import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { SCRAPE_EXAMPLES } from '../docs/request-examples';
 import type { scrapeBody, scrapeCancelBody, scrapeCreatedBody, scrapedPagePageBody } from '../docs/response-bodies';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
-import { ListPagesQuery } from './dto/list-pages.query';
-import { StartScrapeInput } from './dto/start-scrape.input';
+import { type ListPagesQuery, listPagesQuerySchema } from './dto/list-pages.query';
 import { ScrapesService } from './scrapes.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 @ApiTags('scrapes')
 @Controller('scrapes')
@@ -25,8 +26,9 @@ export class ScrapesController {
   @Post()
   @ApiJson(201, 'ScrapeCreated', 'Queued: { id, status: "queued" }')
   @ApiError(400, 'Every problem, by field: maxPages must be a whole number from 1 to 10000')
-  @ApiBody({ type: StartScrapeInput, examples: SCRAPE_EXAMPLES })
-  async create(@Body() body: StartScrapeInput): Promise<z.output<typeof scrapeCreatedBody>> {
+  // Parsed by the service (scrapeRequestSchema, with the configured limits), then the egress rule.
+  @ApiRequestBody('StartScrapeInput', SCRAPE_EXAMPLES)
+  async create(@Body() body: unknown): Promise<z.output<typeof scrapeCreatedBody>> {
     const scrape = await this.scrapes.create(body);
     return { id: scrape.id, status: scrape.status };
   }
@@ -44,9 +46,10 @@ export class ScrapesController {
     'ScrapedPagePage',
     '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries (by default every field with the formats the scrape asked for)',
   )
+  @ApiQueryFrom(listPagesQuerySchema)
   pages(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() query: ListPagesQuery,
+    @Query(new ZodValidationPipe(listPagesQuerySchema)) query: ListPagesQuery,
   ): Promise<z.output<typeof scrapedPagePageBody>> {
     return this.scrapes.listPages(id, query);
   }

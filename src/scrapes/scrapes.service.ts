@@ -11,7 +11,7 @@ import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
 import { SCRAPE_JOB, type ScrapeJobData } from './scrape-job';
-import { parseScrapeRequest, ScrapeFormat, ScrapeRequest } from './scrape-request';
+import { parseScrapeRequest, ScrapeFormat, scrapeLimits, ScrapeRequest } from './scrape-request';
 import { Scrape, ScrapeStatus } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 
@@ -114,7 +114,7 @@ export class ScrapesService {
 
   /** Field-by-field checks, then the egress rule for the start URL (each redirect and link is checked again by the worker). */
   private async validate(body: unknown): Promise<ScrapeRequest> {
-    const { request, errors } = parseScrapeRequest(body, { maxTimeoutMs: this.config.env.MAX_JOB_DURATION });
+    const { request, errors } = parseScrapeRequest(body, scrapeLimits(this.config.env));
     if (!request) throw new BadRequestException(errors);
     const verdict = await this.egress.check(request.url);
     if (!verdict.allowed) throw new BadRequestException([`url is not allowed: ${verdict.reason}`]);

@@ -1,6 +1,18 @@
+import { z } from 'zod';
+import type { Env } from '../config/env.schema';
+import { notifyList } from '../mail/recipient-list';
 import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
-import { isHttpUrl, isObject } from '../validation/body-checks';
-import { formatMailbox, parseRecipients } from '../mail/recipients';
+import { isObject } from '../validation/body-checks';
+import { checkRequest } from '../validation/parse-request';
+import {
+  closedObject,
+  httpUrl,
+  optional,
+  requiredName,
+  schemaForLimits,
+  wholeNumber,
+  withDefault,
+} from '../validation/request-fields';
 
 /** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */
 export interface SuiteRequest {
@@ -18,68 +30,87 @@ export type SuiteTemplate = Omit<SuiteRequest, 'tests'> & { tests: RunDefinition
 
 export const MAX_TESTS = 500;
 export const MAX_NOTIFY = 50;
-const FIELDS = ['name', 'tests', 'notify', 'webhookUrl', 'priority', 'concurrency'];
+const FIELDS = 'name, tests, notify, webhookUrl, priority, concurrency';
+
+/** The most tests a suite may have: MAX_TESTS, or fewer when fewer runs may wait (QUEUED_CAPACITY). */
+export const maxTestsOf = (env: Pick<Env, 'QUEUED_CAPACITY'>) => Math.min(MAX_TESTS, env.QUEUED_CAPACITY);
 
 const given = (value: unknown) => value !== undefined && value !== null;
 
 /**
- * The suite's own fields, every problem named. `maxTests` is the lower of MAX_TESTS and
- * QUEUED_CAPACITY: a suite that could never be admitted is a bad request, not a 429.
+ * A test as the document shows it: a run definition, or the id of an earlier run. The
+ * schema leaves each test to the runs' parser (it knows the egress rule, and a `fromRun`
+ * test is read from the database first).
  */
-export function parseSuiteRequest(body: unknown, maxTests: number): { request?: SuiteRequest; errors: string[] } {
-  if (!isObject(body)) return { errors: ['the body must be a JSON object with name and tests'] };
-  const errors: string[] = [];
-  for (const key of Object.keys(body))
-    if (!FIELDS.includes(key)) errors.push(`${key} is not a field of a suite (${FIELDS.join(', ')})`);
-  const { name, tests, notify, webhookUrl, priority, concurrency } = body;
-
-  if (typeof name !== 'string' || !name.trim()) errors.push('name is required (a non-empty string)');
-  else if (name.length > 200) errors.push('name must be at most 200 characters');
-
-  if (!Array.isArray(tests))
-    errors.push('tests is required (a list of run definitions, each the body of POST /api/runs)');
-  else if (tests.length === 0) errors.push('tests must have at least one test');
-  else if (tests.length > maxTests) errors.push(`tests may have at most ${maxTests} tests (got ${tests.length})`);
-
-  // Addresses as the emails API reads them: "Name <address>" and lists included.
-  let recipients: string[] = [];
-  if (given(notify)) {
-    if (!Array.isArray(notify)) errors.push('notify must be a list of email addresses');
-    else if (notify.length > 0) {
-      const parsed = parseRecipients('notify', notify, MAX_NOTIFY);
-      errors.push(...parsed.errors);
-      recipients = parsed.mailboxes.map(formatMailbox);
-    }
-  }
-  if (given(webhookUrl)) {
-    if (typeof webhookUrl !== 'string' || !isHttpUrl(webhookUrl))
-      errors.push('webhookUrl must be an http or https URL');
-    else if (webhookUrl.length > 2048) errors.push('webhookUrl must be at most 2048 characters');
-  }
-  if (given(priority) && (!Number.isInteger(priority) || (priority as number) < 1 || (priority as number) > 10)) {
-    errors.push('priority must be a whole number from 1 (most urgent) to 10');
-  }
-  if (
-    given(concurrency) &&
-    (!Number.isInteger(concurrency) || (concurrency as number) < 1 || (concurrency as number) > 1000)
-  ) {
-    errors.push('concurrency must be a whole number from 1 to 1000 (how many of its runs may run at once)');
-  }
-  if (errors.length) return { errors };
-
-  const suitePriority = (priority as number | undefined) ?? DEFAULT_PRIORITY;
-  return {
-    request: {
-      name: (name as string).trim(),
-      // A test taken from an earlier run (`fromRun`) gets the suite's priority when it is read.
-      tests: (tests as unknown[]).map((test) =>
-        isObject(test) && !given(test.priority) && !('fromRun' in test) ? { ...test, priority: suitePriority } : test,
-      ),
-      notify: recipients,
-      webhookUrl: (webhookUrl as string | undefined) ?? null,
-      priority: suitePriority,
-      concurrency: (concurrency as number | undefined) ?? null,
+const suiteTest = z.unknown().meta({
+  anyOf: [
+    { $ref: '#/components/schemas/TriggerRunInput' },
+    {
+      type: 'object',
+      properties: { fromRun: { type: 'string', format: 'uuid', description: 'An earlier run, run again' } },
+      required: ['fromRun'],
+      additionalProperties: false,
     },
-    errors,
-  };
+  ],
+});
+
+/**
+ * The suite's own fields, every problem named; its tests as given. `maxTests` is the lower
+ * of MAX_TESTS and QUEUED_CAPACITY: a suite that could never be admitted is a bad request,
+ * not a 429.
+ */
+export const suiteRequestSchema = schemaForLimits((maxTests: number) =>
+  closedObject(
+    {
+      name: requiredName(200, 'is required (a non-empty string)').meta({ example: 'checkout smoke tests' }),
+      tests: z
+        .array(suiteTest, { error: 'is required (a list of run definitions, each the body of POST /api/runs)' })
+        .min(1, { error: 'must have at least one test' })
+        .max(maxTests, {
+          error: (issue) => `may have at most ${maxTests} tests (got ${(issue.input as unknown[]).length})`,
+        })
+        .meta({
+          description:
+            'Each test is a run definition (the body of POST /api/runs), or { "fromRun": "<run id>" } for the definition of an earlier run (REST only); each becomes a run of the suite',
+        }),
+      notify: optional(notifyList(MAX_NOTIFY)).meta({
+        description: 'Who gets the suite-finished email',
+        example: ['qa@example.com'],
+      }),
+      webhookUrl: optional(httpUrl(2048)).meta({
+        description: 'Gets the same report as JSON (POST, retried with backoff)',
+        example: 'https://hooks.example.com/stevedore',
+      }),
+      priority: withDefault(
+        wholeNumber(1, 10, 'must be a whole number from 1 (most urgent) to 10'),
+        DEFAULT_PRIORITY,
+      ).meta({ description: "1 (most urgent) to 10: every test's, unless a test gives its own", example: 5 }),
+      concurrency: optional(
+        wholeNumber(1, 1000, 'must be a whole number from 1 to 1000 (how many of its runs may run at once)'),
+      ).meta({
+        description: 'At most this many of its runs at once (default: as many as the workers take)',
+        example: 2,
+      }),
+    },
+    `is not a field of a suite (${FIELDS})`,
+    'the body must be a JSON object with name and tests',
+  )
+    .transform(({ name, tests, notify, webhookUrl, priority, concurrency }): SuiteRequest => ({
+      name,
+      // A test taken from an earlier run (`fromRun`) gets the suite's priority when it is read.
+      tests: tests.map((test) =>
+        isObject(test) && !given(test.priority) && !('fromRun' in test) ? { ...test, priority } : test,
+      ),
+      notify: notify ?? [],
+      webhookUrl: webhookUrl ?? null,
+      priority,
+      concurrency: concurrency ?? null,
+    }))
+    .meta({ description: 'Many tests as one suite: each test a run, spread over the workers' }),
+);
+
+/** The suite's own fields, every problem named (its tests are checked by the runs' parser). */
+export function parseSuiteRequest(body: unknown, maxTests: number): { request?: SuiteRequest; errors: string[] } {
+  const { data, errors } = checkRequest(suiteRequestSchema(maxTests), body);
+  return { request: data, errors };
 }

@@ -11,20 +11,21 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
+import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { SUITE_EXAMPLES } from '../docs/request-examples';
 import type { suiteCreatedBody, suiteDetailBody, suitePageBody } from '../docs/response-bodies';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { OverCapacityFilter } from '../runs/over-capacity.filter';
-import { ListSuitesQuery } from './dto/list-suites.query';
-import { TriggerSuiteInput } from './dto/trigger-suite.input';
+import { type ListSuitesQuery, listSuitesQuerySchema } from './dto/list-suites.query';
 import { SuitesService } from './suites.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 @ApiTags('suites')
 @Controller('suites')
@@ -40,9 +41,9 @@ export class SuitesController {
   @ApiJson(201, 'SuiteCreated', '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order')
   @ApiError(400, 'Every problem, by field: tests[3].steps[0].selector is required for click')
   @ApiError(429, 'Not all of its runs fit under QUEUED_CAPACITY now; nothing was stored; see Retry-After')
-  // Loosely typed like POST /api/runs: the suite's parser names every problem, unknown fields included.
-  @ApiBody({ type: TriggerSuiteInput, examples: SUITE_EXAMPLES })
-  async create(@Body() body: Record<string, unknown>): Promise<z.output<typeof suiteCreatedBody>> {
+  // Parsed by the service like POST /api/runs: the suite's schema, then each test by the runs' own.
+  @ApiRequestBody('TriggerSuiteInput', SUITE_EXAMPLES)
+  async create(@Body() body: unknown): Promise<z.output<typeof suiteCreatedBody>> {
     const suite = await this.suites.create(body);
     return {
       id: suite.id,
@@ -54,7 +55,10 @@ export class SuitesController {
 
   @Get()
   @ApiJson(200, 'SuitePage', '{ items, nextCursor }, newest first, without their runs')
-  list(@Query() query: ListSuitesQuery): Promise<z.output<typeof suitePageBody>> {
+  @ApiQueryFrom(listSuitesQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(listSuitesQuerySchema)) query: ListSuitesQuery,
+  ): Promise<z.output<typeof suitePageBody>> {
     return this.suites.list(query);
   }
 

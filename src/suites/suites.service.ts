@@ -15,7 +15,7 @@ import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
 import { Run } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
 import { addSuiteFlow, storeSuite, SuitePlan } from './suite-launch';
-import { MAX_TESTS, parseSuiteRequest, SuiteRequest } from './suite-request';
+import { maxTestsOf, parseSuiteRequest, SuiteRequest } from './suite-request';
 import { Suite, SuiteStatus } from './suite.entity';
 
 /** Suites on the API side: accept (validate every test, admit all its runs, store, queue one flow), read, cancel. */
@@ -54,7 +54,7 @@ export class SuitesService {
    * tests' too when the suite's own fields are wrong. Schedules use it too.
    */
   async check(body: unknown): Promise<{ request: SuiteRequest; definitions: RunDefinition[] }> {
-    const maxTests = Math.min(MAX_TESTS, this.config.env.QUEUED_CAPACITY);
+    const maxTests = maxTestsOf(this.config.env);
     const { request, errors } = parseSuiteRequest(body, maxTests);
     const given =
       isObject(body) && Array.isArray(body.tests) && body.tests.length <= maxTests ? (body.tests as unknown[]) : [];

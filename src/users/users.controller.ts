@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
+import { ApiRequestBody } from '../docs/api-requests';
 import { USER_EXAMPLES } from '../docs/request-examples';
 import type { userBody } from '../docs/response-bodies';
-import { CreateUserInput } from './dto/create-user.input';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { type CreateUserRequest, createUserRequestSchema } from './user-request.schema';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -16,8 +18,10 @@ export class UsersController {
   @ApiJson(201, 'User', 'The user; its welcome email is queued')
   @ApiError(400, 'A bad email or name')
   @ApiError(409, 'The email is taken (whatever its case)')
-  @ApiBody({ type: CreateUserInput, examples: USER_EXAMPLES })
-  create(@Body() input: CreateUserInput): Promise<z.output<typeof userBody>> {
+  @ApiRequestBody('CreateUserInput', USER_EXAMPLES)
+  create(
+    @Body(new ZodValidationPipe(createUserRequestSchema)) input: CreateUserRequest,
+  ): Promise<z.output<typeof userBody>> {
     return this.users.create(input);
   }
 

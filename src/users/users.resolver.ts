@@ -1,6 +1,8 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { CreateUserInput } from './dto/create-user.input';
+import { type CreateUserRequest, createUserRequestSchema } from './user-request.schema';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -10,7 +12,12 @@ export class UsersResolver {
 
   @Mutation(() => User, { description: 'Create a user; its welcome email is queued' })
   createUser(
-    @Args('input', { description: 'The user, as the body of POST /api/users' }) input: CreateUserInput,
+    @Args(
+      'input',
+      { type: () => CreateUserInput, description: 'The user, as the body of POST /api/users' },
+      new ZodValidationPipe(createUserRequestSchema),
+    )
+    input: CreateUserRequest,
   ): Promise<User> {
     return this.users.create(input);
   }

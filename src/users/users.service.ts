@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { EmailOutbox, type TemplatedEmail } from '../emails/email-outbox';
-import { CreateUserInput } from './dto/create-user.input';
+import type { CreateUserRequest } from './user-request.schema';
 import { User } from './user.entity';
 
 /** Namespace for the id of a user's welcome email, derived from the user's: there is only ever one. */
@@ -29,7 +29,7 @@ export class UsersService {
   ) {}
 
   /** Stores the user and its welcome email together, then queues the email. */
-  async create(input: CreateUserInput): Promise<User> {
+  async create(input: CreateUserRequest): Promise<User> {
     const user = this.users.create({ id: randomUUID(), email: input.email, name: input.name });
     const welcome = welcomeEmail(user);
     try {

@@ -1,16 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-/** The body of POST /api/events/tokens: exactly one of the three ids. */
-export class EventTokenInput {
-  @ApiPropertyOptional({ format: 'uuid', description: 'a token for GET /api/runs/{runId}/events' })
-  runId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'a token for GET /api/scrapes/{scrapeId}/events' })
-  scrapeId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'a token for GET /api/suites/{suiteId}/events' })
-  suiteId?: string;
-}
+import { ApiProperty } from '@nestjs/swagger';
 
 export class EventTokenOutput {
   @ApiProperty({ description: 'Pass as ?token= to that one SSE route; it opens nothing else' })

@@ -1,21 +1,16 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { CursorPageQuery } from '../../http/cursor-page.query';
+import { z } from 'zod';
+import { cursorPageFields, queryObject } from '../../http/cursor-page.query';
 import { RunStatus } from '../run.entity';
 
-export class ListRunsQuery extends CursorPageQuery {
-  @ApiPropertyOptional({ enum: RunStatus })
-  @IsOptional()
-  @IsEnum(RunStatus, { message: `status must be one of ${Object.values(RunStatus).join(', ')}` })
-  status?: RunStatus;
+/** The query of GET /api/runs. */
+export const listRunsQuerySchema = queryObject({
+  ...cursorPageFields,
+  status: z
+    .enum(RunStatus, { error: `must be one of ${Object.values(RunStatus).join(', ')}` })
+    .optional()
+    .meta({ description: 'only runs in this status' }),
+  scheduleId: z.guid({ error: 'must be a UUID' }).optional().meta({ description: 'only runs queued by this schedule' }),
+  suiteId: z.guid({ error: 'must be a UUID' }).optional().meta({ description: 'only the runs of this suite' }),
+});
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'only runs queued by this schedule' })
-  @IsOptional()
-  @IsUUID('all', { message: 'scheduleId must be a UUID' })
-  scheduleId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'only the runs of this suite' })
-  @IsOptional()
-  @IsUUID('all', { message: 'suiteId must be a UUID' })
-  suiteId?: string;
-}
+export type ListRunsQuery = z.output<typeof listRunsQuerySchema>;

@@ -1,26 +1,14 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { z } from 'zod';
+import { pageCursorField, pageLimitField, queryObject } from '../../http/cursor-page.query';
 
-export class ListPagesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number from 1 to 200' })
-  @Min(1, { message: 'limit must be a whole number from 1 to 200' })
-  @Max(200, { message: 'limit must be a whole number from 1 to 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  cursor?: string;
-
-  @ApiPropertyOptional({
-    example: 'url,title,markdown',
+/** The query of GET /api/scrapes/{id}/pages. */
+export const listPagesQuerySchema = queryObject({
+  limit: pageLimitField(200),
+  cursor: pageCursorField,
+  fields: z.string({ error: 'must be a string' }).optional().meta({
     description: 'comma-separated page fields (default: all but text, html, contentType, durationMs)',
-  })
-  @IsOptional()
-  @IsString()
-  fields?: string;
-}
+    example: 'url,title,markdown',
+  }),
+});
+
+export type ListPagesQuery = z.output<typeof listPagesQuerySchema>;

@@ -1,11 +1,14 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional } from 'class-validator';
-import { CursorPageQuery } from '../../http/cursor-page.query';
+import { z } from 'zod';
+import { cursorPageFields, queryObject } from '../../http/cursor-page.query';
 import { SuiteStatus } from '../suite.entity';
 
-export class ListSuitesQuery extends CursorPageQuery {
-  @ApiPropertyOptional({ enum: SuiteStatus })
-  @IsOptional()
-  @IsEnum(SuiteStatus, { message: `status must be one of ${Object.values(SuiteStatus).join(', ')}` })
-  status?: SuiteStatus;
-}
+/** The query of GET /api/suites. */
+export const listSuitesQuerySchema = queryObject({
+  ...cursorPageFields,
+  status: z
+    .enum(SuiteStatus, { error: `must be one of ${Object.values(SuiteStatus).join(', ')}` })
+    .optional()
+    .meta({ description: 'only suites in this status' }),
+});
+
+export type ListSuitesQuery = z.output<typeof listSuitesQuerySchema>;
