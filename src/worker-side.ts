@@ -1,9 +1,9 @@
 import type { Type } from '@nestjs/common';
-import { EmailsWorkerModule } from './emails/emails-worker.module';
-import { RunsWorkerModule } from './runs/runs-worker.module';
-import { SchedulesWorkerModule } from './schedules/schedules-worker.module';
-import { ScrapesWorkerModule } from './scrapes/scrapes-worker.module';
-import { SuitesWorkerModule } from './suites/suites-worker.module';
+import { EmailsWorkerModule } from './emails/worker/emails-worker.module';
+import { RunsWorkerModule } from './runs/worker/runs-worker.module';
+import { SchedulesWorkerModule } from './schedules/worker/schedules-worker.module';
+import { ScrapesWorkerModule } from './scrapes/worker/scrapes-worker.module';
+import { SuitesWorkerModule } from './suites/worker/suites-worker.module';
 import { ReconcilerModule } from './worker-runtime/reconciler.module';
 import { WorkerRuntimeModule } from './worker-runtime/worker-runtime.module';
 

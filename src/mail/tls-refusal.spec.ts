@@ -1,4 +1,4 @@
-import { classifyMailError } from '../emails/mail-error';
+import { classifyMailError } from '../emails/worker/mail-error';
 import { MailConfigError } from './mail-config-error';
 import { tlsRefusal } from './tls-refusal';
 

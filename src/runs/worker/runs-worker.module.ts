@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BrowserModule } from '../../browser/browser.module';
+import { RunArtifact } from '../run-artifact.entity';
+import { RunCancelListener } from './run-cancel-listener';
+import { RunExecutor } from './run-executor';
+import { RunStepResult } from '../run-step.entity';
+import { Run } from '../run.entity';
+import { RunsProcessor } from './runs.processor';
+
+/**
+ * Worker side: the processor, the executor and the cancel listener. The executor's hooks
+ * (RUN_HOOKS) come from whichever worker module offers them globally: runs import no one.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), BrowserModule],
+  providers: [RunsProcessor, RunExecutor, RunCancelListener],
+})
+export class RunsWorkerModule {}

@@ -1,0 +1,126 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.service';
+import { FLOW_PRODUCER } from '../../queues/flow-producer';
+import { REDIS } from '../../redis/redis.module';
+import { releaseRunPlaces, takeRunPlace } from '../../runs/run-capacity';
+import { insertRuns, newRun } from '../../runs/new-run';
+import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../../runs/run-job';
+import type { Run } from '../../runs/run.entity';
+import { addSuiteFlow, storeSuite, type SuitePlan } from '../../suites/suite-launch';
+import { SCHEDULE_TICK_JOB } from '../schedule-job';
+import { Schedule } from '../schedule.entity';
+
+export type TickOutcome =
+  | { status: 'queued'; runId: string }
+  | { status: 'queued'; suiteId: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'gone' };
+
+/**
+ * One tick of a schedule: queue its run (or suite), unless its previous one is still
+ * queued or running (or runs are at capacity: a suite needs a place for each test). The schedule row is locked for the decision, so two
+ * workers given overlapping ticks cannot both start a run.
+ */
+@Injectable()
+export class ScheduleTicker {
+  private readonly logger = new Logger(ScheduleTicker.name);
+
+  constructor(
+    private readonly db: DataSource,
+    @InjectQueue(RUN_JOB.queue) private readonly runs: Queue<RunJobData>,
+    @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly schedules: Queue,
+    @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async tick(scheduleId: string): Promise<TickOutcome> {
+    const prefix = this.config.env.QUEUE_PREFIX;
+    let placesTaken = 0;
+    let outcome: TickOutcome;
+    let run: Run | undefined;
+    let suite: SuitePlan | undefined;
+    try {
+      outcome = await this.db.transaction(async (m) => {
+        const schedule = await m
+          .getRepository(Schedule)
+          .findOne({ where: { id: scheduleId }, lock: { mode: 'pessimistic_write' } });
+        if (!schedule) return { status: 'gone' } as const;
+        const skip = async (reason: string): Promise<TickOutcome> => {
+          await m.query(
+            `UPDATE schedules SET ticks_skipped = ticks_skipped + 1, last_skip_reason = $2, last_tick_at = now() WHERE id = $1`,
+            [scheduleId, reason],
+          );
+          return { status: 'skipped', reason };
+        };
+        const [table, previousId] = schedule.suite
+          ? (['suites', schedule.lastSuiteId] as const)
+          : (['runs', schedule.lastRunId] as const);
+        if (previousId) {
+          const [previous] = (await m.query(`SELECT status FROM ${table} WHERE id = $1`, [previousId])) as Array<{
+            status: string;
+          }>;
+          if (previous && (previous.status === 'queued' || previous.status === 'running')) {
+            return skip(
+              `the previous ${table === 'suites' ? 'suite' : 'run'} ${previousId} is still ${previous.status}`,
+            );
+          }
+        }
+        const places = schedule.suite ? schedule.suite.tests.length : 1;
+        if (!(await takeRunPlace(this.redis, prefix, this.config.env.QUEUED_CAPACITY, places))) {
+          return skip(`runs are at capacity (QUEUED_CAPACITY ${this.config.env.QUEUED_CAPACITY})`);
+        }
+        placesTaken = places;
+        if (schedule.suite) {
+          suite = await storeSuite(m, schedule.suite, schedule.suite.tests, scheduleId);
+          await m.query(
+            `UPDATE schedules SET last_suite_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
+            [scheduleId, suite.suite.id],
+          );
+          return { status: 'queued', suiteId: suite.suite.id } as const;
+        }
+        run = newRun(schedule.run!, { scheduleId });
+        await insertRuns(m, [run]);
+        await m.query(
+          `UPDATE schedules SET last_run_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
+          [scheduleId, run.id],
+        );
+        return { status: 'queued', runId: run.id } as const;
+      });
+    } catch (error) {
+      if (placesTaken) await releaseRunPlaces(this.redis, prefix, placesTaken).catch(() => undefined);
+      throw error;
+    }
+
+    if (outcome.status === 'gone') {
+      // Deleted while a tick was on its way (or restored by a race): stop its timer for good.
+      await this.schedules.removeJobScheduler(scheduleId);
+      this.logger.log({ scheduleId }, 'A tick came for a deleted schedule: removed its job scheduler');
+    } else if (outcome.status === 'skipped') {
+      this.logger.warn({ scheduleId, reason: outcome.reason }, 'Schedule tick skipped');
+    } else if (suite) {
+      // Stored and committed: if this add fails, the reconciler queues the suite's rows again.
+      const { id: suiteId } = suite.suite;
+      await addSuiteFlow(this.flows, suite).catch((err: unknown) =>
+        this.logger.warn({ scheduleId, suiteId, err }, 'Could not queue the scheduled suite; the reconciler will'),
+      );
+      this.logger.log({ scheduleId, suiteId }, 'Schedule tick queued a suite');
+    } else if (run) {
+      // Stored and committed: if this add fails, the reconciler queues the row again.
+      await this.runs
+        .add(RUN_JOB.name, runJobData(run), runJobOptions(run))
+        .catch((err: unknown) =>
+          this.logger.warn(
+            { scheduleId, runId: run!.id, err },
+            'Could not queue the scheduled run; the reconciler will',
+          ),
+        );
+      this.logger.log({ scheduleId, runId: run.id }, 'Schedule tick queued a run');
+    }
+    return outcome;
+  }
+}
