@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { errorBody } from '../src/docs/error-body';
-import { runCreatedBody, runDetailBody, runPageBody } from '../src/docs/response-bodies';
+import { runCreatedBody, runDetailBody, runPageBody } from '../src/runs/run-responses';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { typeCheckGeneratedClient } from './helpers/generated-client';

@@ -6,8 +6,12 @@ import { EVENT_TOKEN_EXAMPLES } from '../docs/request-examples';
 import { WritesWithoutRedis } from '../redis/redis-write-gate.interceptor';
 import { presentedApiKey } from './api-key';
 import { EVENT_TOKEN_TTL_MS, mintEventToken } from './event-token';
-import { parseEventTokenRequest } from './event-token-request';
+import { eventTokenRequestSchema, parseEventTokenRequest } from './event-token-request';
 import { EventTokenOutput } from './dto/event-token.dto';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const EVENT_TOKEN_INPUT = requestBody('EventTokenInput', () => eventTokenRequestSchema);
 
 @ApiTags('events')
 @Controller('events/tokens')
@@ -15,7 +19,7 @@ export class EventTokensController {
   @Post()
   // Minting is HMAC over the presented key: it needs neither Redis nor the database.
   @WritesWithoutRedis()
-  @ApiRequestBody('EventTokenInput', EVENT_TOKEN_EXAMPLES)
+  @ApiRequestBody(EVENT_TOKEN_INPUT, EVENT_TOKEN_EXAMPLES)
   @ApiCreatedResponse({
     type: EventTokenOutput,
     description: `A token that opens one SSE stream (GET /api/runs|scrapes|suites/{id}/events?token=...) for ${EVENT_TOKEN_TTL_MS / 1000} s, for a browser's EventSource, which cannot send the API key`,

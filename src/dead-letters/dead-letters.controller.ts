@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { cursorPageFields, queryObject } from '../http/cursor-page.query';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom } from '../docs/api-requests';
-import type { deadLetterBody, deadLetterPageBody } from '../docs/response-bodies';
+import { deadLetterBody, deadLetterPageBody } from './dead-letter-responses';
 import { QUEUE_NAMES } from '../job-catalogue';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { DeadLettersService } from './dead-letters.service';
@@ -29,7 +29,7 @@ export class DeadLettersController {
   constructor(private readonly letters: DeadLettersService) {}
 
   @Get()
-  @ApiJson(200, 'DeadLetterPage', '{ items, nextCursor }: jobs that failed for good, newest first')
+  @ApiJson(200, deadLetterPageBody, '{ items, nextCursor }: jobs that failed for good, newest first')
   @ApiQueryFrom(listDeadLettersQuerySchema)
   list(
     @Query(new ZodValidationPipe(listDeadLettersQuerySchema)) query: z.output<typeof listDeadLettersQuerySchema>,
@@ -41,7 +41,7 @@ export class DeadLettersController {
   @HttpCode(200)
   @ApiJson(
     200,
-    'DeadLetter',
+    deadLetterBody,
     'The dead letter, now with replayedAt: its row is queued again and its job back on its queue',
   )
   @ApiError(409, 'Already replayed, or its run/scrape/email is no longer in a failed state')

@@ -2,10 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiQuery, type ExamplesObject, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { componentRef } from './openapi-schemas';
-import type { RequestSchemaName } from './request-schemas';
 
-/** A JSON body whose schema is the request schema of that name (request-schemas.ts), with whole-body examples. */
-export const ApiRequestBody = (name: RequestSchemaName, examples: ExamplesObject) =>
+/** A JSON body whose schema is the request body registered under that name (requestBody()), with whole-body examples. */
+export const ApiRequestBody = (name: string, examples: ExamplesObject) =>
   ApiBody({ required: true, schema: componentRef(name), examples });
 
 /** The query parameters of a query schema, each as the schema documents it. */

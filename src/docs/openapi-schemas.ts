@@ -1,44 +1,9 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { errorBody } from './error-body';
-import * as bodies from './response-bodies';
-
-/** Every response schema by its name in the document's components. */
-export const RESPONSE_SCHEMAS = {
-  ErrorBody: errorBody,
-  RunStep: bodies.runStepBody,
-  RunArtifact: bodies.runArtifactBody,
-  Run: bodies.runBody,
-  RunDetail: bodies.runDetailBody,
-  RunCreated: bodies.runCreatedBody,
-  RunCancel: bodies.runCancelBody,
-  RunPage: bodies.runPageBody,
-  Suite: bodies.suiteBody,
-  SuiteDetail: bodies.suiteDetailBody,
-  SuiteCreated: bodies.suiteCreatedBody,
-  SuitePage: bodies.suitePageBody,
-  Scrape: bodies.scrapeBody,
-  ScrapeCreated: bodies.scrapeCreatedBody,
-  ScrapeCancel: bodies.scrapeCancelBody,
-  ScrapedPage: bodies.scrapedPageBody,
-  ScrapedPagePage: bodies.scrapedPagePageBody,
-  Schedule: bodies.scheduleBody,
-  SchedulePage: bodies.schedulePageBody,
-  Email: bodies.emailBody,
-  EmailAccepted: bodies.emailAcceptedBody,
-  User: bodies.userBody,
-  DeadLetter: bodies.deadLetterBody,
-  DeadLetterPage: bodies.deadLetterPageBody,
-  Worker: bodies.workerBody,
-  WorkerList: bodies.workerListBody,
-} as const;
-
-export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
+import { registeredResponseBodies } from './document-registry';
 
 /** A $ref to a component of the document. */
 export const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-export const schemaRef = (name: ResponseSchemaName) => componentRef(name);
 
 /** zod's JSON Schema noise that OpenAPI tools do not need: ids, and regexes that only restate a format. */
 function tidy(node: unknown): void {
@@ -74,5 +39,6 @@ export function schemaComponents(schemasByName: Record<string, z.ZodType>): Reco
   return schemas as Record<string, SchemaObject>;
 }
 
-/** The response bodies as components. */
-export const responseSchemaComponents = (): Record<string, SchemaObject> => schemaComponents(RESPONSE_SCHEMAS);
+/** The registered response bodies (each feature's, and the ErrorBody) as components. */
+export const responseSchemaComponents = (): Record<string, SchemaObject> =>
+  schemaComponents(registeredResponseBodies());

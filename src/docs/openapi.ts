@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config.service';
-import { responseSchemaComponents } from './openapi-schemas';
-import { requestSchemaComponents } from './request-schemas';
+import { registeredRequestBodies } from './document-registry';
+import { responseSchemaComponents, schemaComponents } from './openapi-schemas';
 import { addSharedResponses } from './shared-responses';
 
 export const OPENAPI_PATH = 'api/docs';
@@ -26,7 +26,7 @@ export function mountOpenApi(app: INestApplication): void {
     schemas: {
       ...document.components?.schemas,
       ...responseSchemaComponents(),
-      ...requestSchemaComponents(app.get(AppConfig).env),
+      ...schemaComponents(registeredRequestBodies(app.get(AppConfig).env)),
     },
   };
   addSharedResponses(document);

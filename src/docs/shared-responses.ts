@@ -1,8 +1,10 @@
 import type { OpenAPIObject, OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
-import { schemaRef } from './openapi-schemas';
+import { responseBodyName } from './document-registry';
+import { errorBody } from './error-body';
+import { componentRef } from './openapi-schemas';
 import { PUBLIC_EXTENSION } from './public-extension';
 
-const errorContent = () => ({ 'application/json': { schema: schemaRef('ErrorBody') } });
+const errorContent = () => ({ 'application/json': { schema: componentRef(responseBodyName(errorBody)) } });
 const retryAfter = () => ({
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } },
 });

@@ -4,10 +4,14 @@ import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { ApiRequestBody } from '../docs/api-requests';
 import { EMAIL_EXAMPLES } from '../docs/request-examples';
-import type { emailAcceptedBody, emailBody } from '../docs/response-bodies';
+import { emailAcceptedBody, emailBody } from './email-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { type SendEmailRequest, sendEmailRequestSchema } from './email-request.schema';
 import { EmailsService } from './emails.service';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const SEND_EMAIL_INPUT = requestBody('SendEmailInput', () => sendEmailRequestSchema);
 
 @ApiTags('emails')
 @Controller('emails')
@@ -23,11 +27,11 @@ export class EmailsController {
   })
   @ApiJson(
     202,
-    'EmailAccepted',
+    emailAcceptedBody,
     '{ id, status }: queued for delivery (or, for a repeated Idempotency-Key, the first email)',
   )
   @ApiError(400, 'What is wrong, by field: recipients, template, variables, sizes')
-  @ApiRequestBody('SendEmailInput', EMAIL_EXAMPLES)
+  @ApiRequestBody(SEND_EMAIL_INPUT, EMAIL_EXAMPLES)
   async send(
     @Body(new ZodValidationPipe(sendEmailRequestSchema)) input: SendEmailRequest,
     @Headers('idempotency-key') idempotencyKey?: string,
@@ -37,7 +41,7 @@ export class EmailsController {
   }
 
   @Get(':id')
-  @ApiJson(200, 'Email', 'The email with its delivery status, attempts, last error and Message-ID')
+  @ApiJson(200, emailBody, 'The email with its delivery status, attempts, last error and Message-ID')
   get(@Param('id', new ParseUUIDPipe({ version: undefined })) id: string): Promise<z.output<typeof emailBody>> {
     return this.emails.get(id);
   }

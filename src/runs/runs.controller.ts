@@ -18,7 +18,7 @@ import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiFile, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { RUN_EXAMPLES } from '../docs/request-examples';
-import type { runCancelBody, runCreatedBody, runDetailBody, runPageBody } from '../docs/response-bodies';
+import { runCancelBody, runCreatedBody, runDetailBody, runPageBody } from './run-responses';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { type ListRunsQuery, listRunsQuerySchema } from './dto/list-runs.query';
@@ -26,6 +26,11 @@ import { OverCapacityFilter } from './over-capacity.filter';
 import { RunsService } from './runs.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { definitionLimits, runDefinitionSchema } from './run-definition';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const TRIGGER_RUN_INPUT = requestBody('TriggerRunInput', (env) => runDefinitionSchema(definitionLimits(env)));
 
 @ApiTags('runs')
 @Controller('runs')
@@ -38,26 +43,26 @@ export class RunsController {
   ) {}
 
   @Post()
-  @ApiJson(201, 'RunCreated', 'Queued: { id, status: "queued" }')
+  @ApiJson(201, runCreatedBody, 'Queued: { id, status: "queued" }')
   @ApiError(400, 'Every problem, by field: steps[2].selector is required for click')
   @ApiError(429, 'QUEUED_CAPACITY runs are waiting; nothing was stored; see Retry-After')
   // The service parses the body (runDefinitionSchema, with the configured limits), as it
   // does GraphQL's input and a schedule's run: one parse, then the egress rule and capacity.
-  @ApiRequestBody('TriggerRunInput', RUN_EXAMPLES)
+  @ApiRequestBody(TRIGGER_RUN_INPUT, RUN_EXAMPLES)
   async create(@Body() body: unknown): Promise<z.output<typeof runCreatedBody>> {
     const run = await this.runs.create(body);
     return { id: run.id, status: run.status };
   }
 
   @Get()
-  @ApiJson(200, 'RunPage', '{ items, nextCursor }, newest first; items without steps and artifacts')
+  @ApiJson(200, runPageBody, '{ items, nextCursor }, newest first; items without steps and artifacts')
   @ApiQueryFrom(listRunsQuerySchema)
   list(@Query(new ZodValidationPipe(listRunsQuerySchema)) query: ListRunsQuery): Promise<z.output<typeof runPageBody>> {
     return this.runs.list(query);
   }
 
   @Get(':id')
-  @ApiJson(200, 'RunDetail', 'The run with its step results and artifact links')
+  @ApiJson(200, runDetailBody, 'The run with its step results and artifact links')
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runDetailBody>> {
     const run = await this.runs.get(id);
     return Object.assign(run, { steps: run.steps ?? [], artifacts: run.artifacts ?? [] });
@@ -76,7 +81,7 @@ export class RunsController {
   @HttpCode(200)
   @ApiJson(
     200,
-    'RunCancel',
+    runCancelBody,
     'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled',
   )
   @ApiError(409, 'The run already ended')

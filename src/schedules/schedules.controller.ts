@@ -5,9 +5,14 @@ import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { SCHEDULE_EXAMPLES } from '../docs/request-examples';
-import type { scheduleBody, schedulePageBody } from '../docs/response-bodies';
+import { scheduleBody, schedulePageBody } from './schedule-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { SchedulesService } from './schedules.service';
+import { scheduleRequestSchema, scheduleRules } from './schedule-request';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const CREATE_SCHEDULE_INPUT = requestBody('CreateScheduleInput', (env) => scheduleRequestSchema(scheduleRules(env)));
 
 @ApiTags('schedules')
 @Controller('schedules')
@@ -15,16 +20,16 @@ export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
   @Post()
-  @ApiJson(201, 'Schedule', 'The schedule with nextTickAt')
+  @ApiJson(201, scheduleBody, 'The schedule with nextTickAt')
   @ApiError(400, 'Every problem, by field: cron must have 5 fields…, run.steps[0].url is required for goto')
   // Parsed by the service (scheduleRequestSchema), then the run or suite by its own rules.
-  @ApiRequestBody('CreateScheduleInput', SCHEDULE_EXAMPLES)
+  @ApiRequestBody(CREATE_SCHEDULE_INPUT, SCHEDULE_EXAMPLES)
   create(@Body() body: unknown): Promise<z.output<typeof scheduleBody>> {
     return this.schedules.create(body);
   }
 
   @Get()
-  @ApiJson(200, 'SchedulePage', '{ items, nextCursor }, newest first')
+  @ApiJson(200, schedulePageBody, '{ items, nextCursor }, newest first')
   @ApiQueryFrom(cursorPageQuerySchema)
   list(
     @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
@@ -33,7 +38,7 @@ export class SchedulesController {
   }
 
   @Get(':id')
-  @ApiJson(200, 'Schedule', 'The schedule, its counters and nextTickAt')
+  @ApiJson(200, scheduleBody, 'The schedule, its counters and nextTickAt')
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scheduleBody>> {
     return this.schedules.get(id);
   }

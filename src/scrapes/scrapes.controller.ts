@@ -6,13 +6,18 @@ import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { SCRAPE_EXAMPLES } from '../docs/request-examples';
-import type { scrapeBody, scrapeCancelBody, scrapeCreatedBody, scrapedPagePageBody } from '../docs/response-bodies';
+import { scrapeBody, scrapeCancelBody, scrapeCreatedBody, scrapedPagePageBody } from './scrape-responses';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { type ListPagesQuery, listPagesQuerySchema } from './dto/list-pages.query';
 import { ScrapesService } from './scrapes.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { scrapeLimits, scrapeRequestSchema } from './scrape-request';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const START_SCRAPE_INPUT = requestBody('StartScrapeInput', (env) => scrapeRequestSchema(scrapeLimits(env)));
 
 @ApiTags('scrapes')
 @Controller('scrapes')
@@ -24,17 +29,17 @@ export class ScrapesController {
   ) {}
 
   @Post()
-  @ApiJson(201, 'ScrapeCreated', 'Queued: { id, status: "queued" }')
+  @ApiJson(201, scrapeCreatedBody, 'Queued: { id, status: "queued" }')
   @ApiError(400, 'Every problem, by field: maxPages must be a whole number from 1 to 10000')
   // Parsed by the service (scrapeRequestSchema, with the configured limits), then the egress rule.
-  @ApiRequestBody('StartScrapeInput', SCRAPE_EXAMPLES)
+  @ApiRequestBody(START_SCRAPE_INPUT, SCRAPE_EXAMPLES)
   async create(@Body() body: unknown): Promise<z.output<typeof scrapeCreatedBody>> {
     const scrape = await this.scrapes.create(body);
     return { id: scrape.id, status: scrape.status };
   }
 
   @Get(':id')
-  @ApiJson(200, 'Scrape', 'The scrape with its counters (pagesDone, pagesFailed, pagesQueued) and the first errors')
+  @ApiJson(200, scrapeBody, 'The scrape with its counters (pagesDone, pagesFailed, pagesQueued) and the first errors')
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scrapeBody>> {
     const scrape = await this.scrapes.get(id);
     return Object.assign(scrape, { errors: scrape.errors ?? [] });
@@ -43,7 +48,7 @@ export class ScrapesController {
   @Get(':id/pages')
   @ApiJson(
     200,
-    'ScrapedPagePage',
+    scrapedPagePageBody,
     '{ items, nextCursor }: stored pages in the order found; ?fields= chooses what each item carries (by default every field with the formats the scrape asked for)',
   )
   @ApiQueryFrom(listPagesQuerySchema)
@@ -67,7 +72,7 @@ export class ScrapesController {
   @HttpCode(200)
   @ApiJson(
     200,
-    'ScrapeCancel',
+    scrapeCancelBody,
     'A queued scrape is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled, keeping its pages',
   )
   @ApiError(409, 'The scrape already ended')

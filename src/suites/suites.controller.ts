@@ -18,7 +18,7 @@ import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { SUITE_EXAMPLES } from '../docs/request-examples';
-import type { suiteCreatedBody, suiteDetailBody, suitePageBody } from '../docs/response-bodies';
+import { suiteCreatedBody, suiteDetailBody, suitePageBody } from './suite-responses';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { OverCapacityFilter } from '../runs/over-capacity.filter';
@@ -26,6 +26,11 @@ import { type ListSuitesQuery, listSuitesQuerySchema } from './dto/list-suites.q
 import { SuitesService } from './suites.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { maxTestsOf, suiteRequestSchema } from './suite-request';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const TRIGGER_SUITE_INPUT = requestBody('TriggerSuiteInput', (env) => suiteRequestSchema(maxTestsOf(env)));
 
 @ApiTags('suites')
 @Controller('suites')
@@ -38,11 +43,11 @@ export class SuitesController {
   ) {}
 
   @Post()
-  @ApiJson(201, 'SuiteCreated', '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order')
+  @ApiJson(201, suiteCreatedBody, '{ id, status: "queued", total, runs: [{ id, name }] }: each test is a run, in order')
   @ApiError(400, 'Every problem, by field: tests[3].steps[0].selector is required for click')
   @ApiError(429, 'Not all of its runs fit under QUEUED_CAPACITY now; nothing was stored; see Retry-After')
   // Parsed by the service like POST /api/runs: the suite's schema, then each test by the runs' own.
-  @ApiRequestBody('TriggerSuiteInput', SUITE_EXAMPLES)
+  @ApiRequestBody(TRIGGER_SUITE_INPUT, SUITE_EXAMPLES)
   async create(@Body() body: unknown): Promise<z.output<typeof suiteCreatedBody>> {
     const suite = await this.suites.create(body);
     return {
@@ -54,7 +59,7 @@ export class SuitesController {
   }
 
   @Get()
-  @ApiJson(200, 'SuitePage', '{ items, nextCursor }, newest first, without their runs')
+  @ApiJson(200, suitePageBody, '{ items, nextCursor }, newest first, without their runs')
   @ApiQueryFrom(listSuitesQuerySchema)
   list(
     @Query(new ZodValidationPipe(listSuitesQuerySchema)) query: ListSuitesQuery,
@@ -65,7 +70,7 @@ export class SuitesController {
   @Get(':id')
   @ApiJson(
     200,
-    'SuiteDetail',
+    suiteDetailBody,
     'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order',
   )
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
@@ -86,7 +91,7 @@ export class SuitesController {
   @HttpCode(200)
   @ApiJson(
     200,
-    'SuiteDetail',
+    suiteDetailBody,
     'The suite: queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled',
   )
   @ApiError(409, 'The suite already ended')

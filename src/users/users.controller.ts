@@ -4,10 +4,14 @@ import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { ApiRequestBody } from '../docs/api-requests';
 import { USER_EXAMPLES } from '../docs/request-examples';
-import type { userBody } from '../docs/response-bodies';
+import { userBody } from './user-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { type CreateUserRequest, createUserRequestSchema } from './user-request.schema';
 import { UsersService } from './users.service';
+import { requestBody } from '../docs/document-registry';
+
+/** The body of this route, documented from the schema that validates it. */
+const CREATE_USER_INPUT = requestBody('CreateUserInput', () => createUserRequestSchema);
 
 @ApiTags('users')
 @Controller('users')
@@ -15,10 +19,10 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  @ApiJson(201, 'User', 'The user; its welcome email is queued')
+  @ApiJson(201, userBody, 'The user; its welcome email is queued')
   @ApiError(400, 'A bad email or name')
   @ApiError(409, 'The email is taken (whatever its case)')
-  @ApiRequestBody('CreateUserInput', USER_EXAMPLES)
+  @ApiRequestBody(CREATE_USER_INPUT, USER_EXAMPLES)
   create(
     @Body(new ZodValidationPipe(createUserRequestSchema)) input: CreateUserRequest,
   ): Promise<z.output<typeof userBody>> {
@@ -26,7 +30,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiJson(200, 'User', 'The user')
+  @ApiJson(200, userBody, 'The user')
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof userBody>> {
     return this.users.get(id);
   }

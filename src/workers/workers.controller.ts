@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiJson } from '../docs/api-responses';
-import type { workerListBody } from '../docs/response-bodies';
+import { workerListBody } from './worker-responses';
 import { WorkersService } from './workers.service';
 
 @ApiTags('workers')
@@ -11,7 +11,7 @@ export class WorkersController {
   constructor(private readonly workers: WorkersService) {}
 
   @Get()
-  @ApiJson(200, 'WorkerList', 'Live worker processes: name, pid, active/processed/failed counts, last heartbeat')
+  @ApiJson(200, workerListBody, 'Live worker processes: name, pid, active/processed/failed counts, last heartbeat')
   async list(): Promise<z.output<typeof workerListBody>> {
     return { items: await this.workers.list() };
   }

@@ -5,14 +5,15 @@ import { EmailsController } from '../emails/emails.controller';
 import { sendEmailRequestSchema } from '../emails/email-request.schema';
 import { definitionLimits, MAX_STEPS, runDefinitionSchema } from '../runs/run-definition';
 import { RunsController } from '../runs/runs.controller';
-import { requestSchemaComponents } from './request-schemas';
+import { registeredRequestBodies } from './document-registry';
+import { schemaComponents } from './openapi-schemas';
 
 const env = parseEnv({
   API_KEYS: 'key-0123456789abcdef',
   BULL_BOARD_PASSWORD: 'password123',
   TEST_EXECUTION_TIMEOUT_MS: '90000',
 });
-const components = requestSchemaComponents(env);
+const components = schemaComponents(registeredRequestBodies(env));
 
 /** The schema the route's @ApiBody documents, its $ref followed into the components. */
 function documentedBody(method: object): SchemaObject {
