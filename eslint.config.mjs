@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layering } from './eslint.layering.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.jest-cache/**'] },
@@ -13,4 +14,5 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  layering,
 );
