@@ -1,14 +1,15 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { DeadLetter } from './dead-letter.entity';
 import { DeadLettersService } from './dead-letters.service';
+import { pageModel } from '../graphql/page-model';
 
-@ObjectType('DeadLetterPage', { description: 'One page of dead letters, newest first' })
-class DeadLetterPageModel {
-  @Field(() => [DeadLetter], { description: 'The dead letters on this page' }) items: DeadLetter[];
-  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' })
-  nextCursor: string | null;
-}
+const DeadLetterPageModel = pageModel(
+  DeadLetter,
+  'DeadLetterPage',
+  'One page of dead letters, newest first',
+  'The dead letters on this page',
+);
 
 @Resolver(() => DeadLetter)
 export class DeadLettersResolver {

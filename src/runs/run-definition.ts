@@ -11,10 +11,10 @@ import {
   isHttpUrl,
   oneOf,
   optional,
+  priorityField,
   requiredName,
   schemaForLimits,
   wholeNumber,
-  withDefault,
 } from '../validation/request-fields';
 
 export const STEP_ACTIONS = [
@@ -71,7 +71,6 @@ export interface RunDefinition {
 }
 
 export const MAX_STEPS = 100;
-export const DEFAULT_PRIORITY = 5;
 
 /** Which fields each action needs, and which it may take besides. */
 const REQUIRED: Record<StepAction, Array<keyof RunStep>> = {
@@ -216,10 +215,7 @@ export const runDefinitionSchema = schemaForLimits((limits: DefinitionLimits) =>
         description: 'What relative goto URLs are resolved against',
         example: 'http://127.0.0.1:4000',
       }),
-      priority: withDefault(
-        wholeNumber(1, 10, 'must be a whole number from 1 (most urgent) to 10'),
-        DEFAULT_PRIORITY,
-      ).meta({ description: '1 (most urgent) to 10' }),
+      priority: priorityField().meta({ description: '1 (most urgent) to 10' }),
       options: optional(runOptionsSchema(limits)).meta({ description: 'How it runs and what it keeps' }),
       steps: z
         .array(runStepSchema, { error: 'is required (a list of steps)' })

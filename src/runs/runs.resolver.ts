@@ -1,17 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import {
-  Args,
-  Field,
-  ID,
-  Int,
-  Mutation,
-  ObjectType,
-  Parent,
-  Query,
-  ResolveField,
-  Resolver,
-  Subscription,
-} from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import type { LiveUpdate } from '../events/live-update';
@@ -21,13 +9,9 @@ import { RunStepResult } from './run-step.entity';
 import { TriggerRunInput } from './dto/trigger-run.input';
 import { Run, RunStatus } from './run.entity';
 import { RunsService } from './runs.service';
+import { pageModel } from '../graphql/page-model';
 
-@ObjectType('RunPage', { description: 'One page of runs, newest first' })
-class RunPageModel {
-  @Field(() => [Run], { description: 'The runs on this page' }) items: Run[];
-  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' })
-  nextCursor: string | null;
-}
+const RunPageModel = pageModel(Run, 'RunPage', 'One page of runs, newest first', 'The runs on this page');
 
 @Resolver(() => Run)
 export class RunsResolver {

@@ -1,30 +1,19 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import {
-  Args,
-  Field,
-  ID,
-  Int,
-  Mutation,
-  ObjectType,
-  Parent,
-  Query,
-  ResolveField,
-  Resolver,
-  Subscription,
-} from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import { StartScrapeInput } from './dto/start-scrape.input';
 import { Scrape } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 import { ScrapesService } from './scrapes.service';
+import { pageModel } from '../graphql/page-model';
 
-@ObjectType('ScrapedPagePage', { description: "One page of a scrape's stored pages, in the order found" })
-class ScrapedPagePageModel {
-  @Field(() => [ScrapedPage], { description: 'The stored pages on this page' }) items: ScrapedPage[];
-  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; none on the last page' })
-  nextCursor: string | null;
-}
+const ScrapedPagePageModel = pageModel(
+  ScrapedPage,
+  'ScrapedPagePage',
+  "One page of a scrape's stored pages, in the order found",
+  'The stored pages on this page',
+);
 
 @Resolver(() => Scrape)
 export class ScrapesResolver {

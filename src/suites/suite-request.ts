@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import type { Env } from '../config/env.schema';
 import { notifyList } from '../mail/recipient-list';
-import { DEFAULT_PRIORITY, type RunDefinition } from '../runs/run-definition';
+import type { RunDefinition } from '../runs/run-definition';
 import { isObject } from '../validation/body-checks';
 import { checkRequest } from '../validation/parse-request';
 import {
   closedObject,
   httpUrl,
   optional,
+  priorityField,
   requiredName,
   schemaForLimits,
   wholeNumber,
-  withDefault,
 } from '../validation/request-fields';
 
 /** A suite as accepted, before its tests are checked (by the runs' own parser, which knows the egress rule). */
@@ -81,10 +81,10 @@ export const suiteRequestSchema = schemaForLimits((maxTests: number) =>
         description: 'Gets the same report as JSON (POST, retried with backoff)',
         example: 'https://hooks.example.com/stevedore',
       }),
-      priority: withDefault(
-        wholeNumber(1, 10, 'must be a whole number from 1 (most urgent) to 10'),
-        DEFAULT_PRIORITY,
-      ).meta({ description: "1 (most urgent) to 10: every test's, unless a test gives its own", example: 5 }),
+      priority: priorityField().meta({
+        description: "1 (most urgent) to 10: every test's, unless a test gives its own",
+        example: 5,
+      }),
       concurrency: optional(
         wholeNumber(1, 1000, 'must be a whole number from 1 to 1000 (how many of its runs may run at once)'),
       ).meta({

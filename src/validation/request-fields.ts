@@ -27,6 +27,13 @@ export const withDefault = <T extends z.ZodType>(schema: T, value: z.output<T>) 
 export const wholeNumber = (min: number, max: number, message: string) =>
   z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
 
+/** The default priority of a job whose request gives none. */
+export const DEFAULT_PRIORITY = 5;
+
+/** A job's priority, 1 (most urgent) to 10, DEFAULT_PRIORITY when left out. */
+export const priorityField = () =>
+  withDefault(wholeNumber(1, 10, 'must be a whole number from 1 (most urgent) to 10'), DEFAULT_PRIORITY);
+
 /** true or false. */
 export const flag = () => z.boolean({ error: 'must be true or false' });
 

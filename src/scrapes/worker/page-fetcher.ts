@@ -82,15 +82,7 @@ export class PageFetcher {
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const retryable = error instanceof Retryable;
-        if (!retryable || attempt >= this.settings.retries)
-          return {
-            finalUrl: url,
-            statusCode: null,
-            contentType: null,
-            body: null,
-            contentHash: null,
-            error: (error as Error).message,
-          };
+        if (!retryable || attempt >= this.settings.retries) return failedPage(url, null, (error as Error).message);
         const backoff = this.settings.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
         await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
       }
@@ -132,17 +124,17 @@ export class PageFetcher {
     for (let hop = 0; ; hop++) {
       const protocol = new URL(current).protocol;
       if (protocol !== 'http:' && protocol !== 'https:')
-        return failed(current, null, `redirected to a ${protocol} URL`);
+        return failedPage(current, null, `redirected to a ${protocol} URL`);
       const refusal = options.refuse?.(current);
-      if (refusal !== undefined) return failed(current, null, refusal);
+      if (refusal !== undefined) return failedPage(current, null, refusal);
       const res = await this.send(current, signal);
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
         await res.body.dump();
         if (hop + 1 > maxRedirects)
-          return failed(current, res.statusCode, `too many redirects (more than ${maxRedirects})`);
+          return failedPage(current, res.statusCode, `too many redirects (more than ${maxRedirects})`);
         const next = new URL(location, current).href.replace(/#.*$/, '');
-        if (seen.has(next)) return failed(current, res.statusCode, `redirect loop at ${next}`);
+        if (seen.has(next)) return failedPage(current, res.statusCode, `redirect loop at ${next}`);
         seen.add(next);
         current = next;
         continue;
@@ -188,22 +180,22 @@ export class PageFetcher {
       await res.body.dump();
       const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
       if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS)
-        return failed(url, status, `HTTP ${status} (Retry-After ${Math.round(retryAfterMs / 1000)} s is too long)`);
+        return failedPage(url, status, `HTTP ${status} (Retry-After ${Math.round(retryAfterMs / 1000)} s is too long)`);
       throw new Retryable(`HTTP ${status}`, retryAfterMs);
     }
     if (status >= 400) {
       await res.body.dump();
-      return failed(url, status, `HTTP ${status}`, contentType);
+      return failedPage(url, status, `HTTP ${status}`, contentType);
     }
     const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (accept !== 'any' && !accept.includes(mime)) {
       discard(res.body);
-      return failed(url, status, `unsupported content type ${mime || '(none)'}`, contentType);
+      return failedPage(url, status, `unsupported content type ${mime || '(none)'}`, contentType);
     }
     const declared = Number(res.headers['content-length']);
     if (options.truncateAt === undefined && declared > this.settings.maxBytes) {
       discard(res.body);
-      return failed(
+      return failedPage(
         url,
         status,
         `page larger than ${this.settings.maxBytes} bytes (Content-Length ${declared})`,
@@ -222,7 +214,7 @@ export class PageFetcher {
         }
         if (options.truncateAt === undefined && size > this.settings.maxBytes) {
           discard(res.body);
-          return failed(url, status, `page larger than ${this.settings.maxBytes} bytes`, contentType);
+          return failedPage(url, status, `page larger than ${this.settings.maxBytes} bytes`, contentType);
         }
         chunks.push(chunk as Buffer);
       }
@@ -248,7 +240,8 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-function failed(
+/** A page that was not fetched (or not kept): why, and what was learnt of it. */
+export function failedPage(
   finalUrl: string,
   statusCode: number | null,
   error: string,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { BrowserPool } from '../../browser/browser-pool';
-import { HTML_TYPES, type FetchedPage } from './page-fetcher';
+import { failedPage, HTML_TYPES, type FetchedPage } from './page-fetcher';
 
 /**
  * `render: true`: the page as the worker's shared Chromium (the runs' browser) sees it
@@ -24,23 +24,9 @@ export class PageRenderer {
       const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
       const statusCode = response?.status() ?? null;
       if (statusCode !== null && statusCode >= 400)
-        return {
-          finalUrl: page.url(),
-          statusCode,
-          contentType,
-          body: null,
-          contentHash: null,
-          error: `HTTP ${statusCode}`,
-        };
+        return failedPage(page.url(), statusCode, `HTTP ${statusCode}`, contentType);
       if (mime && !HTML_TYPES.includes(mime))
-        return {
-          finalUrl: page.url(),
-          statusCode,
-          contentType,
-          body: null,
-          contentHash: null,
-          error: `unsupported content type ${mime}`,
-        };
+        return failedPage(page.url(), statusCode, `unsupported content type ${mime}`, contentType);
       const html = await page.content();
       return {
         finalUrl: page.url(),
@@ -54,23 +40,8 @@ export class PageRenderer {
       if (signal.aborted) throw signal.reason;
       const message = (error as Error).message.split('\n')[0];
       const [refusal] = this.pool.refusalsSince(context, started);
-      if (refusal && /net::ERR_/.test(message))
-        return {
-          finalUrl: url,
-          statusCode: null,
-          contentType: null,
-          body: null,
-          contentHash: null,
-          error: `refused by the egress guard: ${refusal}`,
-        };
-      return {
-        finalUrl: url,
-        statusCode: null,
-        contentType: null,
-        body: null,
-        contentHash: null,
-        error: `render failed after ${Date.now() - started} ms: ${message}`,
-      };
+      if (refusal && /net::ERR_/.test(message)) return failedPage(url, null, `refused by the egress guard: ${refusal}`);
+      return failedPage(url, null, `render failed after ${Date.now() - started} ms: ${message}`);
     } finally {
       signal.removeEventListener('abort', onAbort);
       await this.pool.release(context);

@@ -9,7 +9,7 @@ import { STOP_REASONS } from '../../worker-runtime/stop-reasons';
 import { CrawlFrontier, FrontierEntry } from './crawl-frontier';
 import { HostGate } from './host-gate';
 import { extractPage } from './page-extractor';
-import { FetchedPage, PageFetcher } from './page-fetcher';
+import { failedPage, FetchedPage, PageFetcher } from './page-fetcher';
 import { PageRenderer } from './page-renderer';
 import { PathRules } from '../path-rules';
 import { ROBOTS_MAX_BYTES, RobotsRules } from './robots-rules';
@@ -266,15 +266,7 @@ export class ScrapeExecutor implements OnApplicationShutdown {
     try {
       // Never fetch what robots.txt refuses, the start URL included: the page is recorded failed with the rule.
       const refusal = this.robotsRefusal(crawl, entry.requestUrl);
-      if (refusal !== undefined)
-        fetched = {
-          finalUrl: entry.requestUrl,
-          statusCode: null,
-          contentType: null,
-          body: null,
-          contentHash: null,
-          error: refusal,
-        };
+      if (refusal !== undefined) fetched = failedPage(entry.requestUrl, null, refusal);
       else {
         release = await this.gate.acquire(
           host,
