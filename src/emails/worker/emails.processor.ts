@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
-import { isUUID } from 'class-validator';
+import type { Job } from 'bullmq';
+import { jobDataId } from '../../worker-runtime/job-data-id';
 import { JobProcessor } from '../../worker-runtime/job-processor';
 import { isLastAttempt } from '../../worker-runtime/last-attempt';
 import { EMAIL_JOB, type EmailJobData, type EmailJobResult } from '../email-job';
@@ -14,8 +14,7 @@ export class EmailsProcessor extends JobProcessor<EmailJobData, EmailJobResult> 
   }
 
   protected handle(job: Job<EmailJobData>): Promise<EmailJobResult> {
-    const { emailId } = job.data ?? {};
-    if (typeof emailId !== 'string' || !isUUID(emailId)) throw new UnrecoverableError('job data has no valid emailId');
+    const emailId = jobDataId(job.data, 'emailId');
     const lastAttempt = isLastAttempt(job);
     return this.sender.deliver(emailId, lastAttempt, {
       acceptedAt: job.data.acceptedAt,

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
-import { isUUID } from 'class-validator';
+import type { Job } from 'bullmq';
+import { jobDataId } from '../../worker-runtime/job-data-id';
 import { JobProcessor } from '../../worker-runtime/job-processor';
 import { RunExecutor, RunOutcome } from './run-executor';
 import { RUN_JOB, type RunJobData } from '../run-job';
@@ -13,8 +13,7 @@ export class RunsProcessor extends JobProcessor<RunJobData, RunOutcome> {
   }
 
   protected handle(job: Job<RunJobData>, signal: AbortSignal, token?: string): Promise<RunOutcome> {
-    const { runId } = job.data ?? {};
-    if (typeof runId !== 'string' || !isUUID(runId)) throw new UnrecoverableError('job data has no valid runId');
+    const runId = jobDataId(job.data, 'runId');
     return this.executor.execute(job, runId, signal, token);
   }
 }

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
-import { isUUID } from 'class-validator';
+import type { Job } from 'bullmq';
+import { jobDataId } from '../../worker-runtime/job-data-id';
 import { JobProcessor } from '../../worker-runtime/job-processor';
 import { SCHEDULE_TICK_JOB, type ScheduleTickData } from '../schedule-job';
 import { ScheduleTicker, TickOutcome } from './schedule-ticker';
@@ -13,9 +13,7 @@ export class SchedulesProcessor extends JobProcessor<ScheduleTickData, TickOutco
   }
 
   protected handle(job: Job<ScheduleTickData>): Promise<TickOutcome> {
-    const { scheduleId } = job.data ?? {};
-    if (typeof scheduleId !== 'string' || !isUUID(scheduleId))
-      throw new UnrecoverableError('job data has no valid scheduleId');
+    const scheduleId = jobDataId(job.data, 'scheduleId');
     return this.ticker.tick(scheduleId);
   }
 }

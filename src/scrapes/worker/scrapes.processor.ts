@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
-import { isUUID } from 'class-validator';
+import type { Job } from 'bullmq';
+import { jobDataId } from '../../worker-runtime/job-data-id';
 import { JobProcessor } from '../../worker-runtime/job-processor';
 import { ScrapeExecutor, ScrapeOutcome } from './scrape-executor';
 import { SCRAPE_JOB, type ScrapeJobData } from '../scrape-job';
@@ -13,9 +13,7 @@ export class ScrapesProcessor extends JobProcessor<ScrapeJobData, ScrapeOutcome>
   }
 
   protected handle(job: Job<ScrapeJobData>, signal: AbortSignal): Promise<ScrapeOutcome> {
-    const { scrapeId } = job.data ?? {};
-    if (typeof scrapeId !== 'string' || !isUUID(scrapeId))
-      throw new UnrecoverableError('job data has no valid scrapeId');
+    const scrapeId = jobDataId(job.data, 'scrapeId');
     return this.executor.execute(job, scrapeId, signal);
   }
 }

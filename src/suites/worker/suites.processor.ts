@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
-import { isUUID } from 'class-validator';
+import type { Job } from 'bullmq';
+import { jobDataId } from '../../worker-runtime/job-data-id';
 import { JobProcessor } from '../../worker-runtime/job-processor';
 import { SuiteFinisher } from './suite-finisher';
 import { SUITE_JOB, type SuiteJobData } from '../suite-job';
@@ -14,8 +14,7 @@ export class SuitesProcessor extends JobProcessor<SuiteJobData, { status: SuiteS
   }
 
   protected handle(job: Job<SuiteJobData>, _signal: AbortSignal, token?: string): Promise<{ status: SuiteStatus }> {
-    const { suiteId } = job.data ?? {};
-    if (typeof suiteId !== 'string' || !isUUID(suiteId)) throw new UnrecoverableError('job data has no valid suiteId');
+    const suiteId = jobDataId(job.data, 'suiteId');
     return this.finisher.settle(job, suiteId, token);
   }
 }

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
-import { isUUID } from 'class-validator';
+import type { Job } from 'bullmq';
+import { jobDataId } from '../../worker-runtime/job-data-id';
 import { JobProcessor } from '../../worker-runtime/job-processor';
 import { WebhookDelivery } from './webhook-delivery';
 import { WEBHOOK_JOB, type WebhookJobData } from '../webhook-job';
@@ -13,8 +13,7 @@ export class WebhooksProcessor extends JobProcessor<WebhookJobData, unknown> {
   }
 
   protected handle(job: Job<WebhookJobData>, signal: AbortSignal): Promise<unknown> {
-    const { suiteId } = job.data ?? {};
-    if (typeof suiteId !== 'string' || !isUUID(suiteId)) throw new UnrecoverableError('job data has no valid suiteId');
+    const suiteId = jobDataId(job.data, 'suiteId');
     return this.delivery.deliver(job, suiteId, signal);
   }
 }
