@@ -57,9 +57,6 @@ export interface JobKind<Data = unknown> {
   readonly [carries]?: Data;
 }
 
-/** The data a job kind's jobs carry: `JobDataOf<typeof RUN_JOB>`. */
-export type JobDataOf<Kind> = Kind extends JobKind<infer Data> ? Data : never;
-
 /**
  * Declares a job kind with its data type, keeping the literal queue and job names:
  * `jobKind<RunJobData>()({ queue: 'test-runs', name: 'run', ... })`.
