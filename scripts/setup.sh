@@ -36,9 +36,10 @@ ensure_dependencies() {
   pnpm install --frozen-lockfile --reporter=silent
 }
 
-# Debian's chromium for runs, and ffmpeg for their videos.
+# Debian's chromium for runs, ffmpeg for their videos, bubblewrap for script runs' sandbox.
 ensure_chromium() {
   local missing=()
+  command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
   if ! { [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; } && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium fonts-liberation); fi
   command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   [ ${#missing[@]} -eq 0 ] && return

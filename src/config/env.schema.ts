@@ -112,7 +112,29 @@ export const envSchema = z.object({
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
   WEBHOOK_TIMEOUT_MS: int(1000, 120000).default(10000),
   WEBHOOK_SECRET: z.string().default(''),
+  // 32 bytes (base64 or hex) that encrypt stored secrets; unset: the secrets routes refuse to store any.
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => secretsKeyBytes(v) !== undefined, {
+      message: 'must be 32 bytes as base64 (44 characters) or hex (64)',
+    })
+    .optional(),
+  // Script runs: `auto` runs them sandboxed or refuses them; `off` runs them without a sandbox (logged at start).
+  SCRIPT_SANDBOX: oneOf(['auto', 'off']).default('auto'),
+  SCRIPT_MEMORY_MB: int(64, 1048576).default(1024),
+  SCRIPT_DISK_MB: int(1, 1048576).default(512),
+  SCRIPT_PROCESS_LIMIT: int(8, 100000).default(128),
 });
+
+/** SECRETS_KEY's 32 bytes, from base64 or hex; undefined when it is neither. */
+export function secretsKeyBytes(value: string): Buffer | undefined {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
+  return bytes?.length === 32 ? bytes : undefined;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -127,6 +149,7 @@ const SECRET_KEYS = new Set([
   'DATABASE_URL',
   'REDIS_URL',
   'WEBHOOK_SECRET',
+  'SECRETS_KEY',
 ]);
 
 /** Validates the environment; the error message is one line naming each bad key. */
