@@ -24,7 +24,7 @@ const SHARED = [
   'validation',
 ];
 /** Worker-only infrastructure: only a feature's worker/ folder (and the roots) may use it. */
-const WORKER_ONLY = ['worker-runtime', 'browser'];
+const WORKER_ONLY = ['worker-runtime', 'browser', 'sandbox'];
 /**
  * What a feature offers the others: its job declaration, entities, public services and
  * modules, and the hooks it declares. Anything else in a feature is its own.

@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { EgressProxy, REFUSE_ALL } from '../egress/egress-proxy';
-import { CHROMIUM_QUIET_FLAGS } from './chromium-flags';
+import { chromiumExecutable, chromiumLaunchArgs } from './chromium-flags';
 import { guardPlaywrightRace } from './playwright-race-guard';
 
 /** A fresh browser after this many runs keeps leaks in Chromium from adding up. */
@@ -152,24 +151,14 @@ export class BrowserPool implements OnApplicationShutdown {
     // which a worker that only scrapes or sends email never needs.
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
-      executablePath: this.executablePath(),
+      executablePath: chromiumExecutable(this.config.env.CHROMIUM_PATH),
       headless: true,
       // The worker's shutdown decides when the browser closes (after the runs in flight
       // finish); Playwright's own signal handlers would kill it at the first SIGTERM.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        ...CHROMIUM_QUIET_FLAGS,
-        // Each context has its own proxy (newContext); what is left to the browser-wide
-        // setting is Chromium's own traffic, loopback included, and that proxy refuses it all.
-        `--proxy-server=${this.ownRequestsUrl}`,
-        '--proxy-bypass-list=<-loopback>',
-      ],
+      args: chromiumLaunchArgs(this.ownRequestsUrl),
     });
     browser.on('disconnected', () => {
       if (this.browser === browser) this.browser = undefined;
@@ -200,11 +189,5 @@ export class BrowserPool implements OnApplicationShutdown {
       await egress.stop();
       throw error;
     }
-  }
-
-  /** CHROMIUM_PATH, else the system's Chromium, else Playwright's own (if installed). */
-  private executablePath(): string | undefined {
-    if (this.config.env.CHROMIUM_PATH) return this.config.env.CHROMIUM_PATH;
-    return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
   }
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 /**
  * Nowhere for Chromium's own services to call: port 9 (discard) is on Chromium's list of
  * unsafe ports, so a request there fails inside the browser, before any proxy or socket.
@@ -30,3 +32,24 @@ export const CHROMIUM_QUIET_FLAGS: readonly string[] = [
   `--component-updater=url-source=${NOWHERE}`,
   `--variations-server-url=${NOWHERE}`,
 ];
+
+/**
+ * Every flag a worker's Chromium starts with. Each context gets its own proxy; what is
+ * left to the browser-wide setting (`ownRequestsProxy`) is Chromium's own traffic,
+ * loopback included, and that proxy refuses it all.
+ */
+export const chromiumLaunchArgs = (ownRequestsProxy: string): string[] => [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  ...CHROMIUM_QUIET_FLAGS,
+  `--proxy-server=${ownRequestsProxy}`,
+  '--proxy-bypass-list=<-loopback>',
+];
+
+/** CHROMIUM_PATH, else the system's Chromium, else Playwright's own (if installed). */
+export function chromiumExecutable(configured: string): string | undefined {
+  if (configured) return configured;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+}

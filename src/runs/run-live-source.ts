@@ -45,6 +45,17 @@ export class RunLiveSource implements LiveSource, OnModuleInit {
     if (signal.type !== 'progress') return [await this.snapshot(id)];
     const progress = signal.data as RunProgress | undefined;
     if (progress?.type === 'status') return [await this.snapshot(id)];
+    if (progress?.type === 'test') {
+      const { type: _test, attempt: testAttempt, ...test } = progress;
+      return [
+        {
+          event: 'run.test',
+          payload: { runId: id, attempt: testAttempt, ...test },
+          key: `test:${testAttempt}:${test.index}:${test.retry}`,
+          final: false,
+        },
+      ];
+    }
     if (progress?.type !== 'step') return [];
     const { type: _type, attempt, ...step } = progress;
     return [

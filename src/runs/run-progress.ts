@@ -1,6 +1,6 @@
 import type { RunStatus } from './run.entity';
 
-/** What the worker reports as job progress: the run's state and each finished step. */
+/** What the worker reports as job progress: the run's state, each finished step (step runs) or test attempt (script runs). */
 export type RunProgress =
   | { type: 'status'; status: RunStatus; attempt: number }
   | {
@@ -13,4 +13,15 @@ export type RunProgress =
       durationMs: number;
       error: string | null;
       screenshot: string | null;
+    }
+  | {
+      type: 'test';
+      attempt: number;
+      index: number;
+      title: string;
+      /** running while it will be retried; then its final state. */
+      status: string;
+      retry: number;
+      durationMs: number;
+      error: string | null;
     };

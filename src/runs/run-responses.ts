@@ -23,6 +23,63 @@ export const runStepBody = responseBody(
   }),
 );
 
+const location = z
+  .object({ file: z.string(), line: count, column: count })
+  .meta({ description: "A place in the script's files (1-based line and column)" });
+const testError = z.object({
+  message: z.string().meta({ description: "Playwright's message" }),
+  snippet: z.string().optional().meta({ description: 'The code frame around the line that failed' }),
+  location: location.optional(),
+});
+type StepNode = {
+  title: string;
+  category: string;
+  durationMs: number;
+  error?: z.infer<typeof testError>;
+  location?: z.infer<typeof location>;
+  steps: StepNode[];
+};
+const testStep: z.ZodType<StepNode> = z.lazy(() =>
+  z
+    .object({
+      title: z.string(),
+      category: z
+        .string()
+        .meta({ description: 'test.step, expect or pw:api (an action); a hook or fixture that failed' }),
+      durationMs: count,
+      error: testError.optional(),
+      location: location.optional(),
+      steps: z.array(testStep),
+    })
+    .meta({ id: 'RunTestStep', description: 'A test.step (or action, or assertion) and the steps inside it' }),
+);
+
+export const runTestBody = responseBody(
+  'RunTest',
+  z.object({
+    runId: uuid,
+    index: count.meta({ description: 'Its place in the run (0 first, in file order)' }),
+    title: z.string(),
+    describePath: z.array(z.string()).meta({ description: 'The describe blocks it is in, outermost first' }),
+    file: z.string().meta({ example: 'checkout.spec.ts' }),
+    line: count,
+    column: count,
+    status: z.string().meta({
+      description: 'queued, running, passed, failed, timedOut, skipped or flaky (passed on a retry)',
+      example: 'passed',
+    }),
+    durationMs: count.meta({ description: 'Its last attempt' }),
+    attempts: count.meta({ description: '1 + the retries it used' }),
+    steps: z.array(testStep),
+    errors: z.array(testError),
+    stdout: z.string().meta({ description: 'What it printed (last attempt, at most 64 KiB)' }),
+    stderr: z.string(),
+    attachments: z
+      .array(z.object({ name: z.string(), contentType: z.string(), artifact: z.string() }))
+      .meta({ description: 'Screenshots, trace, video and testInfo.attach files; each is a run artifact' }),
+  }),
+);
+
 export const runArtifactBody = responseBody(
   'RunArtifact',
   z.object({
@@ -55,7 +112,11 @@ export const runBody = responseBody(
 
 export const runDetailBody = responseBody(
   'RunDetail',
-  runBody.extend({ steps: z.array(runStepBody), artifacts: z.array(runArtifactBody) }),
+  runBody.extend({
+    steps: z.array(runStepBody).meta({ description: 'Its steps (step runs)' }),
+    tests: z.array(runTestBody).meta({ description: 'Its Playwright tests (script runs)' }),
+    artifacts: z.array(runArtifactBody),
+  }),
 );
 
 export const runCreatedBody = responseBody('RunCreated', z.object({ id: uuid, status: z.enum(RunStatus) }));

@@ -5,6 +5,7 @@ import { JSONObjectScalar } from '../graphql/json-object.scalar';
 import type { RunDefinition } from './run-definition';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
+import { RunTestResult } from './run-test.entity';
 
 export enum RunStatus {
   queued = 'queued',
@@ -79,6 +80,10 @@ export class Run extends JobRow {
   @Field(() => [RunStepResult], { description: 'Its steps as they ended, in order' })
   @OneToMany(() => RunStepResult, (step) => step.run)
   steps?: RunStepResult[];
+
+  @Field(() => [RunTestResult], { description: 'Its Playwright tests (script runs), in file order' })
+  @OneToMany(() => RunTestResult, (test) => test.run)
+  tests?: RunTestResult[];
 
   @Field(() => [RunArtifact], { description: 'The files it kept' })
   @OneToMany(() => RunArtifact, (artifact) => artifact.run)

@@ -62,16 +62,16 @@ export class RunsController {
   }
 
   @Get(':id')
-  @ApiJson(200, runDetailBody, 'The run with its step results and artifact links')
+  @ApiJson(200, runDetailBody, 'The run with its step results (step runs) or tests (script runs) and artifact links')
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runDetailBody>> {
     const run = await this.runs.get(id);
-    return Object.assign(run, { steps: run.steps ?? [], artifacts: run.artifacts ?? [] });
+    return Object.assign(run, { steps: run.steps ?? [], tests: run.tests ?? [], artifacts: run.artifacts ?? [] });
   }
 
   @Get(':id/events')
   @AcceptsEventToken('run')
   @ApiEventStream(
-    'Server-Sent Events: `run.updated` (the run, first its current state) and `run.step` (a step that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',
+    'Server-Sent Events: `run.updated` (the run, first its current state) `run.step` (a step that ended) and `run.test` (a test attempt of a script run that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',
   )
   async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await streamLiveEvents(this.hub, 'run', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);

@@ -4,6 +4,7 @@ import { RunArtifact } from './run-artifact.entity';
 import { RunCapacity } from './run-capacity';
 import { RunLiveSource } from './run-live-source';
 import { RunStepResult } from './run-step.entity';
+import { RunTestResult } from './run-test.entity';
 import { Run } from './run.entity';
 import { RunsController } from './runs.controller';
 import { RunsResolver } from './runs.resolver';
@@ -11,7 +12,7 @@ import { RunsService } from './runs.service';
 
 /** API side: accept, list, read and cancel runs; serve their artifacts. Suites hear of cancels through RUNS_ENDED_HOOK. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact])],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact])],
   controllers: [RunsController],
   providers: [RunsService, RunsResolver, RunCapacity, RunLiveSource],
   exports: [RunsService, RunCapacity],

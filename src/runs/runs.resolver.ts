@@ -3,9 +3,10 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscri
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import type { LiveUpdate } from '../events/live-update';
-import { RunUpdate } from './dto/run-update.model';
+import { RunTestUpdate, RunUpdate } from './dto/run-update.model';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
+import { RunTestResult } from './run-test.entity';
 import { TriggerRunInput } from './dto/trigger-run.input';
 import { Run, RunStatus } from './run.entity';
 import { RunsService } from './runs.service';
@@ -25,7 +26,7 @@ export class RunsResolver {
     @Args('input', { description: 'The run, as the body of POST /api/runs' }) input: TriggerRunInput,
   ): Promise<Run> {
     // The run as accepted (a fresh read could already find it running).
-    return Object.assign(await this.service.create(input), { steps: [], artifacts: [] });
+    return Object.assign(await this.service.create(input), { steps: [], tests: [], artifacts: [] });
   }
 
   @Mutation(() => Run, { description: 'Cancel a queued run, or ask a running one to stop' })
@@ -58,13 +59,19 @@ export class RunsResolver {
     return run.steps ?? this.service.stepsOf(run.id);
   }
 
+  @ResolveField(() => [RunTestResult], { description: 'Its Playwright tests (script runs), in file order' })
+  tests(@Parent() run: Run): RunTestResult[] | Promise<RunTestResult[]> {
+    return run.tests ?? this.service.testsOf(run.id);
+  }
+
   @ResolveField(() => [RunArtifact], { description: 'The files it kept' })
   artifacts(@Parent() run: Run): RunArtifact[] | Promise<RunArtifact[]> {
     return run.artifacts ?? this.service.artifactsOf(run.id);
   }
 
   @Subscription(() => RunUpdate, {
-    description: 'The run now, then each change (run.updated) and each finished step (run.step) until it ends',
+    description:
+      'The run now, then each change (run.updated), each finished step (run.step) or test attempt (run.test) until it ends',
     resolve: (update: RunUpdate) => update,
   })
   runUpdated(
@@ -75,6 +82,15 @@ export class RunsResolver {
 }
 
 function toRunUpdate(runId: string, { event, payload }: LiveUpdate): RunUpdate {
+  if (event === 'run.test')
+    return {
+      event,
+      runId,
+      run: null,
+      step: null,
+      test: payload as unknown as RunTestUpdate,
+      attempt: payload.attempt as number,
+    };
   if (event === 'run.step')
     return { event, runId, run: null, step: payload as unknown as RunStepResult, attempt: payload.attempt as number };
   return { event, runId, run: payload as unknown as Run, step: null, attempt: null };

@@ -19,6 +19,7 @@ import { definitionLimits, parseRunDefinition, resolveStepUrl, RunDefinition } f
 import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
+import { RunTestResult } from './run-test.entity';
 import { Run, RunStatus } from './run.entity';
 import { IGNORE_RUNS_ENDED, RUNS_ENDED_HOOK, type RunsEndedHook } from './runs-ended-hook';
 
@@ -34,6 +35,7 @@ export class RunsService {
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(RunStepResult) private readonly steps: Repository<RunStepResult>,
     @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
+    @InjectRepository(RunTestResult) private readonly tests: Repository<RunTestResult>,
     @InjectQueue(RUN_JOB.queue) private readonly queue: Queue<RunJobData>,
     @Inject(REDIS) redis: Redis,
     private readonly capacity: RunCapacity,
@@ -129,12 +131,17 @@ export class RunsService {
     const run = await this.runs.findOneBy({ id });
     if (!run) throw new NotFoundException(`Run ${id} not found`);
     run.steps = await this.stepsOf(id);
+    run.tests = await this.testsOf(id);
     run.artifacts = await this.artifactsOf(id);
     return run;
   }
 
   stepsOf(runId: string): Promise<RunStepResult[]> {
     return this.steps.find({ where: { runId }, order: { index: 'ASC' } });
+  }
+
+  testsOf(runId: string): Promise<RunTestResult[]> {
+    return this.tests.find({ where: { runId }, order: { index: 'ASC' } });
   }
 
   async artifactsOf(runId: string): Promise<RunArtifact[]> {

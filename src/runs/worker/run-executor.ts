@@ -22,12 +22,18 @@ import { RunArtifact } from '../run-artifact.entity';
 import { RunStepResult } from '../run-step.entity';
 import { RunStatus } from '../run.entity';
 import { performStep } from './step-actions';
+import { ScriptRunner } from './script/script-runner';
+import type { ScriptRunDefinition } from './script/script-run-definition';
+import { Redactor, SecretsVault } from './script/secrets-stand-in';
+
+const isScript = (definition: unknown): definition is ScriptRunDefinition =>
+  (definition as { script?: unknown }).script !== undefined;
 
 /** A run whose claim gate is shut (its suite at its limit of runs at once) is tried again after this (plus jitter). */
 const SUITE_DEFER_MS = 500;
 
 interface Claimed {
-  definition: RunDefinition;
+  definition: RunDefinition | ScriptRunDefinition;
   previous: RunStatus;
   attempt: number;
   suite_id: string | null;
@@ -64,6 +70,8 @@ export class RunExecutor {
     @InjectRepository(RunStepResult) private readonly steps: Repository<RunStepResult>,
     @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
     private readonly pool: BrowserPool,
+    private readonly scripts: ScriptRunner,
+    private readonly secrets: SecretsVault,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
     // Optional: a worker without suites runs every run at once, with no one to tell.
@@ -95,12 +103,9 @@ export class RunExecutor {
     }
   }
 
-  private async perform(
-    job: Job,
-    kit: JobRunKit,
-    runId: string,
-    { definition, attempt }: Claimed,
-  ): Promise<RunOutcome> {
+  private async perform(job: Job, kit: JobRunKit, runId: string, claimed: Claimed): Promise<RunOutcome> {
+    const { definition, attempt } = claimed;
+    if (isScript(definition)) return this.performScript(job, kit, runId, attempt, definition);
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
     // A retry (or a replay) starts clean: no duplicated step results or files from an
     // interrupted attempt. A first attempt has none, and skips the three round trips.
@@ -144,6 +149,39 @@ export class RunExecutor {
         this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]),
       ended: (message) => this.finish(runId, { status: RunStatus.error, error: message }, started),
     });
+  }
+
+  /** A script run: Playwright Test in the sandbox (ScriptRunner); its faults take the same road as a step run's. */
+  private async performScript(
+    job: Job,
+    kit: JobRunKit,
+    runId: string,
+    attempt: number,
+    definition: ScriptRunDefinition,
+  ): Promise<RunOutcome> {
+    const stop = kit.startStop(definition.options.timeoutMs);
+    const started = Date.now();
+    try {
+      const secrets = await this.secrets.reveal(definition.secrets ?? []);
+      const redactor = new Redactor(secrets);
+      const outcome = await this.scripts.run(job, runId, attempt, definition, stop, secrets, (text) =>
+        redactor.text(text),
+      );
+      await this.finish(runId, outcome, started);
+      return outcome;
+    } catch (fault) {
+      return kit.fault(fault, {
+        prefix: 'script run fault: ',
+        logger: this.logger,
+        logFields: { runId },
+        logMessage: 'Script run hit a platform fault',
+        retrying: (message) =>
+          this.dataSource.query(`UPDATE runs SET error = $2, updated_at = now() WHERE id = $1`, [runId, message]),
+        ended: (message) => this.finish(runId, { status: RunStatus.error, error: message }, started),
+      });
+    } finally {
+      stop.dispose();
+    }
   }
 
   /**

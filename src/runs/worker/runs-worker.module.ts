@@ -7,13 +7,17 @@ import { RunExecutor } from './run-executor';
 import { RunStepResult } from '../run-step.entity';
 import { Run } from '../run.entity';
 import { RunsProcessor } from './runs.processor';
+import { RunTestResult } from '../run-test.entity';
+import { SandboxModule } from '../../sandbox/sandbox.module';
+import { ScriptRunner } from './script/script-runner';
+import { SecretsVault } from './script/secrets-stand-in';
 
 /**
  * Worker side: the processor, the executor and the cancel listener. The executor's hooks
  * (RUN_HOOKS) come from whichever worker module offers them globally: runs import no one.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunArtifact]), BrowserModule],
-  providers: [RunsProcessor, RunExecutor, RunCancelListener],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact]), BrowserModule, SandboxModule],
+  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner, SecretsVault],
 })
 export class RunsWorkerModule {}

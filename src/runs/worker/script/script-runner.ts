@@ -1,0 +1,211 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { mkdir, rm } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Repository } from 'typeorm';
+import { ScriptBrowser } from '../../../browser/script-browser';
+import { AppConfig } from '../../../config/app-config.service';
+import { Sandbox } from '../../../sandbox/sandbox';
+import type { SandboxExit } from '../../../sandbox/sandboxed-process';
+import type { JobStop } from '../../../worker-runtime/job-stop';
+import { STOP_REASONS } from '../../../worker-runtime/stop-reasons';
+import { RunArtifact } from '../../run-artifact.entity';
+import { contentTypeOf, runDirectory } from '../../run-files';
+import { RunTestResult, type TestAttachment } from '../../run-test.entity';
+import { RunStatus } from '../../run.entity';
+import { runnerConfig, workPaths } from './runner-config';
+import { copyAttachments } from './script-artifacts';
+import { readScriptMessage } from './script-messages';
+import { ScriptResults, type Redact } from './script-results';
+import type { ScriptRunDefinition } from './script-run-definition';
+import { hostModulesRoot, playwrightPackages, reporterSource, ScriptWorkspace } from './script-workspace';
+
+export interface ScriptOutcome {
+  status: RunStatus;
+  error?: string;
+}
+
+/** What the run's Node sees besides the user's env and secrets: nothing of the worker's. */
+const BASE_ENV = {
+  PATH: '/usr/bin:/bin',
+  HOME: '/tmp',
+  TMPDIR: '/tmp',
+  LANG: 'C.UTF-8',
+  CI: '1',
+  FORCE_COLOR: '0',
+  PW_TEST_HTML_REPORT_OPEN: 'never',
+};
+
+const BREACHES = {
+  memory: (env: AppConfig['env']) => `the script went past its memory cap (SCRIPT_MEMORY_MB=${env.SCRIPT_MEMORY_MB})`,
+  processes: (env: AppConfig['env']) =>
+    `the script went past its process cap (SCRIPT_PROCESS_LIMIT=${env.SCRIPT_PROCESS_LIMIT}): a fork bomb or a runaway spawn`,
+  disk: (env: AppConfig['env']) => `the script wrote past its disk cap (SCRIPT_DISK_MB=${env.SCRIPT_DISK_MB})`,
+} as const;
+
+/**
+ * Runs a script run's Playwright tests: writes its files into a fresh workspace, opens a
+ * relay to the worker's browser, starts Playwright Test in the sandbox, stores each test
+ * as the reporter says it ended, stops it all at a cancel, a timeout or a cap, then keeps
+ * its artifacts and the run's HTML report and JUnit file. A platform failure (no sandbox,
+ * the browser gone, the runner never starting) is thrown, for the job's retries; what the
+ * tests did is a result.
+ */
+@Injectable()
+export class ScriptRunner {
+  private readonly logger = new Logger(ScriptRunner.name);
+  private readonly packages = playwrightPackages();
+
+  constructor(
+    private readonly sandbox: Sandbox,
+    private readonly browser: ScriptBrowser,
+    private readonly config: AppConfig,
+    @InjectRepository(RunTestResult) private readonly tests: Repository<RunTestResult>,
+    @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
+  ) {}
+
+  async run(
+    job: Job,
+    runId: string,
+    attempt: number,
+    definition: ScriptRunDefinition,
+    stop: JobStop,
+    secrets: Record<string, string>,
+    redact: Redact,
+  ): Promise<ScriptOutcome> {
+    const runDir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
+    if (attempt > 1) {
+      await this.tests.delete({ runId });
+      await this.artifacts.delete({ runId });
+      await rm(runDir, { recursive: true, force: true });
+    }
+    await mkdir(runDir, { recursive: true });
+    const support = await this.sandbox.support();
+    const sandboxed = support.mode === 'bubblewrap';
+    const workspace = await ScriptWorkspace.create(runId, attempt);
+    const relay = await this.browser.open(workspace.socketPath, workspace.videoDir);
+    const results = new ScriptResults(runId, attempt, this.tests, job, redact, this.logger);
+    try {
+      const paths = this.sandbox.paths(workspace, hostModulesRoot(this.packages), sandboxed);
+      const reporterFile = `reporter${extname(reporterSource())}`;
+      await workspace.writeFiles(definition.script.files);
+      await workspace.writeControl(
+        runnerConfig(definition, { ...paths, reporter: `${paths.control}/${reporterFile}` }),
+        reporterFile,
+      );
+      const env = {
+        ...BASE_ENV,
+        ...(sandboxed ? {} : { NODE_PATH: paths.modules }),
+        ...definition.env,
+        ...secrets,
+      };
+      const child = await this.sandbox.start({
+        name: `${runId}-${attempt}`,
+        workDir: workspace.workDir,
+        controlDir: workspace.controlDir,
+        packages: this.packages,
+        env,
+        command: [
+          process.execPath,
+          `${paths.modules}/@playwright/test/cli.js`,
+          'test',
+          '--config',
+          `${paths.control}/playwright.config.mjs`,
+        ],
+        onLine: (line) => {
+          const message = readScriptMessage(line);
+          if (message) results.handle(message);
+        },
+      });
+      const killOnStop = () => void child.kill();
+      stop.signal.addEventListener('abort', killOnStop, { once: true });
+      const exit = await child.exit;
+      stop.signal.removeEventListener('abort', killOnStop);
+      await results.settled();
+      await relay.close();
+
+      const browserLost = !this.browser.isAlive(relay);
+      const outcome = this.outcome(exit, results, stop);
+      if (outcome === 'fault' || (browserLost && outcome.status !== RunStatus.passed && !stop.signal.aborted))
+        throw new Error(
+          browserLost
+            ? 'Chromium (the worker’s script browser) died during the run'
+            : `the test runner did not start: ${exit.stderr.trim().slice(-2000) || `exit code ${exit.code}`}`,
+        );
+      stop.handBackIfShutdown();
+      await this.keepFiles(runId, runDir, workspace, paths.work, results, redact);
+      return outcome;
+    } finally {
+      await relay.close();
+      await workspace.remove().catch(() => undefined);
+    }
+  }
+
+  /** The run's state from how the runner ended; 'fault' when it never got to run the tests. */
+  private outcome(exit: SandboxExit, results: ScriptResults, stop: JobStop): ScriptOutcome | 'fault' {
+    if (exit.breach) return { status: RunStatus.failed, error: BREACHES[exit.breach](this.config.env) };
+    if (stop.signal.aborted)
+      return stop.reason === STOP_REASONS.timeout
+        ? { status: RunStatus.timed_out, error: 'run timed out' }
+        : {
+            status: RunStatus.cancelled,
+            error: stop.reason === STOP_REASONS.cancel ? 'run cancelled' : 'worker shutting down',
+          };
+    if (!results.begun) return 'fault';
+    const ended = results.ended;
+    if (!ended)
+      return {
+        status: RunStatus.failed,
+        error: `the test runner exited (${exit.signal ?? `code ${exit.code}`}) before it finished: ${exit.stderr.trim().slice(-1000)}`,
+      };
+    if (ended.status === 'timedout') return { status: RunStatus.timed_out, error: 'run timed out' };
+    const failures = results.failures();
+    if (ended.status === 'passed' && failures.length === 0) return { status: RunStatus.passed };
+    const first = failures[0];
+    const runError = results.runErrors[0]?.message;
+    return {
+      status: RunStatus.failed,
+      error: first
+        ? `${failures.length} of ${results.testCount} tests failed; first: ${first.title}${first.error ? `: ${first.error}` : ''}`.slice(
+            0,
+            4000,
+          )
+        : (runError ?? 'the tests failed').slice(0, 4000),
+    };
+  }
+
+  /** Attachments, then the report and JUnit file (the sandbox is gone: nothing can change them now). */
+  private async keepFiles(
+    runId: string,
+    runDir: string,
+    workspace: ScriptWorkspace,
+    insideWork: string,
+    results: ScriptResults,
+    redact: Redact,
+  ): Promise<void> {
+    const toHost = (path: string) =>
+      path.startsWith(`${insideWork}/`) ? workspace.workDir + path.slice(insideWork.length) : '';
+    const copied = await copyAttachments(results.attachments, workspace.outDir, toHost, runDir, redact);
+    const byTest = new Map<number, TestAttachment[]>();
+    for (const file of copied) {
+      await this.artifacts.upsert(
+        {
+          runId,
+          name: file.artifact,
+          kind: file.kind,
+          contentType: contentTypeOf(file.artifact),
+          sizeBytes: file.size,
+        },
+        ['runId', 'name'],
+      );
+      byTest.set(file.index, [
+        ...(byTest.get(file.index) ?? []),
+        { name: redact(file.name), contentType: file.contentType, artifact: file.artifact },
+      ]);
+    }
+    for (const [index, attachments] of byTest) await this.tests.update({ runId, index }, { attachments });
+    void workPaths; // the report and JUnit file: kept by the report step (see README: script runs)
+    void join;
+  }
+}
