@@ -1,0 +1,216 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- runs are read as JSON */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cgroupLayout } from '../src/sandbox/cgroup-limits';
+import { AppProcess } from './helpers/app-process';
+import { freePort } from './helpers/free-port';
+import { readSse } from './helpers/live-clients';
+import { pollUntil } from './helpers/poll';
+import { queueScriptRun, scriptRun, waitRunEnd } from './helpers/script-runs';
+import { Stack } from './helpers/stack';
+import { baseEnv } from './helpers/test-env';
+import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
+
+/** Three tests: one passes in two test.steps, one fails on an expect, one passes on its retry. */
+const THREE_TESTS = `import { test, expect } from '@playwright/test';
+
+test.describe('sign in', () => {
+  test('works', async ({ page }) => {
+    await test.step('open the form', async () => {
+      await page.goto('/login');
+    });
+    await test.step('sign in', async () => {
+      await page.locator('#email').fill('a@example.com');
+      await page.locator("role=button[name='Sign in']").click();
+      await expect(page.locator('h1')).toHaveText('Welcome');
+    });
+    console.log('signed in as a@example.com');
+  });
+
+  test('greets by name', async ({ page }) => {
+    await page.goto('/welcome');
+    await expect(page.locator('h1')).toHaveText('Welcome back, Ada', { timeout: 1000 });
+  });
+});
+
+test('flaky', async ({ page }, testInfo) => {
+  await page.goto('/welcome');
+  expect(testInfo.retry, 'fails on its first attempt').toBe(1);
+});
+`;
+
+/** A test that waits long enough to be stopped in the middle. */
+const WAITS = `import { test } from '@playwright/test';
+test('waits', async ({ page }) => {
+  await page.goto('/login');
+  await page.waitForTimeout(120000);
+});
+`;
+
+type Test = { title: string; status: string; attempts: number; [key: string]: unknown };
+
+/** Script runs end to end: a real API, a real worker, Playwright Test in the sandbox, the worker's Chromium. */
+describe('script runs', () => {
+  let stack: Stack;
+  let site: TestSite;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stevedore-script-runs-'));
+    site = await new TestSite({ '/login': LOGIN_PAGE, '/welcome': WELCOME_PAGE }).start();
+    // A short lock: a killed worker's run is taken over within seconds.
+    stack = await new Stack(
+      baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', JOB_LOCK_MS: '3000', WORKER_CONCURRENCY: '2' }),
+    ).start();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await site?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const read = async (id: string) => (await stack.request(`/api/runs/${id}`)).json() as Promise<Record<string, any>>;
+  const running = (id: string) =>
+    pollUntil(
+      () => read(id),
+      (run) => (run.tests as Test[] | undefined)?.some((t) => t.status === 'running') ?? false,
+      60000,
+      'a test running',
+    );
+
+  it('stores each test with its state, steps, error location, output and files, and reports each live', async () => {
+    const id = await queueScriptRun(
+      stack,
+      scriptRun(THREE_TESTS, { baseUrl: site.base, retries: 1, name: 'three tests' }),
+    );
+    const sse = await readSse(`${stack.base}/api/runs/${id}/events`);
+    const run = await waitRunEnd(stack, id);
+    await sse.finished;
+
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/1 of 3 tests failed; first: sign in › greets by name/);
+    const tests = run.tests as Test[];
+    expect(tests.map((t) => [t.describePath, t.title, t.status, t.attempts])).toEqual([
+      [['sign in'], 'works', 'passed', 1],
+      [['sign in'], 'greets by name', 'failed', 2],
+      [[], 'flaky', 'flaky', 2],
+    ]);
+    const [works, greets] = tests as any[];
+    expect(works).toMatchObject({ file: 'a.spec.ts', line: 4, stdout: 'signed in as a@example.com\n' });
+    const steps = works.steps.filter((s: any) => s.category === 'test.step');
+    expect(steps.map((s: any) => s.title)).toEqual(['open the form', 'sign in']);
+    expect(steps.every((s: any) => s.durationMs > 0 && s.steps.length > 0)).toBe(true);
+
+    // The failure: Playwright's message, the code frame, and where in the user's file.
+    const [error] = greets.errors;
+    expect(error.message).toContain('Welcome back, Ada');
+    expect(error.location).toEqual({ file: 'a.spec.ts', line: 18, column: 38 });
+    expect(error.snippet).toContain("> 18 |     await expect(page.locator('h1')).toHaveText('Welcome back, Ada'");
+
+    // Its failure screenshot and trace (retain-on-failure), downloadable.
+    const kept = Object.fromEntries((greets.attachments as any[]).map((a) => [a.name, a.artifact]));
+    expect(kept).toMatchObject({
+      screenshot: expect.stringMatching(/^test-1-retry1-screenshot/),
+      trace: 'test-1-retry1-trace.zip',
+    });
+    const shot = await stack.request(`/api/runs/${id}/artifacts/${kept.screenshot}`);
+    expect([shot.status, shot.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(
+      Buffer.from(await shot.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    const trace = await stack.request(`/api/runs/${id}/artifacts/test-1-retry1-trace.zip`);
+    expect(
+      Buffer.from(await trace.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    // A passing test keeps no trace under retain-on-failure.
+    expect(works.attachments).toEqual([]);
+
+    // Live: each attempt that ended, as it ended, then the run's end.
+    const ended = sse.events.filter((e) => e.event === 'run.test').map((e) => [e.data.index, e.data.status]);
+    expect(ended).toEqual(
+      expect.arrayContaining([
+        [0, 'passed'],
+        [1, 'running'],
+        [1, 'failed'],
+        [2, 'running'],
+        [2, 'flaky'],
+      ]),
+    );
+    expect(sse.events.at(-1)!.event).toBe('end');
+  });
+
+  it('a cancel stops the test mid-way within 2 s, whole process tree', async () => {
+    const id = await queueScriptRun(stack, scriptRun(WAITS, { baseUrl: site.base }));
+    await running(id);
+    const asked = Date.now();
+    expect((await stack.request(`/api/runs/${id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const run = await waitRunEnd(stack, id, 20000);
+    expect(run.status).toBe('cancelled');
+    expect(Date.now() - asked).toBeLessThan(4000);
+    await expectNoSandboxLeft(id);
+  });
+
+  it('a timeout stops the test mid-way and ends the run timed_out', async () => {
+    const id = await queueScriptRun(stack, scriptRun(WAITS, { baseUrl: site.base, options: { timeoutMs: 8000 } }));
+    const run = await waitRunEnd(stack, id, 40000);
+    expect(run.status).toBe('timed_out');
+    const wall = new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime();
+    expect(wall).toBeGreaterThanOrEqual(5000);
+    expect(wall).toBeLessThan(8000 + 2000 + 3000);
+    await expectNoSandboxLeft(id);
+  });
+
+  it('a run whose worker is SIGKILLed mid-test is taken over by another worker and ends once', async () => {
+    const slow = WAITS.replace('120000', '4000');
+    const id = await queueScriptRun(stack, scriptRun(slow, { baseUrl: site.base }));
+    const half = await running(id);
+    const killed = half.worker as string;
+    stack.worker.child.kill('SIGKILL');
+    await stack.worker.waitExit(5000);
+    await expectNoSandboxLeft(id);
+
+    const port = await freePort();
+    stack.worker = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
+    stack.workerBase = `http://127.0.0.1:${port}`;
+    await stack.worker.waitHealthy(`${stack.workerBase}/api/health`);
+    const run = await waitRunEnd(stack, id, 60000);
+    expect(run).toMatchObject({ status: 'passed', attempt: 2 });
+    expect(run.worker).not.toBe(killed);
+    expect((run.tests as Test[]).map((t) => [t.title, t.status])).toEqual([['waits', 'passed']]);
+  });
+});
+
+/**
+ * No process of the run's sandbox is left: its cgroup (made under the worker's, which is
+ * this test's too) is gone or empty.
+ */
+async function expectNoSandboxLeft(runId: string): Promise<void> {
+  const layout = cgroupLayout();
+  if (!layout) throw new Error('no cgroups here');
+  const members = () => {
+    try {
+      return readdirSync(layout.pids)
+        .filter((group) => group.startsWith(runId))
+        .flatMap((group) =>
+          readFileSync(join(layout.pids, group, 'cgroup.procs'), 'utf8')
+            .split('\n')
+            .filter(Boolean),
+        );
+    } catch {
+      return [];
+    }
+  };
+  await pollUntil(
+    async () => members(),
+    (pids) => pids.length === 0,
+    3000,
+    `no process of run ${runId} left`,
+  );
+}
