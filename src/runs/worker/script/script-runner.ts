@@ -81,6 +81,7 @@ export class ScriptRunner {
       await rm(runDir, { recursive: true, force: true });
     }
     await mkdir(runDir, { recursive: true });
+    const phases: Array<[string, number]> = [['start', Date.now()]];
     const support = await this.sandbox.support();
     const sandboxed = support.mode === 'bubblewrap';
     const workspace = await ScriptWorkspace.create(runId, attempt);
@@ -115,9 +116,13 @@ export class ScriptRunner {
         ],
         onLine: (line) => {
           const message = readScriptMessage(line);
-          if (message) results.handle(message);
+          if (message) {
+            if (message.t !== 'test') phases.push([message.t, Date.now()]);
+            results.handle(message);
+          }
         },
       });
+      phases.push(['spawned', Date.now()]);
       const killOnStop = () => void child.kill();
       stop.signal.addEventListener('abort', killOnStop, { once: true });
       const exit = await child.exit;
@@ -134,7 +139,10 @@ export class ScriptRunner {
             : `the test runner did not start: ${exit.stderr.trim().slice(-2000) || `exit code ${exit.code}`}`,
         );
       stop.handBackIfShutdown();
+      phases.push(['exited', Date.now()]);
       await this.keepFiles(runId, runDir, workspace, paths.work, results, redact);
+      phases.push(['kept', Date.now()]);
+      this.logger.debug({ runId, phases: phases.map(([name, at]) => `${name}+${at - phases[0][1]}`).join(' ') }, 'Script run phases');
       return outcome;
     } finally {
       await relay.close();
