@@ -45,6 +45,15 @@ const PUBLIC = {
   ],
   suites: ['suite-launch.ts', 'suite-request.ts', 'suites.module.ts', 'suites.service.ts', 'suite.entity.ts'],
   emails: ['email-outbox.ts', 'email-outbox.module.ts', 'email.entity.ts'],
+  secrets: [
+    'secrets.module.ts',
+    'secrets.service.ts',
+    'secrets-vault.module.ts',
+    'secrets-vault.ts',
+    'secret-name.ts',
+    'redactor.ts',
+    'secret.entity.ts',
+  ],
 };
 const PUBLIC_WORKER = { runs: ['run-hooks.ts'] };
 

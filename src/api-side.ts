@@ -7,6 +7,7 @@ import { GraphqlModule } from './graphql/graphql.module';
 import { HealthModule } from './health/health.module';
 import { QueueMetrics } from './metrics/queue-metrics';
 import { RunsModule } from './runs/runs.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ScrapesModule } from './scrapes/scrapes.module';
 import { SuitesModule } from './suites/suites.module';
@@ -30,6 +31,7 @@ export const API_MODULES: Type[] = [
   SuitesModule,
   ScrapesModule,
   SchedulesModule,
+  SecretsModule,
   DeadLettersModule,
 ];
 export const API_PROVIDERS: Type[] = [QueueMetrics];

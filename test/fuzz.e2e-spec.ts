@@ -20,7 +20,9 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 const ANSWER_BOUND_MS = 10_000;
 const SECOND_KEY = 'second-key-0123456789';
 const WEBHOOK_SECRET = 'fuzz-webhook-secret-0123456789';
-const SECRETS = [TEST_API_KEY, SECOND_KEY, BOARD_PASSWORD, WEBHOOK_SECRET];
+// A valid body may reach POST /api/secrets: with a key it stores (or 4xx), never the 503 of a missing key.
+const SECRETS_KEY = 'ZnV6ei1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=';
+const SECRETS = [TEST_API_KEY, SECOND_KEY, BOARD_PASSWORD, WEBHOOK_SECRET, SECRETS_KEY];
 
 interface Operation {
   method: string;
@@ -44,7 +46,7 @@ describe('fuzz: hostile input on every door', () => {
     base = `http://127.0.0.1:${port}`;
     // No worker: accepted work stays queued, which is all the API's doors need.
     api = new AppProcess({
-      env: baseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', APP_PORT: String(port), WEBHOOK_SECRET }),
+      env: baseEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn', APP_PORT: String(port), WEBHOOK_SECRET, SECRETS_KEY }),
     });
     await api.waitHealthy(`${base}/api/health`, 60_000);
     const document = (await (

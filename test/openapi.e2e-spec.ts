@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { errorBody } from '../src/docs/error-body';
 import { runCreatedBody, runDetailBody, runPageBody } from '../src/runs/run-responses';
+import { secretBody, secretListBody } from '../src/secrets/secret-responses';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { typeCheckGeneratedClient } from './helpers/generated-client';
@@ -39,14 +41,23 @@ describe('OpenAPI document', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    // The examples target a site on this machine, as the README's do.
-    api = new AppProcess({ env: baseEnv({ APP_PORT: String(port), ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }) });
+    // The examples target a site on this machine, as the README's do; the secret's needs SECRETS_KEY.
+    api = new AppProcess({
+      env: baseEnv({
+        APP_PORT: String(port),
+        ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+      }),
+    });
     base = `http://127.0.0.1:${port}`;
     await api.waitHealthy(`${base}/api/health`);
     doc = await json(await request('/api/docs/json'));
   });
 
   afterAll(async () => {
+    // Secrets have no id: the example's and the one checked below, by name.
+    for (const name of ['SHOP_PASSWORD', 'OPENAPI_DOCUMENTED'])
+      await request(`/api/secrets/${name}`, { method: 'DELETE' });
     for (const { path, id } of created) {
       if (path === '/api/schedules') await request(`${path}/${id}`, { method: 'DELETE' });
       else if (path !== '/api/emails' && path !== '/api/users')
@@ -257,6 +268,25 @@ describe('OpenAPI document', () => {
       errorBody,
     );
     await check('/api/runs', 'post', await request('/api/runs', { raw: '{"name":' }), 400, errorBody);
+    const secret = { name: 'OPENAPI_DOCUMENTED', value: 's3cret-value' };
+    await check('/api/secrets', 'post', await request('/api/secrets', { body: secret }), 201, secretBody);
+    await check('/api/secrets', 'post', await request('/api/secrets', { body: secret }), 200, secretBody);
+    await check('/api/secrets', 'get', await request('/api/secrets'), 200, secretListBody);
+    await check('/api/secrets', 'post', await request('/api/secrets', { body: { name: 'PATH' } }), 400, errorBody);
+    await check(
+      '/api/secrets/{name}',
+      'delete',
+      await request('/api/secrets/1bad', { method: 'DELETE' }),
+      400,
+      errorBody,
+    );
+    await check(
+      '/api/secrets/{name}',
+      'delete',
+      await request('/api/secrets/NO_SUCH_SECRET', { method: 'DELETE' }),
+      404,
+      errorBody,
+    );
     await check(
       '/api/runs',
       'post',

@@ -88,3 +88,10 @@ export const USER_EXAMPLES: ExamplesObject = {
 export const EVENT_TOKEN_EXAMPLES: ExamplesObject = {
   run: { summary: 'A token for one run’s event stream', value: { runId: '3f2a6c1e-8b4d-4e7a-9c2f-1a5b6d7e8f90' } },
 };
+
+export const SECRET_EXAMPLES: ExamplesObject = {
+  password: {
+    summary: 'A password a test reads as process.env.SHOP_PASSWORD (200 if it replaces one)',
+    value: { name: 'SHOP_PASSWORD', value: 'correct horse battery staple' },
+  },
+};

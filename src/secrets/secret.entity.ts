@@ -1,0 +1,25 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Timestamped } from '../database/timestamped';
+
+/**
+ * A secret: its value only ever encrypted (secret-cipher.ts), with the IV, the GCM tag
+ * and the fingerprint of the key that sealed it. Never sent to a client.
+ */
+@Entity('secrets')
+export class Secret extends Timestamped {
+  /** The environment variable a test reads it from (secret-name.ts). */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  name: string;
+
+  @Column({ type: 'bytea' })
+  ciphertext: Buffer;
+
+  @Column({ type: 'bytea' })
+  iv: Buffer;
+
+  @Column({ name: 'auth_tag', type: 'bytea' })
+  authTag: Buffer;
+
+  @Column({ name: 'key_id', type: 'varchar', length: 16 })
+  keyId: string;
+}
