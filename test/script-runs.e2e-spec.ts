@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- runs are read as JSON */
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,18 @@ test('waits', async ({ page }) => {
 });
 `;
 
+/** Uses a secret, prints it, puts it in a step title, an error and an attachment. */
+const LEAKS = `import { test, expect } from '@playwright/test';
+test('uses the password', async ({}, testInfo) => {
+  const password = process.env.SHOP_PASSWORD ?? '';
+  console.log('password is', password, 'and the plain one is', process.env.PLAIN);
+  await testInfo.attach('note', { body: 'note: ' + password, contentType: 'text/plain' });
+  await test.step('type ' + password, async () => {
+    expect(password, 'the password ' + password).toBe('something else');
+  });
+});
+`;
+
 type Test = { title: string; status: string; attempts: number; [key: string]: unknown };
 
 /** Script runs end to end: a real API, a real worker, Playwright Test in the sandbox, the worker's Chromium. */
@@ -62,7 +75,13 @@ describe('script runs', () => {
     site = await new TestSite({ '/login': LOGIN_PAGE, '/welcome': WELCOME_PAGE }).start();
     // A short lock: a killed worker's run is taken over within seconds.
     stack = await new Stack(
-      baseEnv({ ARTIFACTS_DIR: dir, ALLOWED_PRIVATE_HOSTS: '127.0.0.1', JOB_LOCK_MS: '3000', WORKER_CONCURRENCY: '2' }),
+      baseEnv({
+        ARTIFACTS_DIR: dir,
+        ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+        JOB_LOCK_MS: '3000',
+        WORKER_CONCURRENCY: '2',
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+      }),
     ).start();
   });
 
@@ -144,6 +163,32 @@ describe('script runs', () => {
       ]),
     );
     expect(sse.events.at(-1)!.event).toBe('end');
+  });
+
+  it('gives a test its secrets and env, and redacts the secret from everything stored', async () => {
+    const secret = `hunter2-${randomBytes(6).toString('hex')}`;
+    const created = await stack.request('/api/secrets', { body: { name: 'SHOP_PASSWORD', value: secret } });
+    expect(created.status).toBe(201);
+    const id = await queueScriptRun(
+      stack,
+      scriptRun(LEAKS, { secrets: ['SHOP_PASSWORD'], env: { PLAIN: 'plain-value' } }),
+    );
+    const run = await waitRunEnd(stack, id);
+    expect(run.status).toBe('failed');
+    const [test] = run.tests as any[];
+    // The test had it (its printed line and its step's title carry the marker in its place)...
+    expect(test.stdout).toBe('password is [redacted:SHOP_PASSWORD] and the plain one is plain-value\n');
+    expect(test.steps.map((s: any) => s.title)).toContain('type [redacted:SHOP_PASSWORD]');
+    // ...and it is nowhere: not in the run, its tests, errors, or any file kept.
+    expect(JSON.stringify(run)).not.toContain(secret);
+    for (const { name } of run.artifacts as Array<{ name: string }>) {
+      const file = Buffer.from(await (await stack.request(`/api/runs/${id}/artifacts/${name}`)).arrayBuffer());
+      expect([name, file.includes(secret)]).toEqual([name, false]);
+    }
+    const note = (test.attachments as any[]).find((a) => a.name === 'note');
+    expect(await (await stack.request(`/api/runs/${id}/artifacts/${note.artifact}`)).text()).toBe(
+      'note: [redacted:SHOP_PASSWORD]',
+    );
   });
 
   it('a cancel stops the test mid-way within 2 s, whole process tree', async () => {

@@ -24,7 +24,10 @@ import { RunStatus } from '../run.entity';
 import { performStep } from './step-actions';
 import { ScriptRunner } from './script/script-runner';
 import type { ScriptRunDefinition } from './script/script-run-definition';
-import { Redactor, SecretsVault } from './script/secrets-stand-in';
+import { Redactor } from '../../secrets/redactor';
+import { SecretsUnavailableError, SecretsVault } from '../../secrets/secrets-vault';
+
+const NO_SECRETS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 const isScript = (definition: unknown): definition is ScriptRunDefinition =>
   (definition as { script?: unknown }).script !== undefined;
@@ -162,8 +165,9 @@ export class RunExecutor {
     const stop = kit.startStop(definition.options.timeoutMs);
     const started = Date.now();
     try {
-      const secrets = await this.secrets.reveal(definition.secrets ?? []);
-      const redactor = new Redactor(secrets);
+      const secrets = await this.revealSecrets(runId, definition.secrets ?? [], started);
+      if (!secrets) return { status: RunStatus.error };
+      const redactor = secrets === NO_SECRETS ? Redactor.none : new Redactor(secrets);
       const outcome = await this.scripts.run(job, runId, attempt, definition, stop, secrets, (text) =>
         redactor.text(text),
       );
@@ -181,6 +185,22 @@ export class RunExecutor {
       });
     } finally {
       stop.dispose();
+    }
+  }
+
+  /** The run's secrets; undefined (the run ended `error`, no retry can help) when one is gone or unreadable. */
+  private async revealSecrets(
+    runId: string,
+    names: string[],
+    started: number,
+  ): Promise<Record<string, string> | undefined> {
+    if (!names.length) return NO_SECRETS;
+    try {
+      return await this.secrets.reveal(names);
+    } catch (error) {
+      if (!(error instanceof SecretsUnavailableError)) throw error;
+      await this.finish(runId, { status: RunStatus.error, error: error.message }, started);
+      return undefined;
     }
   }
 

@@ -10,14 +10,14 @@ import { RunsProcessor } from './runs.processor';
 import { RunTestResult } from '../run-test.entity';
 import { SandboxModule } from '../../sandbox/sandbox.module';
 import { ScriptRunner } from './script/script-runner';
-import { SecretsVault } from './script/secrets-stand-in';
+import { SecretsVaultModule } from '../../secrets/secrets-vault.module';
 
 /**
  * Worker side: the processor, the executor and the cancel listener. The executor's hooks
  * (RUN_HOOKS) come from whichever worker module offers them globally: runs import no one.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact]), BrowserModule, SandboxModule],
-  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner, SecretsVault],
+  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact]), BrowserModule, SandboxModule, SecretsVaultModule],
+  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner],
 })
 export class RunsWorkerModule {}

@@ -5,8 +5,8 @@
  * (script-messages.ts checks every line: the user's code shares the sandbox and could
  * write there too, so nothing in a line is trusted).
  */
-import { writeSync } from 'node:fs';
-import { relative } from 'node:path';
+import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type {
   FullConfig,
   FullResult,
@@ -25,12 +25,25 @@ const KEPT_CATEGORIES = new Set(['test.step', 'expect', 'pw:api']);
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
+const EXTENSIONS: Record<string, string> = {
+  'text/plain': '.txt',
+  'text/markdown': '.md',
+  'text/html': '.html',
+  'text/csv': '.csv',
+  'application/json': '.json',
+  'application/xml': '.xml',
+  'image/png': '.png',
+  'image/jpeg': '.jpeg',
+  'video/webm': '.webm',
+  'application/zip': '.zip',
+};
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 const plain = (text: string | undefined, max: number) => (text ?? '').replace(ANSI, '').slice(0, max);
 
 class ScriptReporter implements Reporter {
   private rootDir = '';
+  private outputDir = '';
   private readonly index = new Map<TestCase, number>();
 
   printsToStdio(): boolean {
@@ -39,6 +52,7 @@ class ScriptReporter implements Reporter {
 
   onBegin(config: FullConfig, suite: Suite): void {
     this.rootDir = config.rootDir;
+    this.outputDir = config.projects[0]?.outputDir ?? config.rootDir;
     const tests = suite.allTests().map((test, i) => {
       this.index.set(test, i);
       return { i, title: test.title, path: describePath(test), ...this.where(test.location) };
@@ -65,8 +79,12 @@ class ScriptReporter implements Reporter {
       stdout: output(result.stdout),
       stderr: output(result.stderr),
       attachments: result.attachments
-        .filter((a) => a.path)
-        .map((a) => ({ name: a.name, contentType: a.contentType, path: a.path })),
+        .map((a, n) => ({
+          name: a.name,
+          contentType: a.contentType,
+          path: a.path ?? this.saveBody(a.body, test, result, n, a.contentType),
+        }))
+        .filter((a) => a.path),
     });
   }
 
@@ -76,6 +94,20 @@ class ScriptReporter implements Reporter {
 
   onEnd(result: FullResult): void {
     emit({ t: 'end', status: result.status, duration: result.duration });
+  }
+
+  /** An attachment given as a body (testInfo.attach(name, { body })) becomes a file, so it is kept like the others. */
+  private saveBody(body: Buffer | undefined, test: TestCase, result: TestResult, n: number, contentType: string) {
+    if (!body) return undefined;
+    const dir = join(this.outputDir, 'attachments');
+    const path = join(dir, `test-${this.index.get(test)}-${result.retry}-${n}${EXTENSIONS[contentType] ?? '.bin'}`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path, body);
+      return path;
+    } catch {
+      return undefined;
+    }
   }
 
   private steps(steps: TestStep[], depth: number, budget: { left: number }): unknown[] {
