@@ -17,7 +17,12 @@ import { SecretsVaultModule } from '../../secrets/secrets-vault.module';
  * (RUN_HOOKS) come from whichever worker module offers them globally: runs import no one.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact]), BrowserModule, SandboxModule, SecretsVaultModule],
+  imports: [
+    TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact]),
+    BrowserModule,
+    SandboxModule,
+    SecretsVaultModule,
+  ],
   providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner],
 })
 export class RunsWorkerModule {}

@@ -142,7 +142,10 @@ export class ScriptRunner {
       phases.push(['exited', Date.now()]);
       await this.keepFiles(runId, runDir, workspace, paths.work, results, redact);
       phases.push(['kept', Date.now()]);
-      this.logger.debug({ runId, phases: phases.map(([name, at]) => `${name}+${at - phases[0][1]}`).join(' ') }, 'Script run phases');
+      this.logger.debug(
+        { runId, phases: phases.map(([name, at]) => `${name}+${at - phases[0][1]}`).join(' ') },
+        'Script run phases',
+      );
       return outcome;
     } finally {
       await relay.close();
