@@ -11,6 +11,7 @@ import { eventsBenchmark } from './events.bench';
 import { pipelineBenchmark } from './pipeline.bench';
 import { runsBenchmark } from './runs.bench';
 import { scrapesBenchmark } from './scrapes.bench';
+import { scriptsBenchmark } from './scripts.bench';
 import { suitesBenchmark } from './suites.bench';
 import { Figure, machine, table } from './harness';
 
@@ -45,12 +46,13 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench <enqueue|pipeline|runs|suites|email|events|scrapes>` runs one scenario.
+  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
   if (!only || only === 'enqueue') figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
   if (!only || only === 'pipeline') figures.push(...(await pipelineBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
   if (!only || only === 'runs') figures.push(...(await runsBenchmark(env, REPS, DATABASE_URL)));
+  if (!only || only === 'scripts') figures.push(...(await scriptsBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'suites') figures.push(...(await suitesBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'email') figures.push(...(await emailBenchmark(env, REPS)));
   if (!only || only === 'events') figures.push(...(await eventsBenchmark(env, REPS)));
