@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config.service';
@@ -139,6 +139,7 @@ export class Sandbox implements OnApplicationBootstrap {
   private async probe(): Promise<SandboxSupport> {
     if (!cgroupLayout())
       return unavailable('no cgroup hierarchy with the memory and pids controllers is mounted at /sys/fs/cgroup');
+    await removeStaleGroups();
     let limits: CgroupLimits | undefined;
     const scratch = await mkdtemp(join(tmpdir(), 'stevedore-sandbox-probe-'));
     try {
@@ -163,6 +164,17 @@ export class Sandbox implements OnApplicationBootstrap {
       await rm(scratch, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Groups a killed worker left behind (empty: their processes died with it, but a group
+ * outlives its processes). A group that still has members is in use and cannot be removed.
+ */
+async function removeStaleGroups(): Promise<void> {
+  const layout = cgroupLayout();
+  if (!layout) return;
+  for (const root of new Set([layout.memory, layout.pids]))
+    for (const group of await readdir(root).catch(() => [])) await rmdir(join(root, group)).catch(() => undefined);
 }
 
 /** Script runs were asked of a worker that cannot sandbox them. */

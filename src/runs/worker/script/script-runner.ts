@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { mkdir, rm } from 'node:fs/promises';
@@ -53,7 +53,7 @@ const BREACHES = {
  * tests did is a result.
  */
 @Injectable()
-export class ScriptRunner {
+export class ScriptRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScriptRunner.name);
   private readonly packages = playwrightPackages();
 
@@ -64,6 +64,11 @@ export class ScriptRunner {
     @InjectRepository(RunTestResult) private readonly tests: Repository<RunTestResult>,
     @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
   ) {}
+
+  /** Workspaces of runs no worker can still be running (older than any job may last). */
+  onApplicationBootstrap(): void {
+    void ScriptWorkspace.removeStale(this.config.env.MAX_JOB_DURATION + 60_000);
+  }
 
   async run(
     job: Job,

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { copyFile, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 
@@ -53,6 +53,17 @@ export class ScriptWorkspace {
   }
   get socketPath(): string {
     return join(this.controlDir, 'browser.sock');
+  }
+
+  /** Removes workspaces older than `maxAgeMs` (a worker killed mid-run leaves its run's behind). */
+  static async removeStale(maxAgeMs: number): Promise<void> {
+    const base = join(await realpath(tmpdir()), 'stevedore-scripts');
+    for (const entry of await readdir(base).catch(() => [])) {
+      const path = join(base, entry);
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > maxAgeMs)
+        await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   static async create(runId: string, attempt: number): Promise<ScriptWorkspace> {
