@@ -259,3 +259,45 @@ async function expectNoSandboxLeft(runId: string): Promise<void> {
     `no process of run ${runId} left`,
   );
 }
+
+/** Where the worker cannot make a sandbox, script runs are refused with the reason; SCRIPT_SANDBOX=off is said at start. */
+describe('script runs without a sandbox', () => {
+  const PASSES = `import { test, expect } from '@playwright/test';
+test('adds', () => { expect(1 + 1).toBe(2); });
+`;
+  let dir: string;
+  beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'stevedore-no-sandbox-'))));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('are refused, ending error with why and what to grant, when bubblewrap is missing', async () => {
+    // No bwrap on the worker's PATH: the same as a machine without it.
+    const stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, PATH: '/nonexistent' })).start();
+    try {
+      const id = await queueScriptRun(stack, scriptRun(PASSES));
+      const run = await waitRunEnd(stack, id);
+      expect(run.status).toBe('error');
+      expect(run.error).toMatch(
+        /^script runs need a sandbox, and this worker has none: bubblewrap \(bwrap\) is not installed/,
+      );
+      // What to grant: on a machine, or (as here) in a container.
+      expect(run.error).toMatch(
+        /(Install bubblewrap|In a container, bubblewrap needs).*SCRIPT_SANDBOX=off runs them unsandboxed/,
+      );
+      expect(run.attempt).toBe(1);
+      expect(stack.worker.output).toContain('Script runs are refused on this worker: no sandbox');
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('run unsandboxed with SCRIPT_SANDBOX=off, which the worker logs at start', async () => {
+    const stack = await new Stack(baseEnv({ ARTIFACTS_DIR: dir, SCRIPT_SANDBOX: 'off' })).start();
+    try {
+      expect(stack.worker.output).toMatch(/"level":40.*SCRIPT_SANDBOX=off: script runs run WITHOUT a sandbox/);
+      const run = await waitRunEnd(stack, await queueScriptRun(stack, scriptRun(PASSES)));
+      expect([run.status, (run.tests as Test[]).map((t) => t.status)]).toEqual(['passed', ['passed']]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});

@@ -156,6 +156,7 @@ export class Sandbox implements OnApplicationBootstrap {
         PROBE,
       );
       const result = await run('bwrap', args);
+      if (result.error?.includes('ENOENT')) return unavailable('bubblewrap (bwrap) is not installed, or not on PATH');
       if (result.code !== 0)
         return unavailable(`bubblewrap cannot make the sandbox's namespaces: ${result.stderr.trim() || result.error}`);
       return { mode: 'bubblewrap' };

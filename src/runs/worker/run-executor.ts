@@ -23,6 +23,7 @@ import { RunStepResult } from '../run-step.entity';
 import { RunStatus } from '../run.entity';
 import { performStep } from './step-actions';
 import { ScriptRunner } from './script/script-runner';
+import { SandboxUnavailableError } from '../../sandbox/sandbox';
 import type { ScriptRunDefinition } from './script/script-run-definition';
 import { Redactor } from '../../secrets/redactor';
 import { SecretsUnavailableError, SecretsVault } from '../../secrets/secrets-vault';
@@ -174,6 +175,12 @@ export class RunExecutor {
       await this.finish(runId, outcome, started);
       return outcome;
     } catch (fault) {
+      // A worker that cannot sandbox will not learn to by retrying: the reason goes to the run now.
+      if (fault instanceof SandboxUnavailableError) {
+        const outcome = { status: RunStatus.error, error: fault.message };
+        await this.finish(runId, outcome, started);
+        return outcome;
+      }
       return kit.fault(fault, {
         prefix: 'script run fault: ',
         logger: this.logger,
