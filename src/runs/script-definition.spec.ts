@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isScriptRun, parseRunDefinition } from './run-definition';
 
 const limits = { maxTimeoutMs: 120000 };
@@ -327,5 +328,49 @@ describe('steps or script, env and secrets', () => {
     expect(errorsOf(scriptRun(script, { secrets: Array.from({ length: 51 }, (_, i) => `S${i}`) }))).toEqual([
       'secrets may name at most 50 secrets (got 51)',
     ]);
+  });
+});
+
+describe('any script body', () => {
+  it('is answered with a definition or problems, never an exception', () => {
+    const code = fc.oneof(
+      fc.string(),
+      fc
+        .array(
+          fc.constantFrom(
+            'import ',
+            "'lodash'",
+            'require(',
+            "'./a'",
+            ')',
+            '{',
+            '}',
+            '`',
+            '${',
+            'type X = ',
+            '<a>',
+            ';',
+            '\n',
+          ),
+          { maxLength: 20 },
+        )
+        .map((parts) => parts.join('')),
+    );
+    const path = fc.oneof(
+      fc.constantFrom('a.spec.ts', 'a.ts', 'b/c.spec.js', 'd.json', '../x.ts', '/x.ts'),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.dictionary(path, code, { maxKeys: 5 }), fc.anything()),
+        fc.anything(),
+        fc.anything(),
+        (files, use, env) => {
+          const result = parse(scriptRun({ files, use }, { env }));
+          expect(result.definition !== undefined || result.errors.length > 0).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
