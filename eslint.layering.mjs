@@ -42,6 +42,7 @@ const PUBLIC = {
     'runs-ended-hook.ts',
     'run-responses.ts',
     'dto/trigger-run.input.ts',
+    'secrets-check.ts',
   ],
   suites: ['suite-launch.ts', 'suite-request.ts', 'suites.module.ts', 'suites.service.ts', 'suite.entity.ts'],
   emails: ['email-outbox.ts', 'email-outbox.module.ts', 'email.entity.ts'],

@@ -256,7 +256,7 @@ describe('runs', () => {
   const long = 'x'.repeat(2001);
   it.each([
     ['no body fields', {}, 'name is required'],
-    ['no steps', { name: 'n' }, 'steps is required'],
+    ['no steps', { name: 'n' }, 'steps or script is required'],
     ['empty steps', { name: 'n', steps: [] }, 'steps must have at least one step'],
     [
       'too many steps',

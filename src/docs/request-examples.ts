@@ -30,9 +30,50 @@ const home = {
   ],
 };
 
+/** A script run: Playwright Test code instead of steps. */
+const homeScript = {
+  name: 'home page (Playwright Test)',
+  baseUrl: 'http://127.0.0.1:4000',
+  script: {
+    files: {
+      'home.spec.ts': [
+        "import { test, expect } from '@playwright/test';",
+        "import { signIn } from './helpers/sign-in';",
+        '',
+        "test('home has its title', async ({ page }) => {",
+        "  await page.goto('/');",
+        '  await expect(page).toHaveTitle(/Home/);',
+        '});',
+        '',
+        "test('a user signs in', async ({ page }) => {",
+        '  await signIn(page, process.env.SHOP_USER!);',
+        "  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome');",
+        '});',
+        '',
+      ].join('\n'),
+      'helpers/sign-in.ts': [
+        "import type { Page } from '@playwright/test';",
+        '',
+        'export async function signIn(page: Page, email: string): Promise<void> {',
+        "  await page.goto('/login');",
+        "  await page.getByLabel('Email').fill(email);",
+        "  await page.getByRole('button', { name: 'Sign in' }).click();",
+        '}',
+        '',
+      ].join('\n'),
+    },
+    retries: 1,
+    timeout: 30000,
+    use: { viewport: { width: 1280, height: 720 }, locale: 'en-GB' },
+  },
+  env: { SHOP_USER: 'ada@example.com' },
+  options: { timeoutMs: 60000, trace: 'retain-on-failure', screenshots: 'only-on-failure' },
+};
+
 export const RUN_EXAMPLES: ExamplesObject = {
   signIn: { summary: 'Sign in, check the greeting, take a screenshot', value: signIn },
   minimal: { summary: 'Open a page and check its title', value: home },
+  script: { summary: 'A script run: two Playwright Test files, one importing the other', value: homeScript },
 };
 
 export const SUITE_EXAMPLES: ExamplesObject = {

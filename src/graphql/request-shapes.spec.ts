@@ -4,7 +4,7 @@ import { TypeMetadataStorage } from '@nestjs/graphql/dist/schema-builder/storage
 import { z } from 'zod';
 import { SendEmailInput } from '../emails/dto/send-email.input';
 import { sendEmailRequestSchema } from '../emails/email-request.schema';
-import { RunOptionsInput, RunStepInput, TriggerRunInput } from '../runs/dto/trigger-run.input';
+import { RunOptionsInput, RunStepInput, ScriptInput, TriggerRunInput } from '../runs/dto/trigger-run.input';
 import { runDefinitionSchema } from '../runs/run-definition';
 import { StartScrapeInput } from '../scrapes/dto/start-scrape.input';
 import { scrapeRequestSchema } from '../scrapes/scrape-request';
@@ -40,6 +40,7 @@ describe('GraphQL input types have the fields of the request schemas', () => {
     ['TriggerRunInput', TriggerRunInput, runDefinitionSchema(limits), []],
     ['RunStepInput', RunStepInput, runDefinitionSchema(limits), ['steps', 'items']],
     ['RunOptionsInput', RunOptionsInput, runDefinitionSchema(limits), ['options']],
+    ['ScriptInput', ScriptInput, runDefinitionSchema(limits), ['script']],
     ['TriggerSuiteInput', TriggerSuiteInput, suiteRequestSchema(10), []],
     ['StartScrapeInput', StartScrapeInput, scrapeRequestSchema(limits), []],
     ['SendEmailInput', SendEmailInput, sendEmailRequestSchema, []],

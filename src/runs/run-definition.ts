@@ -16,6 +16,9 @@ import {
   schemaForLimits,
   wholeNumber,
 } from '../validation/request-fields';
+import { envSchema, type ScriptDefinition, scriptSchema, secretsSchema } from './script-definition';
+
+export type { ScriptDefinition, ScriptUse } from './script-definition';
 
 export const STEP_ACTIONS = [
   'goto',
@@ -61,14 +64,39 @@ export interface RunOptions {
   screenshots: (typeof SCREENSHOT_MODES)[number];
 }
 
-export interface RunDefinition {
+/** A run of steps: the 16 verbs, run by the step executor. */
+export interface StepRunDefinition {
   name: string;
   baseUrl?: string;
   steps: RunStep[];
+  script?: undefined;
+  /** For a step run, every option applies. */
   options: RunOptions;
   /** 1 (most urgent) to 10. */
   priority: number;
 }
+
+/**
+ * A run of Playwright Test code. Its options: timeoutMs bounds the whole run, trace, video
+ * and screenshots apply to each test; stepTimeoutMs is not used (script.timeout is each
+ * test's, use.actionTimeout each action's).
+ */
+export interface ScriptRunDefinition {
+  name: string;
+  baseUrl?: string;
+  script: ScriptDefinition;
+  steps?: undefined;
+  /** Plain variables for the tests' process.env. */
+  env: Record<string, string>;
+  /** Names of stored secrets for the tests' process.env. */
+  secrets: string[];
+  options: RunOptions;
+  priority: number;
+}
+
+export type RunDefinition = StepRunDefinition | ScriptRunDefinition;
+
+export const isScriptRun = (d: RunDefinition): d is ScriptRunDefinition => d.script !== undefined;
 
 export const MAX_STEPS = 100;
 
@@ -204,52 +232,90 @@ const runOptionsSchema = ({ maxTimeoutMs }: DefinitionLimits) =>
   );
 
 /**
- * A run body: every field checked, unknown ones refused, defaults filled in. Checks that
- * span fields come last: a relative URL needs the run's baseUrl, screenshot names are unique.
+ * A run body: every field checked, unknown ones refused, defaults filled in. A run is
+ * steps or a script, never both; env and secrets are a script's. Checks that span fields
+ * come last: a relative URL needs the run's baseUrl, screenshot names are unique.
  */
 export const runDefinitionSchema = schemaForLimits((limits: DefinitionLimits) =>
   closedObject(
     {
       name: requiredName(200, 'is required (a non-empty string)').meta({ example: 'sign-in works' }),
       baseUrl: optional(httpUrl(2048)).meta({
-        description: 'What relative goto URLs are resolved against',
+        description: "What relative goto URLs are resolved against (a script's baseURL)",
         example: 'http://127.0.0.1:4000',
       }),
       priority: priorityField().meta({ description: '1 (most urgent) to 10' }),
-      options: optional(runOptionsSchema(limits)).meta({ description: 'How it runs and what it keeps' }),
-      steps: z
-        .array(runStepSchema, { error: 'is required (a list of steps)' })
-        .min(1, { error: 'must have at least one step' })
-        .max(MAX_STEPS, {
-          error: (issue) => `may have at most ${MAX_STEPS} steps (got ${(issue.input as unknown[]).length})`,
-        })
-        .meta({ description: 'Its steps, run in order' }),
+      options: optional(runOptionsSchema(limits)).meta({
+        description: 'How it runs and what it keeps (a script run ignores stepTimeoutMs)',
+      }),
+      steps: optional(
+        z
+          .array(runStepSchema, { error: 'must be a list of steps' })
+          .min(1, { error: 'must have at least one step' })
+          .max(MAX_STEPS, {
+            error: (issue) => `may have at most ${MAX_STEPS} steps (got ${(issue.input as unknown[]).length})`,
+          }),
+      ).meta({ description: 'Its steps, run in order (or give a script instead)' }),
+      script: optional(scriptSchema(limits.maxTimeoutMs)).meta({
+        description: 'Playwright Test files to run instead of steps',
+      }),
+      env: optional(envSchema).meta({
+        description: "Script runs: plain variables for the tests' process.env (at most 100, each at most 8 KB)",
+        example: { SHOP_USER: 'ada@example.com' },
+      }),
+      secrets: optional(secretsSchema).meta({
+        description: "Script runs: names of stored secrets (POST /api/secrets) for the tests' process.env",
+        example: ['SHOP_PASSWORD'],
+      }),
     },
     'is not a field of a run',
     'the body must be a JSON object',
   )
+    // Said even when other fields are wrong: which kind of run this is frames every other problem.
+    .superRefine(checkRunKind, { when: (payload) => isObject(payload.value) })
     .superRefine(checkAcrossSteps)
-    .transform(({ name, baseUrl, steps, options, priority }): RunDefinition => ({
-      name,
-      ...(baseUrl ? { baseUrl } : {}),
-      steps,
-      options: {
-        timeoutMs: Math.min(60000, limits.maxTimeoutMs),
-        stepTimeoutMs: 10000,
-        video: false,
-        trace: 'retain-on-failure',
-        screenshots: 'only-on-failure',
-        ...options,
-      },
-      priority,
-    }))
-    .meta({ description: 'A browser test run: its steps and how it runs' }),
+    .transform(({ name, baseUrl, steps, script, env, secrets, options, priority }): RunDefinition => {
+      const common = {
+        name,
+        ...(baseUrl ? { baseUrl } : {}),
+        options: {
+          timeoutMs: Math.min(60000, limits.maxTimeoutMs),
+          stepTimeoutMs: 10000,
+          video: false,
+          trace: 'retain-on-failure' as const,
+          screenshots: 'only-on-failure' as const,
+          ...options,
+        },
+        priority,
+      };
+      return script ? { ...common, script, env: env ?? {}, secrets: secrets ?? [] } : { ...common, steps: steps! };
+    })
+    .meta({ description: 'A browser test run: its steps or its Playwright Test script, and how it runs' }),
 );
 
+const given = (value: unknown) => value !== undefined && value !== null;
+
+/** Steps or a script, exactly one; env and secrets only with a script. */
+function checkRunKind(run: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const problem = (message: string, path: Array<string | number> = []) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  const [steps, script] = [given(run.steps), given(run.script)];
+  if (steps && script) problem('steps and script cannot both be given: a run is either steps or a script');
+  if (!steps && !script) problem('steps or script is required: a list of steps, or a script (Playwright Test files)');
+  if (steps && !script)
+    for (const field of ['env', 'secrets'])
+      if (given(run[field])) problem('is for script runs only (a step run has no process environment)', [field]);
+  if (!script || !isObject(run.env) || !Array.isArray(run.secrets)) return;
+  run.secrets.forEach((name, i) => {
+    if (typeof name === 'string' && Object.hasOwn(run.env as object, name))
+      problem(`"${name}" is also in env: a variable is either plain (env) or secret`, ['secrets', i]);
+  });
+}
+
 /** A relative goto needs the run's baseUrl; two screenshots cannot share a file name. */
-function checkAcrossSteps({ baseUrl, steps }: { baseUrl?: string; steps: RunStep[] }, ctx: z.RefinementCtx): void {
+function checkAcrossSteps({ baseUrl, steps }: { baseUrl?: string; steps?: RunStep[] }, ctx: z.RefinementCtx): void {
   const names = new Set<string>();
-  steps.forEach((step, index) => {
+  steps?.forEach((step, index) => {
     if (step.url !== undefined && !isAbsolute(step.url) && !baseUrl)
       ctx.addIssue({
         code: 'custom',

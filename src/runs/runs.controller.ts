@@ -11,7 +11,7 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
@@ -44,7 +44,10 @@ export class RunsController {
 
   @Post()
   @ApiJson(201, runCreatedBody, 'Queued: { id, status: "queued" }')
-  @ApiError(400, 'Every problem, by field: steps[2].selector is required for click')
+  @ApiError(
+    400,
+    'Every problem, by field: steps[2].selector is required for click; script.files["a.spec.ts"] line 3, column 7: Unexpected token',
+  )
   @ApiError(429, 'QUEUED_CAPACITY runs are waiting; nothing was stored; see Retry-After')
   // The service parses the body (runDefinitionSchema, with the configured limits), as it
   // does GraphQL's input and a schedule's run: one parse, then the egress rule and capacity.
@@ -66,6 +69,32 @@ export class RunsController {
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runDetailBody>> {
     const run = await this.runs.get(id);
     return Object.assign(run, { steps: run.steps ?? [], tests: run.tests ?? [], artifacts: run.artifacts ?? [] });
+  }
+
+  @Get(':id/spec')
+  @ApiProduces('text/plain')
+  @ApiResponse({
+    status: 200,
+    description:
+      'A step run as a Playwright Test file (`<name>.spec.ts`) that does what its steps do; post it back as a script run',
+    content: {
+      'text/plain': {
+        schema: {
+          type: 'string',
+          example:
+            'import { test, expect } from \'@playwright/test\';\n\ntest.use({ baseURL: "http://127.0.0.1:4000" });\n\ntest("home page", async ({ page }, testInfo) => {\n  test.setTimeout(60000);\n  await test.step("0 goto /", async () => {\n    await page.goto("/", { timeout: 10000, waitUntil: \'load\' });\n  });\n});\n',
+        },
+      },
+    },
+  })
+  @ApiError(404, 'No such run')
+  @ApiError(409, 'A script run: its code is its definition (definition.script.files)')
+  async spec(@Param('id', new ParseUUIDPipe()) id: string, @Res() reply: FastifyReply) {
+    const { fileName, text } = await this.runs.spec(id);
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('Content-Disposition', `inline; filename="${fileName}"`)
+      .send(text);
   }
 
   @Get(':id/events')

@@ -1,5 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  Optional,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -15,13 +23,15 @@ import { REDIS } from '../redis/redis.module';
 import { newRun } from './new-run';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
-import { definitionLimits, parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
+import { definitionLimits, isScriptRun, parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunTestResult } from './run-test.entity';
 import { Run, RunStatus } from './run.entity';
 import { IGNORE_RUNS_ENDED, RUNS_ENDED_HOOK, type RunsEndedHook } from './runs-ended-hook';
+import { NO_SECRETS_CHECK, SECRETS_CHECK, type SecretsCheck } from './secrets-check';
+import { specFileName, stepRunSpec } from './step-spec';
 
 export type RunPage = CursorPage<Run>;
 
@@ -42,6 +52,8 @@ export class RunsService {
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
     @Optional() @Inject(RUNS_ENDED_HOOK) private readonly runsEnded: RunsEndedHook = IGNORE_RUNS_ENDED,
+    // Optional: without the secrets feature every name passes (the worker then finds none).
+    @Optional() @Inject(SECRETS_CHECK) private readonly secrets: SecretsCheck = NO_SECRETS_CHECK,
   ) {
     this.cancels = new JobRowCancelRequest(
       {
@@ -88,7 +100,11 @@ export class RunsService {
     return run;
   }
 
-  /** Field-by-field checks, then the egress rule for every absolute URL (a 400 naming the step). Schedules use it too. */
+  /**
+   * Field-by-field checks (a script's syntax and imports among them), then the egress rule
+   * for every absolute URL (a 400 naming the step), then that a script's secrets are stored.
+   * Suites and schedules use it too.
+   */
   async checkDefinition(body: unknown): Promise<RunDefinition> {
     const { definition, errors } = await this.definitionProblems(body);
     if (!definition) throw new BadRequestException(errors);
@@ -101,7 +117,7 @@ export class RunsService {
     if (!definition) return { errors };
     const targets: Array<[string, string]> = [];
     if (definition.baseUrl) targets.push(['baseUrl', definition.baseUrl]);
-    definition.steps.forEach((step, i) => {
+    definition.steps?.forEach((step, i) => {
       if (step.action === 'goto' && step.url)
         targets.push([`steps[${i}].url`, resolveStepUrl(step.url, definition.baseUrl)]);
     });
@@ -110,6 +126,9 @@ export class RunsService {
       const verdict = await this.egress.check(url);
       if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
     }
+    if (isScriptRun(definition) && definition.secrets.length)
+      for (const name of await this.secrets.missing(definition.secrets))
+        refused.push(`secrets: ${name} is not a stored secret (POST /api/secrets)`);
     return refused.length ? { errors: refused } : { definition, errors: [] };
   }
 
@@ -134,6 +153,18 @@ export class RunsService {
     run.tests = await this.testsOf(id);
     run.artifacts = await this.artifactsOf(id);
     return run;
+  }
+
+  /** A step run as a Playwright Test file (step-spec.ts); a script run's code is its definition (409). */
+  async spec(id: string): Promise<{ fileName: string; text: string }> {
+    const run = await this.runs.findOne({ where: { id }, select: { id: true, definition: true } });
+    if (!run) throw new NotFoundException(`Run ${id} not found`);
+    const { definition } = run;
+    if (isScriptRun(definition))
+      throw new ConflictException(
+        `Run ${id} is a script run: its code is its definition (GET /api/runs/${id}, definition.script.files)`,
+      );
+    return { fileName: specFileName(definition.name), text: stepRunSpec(definition) };
   }
 
   stepsOf(runId: string): Promise<RunStepResult[]> {

@@ -1,4 +1,5 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
+import { JSONObjectScalar } from '../../graphql/json-object.scalar';
 
 /**
  * GraphQL's shape of the run body. runDefinitionSchema (run-definition.ts) checks it, as
@@ -43,13 +44,46 @@ export class RunOptionsInput {
   screenshots?: string;
 }
 
-@InputType('TriggerRunInput', { description: 'A run to queue, as the body of POST /api/runs' })
+@InputType('ScriptInput', { description: 'Playwright Test files and how they run (a script run)' })
+export class ScriptInput {
+  @Field(() => JSONObjectScalar, {
+    description: 'Path → text: TypeScript or JavaScript Playwright Test files, at least one *.spec.* or *.test.*',
+  })
+  files: Record<string, string>;
+  @Field({ nullable: true, description: 'Only tests whose title matches (a JavaScript RegExp)' })
+  grep?: string;
+  @Field({ nullable: true, description: 'Not the tests whose title matches (a JavaScript RegExp)' })
+  grepInvert?: string;
+  @Field(() => Int, { nullable: true, description: 'Retries of a failed test, 0 to 5 (default 0)' })
+  retries?: number;
+  @Field(() => Int, { nullable: true, description: "Each test's timeout in milliseconds (default 30000)" })
+  timeout?: number;
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: "Options a Playwright config's `use` would set: viewport, locale, timezoneId, extraHTTPHeaders ...",
+  })
+  use?: Record<string, unknown>;
+}
+
+@InputType('TriggerRunInput', { description: 'A run to queue, as the body of POST /api/runs: steps or a script' })
 export class TriggerRunInput {
   @Field({ description: 'Its name' }) name: string;
-  @Field({ nullable: true, description: 'What relative goto URLs are resolved against' })
+  @Field({ nullable: true, description: "What relative goto URLs are resolved against (a script's baseURL)" })
   baseUrl?: string;
-  @Field(() => [RunStepInput], { description: 'Its steps, run in order' })
-  steps: RunStepInput[];
+  @Field(() => [RunStepInput], { nullable: true, description: 'Its steps, run in order (or give a script instead)' })
+  steps?: RunStepInput[];
+  @Field(() => ScriptInput, { nullable: true, description: 'Playwright Test files to run instead of steps' })
+  script?: ScriptInput;
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: "Script runs: plain variables for the tests' process.env",
+  })
+  env?: Record<string, string>;
+  @Field(() => [String], {
+    nullable: true,
+    description: "Script runs: names of stored secrets (POST /api/secrets) for the tests' process.env",
+  })
+  secrets?: string[];
   @Field(() => RunOptionsInput, { nullable: true, description: 'How it runs and what it keeps' })
   options?: RunOptionsInput;
   @Field(() => Int, { nullable: true, description: '1 (most urgent) to 10' })

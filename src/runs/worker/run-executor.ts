@@ -13,7 +13,7 @@ import type { JobStop } from '../../worker-runtime/job-stop';
 import { STOP_REASONS, type StopReason } from '../../worker-runtime/stop-reasons';
 import { BrowserPool } from '../../browser/browser-pool';
 import { releaseRunPlaces } from '../run-capacity';
-import type { RunDefinition, RunStep } from '../run-definition';
+import { isScriptRun, type RunDefinition, type RunStep } from '../run-definition';
 import { contentTypeOf, runDirectory } from '../run-files';
 import { NO_RUN_HOOKS, RUN_HOOKS, type RunHooks } from './run-hooks';
 import type { RunProgress } from '../run-progress';
@@ -246,6 +246,8 @@ export class RunExecutor {
     dir: string,
     stopper: JobStop,
   ): Promise<RunOutcome> {
+    // The processor routes script runs to their own runner; one here is a routing bug, not a run to guess at.
+    if (isScriptRun(def)) throw new Error('A script run reached the step executor');
     const stop = stopper.signal;
     const page = context.pages()[0] ?? (await context.newPage());
     // Abort interrupts the action in flight: closing the page makes it throw at once.
