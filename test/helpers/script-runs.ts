@@ -1,10 +1,6 @@
-import { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { json } from './json';
 import { pollUntil } from './poll';
 import type { Stack } from './stack';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-env';
 
 export const FINAL_RUN_STATES = ['passed', 'failed', 'error', 'cancelled', 'timed_out'];
 
@@ -45,34 +41,12 @@ export function scriptRun(
   };
 }
 
-/**
- * Queues a script run on a stack's queue the way the API does (a row, then a job whose id
- * is the row's), so the worker side can be tested on its own.
- */
+/** Posts a script run to the API (POST /api/runs); its id. */
 export async function queueScriptRun(stack: Stack, definition: ReturnType<typeof scriptRun>): Promise<string> {
-  const id = randomUUID();
-  const db = new Client({ connectionString: TEST_DATABASE_URL });
-  await db.connect();
-  try {
-    await db.query(`INSERT INTO runs (id, name, definition, priority) VALUES ($1, $2, $3, $4)`, [
-      id,
-      definition.name,
-      definition,
-      definition.priority,
-    ]);
-  } finally {
-    await db.end();
-  }
-  const queue = new Queue('test-runs', {
-    connection: { url: TEST_REDIS_URL } as never,
-    prefix: stack.env.QUEUE_PREFIX,
-  });
-  try {
-    await queue.add('run', { runId: id }, { jobId: id, priority: definition.priority });
-  } finally {
-    await queue.close();
-  }
-  return id;
+  const res = await stack.request('/api/runs', { body: definition });
+  const body = (await res.json()) as { id?: string; message?: unknown };
+  if (res.status !== 201) throw new Error(`POST /api/runs answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.id!;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

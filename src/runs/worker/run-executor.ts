@@ -13,7 +13,7 @@ import type { JobStop } from '../../worker-runtime/job-stop';
 import { STOP_REASONS, type StopReason } from '../../worker-runtime/stop-reasons';
 import { BrowserPool } from '../../browser/browser-pool';
 import { releaseRunPlaces } from '../run-capacity';
-import { isScriptRun, type RunDefinition, type RunStep } from '../run-definition';
+import { isScriptRun, type RunDefinition, type RunStep, type ScriptRunDefinition } from '../run-definition';
 import { contentTypeOf, runDirectory } from '../run-files';
 import { NO_RUN_HOOKS, RUN_HOOKS, type RunHooks } from './run-hooks';
 import type { RunProgress } from '../run-progress';
@@ -24,20 +24,17 @@ import { RunStatus } from '../run.entity';
 import { performStep } from './step-actions';
 import { ScriptRunner } from './script/script-runner';
 import { SandboxUnavailableError } from '../../sandbox/sandbox';
-import type { ScriptRunDefinition } from './script/script-run-definition';
+
 import { Redactor } from '../../secrets/redactor';
 import { SecretsUnavailableError, SecretsVault } from '../../secrets/secrets-vault';
 
 const NO_SECRETS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-const isScript = (definition: unknown): definition is ScriptRunDefinition =>
-  (definition as { script?: unknown }).script !== undefined;
-
 /** A run whose claim gate is shut (its suite at its limit of runs at once) is tried again after this (plus jitter). */
 const SUITE_DEFER_MS = 500;
 
 interface Claimed {
-  definition: RunDefinition | ScriptRunDefinition;
+  definition: RunDefinition;
   previous: RunStatus;
   attempt: number;
   suite_id: string | null;
@@ -109,7 +106,7 @@ export class RunExecutor {
 
   private async perform(job: Job, kit: JobRunKit, runId: string, claimed: Claimed): Promise<RunOutcome> {
     const { definition, attempt } = claimed;
-    if (isScript(definition)) return this.performScript(job, kit, runId, attempt, definition);
+    if (isScriptRun(definition)) return this.performScript(job, kit, runId, attempt, definition);
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
     // A retry (or a replay) starts clean: no duplicated step results or files from an
     // interrupted attempt. A first attempt has none, and skips the three round trips.

@@ -1,4 +1,4 @@
-import type { ScriptRunDefinition } from './script-run-definition';
+import type { ScriptRunDefinition } from '../../run-definition';
 
 /** Where things are, as the runner inside the sandbox sees them. */
 export interface RunnerPaths {

@@ -18,7 +18,7 @@ import { runnerConfig, workPaths } from './runner-config';
 import { copyAttachments } from './script-artifacts';
 import { readScriptMessage } from './script-messages';
 import { ScriptResults, type Redact } from './script-results';
-import type { ScriptRunDefinition } from './script-run-definition';
+import type { ScriptRunDefinition } from '../../run-definition';
 import { hostModulesRoot, playwrightPackages, reporterSource, ScriptWorkspace } from './script-workspace';
 
 export interface ScriptOutcome {
