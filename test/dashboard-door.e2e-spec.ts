@@ -25,6 +25,10 @@ const NEST_TARGETS = [
   { method: 'GET', path: '/api/runs' },
   { method: 'GET', path: '/api/suites' },
   { method: 'GET', path: '/api/dead-letters' },
+  // Routes that also take HTTP Basic auth (an API key as the password): never without it.
+  { method: 'GET', path: '/api/runs/8f14e45f-ceea-467f-a0e6-000000000000/report/' },
+  { method: 'GET', path: '/api/runs/8f14e45f-ceea-467f-a0e6-000000000000/report/trace/index.html' },
+  { method: 'GET', path: '/api/runs/8f14e45f-ceea-467f-a0e6-000000000000/artifacts/junit.xml' },
 ];
 
 /** Content that only a dashboard, the OpenAPI document or a queue listing would send. */

@@ -11,7 +11,7 @@ import { readSse } from './helpers/live-clients';
 import { pollUntil } from './helpers/poll';
 import { queueScriptRun, scriptRun, waitRunEnd } from './helpers/script-runs';
 import { Stack } from './helpers/stack';
-import { baseEnv } from './helpers/test-env';
+import { baseEnv, TEST_API_KEY } from './helpers/test-env';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
 
 /** Three tests: one passes in two test.steps, one fails on an expect, one passes on its retry. */
@@ -163,6 +163,15 @@ describe('script runs', () => {
       ]),
     );
     expect(sse.events.at(-1)!.event).toBe('end');
+
+    // Playwright's HTML report, served by the API (a browser signs in with Basic: the key as password).
+    const basic = { authorization: `Basic ${Buffer.from(`qa:${TEST_API_KEY}`).toString('base64')}` };
+    const report = await fetch(`${stack.base}/api/runs/${id}/report/`, { headers: basic });
+    expect([report.status, report.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await report.text()).toContain('id="playwrightReportBase64">data:application/zip;base64,');
+    // The JUnit file for CI systems: the three tests, one failure.
+    const junit = await (await stack.request(`/api/runs/${id}/artifacts/junit.xml`)).text();
+    expect(junit).toMatch(/<testsuites [^>]*tests="3" [^>]*failures="1"/);
   });
 
   it('gives a test its secrets and env, and redacts the secret from everything stored', async () => {
@@ -185,6 +194,13 @@ describe('script runs', () => {
       const file = Buffer.from(await (await stack.request(`/api/runs/${id}/artifacts/${name}`)).arrayBuffer());
       expect([name, file.includes(secret)]).toEqual([name, false]);
     }
+    const reportData = await stack.request(`/api/runs/${id}/report/`);
+    expect((await reportData.text()).length).toBeGreaterThan(1000);
+    const zip = readFileSync(join(dir, 'runs', id, 'report', 'report.zip'));
+    expect(zip.length).toBeGreaterThan(100);
+    const { unzipSync } = await import('fflate');
+    for (const [name, content] of Object.entries(unzipSync(zip)))
+      expect([name, Buffer.from(content).includes(secret)]).toEqual([name, false]);
     const note = (test.attachments as any[]).find((a) => a.name === 'note');
     expect(await (await stack.request(`/api/runs/${id}/artifacts/${note.artifact}`)).text()).toBe(
       'note: [redacted:SHOP_PASSWORD]',

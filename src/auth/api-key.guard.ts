@@ -1,13 +1,17 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.service';
+import type { FastifyReply } from 'fastify';
 import { presentedApiKey, socketApiKey } from './api-key';
+import { ACCEPTS_BASIC_AUTH } from './basic-auth.decorator';
+import { BASIC_CHALLENGE, basicCredentials } from './basic-credentials';
 import { checkEventToken, type EventTokenKind } from './event-token';
 import { EVENT_TOKEN_KIND } from './event-token.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { matchesAnySecret } from './secret-compare';
 
 interface HttpRequest {
+  method: string;
   headers: Record<string, string>;
   query?: Record<string, unknown>;
   params?: Record<string, unknown>;
@@ -15,7 +19,9 @@ interface HttpRequest {
 
 /**
  * Global guard: every route needs an API key from API_KEYS unless marked @Public(). SSE
- * routes marked @AcceptsEventToken() take a short-lived event token in `?token=` instead.
+ * routes marked @AcceptsEventToken() take a short-lived event token in `?token=` instead;
+ * routes a browser opens by itself, marked @AcceptsBasicAuth(), also take the key as an HTTP
+ * Basic password.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -27,6 +33,8 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
+    if (context.getType() === 'http' && this.reflector.get<boolean>(ACCEPTS_BASIC_AUTH, context.getHandler()))
+      return this.checkKeyOrBasic(context);
     const key = this.keyOf(context);
     if (!key) {
       const tokenKind = this.reflector.get<EventTokenKind | undefined>(EVENT_TOKEN_KIND, context.getHandler());
@@ -38,6 +46,26 @@ export class ApiKeyGuard implements CanActivate {
     }
     if (!matchesAnySecret(key, this.config.env.API_KEYS)) throw new UnauthorizedException('The API key is not valid');
     return true;
+  }
+
+  /**
+   * A route a browser opens (a run's report, its artifacts): the key in a header, or as the
+   * password of HTTP Basic auth on a GET (any user name). Refused with a Basic challenge, so
+   * that the browser asks for it. Never from the URL.
+   */
+  private checkKeyOrBasic(context: ExecutionContext): true {
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const readOnly = request.method === 'GET' || request.method === 'HEAD';
+    const key =
+      presentedApiKey(request.headers) ??
+      (readOnly ? basicCredentials(request.headers.authorization)?.password : undefined);
+    if (key !== undefined && matchesAnySecret(key, this.config.env.API_KEYS)) return true;
+    context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', BASIC_CHALLENGE);
+    throw new UnauthorizedException(
+      key === undefined
+        ? 'An API key is required: sign in with any user name and the API key as the password, or send "Authorization: Bearer <key>"'
+        : 'The API key is not valid',
+    );
   }
 
   /** An SSE route opened without a key: `?token=` must be an event token for this stream. */

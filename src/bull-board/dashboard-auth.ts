@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { presentedApiKey } from '../auth/api-key';
+import { BASIC_CHALLENGE, basicCredentials } from '../auth/basic-credentials';
 import { matchesAnySecret } from '../auth/secret-compare';
 import type { Env } from '../config/env.schema';
 
@@ -22,14 +23,6 @@ export function isDashboardRoute(routePattern: string | undefined): boolean {
   return DASHBOARD_PREFIXES.some(
     (prefix) => pattern === prefix || pattern.startsWith(`${prefix}/`) || pattern.startsWith(`${prefix}*`),
   );
-}
-
-function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header?.trim() ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /** An API key from API_KEYS, or the Bull Board basic-auth pair. */
@@ -59,7 +52,7 @@ export function protectDashboards(fastify: FastifyInstance, env: Env): void {
     if (signedIn(request, env)) return;
     await reply
       .code(401)
-      .header('WWW-Authenticate', 'Basic realm="Stevedore", charset="UTF-8"')
+      .header('WWW-Authenticate', BASIC_CHALLENGE)
       .send({ statusCode: 401, error: 'Unauthorized', message: 'Sign in with the Bull Board username and password' });
   });
 }

@@ -9,6 +9,13 @@ export const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png',
   zip: 'application/zip',
   webm: 'video/webm',
+  xml: 'application/xml',
 };
+
+/** Shown in the browser: screenshots, videos, traces. Anything else (a script run's junit.xml) is a download. */
+const SHOWN = new Set(['png', 'zip', 'webm']);
+
+export const dispositionOf = (name: string) =>
+  `${SHOWN.has(name.split('.').pop() ?? '') ? 'inline' : 'attachment'}; filename="${name}"`;
 
 export const contentTypeOf = (name: string) => CONTENT_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';

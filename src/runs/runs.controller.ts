@@ -25,6 +25,9 @@ import { type ListRunsQuery, listRunsQuerySchema } from './dto/list-runs.query';
 import { OverCapacityFilter } from './over-capacity.filter';
 import { RunsService } from './runs.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
+import { AcceptsBasicAuth } from '../auth/basic-auth.decorator';
+import { dispositionOf } from './run-files';
+import { sendStoredFile } from './stored-file';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { definitionLimits, runDefinitionSchema } from './run-definition';
 import { requestBody } from '../docs/document-registry';
@@ -119,22 +122,24 @@ export class RunsController {
   }
 
   @Get(':id/artifacts/:name')
-  @ApiFile('The file: a PNG screenshot, trace.zip (open with `playwright show-trace`) or video.webm', [
-    'image/png',
-    'application/zip',
-    'video/webm',
-  ])
+  @AcceptsBasicAuth()
+  @ApiFile(
+    "The file: a PNG screenshot, trace.zip (open with `playwright show-trace`), video.webm (byte ranges served), or a script run's junit.xml (a download)",
+    ['image/png', 'application/zip', 'video/webm', 'application/xml'],
+  )
   @ApiError(404, 'No such run, or it kept no file of that name (a trace only on failure, by default)')
   async artifact(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('name') name: string,
+    @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const file = await this.runs.artifact(id, name);
-    return reply
-      .type(file.contentType)
-      .header('Content-Length', file.size)
-      .header('Content-Disposition', `inline; filename="${name}"`)
-      .send(file.stream);
+    const headers = {
+      'Content-Type': file.contentType,
+      'Content-Disposition': dispositionOf(name),
+      'X-Content-Type-Options': 'nosniff',
+    };
+    return sendStoredFile(reply, file.path, headers, req.headers.range, `Run ${id} has no artifact ${name}`);
   }
 }

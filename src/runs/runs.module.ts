@@ -6,14 +6,15 @@ import { RunLiveSource } from './run-live-source';
 import { RunStepResult } from './run-step.entity';
 import { RunTestResult } from './run-test.entity';
 import { Run } from './run.entity';
+import { RunReportController } from './report/run-report.controller';
 import { RunsController } from './runs.controller';
 import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
 
-/** API side: accept, list, read and cancel runs; serve their artifacts. Suites hear of cancels through RUNS_ENDED_HOOK. */
+/** API side: accept, list, read and cancel runs; serve their artifacts and a script run's HTML report. Suites hear of cancels through RUNS_ENDED_HOOK. */
 @Module({
   imports: [TypeOrmModule.forFeature([Run, RunStepResult, RunTestResult, RunArtifact])],
-  controllers: [RunsController],
+  controllers: [RunsController, RunReportController],
   providers: [RunsService, RunsResolver, RunCapacity, RunLiveSource],
   exports: [RunsService, RunCapacity],
 })

@@ -11,7 +11,6 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createReadStream, ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
@@ -206,11 +205,12 @@ export class RunsService {
     }
   }
 
-  async artifact(id: string, name: string): Promise<{ stream: ReadStream; contentType: string; size: number }> {
+  /** Where an artifact the run kept is, and its media type (the file is read by sendStoredFile). */
+  async artifact(id: string, name: string): Promise<{ path: string; contentType: string }> {
     if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
     const artifact = await this.artifacts.findOneBy({ runId: id, name });
     if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
     const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
-    return { stream: createReadStream(path), contentType: contentTypeOf(name), size: artifact.sizeBytes };
+    return { path, contentType: contentTypeOf(name) };
   }
 }

@@ -14,7 +14,8 @@ import { RunArtifact } from '../../run-artifact.entity';
 import { contentTypeOf, runDirectory } from '../../run-files';
 import { RunTestResult, type TestAttachment } from '../../run-test.entity';
 import { RunStatus } from '../../run.entity';
-import { runnerConfig, workPaths } from './runner-config';
+import { storeHtmlReport, storeJunitReport } from '../../report/store-html-report';
+import { runnerConfig } from './runner-config';
 import { copyAttachments } from './script-artifacts';
 import { readScriptMessage } from './script-messages';
 import { ScriptResults, type Redact } from './script-results';
@@ -221,7 +222,14 @@ export class ScriptRunner implements OnApplicationBootstrap {
       ]);
     }
     for (const [index, attachments] of byTest) await this.tests.update({ runId, index }, { attachments });
-    void workPaths; // the report and JUnit file: kept by the report step (see README: script runs)
-    void join;
+    const report = await storeHtmlReport(join(workspace.outDir, 'report'), runDir, redact);
+    if (report?.notRedacted.length)
+      this.logger.warn({ runId, files: report.notRedacted }, 'Report files kept unredacted: past the redaction limits');
+    const junit = await storeJunitReport(join(workspace.outDir, 'junit.xml'), runDir, redact);
+    if (junit)
+      await this.artifacts.upsert(
+        { runId, name: 'junit.xml', kind: 'junit', contentType: 'application/xml', sizeBytes: junit.bytes },
+        ['runId', 'name'],
+      );
   }
 }

@@ -1,0 +1,90 @@
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AcceptsBasicAuth } from '../../auth/basic-auth.decorator';
+import { AppConfig } from '../../config/app-config.service';
+import { ApiError, ApiFile } from '../../docs/api-responses';
+import { runDirectory } from '../run-files';
+import { sendStoredFile } from '../stored-file';
+import { pristineFile } from './pristine-assets';
+import { attachmentHeaders, REPORT_PAGE_HEADERS, traceViewerHeaders } from './report-headers';
+import { REPORT_DATA_NAME, reportDataDirectory, reportZipPath } from './report-layout';
+
+/**
+ * A script run's Playwright HTML report and trace viewer, for a browser (HTTP Basic auth with
+ * an API key as the password): playwright-core's own report app and trace viewer, the run's
+ * report data put into the app's page, and its attachments. Nothing the run's sandbox wrote is
+ * served as it was written: see store-html-report.ts for what was kept, and report-headers.ts
+ * for the policies each answer carries.
+ */
+@ApiTags('runs')
+@Controller('runs')
+export class RunReportController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get(':id/report')
+  @AcceptsBasicAuth()
+  @ApiResponse({ status: 301, description: 'To /api/runs/{id}/report/, where the report app finds its files' })
+  toReport(@Param('id', new ParseUUIDPipe()) _id: string, @Res() reply: FastifyReply) {
+    // Relative, so it stays right behind a proxy that serves the API under a path prefix.
+    return reply.code(301).header('Location', 'report/').send();
+  }
+
+  @Get(':id/report/*')
+  @AcceptsBasicAuth()
+  @ApiFile(
+    "The run's Playwright HTML report (`/report/`), its files (`report.js`, `report.css`), its attachments (`data/<sha1>.<ext>`) and the trace viewer (`trace/index.html?trace=<URL of a data/ zip>`)",
+    ['text/html', 'text/javascript', 'image/png', 'application/zip', 'video/webm'],
+  )
+  @ApiError(404, 'The run has no HTML report (a step run, or a script run that has not ended), or no such file')
+  async reportFile(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('*') path: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const runDir = runDirectory(this.config.env.ARTIFACTS_DIR, id);
+    const isStored = await stat(reportZipPath(runDir)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!isStored)
+      throw new NotFoundException(
+        `Run ${id} has no HTML report: only a script run keeps one, once it has ended (a step run has artifacts instead)`,
+      );
+    if (path === '' || path === 'index.html') return this.reportPage(runDir, reply);
+    if (path.startsWith('data/')) {
+      const name = path.slice('data/'.length);
+      if (!REPORT_DATA_NAME.test(name)) throw new NotFoundException('The report has no such attachment');
+      return sendStoredFile(
+        reply,
+        join(reportDataDirectory(runDir), name),
+        attachmentHeaders(name),
+        request.headers.range,
+        'The report has no such attachment',
+      );
+    }
+    const [folder, inside, headers] = path.startsWith('trace/')
+      ? (['traceViewer', path.slice('trace/'.length), traceViewerHeaders(path.slice('trace/'.length))] as const)
+      : (['htmlReport', path, REPORT_PAGE_HEADERS] as const);
+    // The report app's own index.html is served only with the data put in (above).
+    const file = inside === 'index.html' && folder === 'htmlReport' ? undefined : await pristineFile(folder, inside);
+    if (!file) throw new NotFoundException('The report has no such file');
+    return reply.headers(headers).type(file.contentType).send(file.body);
+  }
+
+  /**
+   * The report app's page with the run's report data in the element the app reads it from.
+   * The data goes in as base64 made here from the stored zip: letters, digits, `+/=` only,
+   * so nothing in it can end the element or start another.
+   */
+  private async reportPage(runDir: string, reply: FastifyReply) {
+    const page = await pristineFile('htmlReport', 'index.html');
+    if (!page) throw new NotFoundException('playwright-core has no HTML report app');
+    const data = (await readFile(reportZipPath(runDir))).toString('base64');
+    const html = `${page.body.toString('utf8')}<template id="playwrightReportBase64">data:application/zip;base64,${data}</template>`;
+    return reply.headers(REPORT_PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+  }
+}
