@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cgroupLayout } from '../src/sandbox/cgroup-limits';
 import { AppProcess } from './helpers/app-process';
+import { FIVE_STEPS } from './helpers/five-step-run';
 import { freePort } from './helpers/free-port';
 import { readSse } from './helpers/live-clients';
 import { pollUntil } from './helpers/poll';
@@ -205,6 +206,62 @@ describe('script runs', () => {
     expect(await (await stack.request(`/api/runs/${id}/artifacts/${note.artifact}`)).text()).toBe(
       'note: [redacted:SHOP_PASSWORD]',
     );
+  });
+
+  it('a step run exported as a spec, posted as a script, passes the same way; so does a codegen recording', async () => {
+    const stepRun = await stack.request('/api/runs', {
+      body: { name: 'five steps', baseUrl: site.base, steps: FIVE_STEPS, options: { trace: 'off' } },
+    });
+    const stepId = ((await stepRun.json()) as { id: string }).id;
+    expect((await waitRunEnd(stack, stepId)).status).toBe('passed');
+    const spec = await (await stack.request(`/api/runs/${stepId}/spec`)).text();
+
+    // What `npx playwright codegen --target=playwright-test` writes for the same clicks.
+    const codegen = `import { test, expect } from '@playwright/test';
+
+test('test', async ({ page }) => {
+  await page.goto('${site.base}/login');
+  await page.getByRole('textbox', { name: 'Email' }).click();
+  await page.getByRole('textbox', { name: 'Email' }).fill('a@example.com');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading')).toContainText('Welcome');
+});
+`;
+    const ids = await Promise.all([
+      queueScriptRun(stack, scriptRun({ 'five-steps.spec.ts': spec }, { baseUrl: site.base })),
+      queueScriptRun(stack, scriptRun({ 'recorded.spec.ts': codegen })),
+    ]);
+    for (const id of ids) {
+      const run = await waitRunEnd(stack, id);
+      expect([run.status, (run.tests as Test[]).map((t) => t.status)]).toEqual(['passed', ['passed']]);
+    }
+    const exported = await read(ids[0]);
+    // The export's steps, one test.step each, as the step run had them.
+    expect(exported.tests[0].steps.filter((s: any) => s.category === 'test.step').map((s: any) => s.title)).toEqual(
+      FIVE_STEPS.map((step, i) => expect.stringMatching(new RegExp(`^${i} ${step.action}`))),
+    );
+  });
+
+  it('a suite holds script runs beside step runs and passes when all of them pass', async () => {
+    const res = await stack.request('/api/suites', {
+      body: {
+        name: 'mixed',
+        tests: [
+          { name: 'steps', baseUrl: site.base, steps: FIVE_STEPS, options: { trace: 'off' } },
+          scriptRun(THREE_TESTS.replace("'Welcome back, Ada'", "'Welcome'"), { baseUrl: site.base, retries: 1 }),
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    const suite = (await res.json()) as { id: string };
+    const ended = await pollUntil(
+      async () => (await stack.request(`/api/suites/${suite.id}`)).json() as Promise<Record<string, any>>,
+      (s) => !['queued', 'running'].includes(s.status),
+      90000,
+      'suite ended',
+    );
+    expect(ended.status).toBe('passed');
+    expect((ended.runs as Array<{ status: string }>).map((r) => r.status)).toEqual(['passed', 'passed']);
   });
 
   it('a cancel stops the test mid-way within 2 s, whole process tree', async () => {
