@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- runs are read as JSON */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,7 +272,7 @@ test('test', async ({ page }) => {
     const run = await waitRunEnd(stack, id, 20000);
     expect(run.status).toBe('cancelled');
     expect(Date.now() - asked).toBeLessThan(4000);
-    await expectNoSandboxLeft(id);
+    await expectNoSandboxLeft(stack, id);
   });
 
   it('a timeout stops the test mid-way and ends the run timed_out', async () => {
@@ -282,7 +282,7 @@ test('test', async ({ page }) => {
     const wall = new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime();
     expect(wall).toBeGreaterThanOrEqual(5000);
     expect(wall).toBeLessThan(8000 + 2000 + 3000);
-    await expectNoSandboxLeft(id);
+    await expectNoSandboxLeft(stack, id);
   });
 
   it('a run whose worker is SIGKILLed mid-test is taken over by another worker and ends once', async () => {
@@ -292,7 +292,7 @@ test('test', async ({ page }) => {
     const killed = half.worker as string;
     stack.worker.child.kill('SIGKILL');
     await stack.worker.waitExit(5000);
-    await expectNoSandboxLeft(id);
+    await expectNoSandboxLeft(stack, id);
 
     const port = await freePort();
     stack.worker = new AppProcess({ env: { ...stack.env, IS_WORKER: 'true', APP_WORKER_PORT: String(port) } });
@@ -307,22 +307,21 @@ test('test', async ({ page }) => {
 
 /**
  * No process of the run's sandbox is left: its cgroup (made under the worker's, which is
- * this test's too) is gone or empty.
+ * this test's too, and named in the worker's "Script run starting" line) is gone or empty.
  */
-async function expectNoSandboxLeft(runId: string): Promise<void> {
+async function expectNoSandboxLeft(stack: Stack, runId: string, output = stack.worker.output): Promise<void> {
   const layout = cgroupLayout();
   if (!layout) throw new Error('no cgroups here');
+  const line = output.split('\n').find((l) => l.includes('Script run starting') && l.includes(runId));
+  const sandbox = (JSON.parse(line ?? '{}') as { sandbox?: string }).sandbox;
+  expect(sandbox).toMatch(/^[0-9a-f-]{36}$/);
   const members = () => {
     try {
-      return readdirSync(layout.pids)
-        .filter((group) => group.startsWith(runId))
-        .flatMap((group) =>
-          readFileSync(join(layout.pids, group, 'cgroup.procs'), 'utf8')
-            .split('\n')
-            .filter(Boolean),
-        );
+      return readFileSync(join(layout.pids, sandbox!, 'cgroup.procs'), 'utf8')
+        .split('\n')
+        .filter(Boolean);
     } catch {
-      return [];
+      return []; // the group is gone
     }
   };
   await pollUntil(

@@ -73,8 +73,9 @@ export class SandboxedProcess {
       cwd,
       env,
       detached: true,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
     });
+    this.child.stdin!.on('error', () => undefined);
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_KEPT);
     });
@@ -91,6 +92,11 @@ export class SandboxedProcess {
     });
     if (limits) this.watch = setInterval(() => void this.checkCaps(limits), CAP_CHECK_MS);
     this.diskWatch = setInterval(() => void this.checkDisk(), DISK_CHECK_MS);
+  }
+
+  /** Writes to the program's stdin (a sandbox started ahead waits there for its run). */
+  send(text: string): void {
+    this.child.stdin?.write(text);
   }
 
   /** Kills the whole tree and waits for it to be gone (bounded: a tree in the kernel's hands may take a moment). */

@@ -10,6 +10,7 @@ import { RunsProcessor } from './runs.processor';
 import { RunTestResult } from '../run-test.entity';
 import { SandboxModule } from '../../sandbox/sandbox.module';
 import { ScriptRunner } from './script/script-runner';
+import { ScriptSandboxes } from './script/script-sandboxes';
 import { SecretsVaultModule } from '../../secrets/secrets-vault.module';
 
 /**
@@ -23,6 +24,6 @@ import { SecretsVaultModule } from '../../secrets/secrets-vault.module';
     SandboxModule,
     SecretsVaultModule,
   ],
-  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner],
+  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner, ScriptSandboxes],
 })
 export class RunsWorkerModule {}

@@ -2,11 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { mkdir, rm } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { ScriptBrowser } from '../../../browser/script-browser';
 import { AppConfig } from '../../../config/app-config.service';
-import { Sandbox } from '../../../sandbox/sandbox';
 import type { SandboxExit } from '../../../sandbox/sandboxed-process';
 import type { JobStop } from '../../../worker-runtime/job-stop';
 import { STOP_REASONS } from '../../../worker-runtime/stop-reasons';
@@ -20,23 +19,13 @@ import { copyAttachments } from './script-artifacts';
 import { readScriptMessage } from './script-messages';
 import { ScriptResults, type Redact } from './script-results';
 import type { ScriptRunDefinition } from '../../run-definition';
-import { hostModulesRoot, playwrightPackages, reporterSource, ScriptWorkspace } from './script-workspace';
+import { ScriptSandboxes } from './script-sandboxes';
+import { CONFIG_FILE, REPORTER_FILE, ScriptWorkspace } from './script-workspace';
 
 export interface ScriptOutcome {
   status: RunStatus;
   error?: string;
 }
-
-/** What the run's Node sees besides the user's env and secrets: nothing of the worker's. */
-const BASE_ENV = {
-  PATH: '/usr/bin:/bin',
-  HOME: '/tmp',
-  TMPDIR: '/tmp',
-  LANG: 'C.UTF-8',
-  CI: '1',
-  FORCE_COLOR: '0',
-  PW_TEST_HTML_REPORT_OPEN: 'never',
-};
 
 const BREACHES = {
   memory: (env: AppConfig['env']) => `the script went past its memory cap (SCRIPT_MEMORY_MB=${env.SCRIPT_MEMORY_MB})`,
@@ -56,10 +45,9 @@ const BREACHES = {
 @Injectable()
 export class ScriptRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScriptRunner.name);
-  private readonly packages = playwrightPackages();
 
   constructor(
-    private readonly sandbox: Sandbox,
+    private readonly sandboxes: ScriptSandboxes,
     private readonly browser: ScriptBrowser,
     private readonly config: AppConfig,
     @InjectRepository(RunTestResult) private readonly tests: Repository<RunTestResult>,
@@ -88,51 +76,28 @@ export class ScriptRunner implements OnApplicationBootstrap {
     }
     await mkdir(runDir, { recursive: true });
     const phases: Array<[string, number]> = [['start', Date.now()]];
-    const support = await this.sandbox.support();
-    const sandboxed = support.mode === 'bubblewrap';
-    const workspace = await ScriptWorkspace.create(runId, attempt);
+    const ready = await this.sandboxes.take();
+    const { workspace, paths } = ready;
+    this.logger.log({ runId, sandbox: ready.name, sandboxed: ready.sandboxed }, 'Script run starting');
     const relay = await this.browser.open(workspace.socketPath, workspace.videoDir);
     const results = new ScriptResults(runId, attempt, this.tests, job, redact, this.logger);
+    const killOnStop = () => void ready.process.kill();
     try {
-      const paths = this.sandbox.paths(workspace, hostModulesRoot(this.packages), sandboxed);
-      const reporterFile = `reporter${extname(reporterSource())}`;
       await workspace.writeFiles(definition.script.files);
-      await workspace.writeControl(
-        runnerConfig(definition, { ...paths, reporter: `${paths.control}/${reporterFile}` }),
-        reporterFile,
+      await workspace.writeConfig(
+        runnerConfig(definition, { ...paths, reporter: `${paths.control}/${REPORTER_FILE}` }),
       );
-      const env = {
-        ...BASE_ENV,
-        ...(sandboxed ? {} : { NODE_PATH: paths.modules }),
-        ...definition.env,
-        ...secrets,
-      };
-      const child = await this.sandbox.start({
-        name: `${runId}-${attempt}`,
-        workDir: workspace.workDir,
-        controlDir: workspace.controlDir,
-        packages: this.packages,
-        env,
-        command: [
-          process.execPath,
-          `${paths.modules}/@playwright/test/cli.js`,
-          'test',
-          '--config',
-          `${paths.control}/playwright.config.mjs`,
-        ],
-        onLine: (line) => {
-          const message = readScriptMessage(line);
-          if (message) {
-            if (message.t !== 'test') phases.push([message.t, Date.now()]);
-            results.handle(message);
-          }
-        },
+      ready.listen((line) => {
+        const message = readScriptMessage(line);
+        if (!message) return;
+        if (message.t !== 'test') phases.push([message.t, Date.now()]);
+        results.handle(message);
       });
-      phases.push(['spawned', Date.now()]);
-      const killOnStop = () => void child.kill();
       stop.signal.addEventListener('abort', killOnStop, { once: true });
-      const exit = await child.exit;
-      stop.signal.removeEventListener('abort', killOnStop);
+      if (stop.signal.aborted) killOnStop();
+      ready.go({ ...definition.env, ...secrets }, ['test', '--config', `${paths.control}/${CONFIG_FILE}`]);
+      phases.push(['go', Date.now()]);
+      const exit = await ready.process.exit;
       await results.settled();
       await relay.close();
 
@@ -154,6 +119,8 @@ export class ScriptRunner implements OnApplicationBootstrap {
       );
       return outcome;
     } finally {
+      stop.signal.removeEventListener('abort', killOnStop);
+      await ready.process.kill();
       await relay.close();
       await workspace.remove().catch(() => undefined);
     }

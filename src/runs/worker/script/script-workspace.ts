@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { copyFile, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 
 /** The packages a script may import, and the two Playwright Test needs for itself. */
 const PACKAGES = ['@playwright/test', 'playwright', 'playwright-core'] as const;
@@ -21,11 +21,17 @@ export function playwrightPackages(): Record<string, string> {
 /** Where Node finds @playwright/test when the runner runs unsandboxed (NODE_PATH). */
 export const hostModulesRoot = (packages: Record<string, string>) => dirname(dirname(packages['@playwright/test']));
 
+export const LAUNCHER_FILE = 'script-launcher.cjs';
+export const CONFIG_FILE = 'playwright.config.mjs';
+
 /** script-reporter as built (.js) or, when the worker runs from source, as written (.ts; Playwright compiles it). */
 export function reporterSource(): string {
   const built = join(__dirname, 'script-reporter.js');
   return existsSync(built) ? built : join(__dirname, 'script-reporter.ts');
 }
+
+/** The reporter's name in the control folder, with the extension it has. */
+export const REPORTER_FILE = `reporter${extname(reporterSource())}`;
 
 /**
  * A script run's scratch folders on the worker, made fresh per attempt and removed after:
@@ -66,9 +72,9 @@ export class ScriptWorkspace {
     }
   }
 
-  static async create(runId: string, attempt: number): Promise<ScriptWorkspace> {
+  static async create(name: string): Promise<ScriptWorkspace> {
     const base = join(await realpath(tmpdir()), 'stevedore-scripts');
-    const workspace = new ScriptWorkspace(join(base, `${runId}-${attempt}`));
+    const workspace = new ScriptWorkspace(join(base, name));
     await rm(workspace.root, { recursive: true, force: true });
     for (const dir of [workspace.testsDir, workspace.outDir, workspace.controlDir, workspace.videoDir])
       await mkdir(dir, { recursive: true });
@@ -85,10 +91,20 @@ export class ScriptWorkspace {
     }
   }
 
-  /** The config and reporter, into the control folder; the reporter's path there. */
-  async writeControl(config: string, reporterFile: string): Promise<void> {
-    await writeFile(join(this.controlDir, 'playwright.config.mjs'), config);
-    await copyFile(reporterSource(), join(this.controlDir, reporterFile));
+  /** The launcher and the reporter, into the control folder, before the sandbox starts. */
+  async writePrograms(): Promise<void> {
+    await copyFile(join(__dirname, LAUNCHER_FILE), join(this.controlDir, LAUNCHER_FILE));
+    await copyFile(reporterSource(), join(this.controlDir, REPORTER_FILE));
+  }
+
+  /** The run's config, into the control folder once the run is known. */
+  async writeConfig(config: string): Promise<void> {
+    await writeFile(join(this.controlDir, CONFIG_FILE), config);
+  }
+
+  /** Whether its folders are still there (a long-idle workspace may have been cleared as stale). */
+  async intact(): Promise<boolean> {
+    return (await stat(join(this.controlDir, LAUNCHER_FILE)).catch(() => undefined)) !== undefined;
   }
 
   remove(): Promise<void> {
