@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 const text = (max: number) => z.string().transform((s) => s.slice(0, max));
 const count = z.number().int().min(0).max(1e9);
+/** Milliseconds: Playwright's run duration has microsecond decimals (monotonicTime), kept whole. */
+const ms = z.number().min(0).max(1e9).transform(Math.round);
 const location = z.object({ file: text(300), line: count, column: count });
 
 const errorSchema = z.object({
@@ -28,7 +30,7 @@ const stepSchema: z.ZodType<ScriptStep> = z.lazy(() =>
   z.object({
     title: text(500),
     category: text(40),
-    duration: count,
+    duration: ms,
     error: errorSchema.optional(),
     location: location.optional(),
     steps: z.array(stepSchema).max(300),
@@ -60,7 +62,7 @@ const testEnd = z.object({
   status: z.enum(TEST_RESULT_STATUSES),
   outcome: z.enum(['expected', 'unexpected', 'flaky', 'skipped']),
   willRetry: z.boolean(),
-  duration: count,
+  duration: ms,
   steps: z.array(stepSchema).max(300),
   errors: z.array(errorSchema).max(50),
   stdout: text(70 * 1024),
@@ -71,7 +73,7 @@ const runError = z.object({ t: z.literal('error'), error: errorSchema });
 const end = z.object({
   t: z.literal('end'),
   status: z.enum(['passed', 'failed', 'timedout', 'interrupted']),
-  duration: count,
+  duration: ms,
 });
 
 export const scriptMessageSchema = z.discriminatedUnion('t', [begin, testBegin, testEnd, runError, end]);
