@@ -33,3 +33,36 @@ describe('readScriptMessage', () => {
     expect(readScriptMessage('not json')).toBeUndefined();
   });
 });
+
+describe('readScriptMessage: text PostgreSQL can store', () => {
+  const testEnd = (stdout: string) =>
+    JSON.stringify({
+      t: 'test',
+      i: 0,
+      retry: 0,
+      status: 'passed',
+      outcome: 'expected',
+      willRetry: false,
+      duration: 1,
+      steps: [],
+      errors: [{ message: 'bad \u0000 byte' }],
+      stdout,
+      stderr: '',
+      attachments: [],
+    });
+
+  it('replaces NUL characters (a test printing /proc/*/environ) so the result is still stored', () => {
+    expect(readScriptMessage(testEnd('A=1\u0000B=2\u0000'))).toMatchObject({
+      stdout: 'A=1\uFFFDB=2\uFFFD',
+      errors: [{ message: 'bad \uFFFD byte' }],
+    });
+  });
+
+  it('replaces lone surrogates, including a pair split by the length cut', () => {
+    const cut = 'x'.repeat(70 * 1024 - 3) + '😀'; // after the 2 characters before it, the cut splits the emoji
+    const stdout = (readScriptMessage(testEnd(`\ud800 ${cut}`)) as { stdout: string }).stdout;
+    expect(stdout.startsWith('\uFFFD ')).toBe(true);
+    expect(stdout.endsWith('\uFFFD')).toBe(true);
+    expect(Buffer.from(stdout, 'utf8').toString('utf8')).toBe(stdout);
+  });
+});

@@ -5,7 +5,14 @@ import { z } from 'zod';
  * the user's code could have written anything to the same pipe. A line that does not
  * match is ignored; every string and list is bounded.
  */
-const text = (max: number) => z.string().transform((s) => s.slice(0, max));
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * Text PostgreSQL can store: a test may print anything, but a NUL or a lone surrogate (a
+ * cut that split a pair included) makes the row's write fail, and the test's result with it.
+ */
+const storable = (s: string) => s.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+const text = (max: number) => z.string().transform((s) => storable(s.slice(0, max)));
 const count = z.number().int().min(0).max(1e9);
 /** Milliseconds: Playwright's run duration has microsecond decimals (monotonicTime), kept whole. */
 const ms = z.number().min(0).max(1e9).transform(Math.round);
