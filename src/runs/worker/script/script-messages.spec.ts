@@ -28,8 +28,27 @@ describe('readScriptMessage', () => {
     expect(readScriptMessage(line)).toMatchObject({ duration: 13, steps: [{ duration: 3 }] });
   });
 
+  it('reads a test that timed out with a step still running (duration -1) as 0 ms', () => {
+    const line = JSON.stringify({
+      t: 'test',
+      i: 0,
+      retry: 0,
+      status: 'timedOut',
+      outcome: 'unexpected',
+      willRetry: false,
+      duration: 30001.5,
+      steps: [{ title: 'page.evaluate', category: 'pw:api', duration: -1, steps: [] }],
+      errors: [{ message: 'Test timeout of 30000ms exceeded.' }],
+      stdout: '',
+      stderr: '',
+      attachments: [],
+    });
+    expect(readScriptMessage(line)).toMatchObject({ status: 'timedOut', duration: 30002, steps: [{ duration: 0 }] });
+  });
+
   it('ignores a line that is not one of the reporter’s messages', () => {
-    expect(readScriptMessage('{"t":"end","status":"passed","duration":-1}')).toBeUndefined();
+    expect(readScriptMessage('{"t":"end","status":"passed","duration":-5}')).toBeUndefined();
+    expect(readScriptMessage('{"t":"testBegin","i":-1,"retry":0}')).toBeUndefined();
     expect(readScriptMessage('not json')).toBeUndefined();
   });
 });

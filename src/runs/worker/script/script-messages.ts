@@ -14,8 +14,15 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const storable = (s: string) => s.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 const text = (max: number) => z.string().transform((s) => storable(s.slice(0, max)));
 const count = z.number().int().min(0).max(1e9);
-/** Milliseconds: Playwright's run duration has microsecond decimals (monotonicTime), kept whole. */
-const ms = z.number().min(0).max(1e9).transform(Math.round);
+/**
+ * Milliseconds, kept whole: Playwright's run duration has microsecond decimals
+ * (monotonicTime), and a step still running when its test timed out has -1 (read as 0).
+ */
+const ms = z
+  .number()
+  .min(-1)
+  .max(1e9)
+  .transform((value) => Math.max(0, Math.round(value)));
 const location = z.object({ file: text(300), line: count, column: count });
 
 const errorSchema = z.object({
