@@ -8,7 +8,8 @@
  */
 
 export interface ProtocolMessage {
-  id?: number;
+  /** A call's id: a number in older Playwright, a string (`"rnxz@8"`) since 1.5x. */
+  id?: MessageId;
   guid?: string;
   method?: string;
   params?: Record<string, unknown>;
@@ -21,6 +22,8 @@ export interface GuardContext {
   /** Where the server may write the run's videos (a folder of the worker, not the sandbox's). */
   videoDir: string;
 }
+
+export type MessageId = number | string;
 
 export type GuardVerdict = { forward: ProtocolMessage } | { refuse: string };
 
@@ -88,7 +91,11 @@ export function guardMessage(message: ProtocolMessage, context: GuardContext): G
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Whether a message is a call (it carries an id the client waits on an answer for). */
+export const isCallId = (id: unknown): id is MessageId =>
+  (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length > 0);
+
 /** The protocol's answer to a refused call: the test sees it as the call's error. */
-export function refusal(id: number, reason: string): string {
+export function refusal(id: MessageId, reason: string): string {
   return JSON.stringify({ id, error: { error: { message: `Stevedore: ${reason}`, name: 'Error', stack: '' } } });
 }
