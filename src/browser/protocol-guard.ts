@@ -45,8 +45,12 @@ const REFUSED_METHODS: Record<string, string> = {
   killForTests: 'killing the browser',
 };
 
-/** Object types (by guid prefix) that have no business in a browser test here. */
-const REFUSED_OBJECTS = ['android', 'electron', 'local-utils', 'debug-controller'];
+/**
+ * Object types (a guid's part before '@', or the whole guid of a singleton such as
+ * `localUtils`) that have no business in a browser test here: the server's LocalUtils
+ * reads and writes the worker's disk (zip, HAR) and opens connections of its own.
+ */
+const REFUSED_OBJECTS = ['android', 'electron', 'localUtils', 'DebugController'];
 
 /** Where a page may be sent by goto: the web (through the egress guard) and pages that read nothing. */
 const NAVIGABLE = new Set(['http:', 'https:', 'about:', 'data:']);
