@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { EgressProxy } from '../egress/egress-proxy';
-import { guardMessage, refusal, type ProtocolMessage } from './protocol-guard';
+import { guardMessage, isCallId, refusal, type ProtocolMessage } from './protocol-guard';
 
 /** One protocol message may carry a file a test uploads in chunks; far above any real one. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -107,7 +107,8 @@ export class BrowserRelay {
     const verdict = guardMessage(message, { proxyServer: this.proxyServer!, videoDir: this.videoDir });
     if ('forward' in verdict) return verdict.forward === message ? raw : JSON.stringify(verdict.forward);
     this.refused++;
-    if (typeof message.id === 'number') client.send(refusal(message.id, verdict.refuse));
+    // Every refused call is answered: the client waits on its id (a string since Playwright 1.5x).
+    if (isCallId(message.id)) client.send(refusal(message.id, verdict.refuse));
     return undefined;
   }
 }

@@ -8,7 +8,8 @@
  */
 
 export interface ProtocolMessage {
-  id?: number;
+  /** A call's id: a number in older Playwright, a string (`"rnxz@8"`) since 1.5x. */
+  id?: MessageId;
   guid?: string;
   method?: string;
   params?: Record<string, unknown>;
@@ -21,6 +22,8 @@ export interface GuardContext {
   /** Where the server may write the run's videos (a folder of the worker, not the sandbox's). */
   videoDir: string;
 }
+
+export type MessageId = number | string;
 
 export type GuardVerdict = { forward: ProtocolMessage } | { refuse: string };
 
@@ -42,8 +45,12 @@ const REFUSED_METHODS: Record<string, string> = {
   killForTests: 'killing the browser',
 };
 
-/** Object types (by guid prefix) that have no business in a browser test here. */
-const REFUSED_OBJECTS = ['android', 'electron', 'local-utils', 'debug-controller'];
+/**
+ * Object types (a guid's part before '@', or the whole guid of a singleton such as
+ * `localUtils`) that have no business in a browser test here: the server's LocalUtils
+ * reads and writes the worker's disk (zip, HAR) and opens connections of its own.
+ */
+const REFUSED_OBJECTS = ['android', 'electron', 'localUtils', 'DebugController'];
 
 /** Where a page may be sent by goto: the web (through the egress guard) and pages that read nothing. */
 const NAVIGABLE = new Set(['http:', 'https:', 'about:', 'data:']);
@@ -88,7 +95,11 @@ export function guardMessage(message: ProtocolMessage, context: GuardContext): G
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Whether a message is a call (it carries an id the client waits on an answer for). */
+export const isCallId = (id: unknown): id is MessageId =>
+  (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length > 0);
+
 /** The protocol's answer to a refused call: the test sees it as the call's error. */
-export function refusal(id: number, reason: string): string {
+export function refusal(id: MessageId, reason: string): string {
   return JSON.stringify({ id, error: { error: { message: `Stevedore: ${reason}`, name: 'Error', stack: '' } } });
 }

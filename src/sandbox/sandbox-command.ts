@@ -44,8 +44,9 @@ function systemMounts(): string[] {
  * bubblewrap's arguments for one sandbox: every namespace of its own (user, pid, net with
  * only a loopback, ipc, uts, cgroup), no capabilities, an empty environment but `env`, and
  * a file system that holds the system's programs and libraries (read-only), Node, the
- * allowed packages, the control folder (read-only) and the work folder (read-write) and
- * nothing else of the host: not the app, its .env, other runs or /etc.
+ * allowed packages, the control folder (read-only), the work folder and a /tmp of its own
+ * (the only two it may write) and nothing else of the host: not the app, its .env, other
+ * runs or /etc.
  */
 export function bubblewrapArgs(mounts: SandboxMounts, env: Record<string, string>, command: string[]): string[] {
   const node = nodeInstallDir();
@@ -84,6 +85,10 @@ export function bubblewrapArgs(mounts: SandboxMounts, env: Record<string, string
     String(mounts.tmpBytes),
     '--tmpfs',
     '/tmp',
+    // bubblewrap's own root is a writable tmpfs (the folders the mounts hang on): read-only,
+    // so /work and /tmp are the only places the code can write.
+    '--remount-ro',
+    '/',
     '--chdir',
     INSIDE.work,
     '--',

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config.service';
@@ -126,10 +126,16 @@ export class Sandbox implements OnApplicationBootstrap {
     return process;
   }
 
+  /** The sandboxes' /etc: one folder per machine, the same for every worker (written whole, then renamed in). */
   private sandboxEtc(): Promise<string> {
     this.etcDir ??= (async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'stevedore-sandbox-etc-'));
-      for (const [name, content] of Object.entries(SANDBOX_ETC)) await writeFile(join(dir, name), content);
+      const dir = join(tmpdir(), 'stevedore-sandbox-etc');
+      await mkdir(dir, { recursive: true });
+      for (const [name, content] of Object.entries(SANDBOX_ETC)) {
+        const staged = join(dir, `.${name}.${process.pid}`);
+        await writeFile(staged, content);
+        await rename(staged, join(dir, name));
+      }
       return dir;
     })();
     return this.etcDir;

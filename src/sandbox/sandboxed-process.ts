@@ -87,7 +87,9 @@ export class SandboxedProcess {
       });
       this.child.once('close', (code, signal) => {
         this.stopWatching();
-        resolve({ code, signal, breach: this.breach, stderr: this.stderr });
+        // The kernel may have stopped the code between two looks (an OOM kill ends the test's
+        // worker, and the runner then exits at once): one last look names the cap it hit.
+        void this.lastLook().then(() => resolve({ code, signal, breach: this.breach, stderr: this.stderr }));
       });
     });
     if (limits) this.watch = setInterval(() => void this.checkCaps(limits), CAP_CHECK_MS);
@@ -117,6 +119,16 @@ export class SandboxedProcess {
     if (this.breach) return;
     this.breach = breach;
     await this.kill();
+  }
+
+  private async lastLook(): Promise<void> {
+    if (this.breach) return;
+    const { limits } = this.launch;
+    const events = await limits?.events().catch(() => undefined);
+    if (events?.oomKills) this.breach = 'memory';
+    else if (events?.pidsRefused) this.breach = 'processes';
+    else if ((await folderSize(this.launch.workDir, MAX_FILES).catch(() => 0)) > this.launch.diskBytes)
+      this.breach = 'disk';
   }
 
   private async checkCaps(limits: CgroupLimits): Promise<void> {

@@ -5,10 +5,24 @@ import { z } from 'zod';
  * the user's code could have written anything to the same pipe. A line that does not
  * match is ignored; every string and list is bounded.
  */
-const text = (max: number) => z.string().transform((s) => s.slice(0, max));
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * Text PostgreSQL can store: a test may print anything, but a NUL or a lone surrogate (a
+ * cut that split a pair included) makes the row's write fail, and the test's result with it.
+ */
+const storable = (s: string) => s.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+const text = (max: number) => z.string().transform((s) => storable(s.slice(0, max)));
 const count = z.number().int().min(0).max(1e9);
-/** Durations come as fractional milliseconds: stored whole. */
-const millis = z.number().min(0).max(1e10).transform(Math.round);
+/**
+ * Milliseconds, kept whole: Playwright's run duration has microsecond decimals
+ * (monotonicTime), and a step still running when its test timed out has -1 (read as 0).
+ */
+const ms = z
+  .number()
+  .min(-1)
+  .max(1e9)
+  .transform((value) => Math.max(0, Math.round(value)));
 const location = z.object({ file: text(300), line: count, column: count });
 
 const errorSchema = z.object({
@@ -30,7 +44,7 @@ const stepSchema: z.ZodType<ScriptStep> = z.lazy(() =>
   z.object({
     title: text(500),
     category: text(40),
-    duration: millis,
+    duration: ms,
     error: errorSchema.optional(),
     location: location.optional(),
     steps: z.array(stepSchema).max(300),
@@ -62,7 +76,7 @@ const testEnd = z.object({
   status: z.enum(TEST_RESULT_STATUSES),
   outcome: z.enum(['expected', 'unexpected', 'flaky', 'skipped']),
   willRetry: z.boolean(),
-  duration: millis,
+  duration: ms,
   steps: z.array(stepSchema).max(300),
   errors: z.array(errorSchema).max(50),
   stdout: text(70 * 1024),
@@ -73,7 +87,7 @@ const runError = z.object({ t: z.literal('error'), error: errorSchema });
 const end = z.object({
   t: z.literal('end'),
   status: z.enum(['passed', 'failed', 'timedout', 'interrupted']),
-  duration: millis,
+  duration: ms,
 });
 
 export const scriptMessageSchema = z.discriminatedUnion('t', [begin, testBegin, testEnd, runError, end]);
