@@ -15,4 +15,10 @@ export default tseslint.config(
     },
   },
   layering,
+  {
+    // Plain CommonJS that runs inside a script run's sandbox, unbuilt (script-launcher.cjs).
+    files: ['src/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
