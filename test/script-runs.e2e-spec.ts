@@ -165,6 +165,18 @@ describe('script runs', () => {
     );
     expect(sse.events.at(-1)!.event).toBe('end');
 
+    // GraphQL gives the same tests.
+    const gql = await stack.graphql(
+      `query ($id: ID!) { run(id: $id) { status tests { index title status attempts errors } } }`,
+      {
+        id,
+      },
+    );
+    expect(gql.data.run.tests.map((t: any) => [t.title, t.status, t.attempts])).toEqual(
+      tests.map((t) => [t.title, t.status, t.attempts]),
+    );
+    expect(gql.data.run.tests[1].errors[0].location).toEqual({ file: 'a.spec.ts', line: 18, column: 38 });
+
     // Playwright's HTML report, served by the API (a browser signs in with Basic: the key as password).
     const basic = { authorization: `Basic ${Buffer.from(`qa:${TEST_API_KEY}`).toString('base64')}` };
     const report = await fetch(`${stack.base}/api/runs/${id}/report/`, { headers: basic });
@@ -206,6 +218,25 @@ describe('script runs', () => {
     expect(await (await stack.request(`/api/runs/${id}/artifacts/${note.artifact}`)).text()).toBe(
       'note: [redacted:SHOP_PASSWORD]',
     );
+  });
+
+  it('keeps a video per test when the run asks for one', async () => {
+    const id = await queueScriptRun(
+      stack,
+      scriptRun(WAITS.replace('120000', '300'), { baseUrl: site.base, options: { video: true, trace: 'on' } }),
+    );
+    const run = await waitRunEnd(stack, id);
+    expect(run.status).toBe('passed');
+    const kept = Object.fromEntries((run.tests[0].attachments as any[]).map((a) => [a.name, a.artifact]));
+    expect(kept).toEqual({ video: 'test-0-video.webm', trace: 'test-0-trace.zip' });
+    const video = await stack.request(`/api/runs/${id}/artifacts/test-0-video.webm`);
+    expect([video.status, video.headers.get('content-type')]).toEqual([200, 'video/webm']);
+    // WebM starts with the EBML magic number.
+    expect(
+      Buffer.from(await video.arrayBuffer())
+        .subarray(0, 4)
+        .toString('hex'),
+    ).toBe('1a45dfa3');
   });
 
   it('a step run exported as a spec, posted as a script, passes the same way; so does a codegen recording', async () => {
