@@ -16,8 +16,10 @@ RUN pnpm build \
 
 # ---- runtime: Chromium for browser jobs, no build tooling ----
 FROM node:24-slim AS runtime
+# bubblewrap: the sandbox of script runs (README: Security). In a container it also needs
+# the rights docker-compose.prod.yml's worker comments on; without them script runs are refused.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates ffmpeg \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates ffmpeg bubblewrap \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     CHROMIUM_PATH=/usr/bin/chromium
