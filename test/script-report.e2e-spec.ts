@@ -170,7 +170,8 @@ describe('script run HTML report', () => {
     try {
       await page.goto(`${base}/api/runs/${runId}/report`);
       expect(page.url()).toBe(reportUrl);
-      await expect(page.getByText('greets the visitor').first().isVisible()).resolves.toBe(true);
+      // The report app renders after it has read its data: wait for it, as a user would.
+      await page.getByText('greets the visitor').first().waitFor({ state: 'visible', timeout: 15000 });
       await page.getByText('shows the cart total').first().click();
       await page.getByText('the cart total').first().waitFor();
       const text = await page.locator('body').innerText();
