@@ -223,6 +223,8 @@ describe('GraphQL and live sockets under hostile input', () => {
         400,
         /GraphQL document as text/,
       ],
+      // Found by the fuzz suite: Mercurius took JSON `null` for an AST and answered 500.
+      ['a query that is JSON null', JSON.stringify({ query: 'null' }), 400, /GraphQL document as text/],
       ['an empty batch', '[]', 400, /at least one operation/],
     ])('%s → %s', async (_name, body, status, message) => {
       const res = await answer(await post(body));

@@ -65,6 +65,9 @@ export async function checkGraphqlRequest(request: FastifyRequest): Promise<void
       throw new BadRequestException(
         `The query is ${query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`,
       );
+    // Mercurius takes a query that parses as JSON for an AST (`null` crashed it: a 500). No
+    // GraphQL document is also JSON (`{}` has no selections), so such text is refused here.
+    if (isJson(query)) throw new BadRequestException('query must be a GraphQL document as text');
   }
   if (request.method === 'GET') checkQueryStringJson(request.query as Record<string, unknown>);
 }
@@ -86,5 +89,14 @@ function checkQueryStringJson(query: Record<string, unknown>): void {
     }
     if (value !== null && (typeof value !== 'object' || Array.isArray(value)))
       throw new BadRequestException(`${name} must be a JSON object`);
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
