@@ -23,6 +23,7 @@ export class BrowserRelay {
   private readonly sockets = new Set<WebSocket>();
   private resolveClosed!: () => void;
   private refused = 0;
+  private closing?: Promise<void>;
 
   constructor(
     readonly endpoint: string,
@@ -50,7 +51,13 @@ export class BrowserRelay {
     });
   }
 
-  async close(): Promise<void> {
+  /** Closes it once; later calls wait for that close (a run closes it as it ends and again on its way out). */
+  close(): Promise<void> {
+    this.closing ??= this.shut();
+    return this.closing;
+  }
+
+  private async shut(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
     this.wss?.close();
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));

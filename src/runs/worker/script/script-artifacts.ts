@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
-import { open, realpath, writeFile } from 'node:fs/promises';
+import { realpath, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, sep } from 'node:path';
+import { readRegularFile } from '../../report/untrusted-file';
 import { ARTIFACT_FILE_NAME } from '../../run-files';
 import type { Redact, KeptAttachment } from './script-results';
 
@@ -32,17 +32,7 @@ export async function readSandboxFile(
   // The folders on the way must resolve to themselves: no link among them.
   const parent = await realpath(dirname(path)).catch(() => undefined);
   if (parent !== dirname(path)) return undefined;
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
-    () => undefined,
-  );
-  if (!handle) return undefined;
-  try {
-    const info = await handle.stat();
-    if (!info.isFile() || info.size > maxBytes) return undefined;
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+  return readRegularFile(path, maxBytes);
 }
 
 /** The artifact name of a kept file: `test-<index>[-retry<n>]-<name><ext>`, unique within the run. */
