@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
+import { connectEvents } from './helpers/live-clients';
 import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL, uniquePrefix } from './helpers/test-env';
 
 interface Answer {
@@ -157,6 +158,9 @@ describe('projects and keys', () => {
     // Both instances know the key (and keep it in their caches).
     for (const base of bases) expect((await call(doomed.key, '/api/runs', { base })).status).toBe(200);
 
+    // A socket.io connection signed in with the key on the other instance is closed too.
+    const socket = await connectEvents(bases[1], { token: doomed.key });
+    const closed = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(Date.now())));
     const revoked = await call(admin.key, `/api/projects/${p.id}/keys/${doomed.id}`, {
       method: 'DELETE',
       base: bases[0],
@@ -170,6 +174,8 @@ describe('projects and keys', () => {
     }
     expect(status).toBe(401);
     expect(Date.now() - since).toBeLessThan(1000);
+    expect((await closed) - since).toBeLessThan(1000);
+    await expect(connectEvents(bases[1], { token: doomed.key })).rejects.toThrow('The API key is not valid');
     const listed = await call(admin.key, `/api/projects/${p.id}/keys`);
     expect(
       (listed.body.items as Array<{ id: string; revokedAt: string | null }>).find((k) => k.id === doomed.id)?.revokedAt,
