@@ -118,7 +118,7 @@ describe('isolation between projects, every route and operation', () => {
       'dead-letters': { id: own.deadLetter },
       projects: { id: a.id, keyId: own.key },
     };
-    if (path.includes('/report')) return { id: own.scriptRun, '*': 'index.html' };
+    if (path.includes('/report')) return { id: own.scriptRun, path: 'index.html' };
     return resource ? byResource[resource] : undefined;
   };
   const fill = (path: string, params: Record<string, string>) =>
