@@ -2,10 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { suiteEmailId } from '../src/suites/suite-settler';
 import { connectEvents, readSse, subscribeGraphql } from './helpers/live-clients';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
-import { baseEnv, TEST_API_KEY } from './helpers/test-env';
+import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL } from './helpers/test-env';
 import { TestSite } from './helpers/test-site';
 
 interface Answer {
@@ -463,7 +465,7 @@ describe('isolation between projects: runs, suites, schedules, secrets', () => {
       "never lists A's suites to B; a suite B triggers (REST, GraphQL) and its runs are B's",
       async () => {
         const viaRest = await call(b.trigger, '/api/suites', {
-          body: { name: `b-suite-${tag}`, tests: [stepRun('b')] },
+          body: { name: `b-suite-${tag}`, tests: [stepRun('b')], notify: ['lead@example.com'] },
         });
         expect(viaRest.status).toBe(201);
         const viaGraphql = await graphql(
@@ -497,6 +499,15 @@ describe('isolation between projects: runs, suites, schedules, secrets', () => {
             90000,
             `B's suite ${id} ended`,
           );
+        // Its summary email is B's too (the settler on the worker stores it in the suite's project).
+        const db = new Client({ connectionString: TEST_DATABASE_URL });
+        await db.connect();
+        try {
+          const { rows } = await db.query(`SELECT project_id FROM emails WHERE id = $1`, [suiteEmailId(bSuites[0])]);
+          expect(rows).toEqual([{ project_id: b.id }]);
+        } finally {
+          await db.end();
+        }
       },
       SLOW,
     );
