@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -23,7 +24,8 @@ export class EmailsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'A repeat with the same key returns the first email instead of sending again',
+    description:
+      "A repeat with the same key in the same project returns the first email instead of sending again (another project's keys are its own)",
   })
   @ApiJson(
     202,
@@ -34,15 +36,19 @@ export class EmailsController {
   @ApiRequestBody(SEND_EMAIL_INPUT, EMAIL_EXAMPLES)
   async send(
     @Body(new ZodValidationPipe(sendEmailRequestSchema)) input: SendEmailRequest,
+    @ProjectId() projectId: string,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<z.output<typeof emailAcceptedBody>> {
-    const { email } = await this.emails.send(input, idempotencyKey);
+    const { email } = await this.emails.send(input, projectId, idempotencyKey);
     return { id: email.id, status: email.status };
   }
 
   @Get(':id')
   @ApiJson(200, emailBody, 'The email with its delivery status, attempts, last error and Message-ID')
-  get(@Param('id', new ParseUUIDPipe({ version: undefined })) id: string): Promise<z.output<typeof emailBody>> {
-    return this.emails.get(id);
+  get(
+    @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof emailBody>> {
+    return this.emails.get(id, projectId);
   }
 }

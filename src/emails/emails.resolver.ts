@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
@@ -21,17 +22,19 @@ export class EmailsResolver {
     @Args('idempotencyKey', {
       type: () => String,
       nullable: true,
-      description: 'The same key within 24 hours gives back the same email instead of a second one',
+      description: 'The same key within 24 hours in the same project gives back the same email instead of a second one',
     })
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    @ProjectId() projectId: string,
   ): Promise<Email> {
-    return (await this.emails.send(input, idempotencyKey ?? undefined)).email;
+    return (await this.emails.send(input, projectId, idempotencyKey ?? undefined)).email;
   }
 
   @Query(() => Email, { description: 'An email by id' })
   email(
     @Args('id', { type: () => ID, description: "The email's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Email> {
-    return this.emails.get(id);
+    return this.emails.get(id, projectId);
   }
 }

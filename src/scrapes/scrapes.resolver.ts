@@ -26,34 +26,38 @@ export class ScrapesResolver {
   @Mutation(() => Scrape, { description: 'Queue a page scrape or a crawl' })
   async startScrape(
     @Args('input', { description: 'The scrape, as the body of POST /api/scrapes' }) input: StartScrapeInput,
+    @ProjectId() projectId: string,
   ): Promise<Scrape> {
     // The scrape as accepted (a fresh read could already find it running).
-    return Object.assign(await this.service.create(input), { errors: [] });
+    return Object.assign(await this.service.create(input, projectId), { errors: [] });
   }
 
   @Mutation(() => Scrape, { description: 'Cancel a queued scrape, or stop a running one (its pages are kept)' })
   async cancelScrape(
     @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Scrape> {
-    await this.service.cancel(id);
-    return this.service.get(id);
+    await this.service.cancel(id, projectId);
+    return this.service.get(id, projectId);
   }
 
   @Query(() => Scrape, { description: 'A scrape by id' })
   scrape(
     @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Scrape> {
-    return this.service.get(id);
+    return this.service.get(id, projectId);
   }
 
   @ResolveField(() => ScrapedPagePageModel, { description: 'Stored pages in the order found' })
   pages(
     @Parent() scrape: Scrape,
+    @ProjectId() projectId: string,
     @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 200 (default 20)' }) limit?: number,
     @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
     cursor?: string,
   ) {
-    return this.service.listPages(scrape.id, {
+    return this.service.listPages(scrape.id, projectId, {
       limit: limit ?? undefined,
       cursor: cursor ?? undefined,
       fields:

@@ -118,10 +118,15 @@ export class SuiteSettler {
     if (run?.suite_id) await this.settleIfDone(run.suite_id);
   }
 
-  /** The summary as it is rendered now; only the suite's id is kept as its variables. */
-  private storeEmail(m: EntityManager, suite: Suite, report: SuiteReport): Promise<void> {
+  /** The summary as it is rendered now, in the suite's project; only the suite's id is kept as its variables. */
+  private async storeEmail(m: EntityManager, suite: Suite, report: SuiteReport): Promise<void> {
+    // project_id is not selected with a suite (answers do not carry it): read here, where the email needs it.
+    const [{ project_id: projectId }] = (await m.query(`SELECT project_id FROM suites WHERE id = $1`, [
+      suite.id,
+    ])) as Array<{ project_id: string }>;
     return this.emails.store(m, {
       id: suiteEmailId(suite.id),
+      projectId,
       to: suite.notify,
       template: 'suite-finished',
       variables: suiteEmailVariables(report),

@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -21,17 +22,21 @@ export class UsersController {
   @Post()
   @ApiJson(201, userBody, 'The user; its welcome email is queued')
   @ApiError(400, 'A bad email or name')
-  @ApiError(409, 'The email is taken (whatever its case)')
+  @ApiError(409, 'The email is taken in this project (whatever its case)')
   @ApiRequestBody(CREATE_USER_INPUT, USER_EXAMPLES)
   create(
     @Body(new ZodValidationPipe(createUserRequestSchema)) input: CreateUserRequest,
+    @ProjectId() projectId: string,
   ): Promise<z.output<typeof userBody>> {
-    return this.users.create(input);
+    return this.users.create(input, projectId);
   }
 
   @Get(':id')
   @ApiJson(200, userBody, 'The user')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof userBody>> {
-    return this.users.get(id);
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof userBody>> {
+    return this.users.get(id, projectId);
   }
 }

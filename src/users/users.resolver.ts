@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
@@ -18,12 +19,16 @@ export class UsersResolver {
       new ZodValidationPipe(createUserRequestSchema),
     )
     input: CreateUserRequest,
+    @ProjectId() projectId: string,
   ): Promise<User> {
-    return this.users.create(input);
+    return this.users.create(input, projectId);
   }
 
   @Query(() => User, { description: 'A user by id' })
-  user(@Args('id', { type: () => ID, description: "The user's id" }, new ParseUUIDPipe()) id: string): Promise<User> {
-    return this.users.get(id);
+  user(
+    @Args('id', { type: () => ID, description: "The user's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<User> {
+    return this.users.get(id, projectId);
   }
 }
