@@ -262,6 +262,28 @@ describe('isolation: scrapes, emails, users, dead letters', () => {
     }
   });
 
+  it("never lists A's scrapes, emails or users to B, over REST or GraphQL", async () => {
+    const aIds = [made.scrape, made.email, made.welcome, made.user, made.letterEmail];
+    const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
+    for (const list of ['scrapes', 'emails', 'users']) {
+      const forB = await call(keys.b, `/api/${list}?limit=100`);
+      expect([list, forB.status]).toEqual([list, 200]);
+      expect(ids(forB.body.items as Array<{ id: string }>).filter((id) => aIds.includes(id))).toEqual([]);
+      const graph = await gql(keys.b, `query { ${list}(limit: 100) { items { id } nextCursor } }`);
+      expect(ids(graph.data[list].items as Array<{ id: string }>).filter((id) => aIds.includes(id))).toEqual([]);
+    }
+    // A's lists hold A's rows, and a scrape in a list reads its errors on demand.
+    expect(ids((await call(keys.a, '/api/scrapes')).body.items as Array<{ id: string }>)).toEqual([made.scrape]);
+    expect(ids((await call(keys.a, '/api/users')).body.items as Array<{ id: string }>)).toEqual([made.user]);
+    expect(ids((await call(keys.a, '/api/emails?limit=100')).body.items as Array<{ id: string }>)).toEqual(
+      expect.arrayContaining([made.email, made.welcome, made.letterEmail]),
+    );
+    const scrapes = await gql(keys.a, `query { scrapes { items { id status errors { url error } } } }`);
+    expect(scrapes.data.scrapes.items).toEqual([
+      { id: made.scrape, status: expect.any(String), errors: expect.any(Array) },
+    ]);
+  });
+
   it("never lists A's dead letters to B, and B's replay leaves A's letter open for A", async () => {
     const bList = await call(keys.b, '/api/dead-letters?limit=100');
     expect(bList.status).toBe(200);

@@ -1,11 +1,12 @@
 import { ProjectId } from '../auth/principal.decorator';
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
-import { ApiRequestBody } from '../docs/api-requests';
+import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { EMAIL_EXAMPLES } from '../docs/request-examples';
-import { emailAcceptedBody, emailBody } from './email-responses';
+import { emailAcceptedBody, emailBody, emailPageBody } from './email-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { type SendEmailRequest, sendEmailRequestSchema } from './email-request.schema';
 import { EmailsService } from './emails.service';
@@ -41,6 +42,16 @@ export class EmailsController {
   ): Promise<z.output<typeof emailAcceptedBody>> {
     const { email } = await this.emails.send(input, projectId, idempotencyKey);
     return { id: email.id, status: email.status };
+  }
+
+  @Get()
+  @ApiJson(200, emailPageBody, "{ items, nextCursor }: the project's emails, newest first")
+  @ApiQueryFrom(cursorPageQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof emailPageBody>> {
+    return this.emails.list(projectId, query);
   }
 
   @Get(':id')

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { isUniqueViolation } from '../database/postgres-errors';
 import type { SendEmailRequest } from './email-request.schema';
 import { EmailOutbox } from './email-outbox';
@@ -70,6 +71,12 @@ export class EmailsService {
     const email = await this.emails.findOneBy(projectId === undefined ? { id } : { id, projectId });
     if (!email) throw new NotFoundException(`Email ${id} not found`);
     return email;
+  }
+
+  /** The project's emails, newest first; the cursor is the last item's createdAt|id. */
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<CursorPage<Email>> {
+    const qb = this.emails.createQueryBuilder('e').where('e.project_id = :projectId', { projectId });
+    return newestFirstPage(qb, 'created_at', (email) => email.createdAt, query);
   }
 
   /** Raw content, or the template rendered (the schema made sure it is one or the other). */

@@ -7,7 +7,14 @@ import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { SCRAPE_EXAMPLES } from '../docs/request-examples';
-import { scrapeBody, scrapeCancelBody, scrapeCreatedBody, scrapedPagePageBody } from './scrape-responses';
+import {
+  scrapeBody,
+  scrapeCancelBody,
+  scrapeCreatedBody,
+  scrapedPagePageBody,
+  scrapeSummaryPageBody,
+} from './scrape-responses';
+import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { type ListPagesQuery, listPagesQuerySchema } from './dto/list-pages.query';
@@ -37,6 +44,20 @@ export class ScrapesController {
   async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof scrapeCreatedBody>> {
     const scrape = await this.scrapes.create(body, projectId);
     return { id: scrape.id, status: scrape.status };
+  }
+
+  @Get()
+  @ApiJson(
+    200,
+    scrapeSummaryPageBody,
+    "{ items, nextCursor }: the project's scrapes, newest first (each without errors)",
+  )
+  @ApiQueryFrom(cursorPageQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof scrapeSummaryPageBody>> {
+    return this.scrapes.list(projectId, query);
   }
 
   @Get(':id')

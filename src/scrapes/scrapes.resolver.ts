@@ -4,10 +4,17 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscri
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import { StartScrapeInput } from './dto/start-scrape.input';
-import { Scrape } from './scrape.entity';
+import { Scrape, ScrapeErrorItem } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 import { ScrapesService } from './scrapes.service';
 import { pageModel } from '../graphql/page-model';
+
+const ScrapePageModel = pageModel(
+  Scrape,
+  'ScrapePage',
+  "One page of the project's scrapes, newest first",
+  'The scrapes on this page',
+);
 
 const ScrapedPagePageModel = pageModel(
   ScrapedPage,
@@ -47,6 +54,23 @@ export class ScrapesResolver {
     @ProjectId() projectId: string,
   ): Promise<Scrape> {
     return this.service.get(id, projectId);
+  }
+
+  @Query(() => ScrapePageModel, { description: "The project's scrapes, newest first" })
+  scrapes(
+    @ProjectId() projectId: string,
+    @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' })
+    limit?: number,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
+    cursor?: string,
+  ) {
+    return this.service.list(projectId, { limit: limit ?? undefined, cursor: cursor ?? undefined });
+  }
+
+  /** Read with the scrape by `scrape(id)`; read on demand for a scrape in a list. */
+  @ResolveField(() => [ScrapeErrorItem], { description: 'The first failed pages with their error' })
+  errors(@Parent() scrape: Scrape): ScrapeErrorItem[] | Promise<ScrapeErrorItem[]> {
+    return scrape.errors ?? this.service.errorsOf(scrape.id);
   }
 
   @ResolveField(() => ScrapedPagePageModel, { description: 'Stored pages in the order found' })

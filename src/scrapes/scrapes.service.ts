@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
@@ -131,14 +132,25 @@ export class ScrapesService {
   async get(id: string, projectId: string | undefined): Promise<Scrape> {
     const scrape = await this.scrapes.findOneBy(projectId === undefined ? { id } : { id, projectId });
     if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
+    scrape.errors = await this.errorsOf(id);
+    return scrape;
+  }
+
+  /** The project's scrapes, newest first (without their errors); the cursor is the last item's createdAt|id. */
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<CursorPage<Scrape>> {
+    const qb = this.scrapes.createQueryBuilder('s').where('s.project_id = :projectId', { projectId });
+    return newestFirstPage(qb, 'created_at', (scrape) => scrape.createdAt, query);
+  }
+
+  /** The first failed pages of a scrape (one the caller already read in its project). */
+  async errorsOf(id: string): Promise<Array<{ url: string; error: string }>> {
     const failed = await this.pages.find({
       select: { url: true, error: true },
       where: { scrapeId: id, state: 'failed' },
       order: { id: 'ASC' },
       take: ERRORS_SHOWN,
     });
-    scrape.errors = failed.map((p) => ({ url: p.url, error: p.error ?? 'failed' }));
-    return scrape;
+    return failed.map((p) => ({ url: p.url, error: p.error ?? 'failed' }));
   }
 
   /** Stored pages (done or failed) in the order they were found; `cursor` is the last id seen. */

@@ -1,11 +1,12 @@
 import { ProjectId } from '../auth/principal.decorator';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
-import { ApiRequestBody } from '../docs/api-requests';
+import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { USER_EXAMPLES } from '../docs/request-examples';
-import { userBody } from './user-responses';
+import { userBody, userPageBody } from './user-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { type CreateUserRequest, createUserRequestSchema } from './user-request.schema';
 import { UsersService } from './users.service';
@@ -29,6 +30,16 @@ export class UsersController {
     @ProjectId() projectId: string,
   ): Promise<z.output<typeof userBody>> {
     return this.users.create(input, projectId);
+  }
+
+  @Get()
+  @ApiJson(200, userPageBody, "{ items, nextCursor }: the project's users, newest first")
+  @ApiQueryFrom(cursorPageQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof userPageBody>> {
+    return this.users.list(projectId, query);
   }
 
   @Get(':id')

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { EmailOutbox, type TemplatedEmail } from '../emails/email-outbox';
@@ -49,6 +50,12 @@ export class UsersService {
     }
     await this.emails.enqueueOrWithdraw(welcome.id, (tx) => tx.delete(User, { id: user.id }));
     return this.get(user.id, projectId);
+  }
+
+  /** The project's users, newest first; the cursor is the last item's createdAt|id. */
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<CursorPage<User>> {
+    const qb = this.users.createQueryBuilder('u').where('u.project_id = :projectId', { projectId });
+    return newestFirstPage(qb, 'created_at', (user) => user.createdAt, query);
   }
 
   /** A user of `projectId`; another project's is not found, exactly as an unknown id. */
