@@ -21,8 +21,6 @@ export interface TemplatedEmail {
   storedVariables?: object;
   /** The user it is sent for (a welcome email). */
   userId?: string;
-  /** The project it belongs to (the suite's, the user's); the column's default until every caller names one. */
-  projectId?: string;
 }
 
 /**
@@ -49,7 +47,6 @@ export class EmailOutbox {
       ...this.templates.render(email.template, email.variables),
       status: EmailStatus.queued,
       userId: email.userId,
-      ...(email.projectId ? { projectId: email.projectId } : {}),
     });
     await m.createQueryBuilder().insert().into(Email).values(row).orIgnore().execute();
   }
