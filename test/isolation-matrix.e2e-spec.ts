@@ -178,6 +178,9 @@ describe('isolation between projects, every route and operation', () => {
     for (const path of [
       '/api/runs',
       '/api/suites',
+      '/api/scrapes',
+      '/api/emails',
+      '/api/users',
       '/api/schedules',
       '/api/secrets',
       '/api/dead-letters',

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- runs are read as JSON */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,9 @@ import { AppProcess } from './helpers/app-process';
 import { FIVE_STEPS } from './helpers/five-step-run';
 import { freePort } from './helpers/free-port';
 import { readSse } from './helpers/live-clients';
+import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
-import { queueScriptRun, scriptRun, waitRunEnd } from './helpers/script-runs';
+import { FINAL_RUN_STATES, queueScriptRun, scriptRun, waitRunEnd } from './helpers/script-runs';
 import { Stack } from './helpers/stack';
 import { baseEnv, TEST_API_KEY } from './helpers/test-env';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
@@ -218,6 +219,47 @@ describe('script runs', () => {
     expect(await (await stack.request(`/api/runs/${id}/artifacts/${note.artifact}`)).text()).toBe(
       'note: [redacted:SHOP_PASSWORD]',
     );
+  });
+
+  it("reveals a run's secrets from its own project: two projects, one name, each its value", async () => {
+    const project = await json(await stack.request('/api/projects', { body: { name: `secrets-${randomUUID()}` } }));
+    const made = await json(
+      await stack.request(`/api/projects/${project.id}/keys`, { body: { name: 'ci', scopes: ['admin'] } }),
+    );
+    const asOther = { 'x-api-key': made.key as string };
+    const [mine, theirs] = [`mine-${randomUUID()}`, `theirs-${randomUUID()}`];
+    const name = `PROJECT_TOKEN_${randomBytes(4).toString('hex')}`;
+    expect((await stack.request('/api/secrets', { body: { name, value: mine } })).status).toBe(201);
+    const stored = await stack.request('/api/secrets', {
+      body: { name, value: theirs },
+      headers: asOther,
+    });
+    expect(stored.status).toBe(201);
+    // The test passes only if the value it was given is the one EXPECTED names (a plain env, not redacted).
+    const compares = `import { test, expect } from '@playwright/test';
+test('has its project value', async () => {
+  expect(process.env[process.env.TOKEN_NAME!] === process.env.EXPECTED ? 'its own' : 'another').toBe('its own');
+});
+`;
+    const theirRun = await stack.request('/api/runs', {
+      body: scriptRun(compares, { secrets: [name], env: { EXPECTED: theirs, TOKEN_NAME: name } }),
+      headers: asOther,
+    });
+    expect(theirRun.status).toBe(201);
+    const myRun = await queueScriptRun(
+      stack,
+      scriptRun(compares, { secrets: [name], env: { EXPECTED: mine, TOKEN_NAME: name } }),
+    );
+    const theirId = (await json(theirRun)).id as string;
+    const theirEnd = await pollUntil(
+      async () => json(await stack.request(`/api/runs/${theirId}`, { headers: asOther })),
+      (run) => FINAL_RUN_STATES.includes(run.status),
+      90000,
+      'the other project run ended',
+    );
+    expect(theirEnd.status).toBe('passed');
+    expect((await waitRunEnd(stack, myRun)).status).toBe('passed');
+    await stack.request(`/api/secrets/${name}`, { method: 'DELETE' });
   });
 
   it('keeps a video per test when the run asks for one', async () => {

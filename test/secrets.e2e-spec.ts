@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../src/config/app-config.service';
+import { DEFAULT_PROJECT_ID } from '../src/projects/default-project';
 import { Secret } from '../src/secrets/secret.entity';
 import { SecretsVault } from '../src/secrets/secrets-vault';
 import { AppProcess } from './helpers/app-process';
@@ -93,7 +94,7 @@ describe('secrets', () => {
     expect(replacedBody.createdAt).toBe(body.createdAt);
     expect(Date.parse(replacedBody.updatedAt)).toBeGreaterThan(Date.parse(body.updatedAt));
     // The worker's vault reads the new value.
-    expect(await vaultWith(dataSource, SECRETS_KEY).reveal([name('SHOP_PASSWORD')])).toEqual({
+    expect(await vaultWith(dataSource, SECRETS_KEY).reveal([name('SHOP_PASSWORD')], DEFAULT_PROJECT_ID)).toEqual({
       [name('SHOP_PASSWORD')]: second,
     });
 
@@ -136,14 +137,18 @@ describe('secrets', () => {
     await put({ name: name('VAULT_A'), value: plain });
     await put({ name: name('VAULT_B'), value: value('vault-b') });
     const vault = vaultWith(dataSource, SECRETS_KEY);
-    expect(await vault.reveal([name('VAULT_A')])).toEqual({ [name('VAULT_A')]: plain });
-    expect(await vault.missing([name('VAULT_A'), name('NEVER'), name('NEVER')])).toEqual([name('NEVER')]);
+    expect(await vault.reveal([name('VAULT_A')], DEFAULT_PROJECT_ID)).toEqual({ [name('VAULT_A')]: plain });
+    expect(await vault.missing([name('VAULT_A'), name('NEVER'), name('NEVER')], DEFAULT_PROJECT_ID)).toEqual([
+      name('NEVER'),
+    ]);
 
-    await expect(vaultWith(dataSource, randomBytes(32).toString('hex')).reveal([name('VAULT_A')])).rejects.toThrow(
-      `Secret ${name('VAULT_A')} was stored under another SECRETS_KEY`,
+    await expect(
+      vaultWith(dataSource, randomBytes(32).toString('hex')).reveal([name('VAULT_A')], DEFAULT_PROJECT_ID),
+    ).rejects.toThrow(`Secret ${name('VAULT_A')} was stored under another SECRETS_KEY`);
+    await expect(vaultWith(dataSource, undefined).reveal([name('VAULT_A')], DEFAULT_PROJECT_ID)).rejects.toThrow(
+      /SECRETS_KEY is not set/,
     );
-    await expect(vaultWith(dataSource, undefined).reveal([name('VAULT_A')])).rejects.toThrow(/SECRETS_KEY is not set/);
-    await expect(vault.reveal([name('VAULT_A'), name('GONE')])).rejects.toThrow(
+    await expect(vault.reveal([name('VAULT_A'), name('GONE')], DEFAULT_PROJECT_ID)).rejects.toThrow(
       `Secret ${name('GONE')} does not exist`,
     );
     // A's ciphertext copied onto B: the name is authenticated, so B fails instead of yielding A's value.
@@ -152,9 +157,74 @@ describe('secrets', () => {
        WHERE a.name = $1 AND b.name = $2`,
       [name('VAULT_A'), name('VAULT_B')],
     );
-    await expect(vault.reveal([name('VAULT_B')])).rejects.toThrow(
+    await expect(vault.reveal([name('VAULT_B')], DEFAULT_PROJECT_ID)).rejects.toThrow(
       `Secret ${name('VAULT_B')} cannot be decrypted: its stored value was altered or belongs to another name`,
     );
+  });
+
+  it('keeps each project its own secrets: same name, own value; the vault reveals only the run project’s', async () => {
+    const other = await json(await request('/api/projects', { body: { name: `secrets-${randomUUID().slice(0, 8)}` } }));
+    const made = await json(
+      await request(`/api/projects/${other.id}/keys`, { body: { name: 'admin', scopes: ['admin'] } }),
+    );
+    const asOther = { headers: { 'x-api-key': made.key as string } };
+    const mine = value('default-project');
+    const theirs = value('other-project');
+    expect((await put({ name: name('SHARED'), value: mine })).status).toBe(201);
+    // The same name in another project is a new secret there (201), not a replacement of ours.
+    expect((await request('/api/secrets', { ...asOther, body: { name: name('SHARED'), value: theirs } })).status).toBe(
+      201,
+    );
+    expect(
+      (await request('/api/secrets', { ...asOther, body: { name: name('OTHER_ONLY'), value: theirs } })).status,
+    ).toBe(201);
+    expect(
+      (await request('/api/secrets', { ...asOther, body: { name: name('OTHER_ONLY'), value: theirs } })).status,
+    ).toBe(200);
+    const vault = vaultWith(dataSource, SECRETS_KEY);
+    expect(await vault.reveal([name('SHARED')], DEFAULT_PROJECT_ID)).toEqual({ [name('SHARED')]: mine });
+    expect(await vault.reveal([name('SHARED')], other.id as string)).toEqual({ [name('SHARED')]: theirs });
+    await expect(vault.reveal([name('OTHER_ONLY')], DEFAULT_PROJECT_ID)).rejects.toThrow(
+      `Secret ${name('OTHER_ONLY')} does not exist`,
+    );
+    expect(await vault.missing([name('OTHER_ONLY'), name('SHARED')], DEFAULT_PROJECT_ID)).toEqual([name('OTHER_ONLY')]);
+
+    const theirList = (await json(await request('/api/secrets', asOther))).items as Array<{ name: string }>;
+    expect(theirList.map((item) => item.name).sort()).toEqual([name('OTHER_ONLY'), name('SHARED')]);
+    expect((await list()).map((item) => item.name)).not.toContain(name('OTHER_ONLY'));
+    // Deleting in one project leaves the other's secret of that name.
+    expect((await request(`/api/secrets/${name('SHARED')}`, { ...asOther, method: 'DELETE' })).status).toBe(204);
+    const gone = await request(`/api/secrets/${name('OTHER_ONLY')}`, { method: 'DELETE' });
+    expect(gone.status).toBe(404);
+    expect((await json(gone)).message).toBe(`Secret ${name('OTHER_ONLY')} not found`);
+    expect(await vault.reveal([name('SHARED')], DEFAULT_PROJECT_ID)).toEqual({ [name('SHARED')]: mine });
+
+    // Each change is in the project's audit log, by name, never with the value.
+    const audit = await request('/api/audit?limit=100', asOther);
+    const auditText = await audit.text();
+    expect(audit.status).toBe(200);
+    expect(auditText).not.toContain(theirs);
+    const events = (JSON.parse(auditText) as { items: Array<{ action: string; target: string }> }).items
+      .filter((event) => event.action.startsWith('secret.'))
+      .map((event) => `${event.action} ${event.target}`);
+    expect(events.sort()).toEqual(
+      [
+        `secret.deleted ${name('SHARED')}`,
+        `secret.replaced ${name('OTHER_ONLY')}`,
+        `secret.stored ${name('OTHER_ONLY')}`,
+        `secret.stored ${name('SHARED')}`,
+      ].sort(),
+    );
+    // Secrets are an admin's: a trigger key of the project may not list, store or delete them.
+    const trigger = await json(
+      await request(`/api/projects/${other.id}/keys`, { body: { name: 'trigger', scopes: ['trigger'] } }),
+    );
+    const asTrigger = { headers: { 'x-api-key': trigger.key as string } };
+    expect((await request('/api/secrets', asTrigger)).status).toBe(403);
+    expect((await request('/api/secrets', { ...asTrigger, body: { name: name('T'), value: value('t') } })).status).toBe(
+      403,
+    );
+    expect((await request(`/api/secrets/${name('OTHER_ONLY')}`, { ...asTrigger, method: 'DELETE' })).status).toBe(403);
   });
 
   it('refuses bad names and values with a 400 naming the field, never echoing the value', async () => {
@@ -215,19 +285,23 @@ describe('secrets', () => {
   });
 
   it(`refuses the 1001st secret with a 409 naming the cap, but still replaces one`, async () => {
-    const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM secrets`);
+    const { rows } = await db.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM secrets WHERE project_id = $1`,
+      [DEFAULT_PROJECT_ID],
+    );
     const filler = 1000 - rows[0].count;
     // Rows copied from one this file stored: only their number matters here.
     await put({ name: name('FILL_SOURCE'), value: value('filler') });
     await db.query(
       `INSERT INTO secrets (name, ciphertext, iv, auth_tag, key_id)
-       SELECT $1::text || g, ciphertext, iv, auth_tag, key_id FROM secrets, generate_series(1, $2::int - 1) g WHERE name = $3`,
-      [name('FILL_'), filler, name('FILL_SOURCE')],
+       SELECT $1::text || g, ciphertext, iv, auth_tag, key_id FROM secrets, generate_series(1, $2::int - 1) g
+       WHERE name = $3 AND project_id = $4`,
+      [name('FILL_'), filler, name('FILL_SOURCE'), DEFAULT_PROJECT_ID],
     );
     try {
       const over = await put({ name: name('ONE_TOO_MANY'), value: value('over') });
       expect(over.status).toBe(409);
-      expect((await json(over)).message).toMatch(/There are already 1000 secrets, the most Stevedore keeps/);
+      expect((await json(over)).message).toMatch(/This project already has 1000 secrets, the most Stevedore keeps/);
       expect((await put({ name: name('FILL_SOURCE'), value: value('replace') })).status).toBe(200);
       expect(await list()).toHaveLength(1000);
     } finally {

@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -29,12 +30,13 @@ export class DeadLettersController {
   constructor(private readonly letters: DeadLettersService) {}
 
   @Get()
-  @ApiJson(200, deadLetterPageBody, '{ items, nextCursor }: jobs that failed for good, newest first')
+  @ApiJson(200, deadLetterPageBody, "{ items, nextCursor }: the project's jobs that failed for good, newest first")
   @ApiQueryFrom(listDeadLettersQuerySchema)
   list(
     @Query(new ZodValidationPipe(listDeadLettersQuerySchema)) query: z.output<typeof listDeadLettersQuerySchema>,
+    @ProjectId() projectId: string,
   ): Promise<z.output<typeof deadLetterPageBody>> {
-    return this.letters.list(query);
+    return this.letters.list(projectId, query);
   }
 
   @Post(':id/replay')
@@ -45,7 +47,10 @@ export class DeadLettersController {
     'The dead letter, now with replayedAt: its row is queued again and its job back on its queue',
   )
   @ApiError(409, 'Already replayed, or its run/scrape/email is no longer in a failed state')
-  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof deadLetterBody>> {
-    return this.letters.replay(id);
+  replay(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof deadLetterBody>> {
+    return this.letters.replay(id, projectId);
   }
 }

@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { DeadLetter } from './dead-letter.entity';
@@ -15,20 +16,22 @@ const DeadLetterPageModel = pageModel(
 export class DeadLettersResolver {
   constructor(private readonly letters: DeadLettersService) {}
 
-  @Query(() => DeadLetterPageModel, { description: 'Jobs that failed for good, newest first' })
+  @Query(() => DeadLetterPageModel, { description: "The project's jobs that failed for good, newest first" })
   deadLetters(
-    @Args('queue', { type: () => String, nullable: true, description: "Only this queue's" }) queue?: string,
+    @Args('queue', { type: () => String, nullable: true, description: "Only this queue's" }) queue: string | undefined,
     @Args('open', {
       type: () => Boolean,
       nullable: true,
       description: 'true: only those not replayed yet; false: only replayed ones',
     })
-    open?: boolean,
-    @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' }) limit?: number,
+    open: boolean | undefined,
+    @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' })
+    limit: number | undefined,
     @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
-    cursor?: string,
+    cursor: string | undefined,
+    @ProjectId() projectId: string,
   ) {
-    return this.letters.list({
+    return this.letters.list(projectId, {
       queue: queue ?? undefined,
       open: open ?? undefined,
       limit: limit ?? undefined,
@@ -41,7 +44,8 @@ export class DeadLettersResolver {
   })
   replayDeadLetter(
     @Args('id', { type: () => ID, description: "The dead letter's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<DeadLetter> {
-    return this.letters.replay(id);
+    return this.letters.replay(id, projectId);
   }
 }

@@ -20,9 +20,12 @@ export class DeadLettersService {
     private readonly catalogue: JobCatalogue,
   ) {}
 
-  /** Newest first; `open` hides replayed ones. The cursor is the last item's failedAt|id. */
-  list(query: { queue?: string; open?: boolean; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
-    const qb = this.letters.createQueryBuilder('d');
+  /** The project's, newest first; `open` hides replayed ones. The cursor is the last item's failedAt|id. */
+  list(
+    projectId: string,
+    query: { queue?: string; open?: boolean; limit?: number; cursor?: string },
+  ): Promise<DeadLetterPage> {
+    const qb = this.letters.createQueryBuilder('d').where('d.project_id = :projectId', { projectId });
     if (query.queue) qb.andWhere('d.queue = :queue', { queue: query.queue });
     if (query.open) qb.andWhere('d.replayed_at IS NULL');
     return newestFirstPage(qb, 'failed_at', (letter) => letter.failedAt, query);
@@ -32,8 +35,9 @@ export class DeadLettersService {
    * Puts the job back on its queue: its row goes back to `queued`, and the failed job is
    * retried with its attempts reset (or added again if BullMQ no longer has it). Once.
    */
-  async replay(id: string): Promise<DeadLetter> {
-    const letter = await this.letters.findOneBy({ id });
+  async replay(id: string, projectId: string): Promise<DeadLetter> {
+    // Another project's dead letter is not found, exactly as an unknown id.
+    const letter = await this.letters.findOneBy({ id, projectId });
     if (!letter) throw new NotFoundException(`Dead letter ${id} not found`);
     const queue = this.queues.all().find((q) => q.name === letter.queue)?.queue;
     if (!queue) throw new ConflictException(`Queue ${letter.queue} is not a queue of this platform`);

@@ -22,8 +22,9 @@ export class EmailLiveSource implements LiveSource, OnModuleInit {
     this.hub.register(this);
   }
 
-  async snapshot(id: string): Promise<LiveUpdate> {
-    const email = await this.emails.get(id);
+  /** With a subscriber's project, another project's email is not found; without one (translate), any. */
+  async snapshot(id: string, projectId?: string): Promise<LiveUpdate> {
+    const email = await this.emails.get(id, projectId);
     return {
       event: 'email.updated',
       payload: email as unknown as Record<string, unknown>,

@@ -11,6 +11,8 @@ import { Email, EmailStatus } from './email.entity';
 export interface TemplatedEmail {
   /** Derived by the caller from what it is about, so there is only ever one; also its job id. */
   id: string;
+  /** The project of what it is about (the user, the suite): the email is that project's. */
+  projectId: string;
   to: string[];
   template: string;
   /** What the template is rendered with. */
@@ -38,6 +40,7 @@ export class EmailOutbox {
   async store(m: EntityManager, email: TemplatedEmail): Promise<void> {
     const row = m.create(Email, {
       id: email.id,
+      projectId: email.projectId,
       to: email.to,
       template: email.template,
       variables: email.storedVariables ?? email.variables,

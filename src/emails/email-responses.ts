@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { responseBody } from '../docs/document-registry';
-import { count, dateTime, jsonObject, timestamps, uuid } from '../docs/wire-types';
+import { count, dateTime, jsonObject, page, timestamps, uuid } from '../docs/wire-types';
 import { EmailStatus } from './email.entity';
 
 /**
@@ -29,5 +29,7 @@ export const emailBody = responseBody(
     sentAt: dateTime.nullable(),
   }),
 );
+
+export const emailPageBody = responseBody('EmailPage', page(emailBody));
 
 export const emailAcceptedBody = responseBody('EmailAccepted', z.object({ id: uuid, status: z.enum(EmailStatus) }));

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { isUniqueViolation } from '../database/postgres-errors';
 import type { SendEmailRequest } from './email-request.schema';
 import { EmailOutbox } from './email-outbox';
@@ -20,19 +21,26 @@ export class EmailsService {
   ) {}
 
   /**
-   * Stores and queues an email. With an idempotency key, a repeat returns the email that
-   * key first created (whatever the new body says) instead of sending a second one.
+   * Stores and queues an email in the caller's project. With an idempotency key, a repeat
+   * returns the email that key first created in this project (whatever the new body says)
+   * instead of sending a second one; keys are the project's own, so another project's use
+   * of the same key neither answers nor blocks this one.
    */
-  async send(input: SendEmailRequest, idempotencyKey?: string): Promise<{ email: Email; created: boolean }> {
+  async send(
+    input: SendEmailRequest,
+    projectId: string,
+    idempotencyKey?: string,
+  ): Promise<{ email: Email; created: boolean }> {
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey))
         throw new BadRequestException(['Idempotency-Key must be 1 to 255 visible ASCII characters']);
-      const existing = await this.emails.findOneBy({ idempotencyKey });
+      const existing = await this.emails.findOneBy({ idempotencyKey, projectId });
       if (existing) return { email: existing, created: false };
     }
     const content = this.compose(input);
     const email = this.emails.create({
       id: randomUUID(),
+      projectId,
       // As validated: one "Name <address>" per recipient, written the way the header is.
       to: input.to,
       template: input.template ?? null,
@@ -46,7 +54,7 @@ export class EmailsService {
     } catch (error) {
       // Two requests with one key at once: the second finds the first's email.
       if (idempotencyKey && isUniqueViolation(error, 'emails_idempotency_key_uq')) {
-        return { email: await this.emails.findOneByOrFail({ idempotencyKey }), created: false };
+        return { email: await this.emails.findOneByOrFail({ idempotencyKey, projectId }), created: false };
       }
       throw error;
     }
@@ -54,10 +62,21 @@ export class EmailsService {
     return { email, created: true };
   }
 
-  async get(id: string): Promise<Email> {
-    const email = await this.emails.findOneBy({ id });
+  /**
+   * An email of `projectId`; another project's is not found, exactly as an unknown id.
+   * `projectId` undefined reads any project's, only for the live hub's re-reads of a job a
+   * subscriber was already let follow.
+   */
+  async get(id: string, projectId: string | undefined): Promise<Email> {
+    const email = await this.emails.findOneBy(projectId === undefined ? { id } : { id, projectId });
     if (!email) throw new NotFoundException(`Email ${id} not found`);
     return email;
+  }
+
+  /** The project's emails, newest first; the cursor is the last item's createdAt|id. */
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<CursorPage<Email>> {
+    const qb = this.emails.createQueryBuilder('e').where('e.project_id = :projectId', { projectId });
+    return newestFirstPage(qb, 'created_at', (email) => email.createdAt, query);
   }
 
   /** Raw content, or the template rendered (the schema made sure it is one or the other). */

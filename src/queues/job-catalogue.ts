@@ -42,6 +42,18 @@ export class JobCatalogue {
     return this.kinds.filter((kind): kind is RowJobKind => kind.rows !== undefined);
   }
 
+  /**
+   * The row a job belongs to, whose project_id is the job's project: the row it works on,
+   * or its kind's owner (a schedule, a suite). None for a queue of no kind, or data that
+   * names no row.
+   */
+  ownerOf(queue: string, jobId: string, data: unknown): { table: string; id: string } | undefined {
+    const kind = this.byQueue.get(queue);
+    if (kind?.rows) return { table: kind.rows.table, id: jobId };
+    const id = kind?.owner?.idOf(data);
+    return kind?.owner && typeof id === 'string' ? { table: kind.owner.table, id } : undefined;
+  }
+
   /** The row kind of a queue, if its jobs work on rows (schedule ticks do not). */
   rowKindOf(queue: string): RowKind | undefined {
     return this.byQueue.get(queue)?.rows;

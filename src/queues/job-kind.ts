@@ -54,6 +54,11 @@ export interface JobKind<Data = unknown> {
   rateLimitKey?: NumericEnvKey;
   /** The row each job works on, for queues whose jobs work on rows. */
   rows?: RowKind<Data>;
+  /**
+   * For a kind without rows of its own, the row whose project its jobs belong to (a
+   * schedule's tick, a suite's webhook): a dead letter of such a job is that project's.
+   */
+  owner?: { table: string; idOf(data: Data): unknown };
   readonly [carries]?: Data;
 }
 

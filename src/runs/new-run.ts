@@ -4,8 +4,10 @@ import { NOT_STARTED } from '../database/job-row';
 import type { RunDefinition } from './run-definition';
 import { Run, RunStatus } from './run.entity';
 
-/** Where a new run belongs; a run accepted on its own (POST /runs) belongs nowhere. */
+/** Where a new run belongs: always a project; a run accepted on its own (POST /runs) belongs to nothing else. */
 export interface RunPlacement {
+  /** The project of whoever asked for it (the API key's, or the suite's or schedule's that made it). */
+  projectId: string;
   /** The schedule whose tick queued it (each run of a scheduled suite names it too). */
   scheduleId?: string | null;
   /** The suite it is a test of, and its place there (0 first). */
@@ -19,11 +21,12 @@ export interface RunPlacement {
  * asked of it yet. Every path that starts runs (the API, a suite, a schedule's tick) builds
  * them here; its job comes from runJobData / runJobOptions.
  */
-export function newRun(definition: RunDefinition, placement: RunPlacement = {}): Run {
-  const { scheduleId = null, suite, createdAt } = placement;
+export function newRun(definition: RunDefinition, placement: RunPlacement): Run {
+  const { projectId, scheduleId = null, suite, createdAt } = placement;
   return Object.assign(new Run(), {
     ...NOT_STARTED,
     id: randomUUID(),
+    projectId,
     name: definition.name,
     definition,
     priority: definition.priority,

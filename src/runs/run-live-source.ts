@@ -36,8 +36,9 @@ export class RunLiveSource implements LiveSource, OnModuleInit {
     this.hub.register(this);
   }
 
-  async snapshot(id: string): Promise<LiveUpdate> {
-    return runUpdated(await this.runs.get(id));
+  /** With `projectId` (a new subscriber's), a run of another project is not found; without, any (a later update). */
+  async snapshot(id: string, projectId?: string): Promise<LiveUpdate> {
+    return runUpdated(await this.runs.get(id, projectId ?? null));
   }
 
   async translate(id: string, signal: QueueSignal): Promise<LiveUpdate[]> {

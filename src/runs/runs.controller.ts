@@ -56,22 +56,29 @@ export class RunsController {
   // The service parses the body (runDefinitionSchema, with the configured limits), as it
   // does GraphQL's input and a schedule's run: one parse, then the egress rule and capacity.
   @ApiRequestBody(TRIGGER_RUN_INPUT, RUN_EXAMPLES)
-  async create(@Body() body: unknown): Promise<z.output<typeof runCreatedBody>> {
-    const run = await this.runs.create(body);
+  async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof runCreatedBody>> {
+    const run = await this.runs.create(body, projectId);
     return { id: run.id, status: run.status };
   }
 
   @Get()
   @ApiJson(200, runPageBody, '{ items, nextCursor }, newest first; items without steps and artifacts')
   @ApiQueryFrom(listRunsQuerySchema)
-  list(@Query(new ZodValidationPipe(listRunsQuerySchema)) query: ListRunsQuery): Promise<z.output<typeof runPageBody>> {
-    return this.runs.list(query);
+  list(
+    @Query(new ZodValidationPipe(listRunsQuerySchema)) query: ListRunsQuery,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof runPageBody>> {
+    return this.runs.list(projectId, query);
   }
 
   @Get(':id')
   @ApiJson(200, runDetailBody, 'The run with its step results (step runs) or tests (script runs) and artifact links')
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runDetailBody>> {
-    const run = await this.runs.get(id);
+  @ApiError(404, 'No such run (a run of another project is not found either)')
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof runDetailBody>> {
+    const run = await this.runs.get(id, projectId);
     return Object.assign(run, { steps: run.steps ?? [], tests: run.tests ?? [], artifacts: run.artifacts ?? [] });
   }
 
@@ -93,8 +100,8 @@ export class RunsController {
   })
   @ApiError(404, 'No such run')
   @ApiError(409, 'A script run: its code is its definition (definition.script.files)')
-  async spec(@Param('id', new ParseUUIDPipe()) id: string, @Res() reply: FastifyReply) {
-    const { fileName, text } = await this.runs.spec(id);
+  async spec(@Param('id', new ParseUUIDPipe()) id: string, @ProjectId() projectId: string, @Res() reply: FastifyReply) {
+    const { fileName, text } = await this.runs.spec(id, projectId);
     return reply
       .type('text/plain; charset=utf-8')
       .header('Content-Disposition', `inline; filename="${fileName}"`)
@@ -122,9 +129,13 @@ export class RunsController {
     runCancelBody,
     'A queued run is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled',
   )
+  @ApiError(404, 'No such run')
   @ApiError(409, 'The run already ended')
-  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof runCancelBody>> {
-    return this.runs.cancel(id);
+  cancel(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof runCancelBody>> {
+    return this.runs.cancel(id, projectId);
   }
 
   @Get(':id/artifacts/:name')
@@ -137,10 +148,11 @@ export class RunsController {
   async artifact(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('name') name: string,
+    @ProjectId() projectId: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const file = await this.runs.artifact(id, name);
+    const file = await this.runs.artifact(id, name, projectId);
     const headers = {
       'Content-Type': file.contentType,
       'Content-Disposition': dispositionOf(name),

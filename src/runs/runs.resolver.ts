@@ -25,33 +25,43 @@ export class RunsResolver {
   @Mutation(() => Run, { description: 'Queue a browser test run' })
   async triggerRun(
     @Args('input', { description: 'The run, as the body of POST /api/runs' }) input: TriggerRunInput,
+    @ProjectId() projectId: string,
   ): Promise<Run> {
     // The run as accepted (a fresh read could already find it running).
-    return Object.assign(await this.service.create(input), { steps: [], tests: [], artifacts: [] });
+    return Object.assign(await this.service.create(input, projectId), { steps: [], tests: [], artifacts: [] });
   }
 
   @Mutation(() => Run, { description: 'Cancel a queued run, or ask a running one to stop' })
   async cancelRun(
     @Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Run> {
-    await this.service.cancel(id);
-    return this.service.get(id);
+    await this.service.cancel(id, projectId);
+    return this.service.get(id, projectId);
   }
 
   @Query(() => Run, { description: 'A run by id, with its steps and artifacts' })
-  run(@Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string): Promise<Run> {
-    return this.service.get(id);
+  run(
+    @Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<Run> {
+    return this.service.get(id, projectId);
   }
 
   @Query(() => RunPageModel, { description: 'Runs, newest first' })
   runs(
+    @ProjectId() projectId: string,
     @Args('status', { type: () => RunStatus, nullable: true, description: 'Only runs in this status' })
     status?: RunStatus,
     @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' }) limit?: number,
     @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
     cursor?: string,
   ) {
-    return this.service.list({ status: status ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
+    return this.service.list(projectId, {
+      status: status ?? undefined,
+      limit: limit ?? undefined,
+      cursor: cursor ?? undefined,
+    });
   }
 
   /** Loaded with the run by `run(id)`; read on demand where a run comes in a list (a suite's runs). */

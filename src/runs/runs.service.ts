@@ -77,15 +77,16 @@ export class RunsService {
     );
   }
 
-  async create(body: unknown): Promise<Run> {
-    const definition = await this.checkDefinition(body);
+  /** A run of `projectId` (the caller's project): its secrets are looked up there, and the row belongs to it. */
+  async create(body: unknown, projectId: string): Promise<Run> {
+    const definition = await this.checkDefinition(body, projectId);
     await this.capacity.admit();
-    const run = newRun(definition);
+    const run = newRun(definition, { projectId });
     try {
       // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
       const [row] = (await this.runs.query(
-        `INSERT INTO runs (id, name, definition, priority) VALUES ($1, $2, $3, $4) RETURNING created_at`,
-        [run.id, run.name, run.definition, run.priority],
+        `INSERT INTO runs (id, project_id, name, definition, priority) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
+        [run.id, projectId, run.name, run.definition, run.priority],
       )) as Array<{ created_at: Date }>;
       run.createdAt = run.updatedAt = row.created_at;
     } catch (error) {
@@ -101,17 +102,20 @@ export class RunsService {
 
   /**
    * Field-by-field checks (a script's syntax and imports among them), then the egress rule
-   * for every absolute URL (a 400 naming the step), then that a script's secrets are stored.
-   * Suites and schedules use it too.
+   * for every absolute URL (a 400 naming the step), then that a script's secrets are stored
+   * in `projectId`. Suites and schedules use it too.
    */
-  async checkDefinition(body: unknown): Promise<RunDefinition> {
-    const { definition, errors } = await this.definitionProblems(body);
+  async checkDefinition(body: unknown, projectId: string): Promise<RunDefinition> {
+    const { definition, errors } = await this.definitionProblems(body, projectId);
     if (!definition) throw new BadRequestException(errors);
     return definition;
   }
 
   /** The same checks, returning the problems instead of throwing (a suite names them per test). */
-  async definitionProblems(body: unknown): Promise<{ definition?: RunDefinition; errors: string[] }> {
+  async definitionProblems(
+    body: unknown,
+    projectId: string,
+  ): Promise<{ definition?: RunDefinition; errors: string[] }> {
     const { definition, errors } = parseRunDefinition(body, definitionLimits(this.config.env));
     if (!definition) return { errors };
     const targets: Array<[string, string]> = [];
@@ -126,27 +130,36 @@ export class RunsService {
       if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
     }
     if (isScriptRun(definition) && definition.secrets.length)
-      for (const name of await this.secrets.missing(definition.secrets))
+      for (const name of await this.secrets.missing(definition.secrets, projectId))
         refused.push(`secrets: ${name} is not a stored secret (POST /api/secrets)`);
     return refused.length ? { errors: refused } : { definition, errors: [] };
   }
 
-  list(query: {
-    status?: RunStatus;
-    scheduleId?: string;
-    suiteId?: string;
-    limit?: number;
-    cursor?: string;
-  }): Promise<RunPage> {
-    const qb = this.runs.createQueryBuilder('run');
+  /** The runs of `projectId`; a scheduleId or suiteId of another project finds none (an empty page, not a 404). */
+  list(
+    projectId: string,
+    query: {
+      status?: RunStatus;
+      scheduleId?: string;
+      suiteId?: string;
+      limit?: number;
+      cursor?: string;
+    },
+  ): Promise<RunPage> {
+    const qb = this.runs.createQueryBuilder('run').where('run.project_id = :projectId', { projectId });
     if (query.status) qb.andWhere('run.status = :status', { status: query.status });
     if (query.scheduleId) qb.andWhere('run.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
     if (query.suiteId) qb.andWhere('run.suite_id = :suiteId', { suiteId: query.suiteId });
     return newestFirstPage(qb, 'created_at', (run) => run.createdAt, query);
   }
 
-  async get(id: string): Promise<Run> {
-    const run = await this.runs.findOneBy({ id });
+  /**
+   * The run with its steps, tests and artifacts. A run of another project than `projectId`
+   * is not found, exactly as an unknown id; null reads any run (a live update of a run
+   * whose subscriber was checked already).
+   */
+  async get(id: string, projectId: string | null): Promise<Run> {
+    const run = await this.runs.findOneBy(projectId === null ? { id } : { id, projectId });
     if (!run) throw new NotFoundException(`Run ${id} not found`);
     run.steps = await this.stepsOf(id);
     run.tests = await this.testsOf(id);
@@ -155,8 +168,8 @@ export class RunsService {
   }
 
   /** A step run as a Playwright Test file (step-spec.ts); a script run's code is its definition (409). */
-  async spec(id: string): Promise<{ fileName: string; text: string }> {
-    const run = await this.runs.findOne({ where: { id }, select: { id: true, definition: true } });
+  async spec(id: string, projectId: string): Promise<{ fileName: string; text: string }> {
+    const run = await this.runs.findOne({ where: { id, projectId }, select: { id: true, definition: true } });
     if (!run) throw new NotFoundException(`Run ${id} not found`);
     const { definition } = run;
     if (isScriptRun(definition))
@@ -184,8 +197,20 @@ export class RunsService {
    * A queued run leaves the queue and is cancelled here (its place goes back); a running one
    * is asked to stop through Redis (whichever worker holds it aborts it and records `cancelled`).
    */
-  cancel(id: string): Promise<{ id: string; status: RunStatus; cancelRequested: boolean }> {
+  async cancel(id: string, projectId: string): Promise<{ id: string; status: RunStatus; cancelRequested: boolean }> {
+    await this.assertExists(id, projectId);
     return this.cancels.cancel(id);
+  }
+
+  /** Whether run `id` exists in `projectId` (a run of another project does not, for its callers). */
+  async exists(id: string, projectId: string): Promise<boolean> {
+    const rows = (await this.runs.query(`SELECT 1 FROM runs WHERE id = $1 AND project_id = $2`, [id, projectId])) as [];
+    return rows.length > 0;
+  }
+
+  /** 404 `Run <id> not found` unless run `id` is one of `projectId`'s: the same words for an unknown id. */
+  async assertExists(id: string, projectId: string): Promise<void> {
+    if (!(await this.exists(id, projectId))) throw new NotFoundException(`Run ${id} not found`);
   }
 
   /** Cancels every run of a suite that has not ended, the same way. */
@@ -206,9 +231,13 @@ export class RunsService {
   }
 
   /** Where an artifact the run kept is, and its media type (the file is read by sendStoredFile). */
-  async artifact(id: string, name: string): Promise<{ path: string; contentType: string }> {
+  async artifact(id: string, name: string, projectId: string): Promise<{ path: string; contentType: string }> {
     if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
-    const artifact = await this.artifacts.findOneBy({ runId: id, name });
+    // Another project's run has no artifacts for this caller: the same answer as an unknown run.
+    const [artifact] = (await this.artifacts.query(
+      `SELECT 1 FROM run_artifacts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.name = $2 AND r.project_id = $3`,
+      [id, name, projectId],
+    )) as unknown[];
     if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
     const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
     return { path, contentType: contentTypeOf(name) };

@@ -5,8 +5,8 @@
  * SECRETS_CHECK, as suites provide RUNS_ENDED_HOOK). Without it, every name passes.
  */
 export interface SecretsCheck {
-  /** The names of `names` that are not stored, in the order given. */
-  missing(names: string[]): Promise<string[]>;
+  /** The names of `names` that `projectId` has not stored, in the order given (another project's secrets do not count). */
+  missing(names: string[], projectId: string): Promise<string[]>;
 }
 
 export const SECRETS_CHECK = Symbol('SECRETS_CHECK');

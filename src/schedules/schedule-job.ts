@@ -12,6 +12,8 @@ export interface ScheduleTickData {
 export const SCHEDULE_TICK_JOB = jobKind<ScheduleTickData>()({
   queue: 'schedules',
   name: 'tick',
+  // A tick's dead letter is its schedule's project's.
+  owner: { table: 'schedules', idOf: (data: ScheduleTickData) => data?.scheduleId },
   options: {
     attempts: 2,
     backoff: { type: 'fixed', delay: 1000 },

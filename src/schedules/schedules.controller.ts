@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
+import { CurrentPrincipal, ProjectId } from '../auth/principal.decorator';
+import { RequiresScope } from '../auth/scope.decorator';
+import type { Principal } from '../projects/principal';
 import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { ApiError, ApiJson } from '../docs/api-responses';
@@ -20,12 +23,13 @@ export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
   @Post()
+  @RequiresScope('admin')
   @ApiJson(201, scheduleBody, 'The schedule with nextTickAt')
   @ApiError(400, 'Every problem, by field: cron must have 5 fields…, run.steps[0].url is required for goto')
   // Parsed by the service (scheduleRequestSchema), then the run or suite by its own rules.
   @ApiRequestBody(CREATE_SCHEDULE_INPUT, SCHEDULE_EXAMPLES)
-  create(@Body() body: unknown): Promise<z.output<typeof scheduleBody>> {
-    return this.schedules.create(body);
+  create(@Body() body: unknown, @CurrentPrincipal() actor: Principal): Promise<z.output<typeof scheduleBody>> {
+    return this.schedules.create(body, actor);
   }
 
   @Get()
@@ -33,20 +37,27 @@ export class SchedulesController {
   @ApiQueryFrom(cursorPageQuerySchema)
   list(
     @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
+    @ProjectId() projectId: string,
   ): Promise<z.output<typeof schedulePageBody>> {
-    return this.schedules.list(query);
+    return this.schedules.list(projectId, query);
   }
 
   @Get(':id')
   @ApiJson(200, scheduleBody, 'The schedule, its counters and nextTickAt')
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scheduleBody>> {
-    return this.schedules.get(id);
+  @ApiError(404, 'No such schedule (one of another project is not found either)')
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof scheduleBody>> {
+    return this.schedules.get(id, projectId);
   }
 
   @Delete(':id')
+  @RequiresScope('admin')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: no more ticks. Runs it queued stay.' })
-  async remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.schedules.remove(id);
+  @ApiError(404, 'No such schedule')
+  async remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() actor: Principal): Promise<void> {
+    await this.schedules.remove(id, actor);
   }
 }

@@ -3,9 +3,11 @@ import { BadRequestException, Injectable, Logger, NotFoundException } from '@nes
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
+import { AuditLog } from '../projects/audit-log';
+import type { Principal } from '../projects/principal';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import type { RunDefinition } from '../runs/run-definition';
 import { RunsService } from '../runs/runs.service';
@@ -36,35 +38,62 @@ export class SchedulesService {
     private readonly runs: RunsService,
     private readonly suites: SuitesService,
     private readonly config: AppConfig,
+    private readonly db: DataSource,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(body: unknown): Promise<Schedule> {
+  /**
+   * A schedule of the actor's project: what it queues is checked there (its secrets), and its
+   * ticks queue in that project. The row, its audit event and the job scheduler go together:
+   * if Redis cannot take the scheduler, the transaction is rolled back (a scheduler that lands
+   * late finds no schedule on its first tick and removes itself).
+   */
+  async create(body: unknown, actor: Principal): Promise<Schedule> {
+    const { projectId } = actor;
     const { request, target, errors } = parseScheduleRequest(body, scheduleRules(this.config.env));
     // The run or suite is checked even when the schedule's own fields are wrong: one answer names every problem.
-    const checked = target ? await this.checkTarget(target) : { errors: [] };
+    const checked = target ? await this.checkTarget(target, projectId) : { errors: [] };
     if (!request || checked.errors.length) throw new BadRequestException([...errors, ...checked.errors]);
     const schedule = this.schedules.create({
       id: randomUUID(),
+      projectId,
       name: request.name,
       cron: request.cron,
       timezone: request.timezone,
       run: checked.run ?? null,
       suite: checked.suite ?? null,
     });
-    await this.schedules.insert(schedule);
-    await queueOrWithdraw(
-      'schedule',
-      schedule.id,
-      async () => {
-        const next = await this.queue.upsertJobScheduler(
-          schedule.id,
-          { pattern: schedule.cron, tz: schedule.timezone },
-          tickTemplate(schedule.id),
-        );
-        schedule.nextTickAt = new Date(next.timestamp + next.delay);
-      },
-      () => this.schedules.delete({ id: schedule.id }),
-    );
+    await this.db.transaction(async (m) => {
+      await m.insert(Schedule, schedule);
+      await this.audit.record(
+        actor,
+        'schedule.created',
+        schedule.id,
+        {
+          name: schedule.name,
+          cron: schedule.cron,
+          timezone: schedule.timezone,
+          target: schedule.suite ? 'suite' : 'run',
+        },
+        m,
+      );
+      await queueOrWithdraw(
+        'schedule',
+        schedule.id,
+        async () => {
+          const next = await this.queue.upsertJobScheduler(
+            schedule.id,
+            { pattern: schedule.cron, tz: schedule.timezone },
+            tickTemplate(schedule.id),
+          );
+          schedule.nextTickAt = new Date(next.timestamp + next.delay);
+        },
+        // Nothing to remove: the error it throws rolls the transaction back.
+        () => Promise.resolve(),
+      );
+    });
+    // Answers do not carry the project (as on a read).
+    delete (schedule as Partial<Schedule>).projectId;
     return schedule;
   }
 
@@ -74,30 +103,32 @@ export class SchedulesService {
    */
   private async checkTarget(
     target: ScheduleTarget,
+    projectId: string,
   ): Promise<{ run?: RunDefinition; suite?: SuiteTemplate; errors: string[] }> {
     if (target.suite !== undefined) {
       try {
-        const { request, definitions } = await this.suites.check(target.suite);
+        const { request, definitions } = await this.suites.check(target.suite, projectId);
         return { suite: { ...request, tests: definitions }, errors: [] };
       } catch (error) {
         return { errors: suiteProblems(error) };
       }
     }
-    const { definition, errors } = await this.runs.definitionProblems(target.run);
+    const { definition, errors } = await this.runs.definitionProblems(target.run, projectId);
     return { run: definition, errors: errors.map((message) => `run.${message}`) };
   }
 
-  list(query: { limit?: number; cursor?: string }): Promise<SchedulePage> {
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<SchedulePage> {
     return newestFirstPage(
-      this.schedules.createQueryBuilder('s'),
+      this.schedules.createQueryBuilder('s').where('s.project_id = :projectId', { projectId }),
       'created_at',
       (schedule) => schedule.createdAt,
       query,
     );
   }
 
-  async get(id: string): Promise<Schedule> {
-    const schedule = await this.schedules.findOneBy({ id });
+  /** One of `projectId`'s schedules; one of another project is not found, exactly as an unknown id. */
+  async get(id: string, projectId: string): Promise<Schedule> {
+    const schedule = await this.schedules.findOneBy({ id, projectId });
     if (!schedule) throw new NotFoundException(`Schedule ${id} not found`);
     const scheduler = await this.queue.getJobScheduler(id).catch(() => undefined);
     schedule.nextTickAt = scheduler?.next ? new Date(scheduler.next) : null;
@@ -106,11 +137,18 @@ export class SchedulesService {
 
   /**
    * The row goes first: a tick already on its way then finds no schedule and removes the
-   * job scheduler itself, so a delete holds even if Redis is away at this moment.
+   * job scheduler itself, so a delete holds even if Redis is away at this moment. The row
+   * and its audit event go together; a schedule of another project is not found.
    */
-  async remove(id: string): Promise<void> {
-    const result = await this.schedules.delete({ id });
-    if (!result.affected) throw new NotFoundException(`Schedule ${id} not found`);
+  async remove(id: string, actor: Principal): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [deleted] = (await m.query(
+        `DELETE FROM schedules WHERE id = $1 AND project_id = $2 RETURNING name, cron, timezone`,
+        [id, actor.projectId],
+      )) as [Array<{ name: string; cron: string; timezone: string }>, number];
+      if (!deleted.length) throw new NotFoundException(`Schedule ${id} not found`);
+      await this.audit.record(actor, 'schedule.deleted', id, { ...deleted[0] }, m);
+    });
     await this.queue
       .removeJobScheduler(id)
       .catch((err: unknown) =>

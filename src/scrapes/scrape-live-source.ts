@@ -30,8 +30,9 @@ export class ScrapeLiveSource implements LiveSource, OnModuleInit {
     this.hub.register(this);
   }
 
-  async snapshot(id: string): Promise<LiveUpdate> {
-    return scrapeUpdated(await this.scrapes.get(id));
+  /** With a subscriber's project, another project's scrape is not found; without one (translate), any. */
+  async snapshot(id: string, projectId?: string): Promise<LiveUpdate> {
+    return scrapeUpdated(await this.scrapes.get(id, projectId));
   }
 
   async translate(id: string, signal: QueueSignal): Promise<LiveUpdate[]> {

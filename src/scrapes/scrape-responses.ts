@@ -27,6 +27,11 @@ export const scrapeBody = responseBody(
   }),
 );
 
+/** A scrape in a list: as GET /api/scrapes/:id, without its errors (read the scrape for them). */
+export const scrapeSummaryBody = responseBody('ScrapeSummary', scrapeBody.omit({ errors: true }));
+
+export const scrapeSummaryPageBody = responseBody('ScrapePage', page(scrapeSummaryBody));
+
 export const scrapeCreatedBody = responseBody('ScrapeCreated', z.object({ id: uuid, status: z.enum(ScrapeStatus) }));
 
 export const scrapeCancelBody = responseBody(

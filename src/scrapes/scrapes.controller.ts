@@ -7,7 +7,14 @@ import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { SCRAPE_EXAMPLES } from '../docs/request-examples';
-import { scrapeBody, scrapeCancelBody, scrapeCreatedBody, scrapedPagePageBody } from './scrape-responses';
+import {
+  scrapeBody,
+  scrapeCancelBody,
+  scrapeCreatedBody,
+  scrapedPagePageBody,
+  scrapeSummaryPageBody,
+} from './scrape-responses';
+import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { type ListPagesQuery, listPagesQuerySchema } from './dto/list-pages.query';
@@ -34,15 +41,32 @@ export class ScrapesController {
   @ApiError(400, 'Every problem, by field: maxPages must be a whole number from 1 to 10000')
   // Parsed by the service (scrapeRequestSchema, with the configured limits), then the egress rule.
   @ApiRequestBody(START_SCRAPE_INPUT, SCRAPE_EXAMPLES)
-  async create(@Body() body: unknown): Promise<z.output<typeof scrapeCreatedBody>> {
-    const scrape = await this.scrapes.create(body);
+  async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof scrapeCreatedBody>> {
+    const scrape = await this.scrapes.create(body, projectId);
     return { id: scrape.id, status: scrape.status };
+  }
+
+  @Get()
+  @ApiJson(
+    200,
+    scrapeSummaryPageBody,
+    "{ items, nextCursor }: the project's scrapes, newest first (each without errors)",
+  )
+  @ApiQueryFrom(cursorPageQuerySchema)
+  list(
+    @Query(new ZodValidationPipe(cursorPageQuerySchema)) query: z.output<typeof cursorPageQuerySchema>,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof scrapeSummaryPageBody>> {
+    return this.scrapes.list(projectId, query);
   }
 
   @Get(':id')
   @ApiJson(200, scrapeBody, 'The scrape with its counters (pagesDone, pagesFailed, pagesQueued) and the first errors')
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scrapeBody>> {
-    const scrape = await this.scrapes.get(id);
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof scrapeBody>> {
+    const scrape = await this.scrapes.get(id, projectId);
     return Object.assign(scrape, { errors: scrape.errors ?? [] });
   }
 
@@ -55,9 +79,10 @@ export class ScrapesController {
   @ApiQueryFrom(listPagesQuerySchema)
   pages(
     @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
     @Query(new ZodValidationPipe(listPagesQuerySchema)) query: ListPagesQuery,
   ): Promise<z.output<typeof scrapedPagePageBody>> {
-    return this.scrapes.listPages(id, query);
+    return this.scrapes.listPages(id, projectId, query);
   }
 
   @Get(':id/events')
@@ -82,7 +107,10 @@ export class ScrapesController {
     'A queued scrape is cancelled; a running one is asked to stop (cancelRequested) and ends cancelled, keeping its pages',
   )
   @ApiError(409, 'The scrape already ended')
-  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof scrapeCancelBody>> {
-    return this.scrapes.cancel(id);
+  cancel(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof scrapeCancelBody>> {
+    return this.scrapes.cancel(id, projectId);
   }
 }

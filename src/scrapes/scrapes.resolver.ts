@@ -4,10 +4,17 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscri
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import { StartScrapeInput } from './dto/start-scrape.input';
-import { Scrape } from './scrape.entity';
+import { Scrape, ScrapeErrorItem } from './scrape.entity';
 import { ScrapedPage } from './scraped-page.entity';
 import { ScrapesService } from './scrapes.service';
 import { pageModel } from '../graphql/page-model';
+
+const ScrapePageModel = pageModel(
+  Scrape,
+  'ScrapePage',
+  "One page of the project's scrapes, newest first",
+  'The scrapes on this page',
+);
 
 const ScrapedPagePageModel = pageModel(
   ScrapedPage,
@@ -26,34 +33,55 @@ export class ScrapesResolver {
   @Mutation(() => Scrape, { description: 'Queue a page scrape or a crawl' })
   async startScrape(
     @Args('input', { description: 'The scrape, as the body of POST /api/scrapes' }) input: StartScrapeInput,
+    @ProjectId() projectId: string,
   ): Promise<Scrape> {
     // The scrape as accepted (a fresh read could already find it running).
-    return Object.assign(await this.service.create(input), { errors: [] });
+    return Object.assign(await this.service.create(input, projectId), { errors: [] });
   }
 
   @Mutation(() => Scrape, { description: 'Cancel a queued scrape, or stop a running one (its pages are kept)' })
   async cancelScrape(
     @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Scrape> {
-    await this.service.cancel(id);
-    return this.service.get(id);
+    await this.service.cancel(id, projectId);
+    return this.service.get(id, projectId);
   }
 
   @Query(() => Scrape, { description: 'A scrape by id' })
   scrape(
     @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Scrape> {
-    return this.service.get(id);
+    return this.service.get(id, projectId);
+  }
+
+  @Query(() => ScrapePageModel, { description: "The project's scrapes, newest first" })
+  scrapes(
+    @ProjectId() projectId: string,
+    @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20)' })
+    limit?: number,
+    @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
+    cursor?: string,
+  ) {
+    return this.service.list(projectId, { limit: limit ?? undefined, cursor: cursor ?? undefined });
+  }
+
+  /** Read with the scrape by `scrape(id)`; read on demand for a scrape in a list. */
+  @ResolveField(() => [ScrapeErrorItem], { description: 'The first failed pages with their error' })
+  errors(@Parent() scrape: Scrape): ScrapeErrorItem[] | Promise<ScrapeErrorItem[]> {
+    return scrape.errors ?? this.service.errorsOf(scrape.id);
   }
 
   @ResolveField(() => ScrapedPagePageModel, { description: 'Stored pages in the order found' })
   pages(
     @Parent() scrape: Scrape,
+    @ProjectId() projectId: string,
     @Args('limit', { type: () => Int, nullable: true, description: 'Page size, 1 to 200 (default 20)' }) limit?: number,
     @Args('cursor', { type: () => String, nullable: true, description: 'nextCursor of the previous page' })
     cursor?: string,
   ) {
-    return this.service.listPages(scrape.id, {
+    return this.service.listPages(scrape.id, projectId, {
       limit: limit ?? undefined,
       cursor: cursor ?? undefined,
       fields:

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
@@ -89,10 +90,12 @@ export class ScrapesService {
     );
   }
 
-  async create(body: unknown): Promise<Scrape> {
+  /** Queues a scrape in the caller's project. */
+  async create(body: unknown, projectId: string): Promise<Scrape> {
     const request = await this.validate(body);
     const scrape = this.scrapes.create({
       id: randomUUID(),
+      projectId,
       url: request.url,
       mode: request.mode,
       request,
@@ -121,28 +124,48 @@ export class ScrapesService {
     return request;
   }
 
-  async get(id: string): Promise<Scrape> {
-    const scrape = await this.scrapes.findOneBy({ id });
+  /**
+   * The scrape with its first errors. A scrape of another project is not found, exactly as
+   * an unknown id; `projectId` undefined reads any project's, only for the live hub's
+   * re-reads of a job a subscriber was already let follow.
+   */
+  async get(id: string, projectId: string | undefined): Promise<Scrape> {
+    const scrape = await this.scrapes.findOneBy(projectId === undefined ? { id } : { id, projectId });
     if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
+    scrape.errors = await this.errorsOf(id);
+    return scrape;
+  }
+
+  /** The project's scrapes, newest first (without their errors); the cursor is the last item's createdAt|id. */
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<CursorPage<Scrape>> {
+    const qb = this.scrapes.createQueryBuilder('s').where('s.project_id = :projectId', { projectId });
+    return newestFirstPage(qb, 'created_at', (scrape) => scrape.createdAt, query);
+  }
+
+  /** The first failed pages of a scrape (one the caller already read in its project). */
+  async errorsOf(id: string): Promise<Array<{ url: string; error: string }>> {
     const failed = await this.pages.find({
       select: { url: true, error: true },
       where: { scrapeId: id, state: 'failed' },
       order: { id: 'ASC' },
       take: ERRORS_SHOWN,
     });
-    scrape.errors = failed.map((p) => ({ url: p.url, error: p.error ?? 'failed' }));
-    return scrape;
+    return failed.map((p) => ({ url: p.url, error: p.error ?? 'failed' }));
   }
 
   /** Stored pages (done or failed) in the order they were found; `cursor` is the last id seen. */
-  async listPages(id: string, query: { limit?: number; cursor?: string; fields?: string }): Promise<PagesPage> {
+  async listPages(
+    id: string,
+    projectId: string,
+    query: { limit?: number; cursor?: string; fields?: string },
+  ): Promise<PagesPage> {
     const limit = query.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200)
       throw new BadRequestException(['limit must be a whole number from 1 to 200']);
     if (query.cursor !== undefined && !/^\d{1,18}$/.test(query.cursor))
       throw new BadRequestException(['cursor is not a cursor this API gave out']);
     const asked = this.fieldsOf(query.fields);
-    const scrape = await this.scrapes.findOne({ select: { id: true, request: true }, where: { id } });
+    const scrape = await this.scrapes.findOne({ select: { id: true, request: true }, where: { id, projectId } });
     if (!scrape) throw new NotFoundException(`Scrape ${id} not found`);
     const fields = asked ?? defaultPageFields(scrape.request.formats);
     const qb = this.pages
@@ -177,7 +200,9 @@ export class ScrapesService {
    * A queued scrape leaves the queue and is cancelled here; a running one is asked to stop
    * through Redis (whichever worker holds it aborts it and records `cancelled`).
    */
-  cancel(id: string): Promise<{ id: string; status: ScrapeStatus; cancelRequested: boolean }> {
+  async cancel(id: string, projectId: string): Promise<{ id: string; status: ScrapeStatus; cancelRequested: boolean }> {
+    // A row never changes project: checked once, the cancel below acts on this project's scrape.
+    if (!(await this.scrapes.existsBy({ id, projectId }))) throw new NotFoundException(`Scrape ${id} not found`);
     return this.cancels.cancel(id);
   }
 }

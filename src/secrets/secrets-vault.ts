@@ -29,14 +29,15 @@ export class SecretsVault {
   }
 
   /**
-   * The values of `names`, by name. Throws SecretsUnavailableError naming the secret when
+   * The values of `names` stored in `projectId` (the run's project), by name: another
+   * project's secret of the same name is never revealed. Throws SecretsUnavailableError naming the secret when
    * one was deleted since the run was accepted, or cannot be decrypted (SECRETS_KEY
    * changed, the row was altered), or when this process has no SECRETS_KEY.
    */
-  async reveal(names: string[]): Promise<Record<string, string>> {
+  async reveal(names: string[], projectId: string): Promise<Record<string, string>> {
     if (!names.length) return {};
     if (!this.cipher) throw new SecretsUnavailableError(NO_SECRETS_KEY);
-    const sealed = await sealedSecrets(this.dataSource.manager, names);
+    const sealed = await sealedSecrets(this.dataSource.manager, names, projectId);
     const values: Record<string, string> = {};
     for (const name of names) {
       const stored = sealed.get(name);
@@ -52,8 +53,8 @@ export class SecretsVault {
     return values;
   }
 
-  /** Which of `names` are not stored (each once, in the order given), for a worker that queues runs (schedules). */
-  missing(names: string[]): Promise<string[]> {
-    return missingSecrets(this.dataSource.manager, names);
+  /** Which of `names` `projectId` has not stored (each once, in the order given), for a worker that queues runs. */
+  missing(names: string[], projectId: string): Promise<string[]> {
+    return missingSecrets(this.dataSource.manager, names, projectId);
   }
 }

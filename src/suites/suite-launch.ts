@@ -15,16 +15,23 @@ export interface SuitePlan {
   runs: Run[];
 }
 
-/** The rows of a new suite; `definitions` are its tests, checked, in order. */
+/** Whose a new suite is: a project, and the schedule whose tick made it, if one did. */
+export interface SuitePlacement {
+  projectId: string;
+  scheduleId?: string | null;
+}
+
+/** The rows of a new suite; `definitions` are its tests, checked, in order. Its runs are of its project. */
 function planSuite(
   request: Omit<SuiteRequest, 'tests'>,
   definitions: RunDefinition[],
-  scheduleId: string | null,
+  { projectId, scheduleId = null }: SuitePlacement,
 ): SuitePlan {
   const now = new Date();
   const suite = Object.assign(new Suite(), {
     ...NOT_STARTED,
     id: randomUUID(),
+    projectId,
     name: request.name,
     status: SuiteStatus.queued,
     priority: request.priority,
@@ -43,7 +50,7 @@ function planSuite(
     updatedAt: now,
   });
   const runs = definitions.map((definition, index) =>
-    newRun(definition, { scheduleId, suite: { id: suite.id, index }, createdAt: now }),
+    newRun(definition, { projectId, scheduleId, suite: { id: suite.id, index }, createdAt: now }),
   );
   return { suite, runs };
 }
@@ -56,9 +63,9 @@ export async function storeSuite(
   m: EntityManager,
   request: Omit<SuiteRequest, 'tests'>,
   definitions: RunDefinition[],
-  scheduleId: string | null = null,
+  placement: SuitePlacement,
 ): Promise<SuitePlan> {
-  const plan = planSuite(request, definitions, scheduleId);
+  const plan = planSuite(request, definitions, placement);
   await m.insert(Suite, plan.suite);
   await insertRuns(m, plan.runs);
   return plan;

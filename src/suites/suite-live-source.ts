@@ -33,8 +33,9 @@ export class SuiteLiveSource implements LiveSource, OnModuleInit {
     this.hub.register(this);
   }
 
-  async snapshot(id: string): Promise<LiveUpdate> {
-    return suiteUpdated(await this.suites.get(id));
+  /** With `projectId` (a new subscriber's), a suite of another project is not found; without, any (a later update). */
+  async snapshot(id: string, projectId?: string): Promise<LiveUpdate> {
+    return suiteUpdated(await this.suites.get(id, projectId ?? null));
   }
 
   async translate(id: string, signal: QueueSignal): Promise<LiveUpdate[]> {

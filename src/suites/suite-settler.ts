@@ -80,12 +80,13 @@ export class SuiteSettler {
            duration_ms = (extract(epoch FROM now() - COALESCE(s.started_at, c.first_started)) * 1000)::int,
            webhook_status = CASE WHEN s.webhook_url IS NULL THEN NULL ELSE 'pending' END,
            attempt = s.attempt + 1, worker = $2, updated_at = now()
-         FROM (${SUITE_COUNTS_SQL}) c WHERE s.id = $1 AND s.status IN ('queued', 'running') AND c.in_flight = 0 RETURNING s.id`,
+         FROM (${SUITE_COUNTS_SQL}) c WHERE s.id = $1 AND s.status IN ('queued', 'running') AND c.in_flight = 0 RETURNING s.id, s.project_id`,
         [suiteId, this.config.workerName],
-      )) as [unknown[], number];
+      )) as [Array<{ id: string; project_id: string }>, number];
       const loaded = await loadSuiteReport(m, suiteId, this.config.env.PUBLIC_URL);
       if (!loaded) return undefined;
-      if (rows.length && loaded.suite.notify.length) await this.storeEmail(m, loaded.suite, loaded.report);
+      if (rows.length && loaded.suite.notify.length)
+        await this.storeEmail(m, loaded.suite, loaded.report, rows[0].project_id);
       return { ...loaded, justEnded: rows.length > 0 };
     });
     if (!settled) return undefined;
@@ -118,10 +119,11 @@ export class SuiteSettler {
     if (run?.suite_id) await this.settleIfDone(run.suite_id);
   }
 
-  /** The summary as it is rendered now; only the suite's id is kept as its variables. */
-  private storeEmail(m: EntityManager, suite: Suite, report: SuiteReport): Promise<void> {
+  /** The summary as it is rendered now, in the suite's project; only the suite's id is kept as its variables. */
+  private storeEmail(m: EntityManager, suite: Suite, report: SuiteReport, projectId: string): Promise<void> {
     return this.emails.store(m, {
       id: suiteEmailId(suite.id),
+      projectId,
       to: suite.notify,
       template: 'suite-finished',
       variables: suiteEmailVariables(report),

@@ -49,8 +49,8 @@ export class SuitesController {
   @ApiError(429, 'Not all of its runs fit under QUEUED_CAPACITY now; nothing was stored; see Retry-After')
   // Parsed by the service like POST /api/runs: the suite's schema, then each test by the runs' own.
   @ApiRequestBody(TRIGGER_SUITE_INPUT, SUITE_EXAMPLES)
-  async create(@Body() body: unknown): Promise<z.output<typeof suiteCreatedBody>> {
-    const suite = await this.suites.create(body);
+  async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof suiteCreatedBody>> {
+    const suite = await this.suites.create(body, projectId);
     return {
       id: suite.id,
       status: suite.status,
@@ -64,8 +64,9 @@ export class SuitesController {
   @ApiQueryFrom(listSuitesQuerySchema)
   list(
     @Query(new ZodValidationPipe(listSuitesQuerySchema)) query: ListSuitesQuery,
+    @ProjectId() projectId: string,
   ): Promise<z.output<typeof suitePageBody>> {
-    return this.suites.list(query);
+    return this.suites.list(projectId, query);
   }
 
   @Get(':id')
@@ -74,8 +75,12 @@ export class SuitesController {
     suiteDetailBody,
     'The suite with its counts (passed, failed, errored, cancelled of total) and `runs: [...]` in order',
   )
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
-    const suite = await this.suites.get(id);
+  @ApiError(404, 'No such suite (a suite of another project is not found either)')
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof suiteDetailBody>> {
+    const suite = await this.suites.get(id, projectId);
     return Object.assign(suite, { runs: suite.runs ?? [] });
   }
 
@@ -100,9 +105,13 @@ export class SuitesController {
     suiteDetailBody,
     'The suite: queued runs are cancelled, running ones asked to stop (cancelRequested); the suite ends cancelled',
   )
+  @ApiError(404, 'No such suite')
   @ApiError(409, 'The suite already ended')
-  async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<z.output<typeof suiteDetailBody>> {
-    const suite = await this.suites.cancel(id);
+  async cancel(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof suiteDetailBody>> {
+    const suite = await this.suites.cancel(id, projectId);
     return Object.assign(suite, { runs: suite.runs ?? [] });
   }
 }

@@ -17,22 +17,25 @@ export class SuitesResolver {
   @Mutation(() => Suite, { description: 'Queue many tests as one suite: each test a run, spread over the workers' })
   triggerSuite(
     @Args('input', { description: 'The suite, as the body of POST /api/suites' }) input: TriggerSuiteInput,
+    @ProjectId() projectId: string,
   ): Promise<Suite> {
-    return this.service.create(input);
+    return this.service.create(input, projectId);
   }
 
   @Mutation(() => Suite, { description: 'Cancel the queued runs of a suite and stop its running ones' })
   cancelSuite(
     @Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Suite> {
-    return this.service.cancel(id);
+    return this.service.cancel(id, projectId);
   }
 
   @Query(() => Suite, { description: 'A suite by id, with its runs' })
   suite(
     @Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<Suite> {
-    return this.service.get(id);
+    return this.service.get(id, projectId);
   }
 
   @Subscription(() => Suite, {

@@ -35,12 +35,13 @@ export class SuitesService {
     private readonly egress: AddressPolicy,
   ) {}
 
-  async create(body: unknown): Promise<Suite> {
-    const { request, definitions } = await this.check(body);
+  /** A suite of `projectId` (the caller's): its runs belong there too. */
+  async create(body: unknown, projectId: string): Promise<Suite> {
+    const { request, definitions } = await this.check(body, projectId);
     await this.capacity.admit(definitions.length);
     let plan: SuitePlan;
     try {
-      plan = await this.db.transaction((m) => storeSuite(m, request, definitions));
+      plan = await this.db.transaction((m) => storeSuite(m, request, definitions, { projectId }));
     } catch (error) {
       await this.capacity.release(definitions.length);
       throw error;
@@ -52,9 +53,10 @@ export class SuitesService {
   /**
    * The suite's fields, every test by the runs' own rules (each problem prefixed with
    * `tests[i].`), then the egress rule for the webhook: every problem in one answer, the
-   * tests' too when the suite's own fields are wrong. Schedules use it too.
+   * tests' too when the suite's own fields are wrong. Secrets and `fromRun` are looked up in
+   * `projectId`. Schedules use it too.
    */
-  async check(body: unknown): Promise<{ request: SuiteRequest; definitions: RunDefinition[] }> {
+  async check(body: unknown, projectId: string): Promise<{ request: SuiteRequest; definitions: RunDefinition[] }> {
     const maxTests = maxTestsOf(this.config.env);
     const { request, errors } = parseSuiteRequest(body, maxTests);
     const given =
@@ -62,12 +64,12 @@ export class SuitesService {
     const definitions: RunDefinition[] = [];
     const problems = [...errors];
     for (const [i, test] of (request?.tests ?? given).entries()) {
-      const { test: resolved, error } = await this.resolveSaved(test, request?.priority ?? DEFAULT_PRIORITY);
+      const { test: resolved, error } = await this.resolveSaved(test, request?.priority ?? DEFAULT_PRIORITY, projectId);
       if (error) {
         problems.push(`tests[${i}].${error}`);
         continue;
       }
-      const { definition, errors: testErrors } = await this.runService.definitionProblems(resolved);
+      const { definition, errors: testErrors } = await this.runService.definitionProblems(resolved, projectId);
       if (definition) definitions.push(definition);
       problems.push(...testErrors.map((error) => `tests[${i}].${error}`));
     }
@@ -82,15 +84,22 @@ export class SuitesService {
   /**
    * A test given as `{ "fromRun": "<run id>" }` is that run's definition as it was
    * accepted (rerun a failed test), with the suite's priority. Checked again like any test:
-   * the egress rule may have changed since.
+   * the egress rule may have changed since. A run of another project is not found.
    */
-  private async resolveSaved(test: unknown, priority: number): Promise<{ test?: unknown; error?: string }> {
+  private async resolveSaved(
+    test: unknown,
+    priority: number,
+    projectId: string,
+  ): Promise<{ test?: unknown; error?: string }> {
     if (typeof test !== 'object' || test === null || !('fromRun' in test)) return { test };
     const { fromRun, ...rest } = test as { fromRun: unknown };
     if (Object.keys(rest).length)
       return { error: `fromRun stands alone: ${Object.keys(rest).join(', ')} cannot go with it` };
     if (typeof fromRun !== 'string' || !isUUID(fromRun)) return { error: 'fromRun must be the id (a UUID) of a run' };
-    const [run] = (await this.db.query(`SELECT definition FROM runs WHERE id = $1`, [fromRun])) as Array<{
+    const [run] = (await this.db.query(`SELECT definition FROM runs WHERE id = $1 AND project_id = $2`, [
+      fromRun,
+      projectId,
+    ])) as Array<{
       definition: RunDefinition;
     }>;
     if (!run) return { error: `fromRun: run ${fromRun} not found` };
@@ -98,14 +107,21 @@ export class SuitesService {
   }
 
   /** Newest first, without their runs (GET one for those). */
-  list(query: { status?: SuiteStatus; limit?: number; cursor?: string }): Promise<CursorPage<Suite>> {
-    const qb = this.suites.createQueryBuilder('s');
+  list(
+    projectId: string,
+    query: { status?: SuiteStatus; limit?: number; cursor?: string },
+  ): Promise<CursorPage<Suite>> {
+    const qb = this.suites.createQueryBuilder('s').where('s.project_id = :projectId', { projectId });
     if (query.status) qb.andWhere('s.status = :status', { status: query.status });
     return newestFirstPage(qb, 'created_at', (suite) => suite.createdAt, query);
   }
 
-  async get(id: string): Promise<Suite> {
-    const suite = await this.suites.findOneBy({ id });
+  /**
+   * The suite with its runs. One of another project than `projectId` is not found, exactly
+   * as an unknown id; null reads any suite (a live update whose subscriber was checked already).
+   */
+  async get(id: string, projectId: string | null): Promise<Suite> {
+    const suite = await this.suites.findOneBy(projectId === null ? { id } : { id, projectId });
     if (!suite) throw new NotFoundException(`Suite ${id} not found`);
     suite.runs = await this.runs.find({ where: { suiteId: id }, order: { suiteIndex: 'ASC' } });
     return suite;
@@ -116,19 +132,19 @@ export class SuitesService {
    * ones through Redis). The suite ends `cancelled` when its last run has ended, with the
    * results so far.
    */
-  async cancel(id: string): Promise<Suite> {
+  async cancel(id: string, projectId: string): Promise<Suite> {
     const [flagged] = (await this.db.query(
-      `UPDATE suites SET cancel_requested = true, updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
-      [id],
+      `UPDATE suites SET cancel_requested = true, updated_at = now() WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running') RETURNING id`,
+      [id, projectId],
     )) as [unknown[], number];
     if (!flagged.length) {
-      const suite = await this.suites.findOneBy({ id });
+      const suite = await this.suites.findOneBy({ id, projectId });
       if (!suite) throw new NotFoundException(`Suite ${id} not found`);
       throw new ConflictException(`Suite ${id} already ended (${suite.status})`);
     }
     const { queued, running } = await this.runService.cancelSuiteRuns(id);
     this.logger.log({ suiteId: id, queued: queued.length, running: running.length }, 'Suite cancel asked');
-    return this.get(id);
+    return this.get(id, projectId);
   }
 
   /** One flow for the stored suite; if Redis cannot take it, the rows and their places go and the caller gets 503. */

@@ -14,6 +14,8 @@ export interface WebhookJobData {
 export const WEBHOOK_JOB = jobKind<WebhookJobData>()({
   queue: 'webhooks',
   name: 'suite.finished',
+  // A delivery's dead letter is its suite's project's.
+  owner: { table: 'suites', idOf: (data: WebhookJobData) => data?.suiteId },
   options: { attempts: 8, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 } },
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { responseBody } from '../docs/document-registry';
-import { timestamps, uuid } from '../docs/wire-types';
+import { page, timestamps, uuid } from '../docs/wire-types';
 
 /**
  * The user bodies of REST answers: each schema is registered under its name in the
@@ -12,3 +12,5 @@ export const userBody = responseBody(
   'User',
   z.object({ ...timestamps, id: uuid, email: z.string(), name: z.string() }),
 );
+
+export const userPageBody = responseBody('UserPage', page(userBody));

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { CursorPage, newestFirstPage } from '../http/cursor';
 import { v5 as uuidv5 } from 'uuid';
 import { isUniqueViolation } from '../database/postgres-errors';
 import { EmailOutbox, type TemplatedEmail } from '../emails/email-outbox';
@@ -14,6 +15,7 @@ const WELCOME_NAMESPACE = '4f5c2a7e-3b0d-4a59-9c36-0d1f6f0b8e21';
 /** The welcome email of a new user: its id (and job id) derives from the user's. */
 const welcomeEmail = (user: User): TemplatedEmail => ({
   id: uuidv5(`welcome:${user.id}`, WELCOME_NAMESPACE),
+  projectId: user.projectId,
   to: [user.email],
   template: 'welcome',
   variables: { name: user.name, email: user.email },
@@ -28,9 +30,13 @@ export class UsersService {
     private readonly emails: EmailOutbox,
   ) {}
 
-  /** Stores the user and its welcome email together, then queues the email. */
-  async create(input: CreateUserRequest): Promise<User> {
-    const user = this.users.create({ id: randomUUID(), email: input.email, name: input.name });
+  /**
+   * Stores the user and its welcome email together in the caller's project, then queues the
+   * email. An email address is unique within a project: another project's user with the same
+   * address is another user, and does not make this one a conflict.
+   */
+  async create(input: CreateUserRequest, projectId: string): Promise<User> {
+    const user = this.users.create({ id: randomUUID(), projectId, email: input.email, name: input.name });
     const welcome = welcomeEmail(user);
     try {
       await this.dataSource.transaction(async (tx) => {
@@ -43,11 +49,18 @@ export class UsersService {
       throw error;
     }
     await this.emails.enqueueOrWithdraw(welcome.id, (tx) => tx.delete(User, { id: user.id }));
-    return this.get(user.id);
+    return this.get(user.id, projectId);
   }
 
-  async get(id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id });
+  /** The project's users, newest first; the cursor is the last item's createdAt|id. */
+  list(projectId: string, query: { limit?: number; cursor?: string }): Promise<CursorPage<User>> {
+    const qb = this.users.createQueryBuilder('u').where('u.project_id = :projectId', { projectId });
+    return newestFirstPage(qb, 'created_at', (user) => user.createdAt, query);
+  }
+
+  /** A user of `projectId`; another project's is not found, exactly as an unknown id. */
+  async get(id: string, projectId: string): Promise<User> {
+    const user = await this.users.findOneBy({ id, projectId });
     if (!user) throw new NotFoundException(`User ${id} not found`);
     return user;
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { JobCatalogue } from '../queues/job-catalogue';
 import { recordDeadLetter } from './record-dead-letter';
 import { WorkerActivity } from './worker-activity.service';
 import { WorkerLifecycle } from './worker-lifecycle.service';
@@ -18,6 +19,7 @@ export class DeadLetterRecorder implements OnApplicationBootstrap {
     private readonly lifecycle: WorkerLifecycle,
     private readonly db: DataSource,
     private readonly activity: WorkerActivity,
+    private readonly catalogue: JobCatalogue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,6 +41,7 @@ export class DeadLetterRecorder implements OnApplicationBootstrap {
         error: error.message,
         stack: error.stack ?? null,
         attempts: job.attemptsMade,
+        owner: this.catalogue.ownerOf(queue, job.id, job.data),
       });
       this.logger.warn(
         { queue, jobId: job.id, attempts: job.attemptsMade },

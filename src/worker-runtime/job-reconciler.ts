@@ -115,6 +115,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
             error: job.failedReason ?? reason,
             stack: job.stacktrace?.at(-1) ?? null,
             attempts: job.attemptsMade,
+            owner: { table: kind.rows.table, id: row.id },
           });
         }
         this.logger.warn(

@@ -4,9 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AcceptsBasicAuth } from '../../auth/basic-auth.decorator';
+import { ProjectId } from '../../auth/principal.decorator';
 import { AppConfig } from '../../config/app-config.service';
 import { ApiError, ApiFile } from '../../docs/api-responses';
 import { runDirectory } from '../run-files';
+import { RunsService } from '../runs.service';
 import { sendStoredFile } from '../stored-file';
 import { pristineFile } from './pristine-assets';
 import { attachmentHeaders, REPORT_PAGE_HEADERS, traceViewerHeaders } from './report-headers';
@@ -22,12 +24,21 @@ import { REPORT_DATA_NAME, reportDataDirectory, reportZipPath } from './report-l
 @ApiTags('runs')
 @Controller('runs')
 export class RunReportController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly runs: RunsService,
+  ) {}
 
   @Get(':id/report')
   @AcceptsBasicAuth()
   @ApiResponse({ status: 301, description: 'To /api/runs/{id}/report/, where the report app finds its files' })
-  toReport(@Param('id', new ParseUUIDPipe()) _id: string, @Res() reply: FastifyReply) {
+  @ApiError(404, 'No such run (a run of another project is not found either)')
+  async toReport(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.runs.assertExists(id, projectId);
     // Relative, so it stays right behind a proxy that serves the API under a path prefix.
     return reply.code(301).header('Location', 'report/').send();
   }
@@ -42,14 +53,18 @@ export class RunReportController {
   async reportFile(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('*') path: string,
+    @ProjectId() projectId: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const runDir = runDirectory(this.config.env.ARTIFACTS_DIR, id);
-    const isStored = await stat(reportZipPath(runDir)).then(
-      (s) => s.isFile(),
-      () => false,
-    );
+    // Another project's run has no report for this caller: the same answer as a run without one.
+    const isStored =
+      (await this.runs.exists(id, projectId)) &&
+      (await stat(reportZipPath(runDir)).then(
+        (s) => s.isFile(),
+        () => false,
+      ));
     if (!isStored)
       throw new NotFoundException(
         `Run ${id} has no HTML report: only a script run keeps one, once it has ended (a step run has artifacts instead)`,

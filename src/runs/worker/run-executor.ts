@@ -38,6 +38,8 @@ interface Claimed {
   previous: RunStatus;
   attempt: number;
   suite_id: string | null;
+  /** Its project: whose secrets it may read. */
+  project_id: string;
 }
 
 export interface RunOutcome {
@@ -106,7 +108,7 @@ export class RunExecutor {
 
   private async perform(job: Job, kit: JobRunKit, runId: string, claimed: Claimed): Promise<RunOutcome> {
     const { definition, attempt } = claimed;
-    if (isScriptRun(definition)) return this.performScript(job, kit, runId, attempt, definition);
+    if (isScriptRun(definition)) return this.performScript(job, kit, runId, attempt, definition, claimed.project_id);
     const dir = runDirectory(this.config.env.ARTIFACTS_DIR, runId);
     // A retry (or a replay) starts clean: no duplicated step results or files from an
     // interrupted attempt. A first attempt has none, and skips the three round trips.
@@ -159,11 +161,12 @@ export class RunExecutor {
     runId: string,
     attempt: number,
     definition: ScriptRunDefinition,
+    projectId: string,
   ): Promise<RunOutcome> {
     const stop = kit.startStop(definition.options.timeoutMs);
     const started = Date.now();
     try {
-      const secrets = await this.revealSecrets(runId, definition.secrets ?? [], started);
+      const secrets = await this.revealSecrets(runId, projectId, definition.secrets ?? [], started);
       if (!secrets) return { status: RunStatus.error };
       const redactor = secrets === NO_SECRETS ? Redactor.none : new Redactor(secrets);
       const outcome = await this.scripts.run(job, runId, attempt, definition, stop, secrets, (text) =>
@@ -192,15 +195,19 @@ export class RunExecutor {
     }
   }
 
-  /** The run's secrets; undefined (the run ended `error`, no retry can help) when one is gone or unreadable. */
+  /**
+   * The run's secrets, from its own project; undefined (the run ended `error`, no retry can
+   * help) when one is gone or unreadable.
+   */
   private async revealSecrets(
     runId: string,
+    projectId: string,
     names: string[],
     started: number,
   ): Promise<Record<string, string> | undefined> {
     if (!names.length) return NO_SECRETS;
     try {
-      return await this.secrets.reveal(names);
+      return await this.secrets.reveal(names, projectId);
     } catch (error) {
       if (!(error instanceof SecretsUnavailableError)) throw error;
       await this.finish(runId, { status: RunStatus.error, error: error.message }, started);
@@ -228,7 +235,7 @@ export class RunExecutor {
       `WITH prev AS (SELECT id, status FROM runs WHERE id = $1 FOR UPDATE)
        UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = clock_timestamp(), updated_at = now()
        FROM prev WHERE r.id = prev.id AND prev.status IN ('queued', 'running') AND NOT r.cancel_requested
-       RETURNING r.definition, prev.status AS previous, r.attempt, r.suite_id`,
+       RETURNING r.definition, prev.status AS previous, r.attempt, r.suite_id, r.project_id`,
       [runId, this.config.workerName],
     )) as [Claimed[], number];
     return rows[0];

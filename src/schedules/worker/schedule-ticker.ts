@@ -50,6 +50,10 @@ export class ScheduleTicker {
           .getRepository(Schedule)
           .findOne({ where: { id: scheduleId }, lock: { mode: 'pessimistic_write' } });
         if (!schedule) return { status: 'gone' } as const;
+        // Not selected with the row (answers never carry it): what a tick queues is the schedule's project's.
+        const [{ project_id: projectId }] = (await m.query(`SELECT project_id FROM schedules WHERE id = $1`, [
+          scheduleId,
+        ])) as Array<{ project_id: string }>;
         const skip = async (reason: string): Promise<TickOutcome> => {
           await m.query(
             `UPDATE schedules SET ticks_skipped = ticks_skipped + 1, last_skip_reason = $2, last_tick_at = now() WHERE id = $1`,
@@ -76,14 +80,14 @@ export class ScheduleTicker {
         }
         placesTaken = places;
         if (schedule.suite) {
-          suite = await storeSuite(m, schedule.suite, schedule.suite.tests, scheduleId);
+          suite = await storeSuite(m, schedule.suite, schedule.suite.tests, { projectId, scheduleId });
           await m.query(
             `UPDATE schedules SET last_suite_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
             [scheduleId, suite.suite.id],
           );
           return { status: 'queued', suiteId: suite.suite.id } as const;
         }
-        run = newRun(schedule.run!, { scheduleId });
+        run = newRun(schedule.run!, { projectId, scheduleId });
         await insertRuns(m, [run]);
         await m.query(
           `UPDATE schedules SET last_run_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
