@@ -148,7 +148,7 @@ export async function pipelineBenchmark(
           emails,
           (ids) =>
             db.query(
-              `INSERT INTO emails (id, "to", subject, text) SELECT id, ARRAY['pipeline@example.com'], 'Bench', repeat('x', 2000) FROM unnest($1::uuid[]) AS id`,
+              `INSERT INTO emails (id, project_id, "to", subject, text) SELECT id, '00000000-0000-4000-8000-000000000001', ARRAY['pipeline@example.com'], 'Bench', repeat('x', 2000) FROM unnest($1::uuid[]) AS id`,
               [ids],
             ),
           'send',

@@ -47,7 +47,7 @@ describe('reconciler', () => {
     // 1. The API died between storing an email and queueing it.
     const emailId = randomUUID();
     await db.query(
-      `INSERT INTO emails (id, "to", subject, text, updated_at) VALUES ($1, $2, 'Lost and found', 'hello', now() - interval '1 minute')`,
+      `INSERT INTO emails (id, project_id, "to", subject, text, updated_at) VALUES ($1, '00000000-0000-4000-8000-000000000001', $2, 'Lost and found', 'hello', now() - interval '1 minute')`,
       [emailId, ['found@example.com']],
     );
 
@@ -68,20 +68,20 @@ describe('reconciler', () => {
       priority: 5,
     };
     await db.query(
-      `INSERT INTO scrapes (id, url, mode, request, status, attempt, updated_at) VALUES ($1, $2, 'crawl', $3, 'running', 1, now() - interval '1 minute')`,
+      `INSERT INTO scrapes (id, project_id, url, mode, request, status, attempt, updated_at) VALUES ($1, '00000000-0000-4000-8000-000000000001', $2, 'crawl', $3, 'running', 1, now() - interval '1 minute')`,
       [scrapeId, request.url, request],
     );
 
     // 3. A run whose job failed for good outside the processor (stalled too often), row still running.
     const runId = randomUUID();
     await db.query(
-      `INSERT INTO runs (id, name, definition, status, attempt, updated_at) VALUES ($1, 'stalled', $2, 'running', 2, now() - interval '1 minute')`,
+      `INSERT INTO runs (id, project_id, name, definition, status, attempt, updated_at) VALUES ($1, '00000000-0000-4000-8000-000000000001', 'stalled', $2, 'running', 2, now() - interval '1 minute')`,
       [runId, { name: 'stalled', steps: [{ action: 'goto', url: 'http://localhost/' }], options: {}, priority: 5 }],
     );
     // 4. A schedule whose job scheduler Redis lost (a flush, a failover without persistence).
     const scheduleId = randomUUID();
     await db.query(
-      `INSERT INTO schedules (id, name, cron, timezone, run) VALUES ($1, 'yearly', '0 0 1 1 *', 'Europe/Paris', $2)`,
+      `INSERT INTO schedules (id, project_id, name, cron, timezone, run) VALUES ($1, '00000000-0000-4000-8000-000000000001', 'yearly', '0 0 1 1 *', 'Europe/Paris', $2)`,
       [scheduleId, { name: 'yearly', steps: [{ action: 'goto', url: 'http://localhost/' }], options: {}, priority: 5 }],
     );
 
@@ -89,7 +89,7 @@ describe('reconciler', () => {
     const suiteId = randomUUID();
     const [doneRunId, queuedRunId] = [randomUUID(), randomUUID()];
     await db.query(
-      `INSERT INTO suites (id, name, status, total, started_at, updated_at) VALUES ($1, 'lost flow', 'running', 2, now(), now() - interval '1 minute')`,
+      `INSERT INTO suites (id, project_id, name, status, total, started_at, updated_at) VALUES ($1, '00000000-0000-4000-8000-000000000001', 'lost flow', 'running', 2, now(), now() - interval '1 minute')`,
       [suiteId],
     );
     const quick = {
@@ -100,8 +100,8 @@ describe('reconciler', () => {
       priority: 5,
     };
     await db.query(
-      `INSERT INTO runs (id, name, definition, status, suite_id, suite_index, finished_at, updated_at) VALUES
-       ($1, 'home', $3, 'passed', $4, 0, now(), now() - interval '1 minute'), ($2, 'home', $3, 'queued', $4, 1, NULL, now() - interval '1 minute')`,
+      `INSERT INTO runs (id, project_id, name, definition, status, suite_id, suite_index, finished_at, updated_at) VALUES
+       ($1, '00000000-0000-4000-8000-000000000001', 'home', $3, 'passed', $4, 0, now(), now() - interval '1 minute'), ($2, '00000000-0000-4000-8000-000000000001', 'home', $3, 'queued', $4, 1, NULL, now() - interval '1 minute')`,
       [doneRunId, queuedRunId, quick, suiteId],
     );
 

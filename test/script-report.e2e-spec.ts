@@ -112,7 +112,7 @@ describe('script run HTML report', () => {
     const definition = JSON.stringify({ name: 'cart', baseUrl: 'http://127.0.0.1:1', steps: [] });
     for (const id of [runId, stepRunId]) {
       await db.query(
-        `INSERT INTO runs (id, name, definition, status, finished_at, updated_at) VALUES ($1, 'cart', $2, 'failed', now(), now())`,
+        `INSERT INTO runs (id, project_id, name, definition, status, finished_at, updated_at) VALUES ($1, '00000000-0000-4000-8000-000000000001', 'cart', $2, 'failed', now(), now())`,
         [id, definition],
       );
     }

@@ -293,8 +293,8 @@ describe('secrets', () => {
     // Rows copied from one this file stored: only their number matters here.
     await put({ name: name('FILL_SOURCE'), value: value('filler') });
     await db.query(
-      `INSERT INTO secrets (name, ciphertext, iv, auth_tag, key_id)
-       SELECT $1::text || g, ciphertext, iv, auth_tag, key_id FROM secrets, generate_series(1, $2::int - 1) g
+      `INSERT INTO secrets (project_id, name, ciphertext, iv, auth_tag, key_id)
+       SELECT project_id, $1::text || g, ciphertext, iv, auth_tag, key_id FROM secrets, generate_series(1, $2::int - 1) g
        WHERE name = $3 AND project_id = $4`,
       [name('FILL_'), filler, name('FILL_SOURCE'), DEFAULT_PROJECT_ID],
     );

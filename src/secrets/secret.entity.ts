@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
-import { DEFAULT_PROJECT_ID } from '../projects/default-project';
 
 /**
  * A secret: its value only ever encrypted (secret-cipher.ts), with the IV, the GCM tag
@@ -9,7 +8,7 @@ import { DEFAULT_PROJECT_ID } from '../projects/default-project';
 @Entity('secrets')
 export class Secret extends Timestamped {
   /** The project it belongs to: names are unique within a project. */
-  @PrimaryColumn({ name: 'project_id', type: 'uuid', default: DEFAULT_PROJECT_ID })
+  @PrimaryColumn({ name: 'project_id', type: 'uuid' })
   projectId: string;
 
   /** The environment variable a test reads it from (secret-name.ts). */

@@ -60,8 +60,10 @@ export class Projects1795400000009 implements MigrationInterface {
     await q.query(`CREATE INDEX audit_events_project_idx ON audit_events (project_id, at DESC, id DESC)`);
 
     for (const table of OWNED) {
-      // No foreign key: projects are never deleted, and each owned row is checked against its key's project.
+      // No foreign key: projects are never deleted, and every read filters on the key's project.
       await q.query(`ALTER TABLE ${table} ADD COLUMN project_id uuid NOT NULL DEFAULT '${DEFAULT_PROJECT_ID}'`);
+      // The default only fills the rows that exist: from now on every writer names the project.
+      await q.query(`ALTER TABLE ${table} ALTER COLUMN project_id DROP DEFAULT`);
     }
     for (const table of LISTED) {
       await q.query(`CREATE INDEX ${table}_project_created_idx ON ${table} (project_id, created_at DESC, id DESC)`);
