@@ -93,6 +93,8 @@ export const envSchema = z.object({
   CHROMIUM_PATH: z.string().default(''),
   RUNNING_CAPACITY: int(1, 10000).default(6),
   QUEUED_CAPACITY: int(0, 1000000).default(50),
+  // Runs, scrapes and emails wait per project and start one project at a time (false: one shared FIFO queue).
+  FAIR_DISPATCH: bool.default(true),
   TEST_EXECUTION_TIMEOUT_MS: int(1000, 86400000).default(120000),
   MAX_JOB_DURATION: int(1000, 86400000).default(600000),
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),

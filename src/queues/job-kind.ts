@@ -54,6 +54,12 @@ export interface JobKind<Data = unknown> {
   rateLimitKey?: NumericEnvKey;
   /** The row each job works on, for queues whose jobs work on rows. */
   rows?: RowKind<Data>;
+  /**
+   * Jobs of this kind go through the fair admission layer (src/queues/fair): dispatched one
+   * project at a time, at most `capKey` in flight across all workers (the workers' slots
+   * only, without it), each project within its running limit when `runningLimits` is set.
+   */
+  fair?: { capKey?: NumericEnvKey; runningLimits?: boolean };
   readonly [carries]?: Data;
 }
 

@@ -1,0 +1,61 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../../config/app-config.service';
+import { REDIS } from '../../redis/redis.module';
+import { JobCatalogue } from '../job-catalogue';
+import { FairGroup, FairJob, FairQueue } from './fair-queue';
+
+/**
+ * The fair layer of every queue whose kind asks for one (`fair` in its declaration), for
+ * whoever adds or ends their jobs. With FAIR_DISPATCH=false there is none: jobs go
+ * straight to their shared queue, first come first served (the behaviour before it).
+ */
+@Injectable()
+export class FairQueues {
+  private readonly byQueue = new Map<string, FairQueue>();
+
+  constructor(
+    moduleRef: ModuleRef,
+    catalogue: JobCatalogue,
+    config: AppConfig,
+    @Inject(REDIS) redis: Redis,
+  ) {
+    if (!config.env.FAIR_DISPATCH) return;
+    for (const kind of catalogue.kinds) {
+      if (!kind.fair) continue;
+      const queue = moduleRef.get<Queue>(getQueueToken(kind.queue), { strict: false });
+      const cap = kind.fair.capKey ? config.env[kind.fair.capKey] : 0;
+      this.byQueue.set(
+        kind.queue,
+        new FairQueue(queue, redis, config.env.QUEUE_PREFIX, cap, kind.fair.runningLimits ?? false),
+      );
+    }
+  }
+
+  /** The queue's fair layer, or undefined when its jobs go straight to it. */
+  of(queue: string): FairQueue | undefined {
+    return this.byQueue.get(queue);
+  }
+
+  all(): FairQueue[] {
+    return [...this.byQueue.values()];
+  }
+
+  /** Jobs of one project in line for their queue (its fair layer), or straight on it without one. */
+  async enqueue(queue: Queue, projectId: string, jobs: FairJob[], group?: FairGroup): Promise<void> {
+    const fair = this.of(queue.name);
+    if (fair) return fair.enqueue(projectId, jobs, group);
+    if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+    else await queue.addBulk(jobs);
+  }
+
+  /** A cancel of a job that had not started: out of its fair layer, or off its queue. */
+  async withdraw(queue: Queue, id: string): Promise<void> {
+    const fair = this.of(queue.name);
+    if (fair) return fair.withdraw(id);
+    await queue.remove(id).catch(() => undefined);
+  }
+}
