@@ -16,7 +16,8 @@ import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { FairQueues } from '../queues/fair/fair-queues';
+import { DEFAULT_PROJECT_ID } from '../projects/default-project';
 import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
 import { newRun } from './new-run';
@@ -48,6 +49,7 @@ export class RunsService {
     @InjectQueue(RUN_JOB.queue) private readonly queue: Queue<RunJobData>,
     @Inject(REDIS) redis: Redis,
     private readonly capacity: RunCapacity,
+    private readonly fair: FairQueues,
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
     @Optional() @Inject(RUNS_ENDED_HOOK) private readonly runsEnded: RunsEndedHook = IGNORE_RUNS_ENDED,
@@ -66,6 +68,7 @@ export class RunsService {
       {
         db: runs,
         queue,
+        fair,
         redis,
         queuePrefix: config.env.QUEUE_PREFIX,
         // Their places go back; a suite whose last run in flight this was ends here: no worker needs to be alive.
@@ -92,7 +95,9 @@ export class RunsService {
       await this.capacity.release();
       throw error;
     }
-    await enqueueOrWithdraw(this.queue, RUN_JOB.name, runJobData(run), runJobOptions(run), async () => {
+    const projectId = DEFAULT_PROJECT_ID; // MERGE
+    const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
+    await this.fair.enqueueOrWithdraw(this.queue, projectId, job, async () => {
       await this.runs.delete({ id: run.id });
       await this.capacity.release();
     });

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config.service';
 import { REDIS } from '../../redis/redis.module';
+import { queueOrWithdraw } from '../enqueue-or-withdraw';
 import { JobCatalogue } from '../job-catalogue';
 import { FairGroup, FairJob, FairQueue } from './fair-queue';
 
@@ -50,6 +51,15 @@ export class FairQueues {
     if (fair) return fair.enqueue(projectId, jobs, group);
     if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
     else await queue.addBulk(jobs);
+  }
+
+  /**
+   * queueOrWithdraw through the fair layer: the stored row's job is accepted in its
+   * project's line (or added to its queue without a layer); if Redis refuses, the row goes
+   * and the caller gets a 503 (see queueOrWithdraw).
+   */
+  enqueueOrWithdraw(queue: Queue, projectId: string, job: FairJob, withdraw: () => Promise<unknown>): Promise<void> {
+    return queueOrWithdraw(`${queue.name} job`, job.opts.jobId, () => this.enqueue(queue, projectId, [job]), withdraw);
   }
 
   /** A cancel of a job that had not started: out of its fair layer, or off its queue. */

@@ -10,7 +10,10 @@ import { releaseRunPlaces, takeRunPlace } from '../../runs/run-capacity';
 import { insertRuns, newRun } from '../../runs/new-run';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../../runs/run-job';
 import type { Run } from '../../runs/run.entity';
-import { addSuiteFlow, storeSuite, type SuitePlan } from '../../suites/suite-launch';
+import { queueSuite, storeSuite, type SuitePlan, type SuiteQueues } from '../../suites/suite-launch';
+import { SUITE_JOB } from '../../suites/suite-job';
+import { FairQueues } from '../../queues/fair/fair-queues';
+import { DEFAULT_PROJECT_ID } from '../../projects/default-project';
 import { SCHEDULE_TICK_JOB } from '../schedule-job';
 import { Schedule } from '../schedule.entity';
 
@@ -28,15 +31,20 @@ export type TickOutcome =
 @Injectable()
 export class ScheduleTicker {
   private readonly logger = new Logger(ScheduleTicker.name);
+  private readonly queues: SuiteQueues;
 
   constructor(
     private readonly db: DataSource,
     @InjectQueue(RUN_JOB.queue) private readonly runs: Queue<RunJobData>,
     @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly schedules: Queue,
-    @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
+    @InjectFlowProducer(FLOW_PRODUCER) flows: FlowProducer,
+    @InjectQueue(SUITE_JOB.queue) suites: Queue,
+    private readonly fair: FairQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.queues = { flows, fair, suites, runs: this.runs };
+  }
 
   async tick(scheduleId: string): Promise<TickOutcome> {
     const prefix = this.config.env.QUEUE_PREFIX;
@@ -105,14 +113,15 @@ export class ScheduleTicker {
     } else if (suite) {
       // Stored and committed: if this add fails, the reconciler queues the suite's rows again.
       const { id: suiteId } = suite.suite;
-      await addSuiteFlow(this.flows, suite).catch((err: unknown) =>
+      await queueSuite(this.queues, DEFAULT_PROJECT_ID /* MERGE */, suite).catch((err: unknown) =>
         this.logger.warn({ scheduleId, suiteId, err }, 'Could not queue the scheduled suite; the reconciler will'),
       );
       this.logger.log({ scheduleId, suiteId }, 'Schedule tick queued a suite');
     } else if (run) {
       // Stored and committed: if this add fails, the reconciler queues the row again.
-      await this.runs
-        .add(RUN_JOB.name, runJobData(run), runJobOptions(run))
+      const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
+      await this.fair
+        .enqueue(this.runs, DEFAULT_PROJECT_ID /* MERGE */, [job])
         .catch((err: unknown) =>
           this.logger.warn(
             { scheduleId, runId: run!.id, err },
