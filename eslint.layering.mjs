@@ -17,6 +17,7 @@ const SHARED = [
   'mail',
   'metrics',
   'outages',
+  'projects',
   'queues',
   'redis',
   'shutdown',

@@ -5,6 +5,7 @@ import { EmailsModule } from './emails/emails.module';
 import { EventsModule } from './events/events.module';
 import { GraphqlModule } from './graphql/graphql.module';
 import { HealthModule } from './health/health.module';
+import { ProjectsModule } from './projects/projects.module';
 import { QueueMetrics } from './metrics/queue-metrics';
 import { RunsModule } from './runs/runs.module';
 import { SecretsModule } from './secrets/secrets.module';
@@ -20,6 +21,7 @@ import { WorkersModule } from './workers/workers.module';
  * (GraphQL, socket.io, Bull Board and Swagger are a good part of a process's memory).
  */
 export const API_MODULES: Type[] = [
+  ProjectsModule,
   AuthModule,
   HealthModule,
   WorkersModule,

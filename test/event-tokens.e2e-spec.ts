@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mintEventToken } from '../src/auth/event-token';
+import { DEFAULT_PROJECT_ID } from '../src/projects/default-project';
+import { hashApiKey } from '../src/projects/key-material';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
@@ -97,7 +99,12 @@ describe('SSE event tokens', () => {
 
   it('is refused once expired, and opens nothing but its stream', async () => {
     // Signed with the API's own key, as the API would have signed it two minutes ago.
-    const expired = mintEventToken(TEST_API_KEY, 'run', runId, Date.now() - 120_000);
+    const expired = mintEventToken(
+      hashApiKey(TEST_API_KEY),
+      'env',
+      { project: DEFAULT_PROJECT_ID, kind: 'run', id: runId },
+      Date.now() - 120_000,
+    );
     expect(await openWithoutHeaders(`/api/runs/${runId}/events?token=${expired.token}`)).toEqual({
       status: 401,
       message: expect.stringMatching(/expired/),

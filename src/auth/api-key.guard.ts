@@ -1,14 +1,18 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppConfig } from '../config/app-config.service';
 import type { FastifyReply } from 'fastify';
+import { KeyDirectory } from '../projects/key-directory';
+import { PRINCIPAL, type Principal } from '../projects/principal';
+import { grants, type Scope } from '../projects/scopes';
 import { presentedApiKey, socketApiKey } from './api-key';
 import { ACCEPTS_BASIC_AUTH } from './basic-auth.decorator';
 import { BASIC_CHALLENGE, basicCredentials } from './basic-credentials';
-import { checkEventToken, type EventTokenKind } from './event-token';
 import { EVENT_TOKEN_KIND } from './event-token.decorator';
+import type { EventTokenKind } from './event-token';
+import { EventTokenVerifier } from './event-token-verifier';
+import { requestOf } from './principal.decorator';
 import { IS_PUBLIC } from './public.decorator';
-import { matchesAnySecret } from './secret-compare';
+import { BOOTSTRAP_ONLY, REQUIRED_SCOPE } from './scope.decorator';
 
 interface HttpRequest {
   method: string;
@@ -17,35 +21,61 @@ interface HttpRequest {
   params?: Record<string, unknown>;
 }
 
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /**
- * Global guard: every route needs an API key from API_KEYS unless marked @Public(). SSE
- * routes marked @AcceptsEventToken() take a short-lived event token in `?token=` instead;
- * routes a browser opens by itself, marked @AcceptsBasicAuth(), also take the key as an HTTP
- * Basic password.
+ * Global guard: every route needs an API key unless marked @Public(). The key decides the
+ * project the request acts in and what it may do there (KeyDirectory), which the guard
+ * leaves on the request for @CurrentPrincipal() / @ProjectId(). SSE routes marked
+ * @AcceptsEventToken() take a short-lived event token in `?token=` instead; routes a
+ * browser opens by itself, marked @AcceptsBasicAuth(), also take the key as an HTTP Basic
+ * password. The metadata is on the routed handler, so it holds for exactly what the router
+ * routes, however the path was spelled.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly config: AppConfig,
+    private readonly keys: KeyDirectory,
+    private readonly eventTokens: EventTokenVerifier,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
+    const principal = await this.authenticate(context);
+    this.authorize(context, principal);
+    const request = requestOf(context);
+    if (request) request[PRINCIPAL] = principal;
+    return true;
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<Principal> {
     if (context.getType() === 'http' && this.reflector.get<boolean>(ACCEPTS_BASIC_AUTH, context.getHandler()))
-      return this.checkKeyOrBasic(context);
+      return this.keyOrBasic(context);
     const key = this.keyOf(context);
     if (!key) {
       const tokenKind = this.reflector.get<EventTokenKind | undefined>(EVENT_TOKEN_KIND, context.getHandler());
       if (tokenKind && context.getType() === 'http')
-        return this.checkEventToken(context.switchToHttp().getRequest<HttpRequest>(), tokenKind);
+        return this.eventToken(context.switchToHttp().getRequest<HttpRequest>(), tokenKind);
       throw new UnauthorizedException(
         'An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
       );
     }
-    if (!matchesAnySecret(key, this.config.env.API_KEYS)) throw new UnauthorizedException('The API key is not valid');
-    return true;
+    const principal = await this.keys.resolve(key);
+    if (!principal) throw new UnauthorizedException('The API key is not valid');
+    return principal;
+  }
+
+  /** Scope and bootstrap checks, before any lookup: a refusal here says nothing about ids. */
+  private authorize(context: ExecutionContext, principal: Principal): void {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(BOOTSTRAP_ONLY, targets) && !principal.bootstrap)
+      throw new ForbiddenException('Only a bootstrap key (API_KEYS) may do this');
+    const needed =
+      this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets) ?? defaultScope(context);
+    if (!grants(principal.scopes, needed))
+      throw new ForbiddenException(`This key lacks the ${needed} scope (it has ${principal.scopes.join(', ')})`);
   }
 
   /**
@@ -53,13 +83,13 @@ export class ApiKeyGuard implements CanActivate {
    * password of HTTP Basic auth on a GET (any user name). Refused with a Basic challenge, so
    * that the browser asks for it. Never from the URL.
    */
-  private checkKeyOrBasic(context: ExecutionContext): true {
+  private async keyOrBasic(context: ExecutionContext): Promise<Principal> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const readOnly = request.method === 'GET' || request.method === 'HEAD';
     const key =
       presentedApiKey(request.headers) ??
-      (readOnly ? basicCredentials(request.headers.authorization)?.password : undefined);
-    if (key !== undefined && matchesAnySecret(key, this.config.env.API_KEYS)) return true;
+      (READ_METHODS.has(request.method) ? basicCredentials(request.headers.authorization)?.password : undefined);
+    const principal = key === undefined ? undefined : await this.keys.resolve(key);
+    if (principal) return principal;
     context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', BASIC_CHALLENGE);
     throw new UnauthorizedException(
       key === undefined
@@ -69,7 +99,7 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   /** An SSE route opened without a key: `?token=` must be an event token for this stream. */
-  private checkEventToken(request: HttpRequest, kind: EventTokenKind): boolean {
+  private async eventToken(request: HttpRequest, kind: EventTokenKind): Promise<Principal> {
     const token = request.query?.token;
     if (typeof token !== 'string' || token.length === 0) {
       throw new UnauthorizedException(
@@ -77,19 +107,14 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     // A URL lands in logs, histories and Referer headers: the key itself is never taken from one.
-    if (matchesAnySecret(token, this.config.env.API_KEYS)) {
+    if (await this.keys.resolve(token)) {
       throw new UnauthorizedException(
         'An API key is never accepted in a URL: send it in a header, or ?token= from POST /api/events/tokens',
       );
     }
-    const check = checkEventToken(
-      token,
-      this.config.env.API_KEYS,
-      kind,
-      String(request.params?.id ?? '').toLowerCase(),
-    );
+    const check = await this.eventTokens.check(token, kind, String(request.params?.id ?? '').toLowerCase());
     if (!check.ok) throw new UnauthorizedException(check.reason);
-    return true;
+    return check.principal;
   }
 
   private keyOf(context: ExecutionContext): string | undefined {
@@ -102,4 +127,13 @@ export class ApiKeyGuard implements CanActivate {
     const args = context.getArgs<Array<{ req?: { headers?: Record<string, string> } }>>();
     return presentedApiKey(args[2]?.req?.headers ?? {});
   }
+}
+
+/** REST reads, GraphQL queries and subscriptions and socket.io need `read`; everything else `trigger`. */
+function defaultScope(context: ExecutionContext): Scope {
+  if (context.getType() === 'http')
+    return READ_METHODS.has(context.switchToHttp().getRequest<HttpRequest>().method) ? 'read' : 'trigger';
+  if (context.getType() === 'ws') return 'read';
+  const info = context.getArgs<Array<{ operation?: { operation?: string } }>>()[3];
+  return info?.operation?.operation === 'mutation' ? 'trigger' : 'read';
 }

@@ -10,62 +10,83 @@ export const EVENT_TOKEN_TTL_MS = 60_000;
 /** Tokens serve the SSE routes and nothing else: the purpose is signed into each one. */
 const PURPOSE = 'sse';
 
-interface Claims {
+/** The signer of tokens minted with a bootstrap key (API_KEYS); a project key signs with its id. */
+export const BOOTSTRAP_SIGNER = 'env';
+
+export interface EventTokenClaims {
   purpose: string;
   kind: EventTokenKind;
   id: string;
+  /** The project whose resource it opens. */
+  project: string;
+  /** Which key signed it: a project key's id, or BOOTSTRAP_SIGNER. */
+  signer: string;
   /** Expiry, milliseconds since the epoch. */
   exp: number;
 }
 
 /**
- * The signing key of tokens minted with one API key. Derived from the key, so every API
- * instance with the same API_KEYS accepts every other's tokens without sharing state, and
- * removing a key from API_KEYS voids the tokens minted with it.
+ * A token is signed with a key derived from the SHA-256 of the API key that asked for it
+ * (what the database keeps of a project key), so every API instance can check it without
+ * shared state, and revoking the key (or removing it from API_KEYS) voids its tokens.
  */
-const signingKey = (apiKey: string) => createHmac('sha256', apiKey).update('stevedore event token v1').digest();
-const sign = (payload: string, apiKey: string) => createHmac('sha256', signingKey(apiKey)).update(payload).digest();
+const signingKey = (keyHash: Buffer) => createHmac('sha256', keyHash).update('stevedore event token v2').digest();
+const sign = (payload: string, keyHash: Buffer) => createHmac('sha256', signingKey(keyHash)).update(payload).digest();
 
-/** A token for the live events of `kind` `id`, signed with the API key that asked for it. */
+/** A token for the live events of `kind` `id` of `project`, signed with the hash of the key that asked. */
 export function mintEventToken(
-  apiKey: string,
-  kind: EventTokenKind,
-  id: string,
+  keyHash: Buffer,
+  signer: string,
+  target: { project: string; kind: EventTokenKind; id: string },
   now = Date.now(),
 ): { token: string; expiresAt: Date } {
   const exp = now + EVENT_TOKEN_TTL_MS;
-  const claims: Claims = { purpose: PURPOSE, kind, id, exp };
+  const claims: EventTokenClaims = { purpose: PURPOSE, ...target, signer, exp };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return { token: `${payload}.${sign(payload, apiKey).toString('base64url')}`, expiresAt: new Date(exp) };
+  return { token: `${payload}.${sign(payload, keyHash).toString('base64url')}`, expiresAt: new Date(exp) };
 }
 
-export type EventTokenCheck = { ok: true } | { ok: false; reason: string };
+/** The claims a token states, unverified (to find which key to check it with); undefined when it is no token. */
+export function eventTokenClaims(token: string): EventTokenClaims | undefined {
+  const [payload, signature, ...rest] = token.split('.');
+  if (!payload || !signature || rest.length > 0 || payload.length > 1024) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<EventTokenClaims>;
+    const fields = [claims.purpose, claims.kind, claims.id, claims.project, claims.signer];
+    if (fields.some((field) => typeof field !== 'string') || typeof claims.exp !== 'number') return undefined;
+    return claims as EventTokenClaims;
+  } catch {
+    return undefined;
+  }
+}
+
+export type EventTokenCheck = { ok: true; claims: EventTokenClaims } | { ok: false; reason: string };
 
 /**
- * Whether `token` opens the live events of `kind` `id` now: signed by a key of `apiKeys`,
- * for SSE, for that very resource, not expired. Every key is tried (no early exit), so
- * the time taken says nothing about which key signed it.
+ * Whether `token` opens the live events of `kind` `id` now: signed with one of `keyHashes`
+ * (the signer's), for SSE, for that very resource, not expired. Every hash is tried (no
+ * early exit), so the time taken says nothing about which key signed it.
  */
 export function checkEventToken(
   token: string,
-  apiKeys: readonly string[],
+  keyHashes: readonly Buffer[],
   kind: EventTokenKind,
   id: string,
   now = Date.now(),
 ): EventTokenCheck {
-  const [payload, signature, ...rest] = token.split('.');
-  if (!payload || !signature || rest.length > 0) return { ok: false, reason: 'The token is not an event token' };
+  const claims = eventTokenClaims(token);
+  if (!claims) return { ok: false, reason: 'The token is not an event token' };
+  const [payload, signature] = token.split('.');
   const given = Buffer.from(signature, 'base64url');
   let signed = false;
-  for (const apiKey of apiKeys) {
-    const expected = sign(payload, apiKey);
+  for (const keyHash of keyHashes) {
+    const expected = sign(payload, keyHash);
     signed = (given.length === expected.length && timingSafeEqual(given, expected)) || signed;
   }
   if (!signed) return { ok: false, reason: 'The token is not an event token' };
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
   if (claims.purpose !== PURPOSE || claims.kind !== kind || claims.id !== id)
     return { ok: false, reason: `The token is not for the events of this ${kind}` };
   if (!(claims.exp > now))
     return { ok: false, reason: 'The token has expired: ask POST /api/events/tokens for a new one' };
-  return { ok: true };
+  return { ok: true, claims };
 }

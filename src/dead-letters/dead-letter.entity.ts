@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
+import { ProjectColumn } from '../projects/project-column';
 
 /** A job that failed for good: what it was, why it failed, and whether it was replayed. */
 @ObjectType('DeadLetter', {
@@ -9,7 +10,12 @@ import { JSONObjectScalar } from '../graphql/json-object.scalar';
 @Entity('dead_letters')
 @Index('dead_letters_failed_idx', { synchronize: false })
 @Index('dead_letters_open_uq', { synchronize: false })
+@Index('dead_letters_project_failed_idx', { synchronize: false })
 export class DeadLetter {
+  /** The project it belongs to. */
+  @ProjectColumn()
+  projectId: string;
+
   @Field(() => ID, { description: "The dead letter's id" })
   @PrimaryColumn('uuid')
   id: string;

@@ -136,3 +136,16 @@ export const SECRET_EXAMPLES: ExamplesObject = {
     value: { name: 'SHOP_PASSWORD', value: 'correct horse battery staple' },
   },
 };
+
+export const PROJECT_EXAMPLES: ExamplesObject = {
+  team: { summary: 'A project for one team', value: { name: 'checkout-team' } },
+  limited: {
+    summary: 'With its own limits',
+    value: { name: 'nightly-crawls', runningLimit: 2, queuedLimit: 200, ratePerSecond: 20, rateBurst: 40 },
+  },
+};
+
+export const API_KEY_EXAMPLES: ExamplesObject = {
+  ci: { summary: 'A key CI triggers runs with', value: { name: 'ci', scopes: ['trigger'] } },
+  admin: { summary: 'An admin key for the team lead', value: { name: 'lead', scopes: ['admin'] } },
+};

@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
+import { ProjectColumn, ProjectListIndex } from '../projects/project-column';
 
 export enum EmailStatus {
   queued = 'queued',
@@ -31,7 +32,12 @@ registerEnumType(EmailStatus, {
 @Index('emails_idempotency_key_uq', { synchronize: false })
 @Index('emails_status_created_idx', { synchronize: false })
 @Index('emails_user_idx', { synchronize: false })
+@ProjectListIndex('emails')
 export class Email extends Timestamped {
+  /** The project it belongs to. */
+  @ProjectColumn()
+  projectId: string;
+
   /** Also the BullMQ job id. */
   @Field(() => ID, { description: "The email's id" })
   @PrimaryColumn('uuid')

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
-import type { AppConfig } from '../config/app-config.service';
+import type { KeyDirectory } from '../projects/key-directory';
+import { PRINCIPAL } from '../projects/principal';
 import { EventsGateway } from './events.gateway';
 import type { LiveEventHub } from './live-event-hub';
 import { SOCKET_LIMITS } from './socket-limits';
@@ -8,13 +9,14 @@ import { SOCKET_LIMITS } from './socket-limits';
 describe('EventsGateway limits', () => {
   // A hub whose subscriptions stay open until stopped: only the gateway's bookkeeping is under test.
   const hub = { subscribe: jest.fn(async () => () => undefined) } as unknown as LiveEventHub;
-  const socket = () => ({ emit: jest.fn(), disconnect: jest.fn() }) as unknown as Socket;
+  const socket = () =>
+    ({ emit: jest.fn(), disconnect: jest.fn(), data: { [PRINCIPAL]: { projectId: 'p1' } } }) as unknown as Socket;
 
   beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] }));
   afterEach(() => jest.useRealTimers());
 
   it('refuses a subscription past the per-connection cap with a 429, and takes one again after an unsubscribe', async () => {
-    const gateway = new EventsGateway(hub, {} as AppConfig);
+    const gateway = new EventsGateway(hub, {} as KeyDirectory);
     const client = socket();
     const ids: string[] = [];
     for (let i = 0; i < SOCKET_LIMITS.maxSubscriptions; i++) {

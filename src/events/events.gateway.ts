@@ -9,9 +9,9 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { socketApiKey } from '../auth/api-key';
-import { matchesAnySecret } from '../auth/secret-compare';
+import { KeyDirectory } from '../projects/key-directory';
+import { PRINCIPAL, type Principal } from '../projects/principal';
 import { refuseUnstorableSocketText } from '../storable-text/storable-text.socket';
-import { AppConfig } from '../config/app-config.service';
 import { LiveEventHub } from './live-event-hub';
 import { parseLiveTarget } from './live-target';
 import { CallRate, SOCKET_LIMITS } from './socket-limits';
@@ -34,7 +34,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
 
   constructor(
     private readonly hub: LiveEventHub,
-    private readonly config: AppConfig,
+    private readonly keys: KeyDirectory,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -42,8 +42,15 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
     namespace.use((socket, next) => {
       const key = socketApiKey(socket.handshake);
       if (!key) return next(new Error('An API key is required: connect with auth: { token: "<key>" }'));
-      if (!matchesAnySecret(key, this.config.env.API_KEYS)) return next(new Error('The API key is not valid'));
-      next();
+      this.keys.resolve(key).then(
+        (principal) => {
+          if (!principal) return next(new Error('The API key is not valid'));
+          // The connection follows the work of the key's project only.
+          (socket.data as { [PRINCIPAL]?: Principal })[PRINCIPAL] = principal;
+          next();
+        },
+        () => next(new Error('Could not check the API key; try again')),
+      );
     });
     namespace.use(refuseUnstorableSocketText);
   }
@@ -68,7 +75,8 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
     }
     let ended = false;
     try {
-      const stop = await this.hub.subscribe(target.kind, target.id, {
+      const projectId = (socket.data as { [PRINCIPAL]: Principal })[PRINCIPAL].projectId;
+      const stop = await this.hub.subscribe(target.kind, target.id, projectId, {
         send: (update) => socket.emit(update.event, update.payload),
         end: () => {
           ended = true;

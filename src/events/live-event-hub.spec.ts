@@ -62,7 +62,7 @@ describe('LiveEventHub', () => {
     const { hub, source, got, sink, emit, settle } = setup();
     source.hold();
     source.state = update('status:1:running', { covers: ['step:1:0'] });
-    const subscribed = hub.subscribe('run', 'r1', sink);
+    const subscribed = hub.subscribe('run', 'r1', 'p1', sink);
     emit(update('step:1:0')); // already in the snapshot
     emit(update('step:1:1'));
     source.open();
@@ -74,7 +74,7 @@ describe('LiveEventHub', () => {
   it('rejects an unknown id and keeps nothing for it', async () => {
     const { hub, source, sink, emit, got, settle } = setup();
     source.state = undefined;
-    await expect(hub.subscribe('run', 'r1', sink)).rejects.toThrow('Run x not found');
+    await expect(hub.subscribe('run', 'r1', 'p1', sink)).rejects.toThrow('Run x not found');
     emit(update('step:1:0'));
     await settle();
     expect(got).toEqual([]);
@@ -82,7 +82,7 @@ describe('LiveEventHub', () => {
 
   it('ends the subscription after the final update and forwards nothing more', async () => {
     const { hub, sink, emit, got, settle, endedCount } = setup();
-    await hub.subscribe('run', 'r1', sink);
+    await hub.subscribe('run', 'r1', 'p1', sink);
     emit(update('status:1:passed', { final: true }));
     emit(update('step:1:9'));
     await settle();
@@ -92,7 +92,7 @@ describe('LiveEventHub', () => {
 
   it('stops forwarding to a subscriber that left', async () => {
     const { hub, sink, emit, got, settle } = setup();
-    const leave = await hub.subscribe('run', 'r1', sink);
+    const leave = await hub.subscribe('run', 'r1', 'p1', sink);
     leave();
     emit(update('step:1:0'));
     await settle();

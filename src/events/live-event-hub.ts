@@ -109,10 +109,10 @@ export class LiveEventHub implements OnModuleDestroy {
   }
 
   /**
-   * Follows one job: delivers its current state first, then every change until it ends.
+   * Follows one job of `projectId`: delivers its current state first, then every change until it ends.
    * Rejects (NotFoundException) for an unknown id. Resolves to the way to stop following.
    */
-  async subscribe(kind: LiveKind, id: string, sink: LiveSink): Promise<() => void> {
+  async subscribe(kind: LiveKind, id: string, projectId: string, sink: LiveSink): Promise<() => void> {
     const source = this.sources.get(kind);
     if (!source) throw new NotFoundException(`Live updates for ${kind}s are not available`);
     const key = `${kind}:${id}`;
@@ -135,7 +135,7 @@ export class LiveEventHub implements OnModuleDestroy {
     // Reading the stream starts before the snapshot, and the snapshot is read in turn with
     // the job's events: what was published before the read is in it, what comes after follows it.
     const listening = this.listen(source);
-    const snapshot = current.chain.then(() => listening).then(() => source.snapshot(id));
+    const snapshot = current.chain.then(() => listening).then(() => source.snapshot(id, projectId));
     current.chain = snapshot.then(
       (update) => {
         subscriber.ready = true;

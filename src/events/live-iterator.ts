@@ -10,6 +10,7 @@ export async function liveIterator<T>(
   hub: LiveEventHub,
   kind: LiveKind,
   id: string,
+  projectId: string,
   map: (update: LiveUpdate) => T,
 ): Promise<AsyncIterableIterator<T>> {
   const pending: T[] = [];
@@ -19,7 +20,7 @@ export async function liveIterator<T>(
     wake?.();
     wake = undefined;
   };
-  const unsubscribe = await hub.subscribe(kind, id, {
+  const unsubscribe = await hub.subscribe(kind, id, projectId, {
     send: (update) => {
       pending.push(map(update));
       notify();

@@ -25,7 +25,11 @@ export type QueueSignal = { type: 'progress'; data: unknown } | { type: 'active'
 export interface LiveSource {
   kind: LiveKind;
   queue: string;
-  snapshot(id: string): Promise<LiveUpdate>;
+  /**
+   * The job's current state. With `projectId` (a subscriber's project), a job of another
+   * project is NotFoundException too, exactly as an unknown id.
+   */
+  snapshot(id: string, projectId?: string): Promise<LiveUpdate>;
   translate(id: string, signal: QueueSignal): Promise<LiveUpdate[]>;
 }
 

@@ -13,6 +13,7 @@ export async function streamLiveEvents(
   hub: LiveEventHub,
   kind: LiveKind,
   id: string,
+  projectId: string,
   req: FastifyRequest,
   reply: FastifyReply,
   heartbeatMs: number,
@@ -40,7 +41,7 @@ export async function streamLiveEvents(
     clearInterval(heartbeat);
     if (!raw.writableEnded) raw.end();
   };
-  const unsubscribe = await hub.subscribe(kind, id, {
+  const unsubscribe = await hub.subscribe(kind, id, projectId, {
     send: (update) => {
       open();
       raw.write(`id: ${++seq}\nevent: ${update.event}\ndata: ${JSON.stringify(update.payload)}\n\n`);

@@ -1,7 +1,7 @@
 import { BadRequestException, UnauthorizedException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedApiKey } from '../auth/api-key';
-import { matchesAnySecret } from '../auth/secret-compare';
+import type { KeyDirectory } from '../projects/key-directory';
 import { GRAPHQL_LIMITS } from './graphql-limits';
 
 /**
@@ -17,7 +17,7 @@ import { GRAPHQL_LIMITS } from './graphql-limits';
 const isWebsocket = (request: FastifyRequest) => (request as FastifyRequest & { ws?: boolean }).ws === true;
 
 /** preParsing: the API key, before the body is even read. */
-export function requireApiKey(apiKeys: readonly string[]) {
+export function requireApiKey(keys: KeyDirectory) {
   return async (request: FastifyRequest): Promise<void> => {
     if (isWebsocket(request)) return;
     const key = presentedApiKey(request.headers);
@@ -25,7 +25,7 @@ export function requireApiKey(apiKeys: readonly string[]) {
       throw new UnauthorizedException(
         'An API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
       );
-    if (!matchesAnySecret(key, apiKeys)) throw new UnauthorizedException('The API key is not valid');
+    if (!(await keys.resolve(key))) throw new UnauthorizedException('The API key is not valid');
   };
 }
 

@@ -1,5 +1,5 @@
 import { socketApiKey } from '../auth/api-key';
-import { matchesAnySecret } from '../auth/secret-compare';
+import type { KeyDirectory } from '../projects/key-directory';
 
 /** The part of Mercurius' SubscriptionConnection that onConnect is called on (`this`). */
 interface MercuriusConnection {
@@ -19,14 +19,17 @@ export const GRAPHQL_WS_FORBIDDEN = 4403;
  * as a protocol error). Mercurius calls onConnect on its connection, so `this` is it;
  * the context it returns lets the subscription hook count the connection's live subscriptions.
  */
-export function graphqlWsOnConnect(apiKeys: readonly string[]) {
-  return function onConnect(this: MercuriusConnection | undefined, { payload }: { payload?: Record<string, unknown> }) {
+export function graphqlWsOnConnect(keys: KeyDirectory) {
+  return async function onConnect(
+    this: MercuriusConnection | undefined,
+    { payload }: { payload?: Record<string, unknown> },
+  ) {
     const given = payload && typeof payload === 'object' ? payload : {};
     // Some clients nest them: { headers: { authorization } }, which Mercurius also reads.
     const fields =
       given.headers && typeof given.headers === 'object' ? (given.headers as Record<string, unknown>) : given;
     const key = socketApiKey({ auth: fields, headers: fields as Record<string, string> });
-    if (key === undefined || !matchesAnySecret(key, apiKeys)) {
+    if (key === undefined || !(await keys.resolve(key))) {
       this?.socket?.close(GRAPHQL_WS_FORBIDDEN, 'Forbidden');
       return false;
     }

@@ -2,7 +2,7 @@ import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig } from '../config/app-config.service';
+import { KeyDirectory } from '../projects/key-directory';
 import { refuseUnstorableGraphqlText, refuseUnstorableSubscriptionText } from '../storable-text/storable-text.graphql';
 import { mercuriusErrorFormatter } from './graphql-error-formatter';
 import { GraphiqlPage } from './graphiql/graphiql-page';
@@ -24,8 +24,8 @@ import { withSpecDirectives } from './standard-directives';
   imports: [
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      inject: [KeyDirectory],
+      useFactory: (keys: KeyDirectory) => ({
         autoSchemaFile: true,
         sortSchema: true,
         transformSchema: (schema) => withSpecDirectives(describeRootTypes(schema)),
@@ -36,7 +36,7 @@ import { withSpecDirectives } from './standard-directives';
         context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
         errorFormatter: mercuriusErrorFormatter as never,
         additionalRouteOptions: {
-          preParsing: requireApiKey(config.env.API_KEYS),
+          preParsing: requireApiKey(keys),
           preHandler: checkGraphqlRequest,
           onSend: graphqlResponseType,
         },
@@ -52,7 +52,7 @@ import { withSpecDirectives } from './standard-directives';
         // Subscriptions over Mercurius' websocket (graphql-ws protocol) on the same path;
         // the key comes in connection_init's payload (see graphql-ws-auth.ts).
         subscription: {
-          onConnect: graphqlWsOnConnect(config.env.API_KEYS),
+          onConnect: graphqlWsOnConnect(keys),
           context: (_connection: unknown, req: FastifyRequest) => ({ req }),
         },
       }),

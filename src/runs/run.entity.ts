@@ -6,6 +6,7 @@ import type { RunDefinition } from './run-definition';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunTestResult } from './run-test.entity';
+import { ProjectColumn, ProjectListIndex } from '../projects/project-column';
 
 export enum RunStatus {
   queued = 'queued',
@@ -47,7 +48,12 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
 @Index('runs_status_created_idx', { synchronize: false })
 @Index('runs_schedule_idx', { synchronize: false })
 @Index('runs_suite_idx', { synchronize: false })
+@ProjectListIndex('runs')
 export class Run extends JobRow {
+  /** The project it belongs to. */
+  @ProjectColumn()
+  projectId: string;
+
   /** Also the BullMQ job id. */
   @Field(() => ID, { description: "The run's id" })
   @PrimaryColumn('uuid')

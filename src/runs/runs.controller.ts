@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import {
   Body,
   Controller,
@@ -105,8 +106,13 @@ export class RunsController {
   @ApiEventStream(
     'Server-Sent Events: `run.updated` (the run, first its current state) `run.step` (a step that ended) and `run.test` (a test attempt of a script run that ended) until the run ends, then `end`; a comment line every EVENTS_HEARTBEAT_MS',
   )
-  async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await streamLiveEvents(this.hub, 'run', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
+  async events(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await streamLiveEvents(this.hub, 'run', id, projectId, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')

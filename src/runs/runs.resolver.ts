@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
@@ -76,8 +77,9 @@ export class RunsResolver {
   })
   runUpdated(
     @Args('id', { type: () => ID, description: "The run's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<AsyncIterableIterator<RunUpdate>> {
-    return liveIterator(this.hub, 'run', id, (update) => toRunUpdate(id, update));
+    return liveIterator(this.hub, 'run', id, projectId, (update) => toRunUpdate(id, update));
   }
 }
 

@@ -3,12 +3,18 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
 import type { RunDefinition } from '../runs/run-definition';
 import type { SuiteTemplate } from '../suites/suite-request';
+import { ProjectColumn, ProjectListIndex } from '../projects/project-column';
 
 /** A cron schedule: each tick queues its run (or suite), unless the previous one is still going. */
 @Entity('schedules')
 @Index('schedules_created_idx', { synchronize: false })
 @Check('schedules_target_ck', '(run IS NULL) <> (suite IS NULL)')
+@ProjectListIndex('schedules')
 export class Schedule extends Timestamped {
+  /** The project it belongs to. */
+  @ProjectColumn()
+  projectId: string;
+
   /** Also the id of its BullMQ job scheduler. */
   @ApiProperty({ format: 'uuid' })
   @PrimaryColumn('uuid')

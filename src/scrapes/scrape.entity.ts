@@ -3,6 +3,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JobRow } from '../database/job-row';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
 import type { ScrapeRequest } from './scrape-request';
+import { ProjectColumn, ProjectListIndex } from '../projects/project-column';
 
 export enum ScrapeStatus {
   queued = 'queued',
@@ -44,7 +45,12 @@ export class ScrapeErrorItem {
 @Check('scrapes_mode_ck', `mode IN ('page', 'crawl')`)
 @Check('scrapes_status_ck', `status IN ('queued', 'running', 'completed', 'failed', 'cancelled', 'timed_out')`)
 @Index('scrapes_created_idx', { synchronize: false })
+@ProjectListIndex('scrapes')
 export class Scrape extends JobRow {
+  /** The project it belongs to. */
+  @ProjectColumn()
+  projectId: string;
+
   /** Also the BullMQ job id. */
   @Field(() => ID, { description: "The scrape's id" })
   @PrimaryColumn('uuid')

@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -64,8 +65,13 @@ export class ScrapesController {
   @ApiEventStream(
     'Server-Sent Events: `scrape.updated` (the scrape, first its current state, then as pages arrive) until it ends, then `end`',
   )
-  async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await streamLiveEvents(this.hub, 'scrape', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
+  async events(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await streamLiveEvents(this.hub, 'scrape', id, projectId, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')

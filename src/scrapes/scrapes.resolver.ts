@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
@@ -66,7 +67,8 @@ export class ScrapesResolver {
   })
   scrapeUpdated(
     @Args('id', { type: () => ID, description: "The scrape's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<AsyncIterableIterator<Scrape>> {
-    return liveIterator(this.hub, 'scrape', id, (update) => update.payload as unknown as Scrape);
+    return liveIterator(this.hub, 'scrape', id, projectId, (update) => update.payload as unknown as Scrape);
   }
 }

@@ -51,7 +51,7 @@ export class SecretsService {
       }
       const [row] = (await tx.query(
         `INSERT INTO secrets (name, ciphertext, iv, auth_tag, key_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv,
+         ON CONFLICT (project_id, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv,
            auth_tag = EXCLUDED.auth_tag, key_id = EXCLUDED.key_id, updated_at = now()
          RETURNING name, created_at, updated_at`,
         [input.name, sealed.ciphertext, sealed.iv, sealed.tag, sealed.keyId],

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JobRow } from '../database/job-row';
 import { Run } from '../runs/run.entity';
+import { ProjectColumn, ProjectListIndex } from '../projects/project-column';
 
 export enum SuiteStatus {
   queued = 'queued',
@@ -57,7 +58,12 @@ registerEnumType(WebhookStatus, {
 @Check('suites_webhook_status_ck', `webhook_status IN ('pending', 'delivered', 'failed')`)
 @Index('suites_created_idx', { synchronize: false })
 @Index('suites_schedule_idx', { synchronize: false })
+@ProjectListIndex('suites')
 export class Suite extends JobRow {
+  /** The project it belongs to. */
+  @ProjectColumn()
+  projectId: string;
+
   /** Also the id of the flow's parent job on the suites queue. */
   @Field(() => ID, { description: "The suite's id" })
   @PrimaryColumn('uuid')

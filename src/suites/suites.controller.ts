@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import {
   Body,
   Controller,
@@ -83,8 +84,13 @@ export class SuitesController {
   @ApiEventStream(
     'Server-Sent Events: `suite.updated` (the suite with its runs, first its current state, then as its runs start and end) until it ends, then `end`',
   )
-  async events(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await streamLiveEvents(this.hub, 'suite', id, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
+  async events(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await streamLiveEvents(this.hub, 'suite', id, projectId, req, reply, this.config.env.EVENTS_HEARTBEAT_MS);
   }
 
   @Post(':id/cancel')

@@ -1,3 +1,4 @@
+import { ProjectId } from '../auth/principal.decorator';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { LiveEventHub } from '../events/live-event-hub';
@@ -40,7 +41,8 @@ export class SuitesResolver {
   })
   suiteUpdated(
     @Args('id', { type: () => ID, description: "The suite's id" }, new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
   ): Promise<AsyncIterableIterator<Suite>> {
-    return liveIterator(this.hub, 'suite', id, (update) => update.payload as unknown as Suite);
+    return liveIterator(this.hub, 'suite', id, projectId, (update) => update.payload as unknown as Suite);
   }
 }

@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import { REDIS } from '../redis/redis.module';
+import { DEFAULT_PROJECT_ID } from './default-project';
+import { hashApiKey, KEY_PREFIX } from './key-material';
+import type { Principal } from './principal';
+import { SCOPES, type Scope } from './scopes';
+import { bootstrapKeyIndex } from './bootstrap-keys';
+
+/**
+ * How long a key found in the database is trusted without asking again. Revocation does
+ * not wait for it (every instance drops the key on the revocation message); it bounds how
+ * long a message lost with a Redis disconnect could leave a revoked key working.
+ */
+const CACHE_MS = 10_000;
+/** last_used_at is written at most this often per key and instance: a request is not a write. */
+const LAST_USED_EVERY_MS = 60_000;
+const CACHE_MAX = 10_000;
+
+export const revokedKeysChannel = (prefix: string) => `${prefix}:api-keys:revoked`;
+
+interface KeyRow {
+  id: string;
+  project_id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  key_hash: Buffer;
+}
+
+/**
+ * Turns a presented API key into a Principal. A key from API_KEYS (compared in constant
+ * time) is a bootstrap admin of the default project; any other key is looked up by its
+ * SHA-256 among the project keys not revoked, and kept for CACHE_MS. Revoking publishes the
+ * key's hash, and every API instance drops it at once.
+ */
+@Injectable()
+export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(KeyDirectory.name);
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly lastUsedWritten = new Map<string, number>();
+  private subscriber?: Redis;
+  private readonly channel: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly connections: RedisConnectionFactory,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
+    this.channel = revokedKeysChannel(config.env.QUEUE_PREFIX);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriber = this.connections.create('api-keys', { enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber.on('message', (_channel: string, hash: string) => this.cache.delete(hash));
+    // Messages sent while disconnected are lost: after a reconnect, nothing cached is trusted.
+    this.subscriber.on('ready', () => this.cache.clear());
+    void this.subscriber
+      .subscribe(this.channel)
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'Could not listen for revoked keys; cached keys expire on their own'),
+      );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  /** The principal a key acts as, or undefined when it is no key of this deployment. */
+  async resolve(key: string): Promise<Principal | undefined> {
+    const bootstrap = bootstrapKeyIndex(key, this.config.env.API_KEYS);
+    if (bootstrap >= 0)
+      return {
+        projectId: DEFAULT_PROJECT_ID,
+        keyId: null,
+        actor: `bootstrap key ${bootstrap + 1} (API_KEYS)`,
+        scopes: SCOPES,
+        bootstrap: true,
+      };
+    // Not shaped like a project key: no need to ask the database.
+    if (!key.startsWith(KEY_PREFIX) || key.length > 100) return undefined;
+    const hash = hashApiKey(key);
+    const cacheKey = hash.toString('hex');
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.until > Date.now()) return this.used(cached.principal);
+    const [row] = (await this.dataSource.query(
+      `SELECT id, project_id, name, prefix, scopes, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hash],
+    )) as KeyRow[];
+    if (!row || !timingSafeEqual(row.key_hash, hash)) {
+      this.cache.delete(cacheKey);
+      return undefined;
+    }
+    const principal: Principal = {
+      projectId: row.project_id,
+      keyId: row.id,
+      actor: `key ${row.name} (${row.prefix}…)`,
+      scopes: row.scopes,
+      bootstrap: false,
+    };
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(cacheKey, { principal, until: Date.now() + CACHE_MS });
+    return this.used(principal);
+  }
+
+  /** A project key that is not revoked, by id: its stored hash (what signs its event tokens) and project. */
+  async activeKey(keyId: string): Promise<{ hash: Buffer; projectId: string } | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(keyId)) return undefined;
+    const [row] = (await this.dataSource.query(
+      `SELECT key_hash, project_id FROM api_keys WHERE id = $1 AND revoked_at IS NULL`,
+      [keyId],
+    )) as Array<{ key_hash: Buffer; project_id: string }>;
+    return row && { hash: row.key_hash, projectId: row.project_id };
+  }
+
+  /** Drops a revoked key here and, through Redis, on every other API instance. */
+  async revoked(hash: Buffer): Promise<void> {
+    const hex = hash.toString('hex');
+    this.cache.delete(hex);
+    await this.redis.publish(this.channel, hex);
+  }
+
+  private used(principal: Principal): Principal {
+    const keyId = principal.keyId as string;
+    const now = Date.now();
+    if ((this.lastUsedWritten.get(keyId) ?? 0) + LAST_USED_EVERY_MS <= now) {
+      this.lastUsedWritten.set(keyId, now);
+      if (this.lastUsedWritten.size > CACHE_MAX) this.lastUsedWritten.clear();
+      void this.dataSource
+        .query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [keyId])
+        .catch((err: unknown) => this.logger.warn({ err, keyId }, 'Could not record when a key was last used'));
+    }
+    return principal;
+  }
+}
