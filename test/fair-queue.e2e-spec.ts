@@ -34,7 +34,10 @@ describe('FairQueue (real Redis)', () => {
 
   it('hands a slot that frees to the project served least recently, not to the one with the long line', async () => {
     const fair = await fairWith(2);
-    await fair.accept('A', ['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => job(id)));
+    await fair.accept(
+      'A',
+      ['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => job(id)),
+    );
     expect(await fair.dispatch()).toBe(2);
     expect(await queuedIds()).toEqual(['a1', 'a2']);
     await fair.accept('B', [job('b1')]);
@@ -50,8 +53,14 @@ describe('FairQueue (real Redis)', () => {
 
   it('alternates between projects that both have work waiting', async () => {
     const fair = await fairWith(1);
-    await fair.accept('A', ['a1', 'a2', 'a3'].map((id) => job(id)));
-    await fair.accept('B', ['b1', 'b2', 'b3'].map((id) => job(id)));
+    await fair.accept(
+      'A',
+      ['a1', 'a2', 'a3'].map((id) => job(id)),
+    );
+    await fair.accept(
+      'B',
+      ['b1', 'b2', 'b3'].map((id) => job(id)),
+    );
     const order: string[] = [];
     for (let i = 0; i < 6; i++) {
       await fair.dispatch();
@@ -77,16 +86,26 @@ describe('FairQueue (real Redis)', () => {
 
   it('honours the cap and a project running limit, and skips a project at its limit', async () => {
     const fair = await fairWith(10, 3, true);
-    await redis.hset(runningLimitsKey(prefix, 'test-runs'), 'A', '1');
-    await fair.accept('A', ['a1', 'a2'].map((id) => job(id)));
-    await fair.accept('B', ['b1', 'b2', 'b3'].map((id) => job(id)));
+    await redis.hset(runningLimitsKey(prefix), 'A', '1');
+    await fair.accept(
+      'A',
+      ['a1', 'a2'].map((id) => job(id)),
+    );
+    await fair.accept(
+      'B',
+      ['b1', 'b2', 'b3'].map((id) => job(id)),
+    );
     expect(await fair.dispatch()).toBe(3);
     expect(await queuedIds()).toEqual(['a1', 'b1', 'b2']);
   });
 
   it('lets a group (a suite) have only its limit pending or in flight, the next one moving up as one ends', async () => {
     const fair = await fairWith(10);
-    await fair.accept('A', ['s1', 's2', 's3'].map((id) => job(id)), { id: 'suite', limit: 1 });
+    await fair.accept(
+      'A',
+      ['s1', 's2', 's3'].map((id) => job(id)),
+      { id: 'suite', limit: 1 },
+    );
     await fair.accept('A', [job('other')]);
     expect(await fair.dispatch()).toBe(2);
     expect(await queuedIds()).toEqual(['other', 's1']);
@@ -98,7 +117,10 @@ describe('FairQueue (real Redis)', () => {
 
   it('withdraws a pending job (a cancel) and a dispatched one still waiting in BullMQ', async () => {
     const fair = await fairWith(1);
-    await fair.accept('A', ['a1', 'a2', 'a3'].map((id) => job(id)));
+    await fair.accept(
+      'A',
+      ['a1', 'a2', 'a3'].map((id) => job(id)),
+    );
     await fair.dispatch();
     await fair.withdraw('a2');
     expect(await fair.knows('a2')).toBe(false);
@@ -110,7 +132,10 @@ describe('FairQueue (real Redis)', () => {
 
   it('releases once: a second release of the same end changes nothing', async () => {
     const fair = await fairWith(1);
-    await fair.accept('A', ['a1', 'a2'].map((id) => job(id)));
+    await fair.accept(
+      'A',
+      ['a1', 'a2'].map((id) => job(id)),
+    );
     await fair.dispatch();
     expect(await fair.release('a1')).toBe(1);
     expect(await fair.release('a1')).toBe(0);

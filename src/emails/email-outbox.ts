@@ -55,7 +55,11 @@ export class EmailOutbox {
    * `alsoWithdraw` removes go in one transaction and the caller gets a 503 (see enqueueOrWithdraw).
    */
   async enqueueOrWithdraw(id: string, alsoWithdraw?: (m: EntityManager) => Promise<unknown>): Promise<void> {
-    const projectId = DEFAULT_PROJECT_ID; // MERGE
+    // Its project from its row: whoever stored it (a request, a suite's end) chose it.
+    const [row] = (await this.db.query(`SELECT project_id FROM emails WHERE id = $1`, [id])) as Array<{
+      project_id: string;
+    }>;
+    const projectId = row?.project_id ?? DEFAULT_PROJECT_ID;
     return this.fair.enqueueOrWithdraw(this.queue, projectId, this.job(id), () =>
       this.db.transaction(async (m) => {
         await m.delete(Email, { id });
@@ -73,9 +77,10 @@ export class EmailOutbox {
    * answer that may come back to it (a suite's end): its job id is its id, so adding twice is harmless.
    */
   async enqueueIfQueued(id: string): Promise<void> {
-    const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [id])) as Array<{
+    const [email] = (await this.db.query(`SELECT status, project_id FROM emails WHERE id = $1`, [id])) as Array<{
       status: EmailStatus;
+      project_id: string;
     }>;
-    if (email?.status === EmailStatus.queued) await this.fair.enqueue(this.queue, DEFAULT_PROJECT_ID /* MERGE */, [this.job(id)]);
+    if (email?.status === EmailStatus.queued) await this.fair.enqueue(this.queue, email.project_id, [this.job(id)]);
   }
 }

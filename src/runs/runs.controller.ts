@@ -56,8 +56,8 @@ export class RunsController {
   // The service parses the body (runDefinitionSchema, with the configured limits), as it
   // does GraphQL's input and a schedule's run: one parse, then the egress rule and capacity.
   @ApiRequestBody(TRIGGER_RUN_INPUT, RUN_EXAMPLES)
-  async create(@Body() body: unknown): Promise<z.output<typeof runCreatedBody>> {
-    const run = await this.runs.create(body);
+  async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof runCreatedBody>> {
+    const run = await this.runs.create(body, projectId);
     return { id: run.id, status: run.status };
   }
 

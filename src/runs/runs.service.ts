@@ -39,7 +39,7 @@ export type RunPage = CursorPage<Run>;
 @Injectable()
 export class RunsService {
   private readonly logger = new Logger(RunsService.name);
-  private readonly cancels: JobRowCancelRequest<RunStatus, { id: string; suite_id: string | null }>;
+  private readonly cancels: JobRowCancelRequest<RunStatus, { id: string; suite_id: string | null; project_id: string }>;
 
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
@@ -63,7 +63,7 @@ export class RunsService {
         queued: RunStatus.queued,
         running: RunStatus.running,
         cancelled: RunStatus.cancelled,
-        queuedReturns: 'id, suite_id',
+        queuedReturns: 'id, suite_id, project_id',
       },
       {
         db: runs,
@@ -73,33 +73,34 @@ export class RunsService {
         queuePrefix: config.env.QUEUE_PREFIX,
         // Their places go back; a suite whose last run in flight this was ends here: no worker needs to be alive.
         afterQueuedCancelled: async (cancelled) => {
-          await this.capacity.release(cancelled.length);
+          for (const [projectId, count] of countBy(cancelled.map(({ project_id }) => project_id)))
+            await this.capacity.release(projectId, count);
           await this.settleSuites(cancelled.map(({ suite_id }) => suite_id));
         },
       },
     );
   }
 
-  async create(body: unknown): Promise<Run> {
+  /** Accepts a run in the project: its place (429 when the platform or the project is full), its row, its job in the project's line. */
+  async create(body: unknown, projectId: string = DEFAULT_PROJECT_ID): Promise<Run> {
     const definition = await this.checkDefinition(body);
-    await this.capacity.admit();
+    await this.capacity.admit(projectId);
     const run = newRun(definition);
     try {
       // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
       const [row] = (await this.runs.query(
-        `INSERT INTO runs (id, name, definition, priority) VALUES ($1, $2, $3, $4) RETURNING created_at`,
-        [run.id, run.name, run.definition, run.priority],
+        `INSERT INTO runs (id, name, definition, priority, project_id) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
+        [run.id, run.name, run.definition, run.priority, projectId],
       )) as Array<{ created_at: Date }>;
       run.createdAt = run.updatedAt = row.created_at;
     } catch (error) {
-      await this.capacity.release();
+      await this.capacity.release(projectId);
       throw error;
     }
-    const projectId = DEFAULT_PROJECT_ID; // MERGE
     const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
     await this.fair.enqueueOrWithdraw(this.queue, projectId, job, async () => {
       await this.runs.delete({ id: run.id });
-      await this.capacity.release();
+      await this.capacity.release(projectId);
     });
     return run;
   }
@@ -218,4 +219,11 @@ export class RunsService {
     const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
     return { path, contentType: contentTypeOf(name) };
   }
+}
+
+/** How many times each value occurs. */
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }

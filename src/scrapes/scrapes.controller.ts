@@ -34,8 +34,8 @@ export class ScrapesController {
   @ApiError(400, 'Every problem, by field: maxPages must be a whole number from 1 to 10000')
   // Parsed by the service (scrapeRequestSchema, with the configured limits), then the egress rule.
   @ApiRequestBody(START_SCRAPE_INPUT, SCRAPE_EXAMPLES)
-  async create(@Body() body: unknown): Promise<z.output<typeof scrapeCreatedBody>> {
-    const scrape = await this.scrapes.create(body);
+  async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof scrapeCreatedBody>> {
+    const scrape = await this.scrapes.create(body, projectId);
     return { id: scrape.id, status: scrape.status };
   }
 

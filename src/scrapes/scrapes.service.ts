@@ -91,7 +91,7 @@ export class ScrapesService {
     );
   }
 
-  async create(body: unknown): Promise<Scrape> {
+  async create(body: unknown, projectId: string = DEFAULT_PROJECT_ID): Promise<Scrape> {
     const request = await this.validate(body);
     const scrape = this.scrapes.create({
       id: randomUUID(),
@@ -100,9 +100,9 @@ export class ScrapesService {
       request,
       priority: request.priority,
       status: ScrapeStatus.queued,
+      projectId,
     });
     await this.scrapes.insert(scrape);
-    const projectId = DEFAULT_PROJECT_ID; // MERGE
     const job = {
       name: SCRAPE_JOB.name,
       data: SCRAPE_JOB.rows.jobData(scrape.id),

@@ -2,6 +2,7 @@ import type { FlowProducer, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { NOT_STARTED } from '../database/job-row';
+import { DEFAULT_PROJECT_ID } from '../projects/default-project';
 import { insertRuns, newRun } from '../runs/new-run';
 import type { RunDefinition } from '../runs/run-definition';
 import type { Run } from '../runs/run.entity';
@@ -22,6 +23,7 @@ function planSuite(
   request: Omit<SuiteRequest, 'tests'>,
   definitions: RunDefinition[],
   scheduleId: string | null,
+  projectId: string,
 ): SuitePlan {
   const now = new Date();
   const suite = Object.assign(new Suite(), {
@@ -41,11 +43,12 @@ function planSuite(
     errored: 0,
     cancelled: 0,
     scheduleId,
+    projectId,
     createdAt: now,
     updatedAt: now,
   });
   const runs = definitions.map((definition, index) =>
-    newRun(definition, { scheduleId, suite: { id: suite.id, index }, createdAt: now }),
+    Object.assign(newRun(definition, { scheduleId, suite: { id: suite.id, index }, createdAt: now }), { projectId }),
   );
   return { suite, runs };
 }
@@ -59,12 +62,16 @@ export async function storeSuite(
   request: Omit<SuiteRequest, 'tests'>,
   definitions: RunDefinition[],
   scheduleId: string | null = null,
+  projectId: string = DEFAULT_PROJECT_ID,
 ): Promise<SuitePlan> {
-  const plan = planSuite(request, definitions, scheduleId);
+  const plan = planSuite(request, definitions, scheduleId, projectId);
   await m.insert(Suite, plan.suite);
   await insertRuns(m, plan.runs);
   return plan;
 }
+
+/** The queue of a suite's parent job, for callers that queue suites (schedules) to inject. */
+export const SUITES_QUEUE = SUITE_JOB.queue;
 
 /** Where a suite's jobs go: its parent on the suites queue, its runs on test-runs (through their fair layer). */
 export interface SuiteQueues {

@@ -49,8 +49,8 @@ export class SuitesController {
   @ApiError(429, 'Not all of its runs fit under QUEUED_CAPACITY now; nothing was stored; see Retry-After')
   // Parsed by the service like POST /api/runs: the suite's schema, then each test by the runs' own.
   @ApiRequestBody(TRIGGER_SUITE_INPUT, SUITE_EXAMPLES)
-  async create(@Body() body: unknown): Promise<z.output<typeof suiteCreatedBody>> {
-    const suite = await this.suites.create(body);
+  async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof suiteCreatedBody>> {
+    const suite = await this.suites.create(body, projectId);
     return {
       id: suite.id,
       status: suite.status,

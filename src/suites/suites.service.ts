@@ -45,17 +45,17 @@ export class SuitesService {
     this.queues = { flows, fair, suites: suiteQueue, runs: runQueue };
   }
 
-  async create(body: unknown): Promise<Suite> {
+  async create(body: unknown, projectId: string = DEFAULT_PROJECT_ID): Promise<Suite> {
     const { request, definitions } = await this.check(body);
-    await this.capacity.admit(definitions.length);
+    await this.capacity.admit(projectId, definitions.length);
     let plan: SuitePlan;
     try {
-      plan = await this.db.transaction((m) => storeSuite(m, request, definitions));
+      plan = await this.db.transaction((m) => storeSuite(m, request, definitions, null, projectId));
     } catch (error) {
-      await this.capacity.release(definitions.length);
+      await this.capacity.release(projectId, definitions.length);
       throw error;
     }
-    await this.enqueueOrWithdraw(plan);
+    await this.enqueueOrWithdraw(plan, projectId);
     return Object.assign(plan.suite, { runs: plan.runs });
   }
 
@@ -142,17 +142,17 @@ export class SuitesService {
   }
 
   /** The stored suite's jobs (see queueSuite); if Redis cannot take it, the rows and their places go and the caller gets 503. */
-  private enqueueOrWithdraw(plan: SuitePlan): Promise<void> {
+  private enqueueOrWithdraw(plan: SuitePlan, projectId: string): Promise<void> {
     return queueOrWithdraw(
       'suite',
       plan.suite.id,
-      () => queueSuite(this.queues, DEFAULT_PROJECT_ID /* MERGE */, plan),
+      () => queueSuite(this.queues, projectId, plan),
       async () => {
         await this.db.transaction(async (m) => {
           await m.delete(Run, { suiteId: plan.suite.id });
           await m.delete(Suite, { id: plan.suite.id });
         });
-        await this.capacity.release(plan.runs.length);
+        await this.capacity.release(projectId, plan.runs.length);
       },
     );
   }

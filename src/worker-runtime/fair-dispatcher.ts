@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { outageLog } from '../outages/outage-log';
-import type { FairQueue } from '../queues/fair/fair-queue';
+import { type FairQueue, runningLimitsKey } from '../queues/fair/fair-queue';
 import { FairQueues } from '../queues/fair/fair-queues';
 import { JobCatalogue } from '../queues/job-catalogue';
 import { REDIS } from '../redis/redis.module';
@@ -17,10 +18,11 @@ const SLOTS_TTL_MS = 5 * FAIR_TICK_MS;
 /** How often (one worker at a time) jobs in flight are checked against BullMQ. */
 const RECONCILE_EVERY_TICKS = 5;
 /** BullMQ states in which a job will still run, or runs: still in flight. */
-const LIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'waiting', 'paused']);
+const LIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'paused']);
 
 /**
- * The worker side of the fair layer (src/queues/fair): each worker offers its slots on
+ * The worker side of the fair layer (src/queues/fair): each worker mirrors the projects'
+ * running limits to Redis and offers its slots on
  * each fair queue it processes (what bounds the window), gives a job's place back when the
  * job ends for good (completed, or failed with no retry left) and dispatches the next, and
  * once a second dispatches, adds again what a dead process popped but never added, and
@@ -41,6 +43,7 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly catalogue: JobCatalogue,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly db: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -80,6 +83,7 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     this.ticking = true;
     try {
       const reconcile = ++this.ticks % RECONCILE_EVERY_TICKS === 1 && (await this.reconcileLock());
+      await this.mirrorLimits();
       for (const { fair, slots } of this.served) {
         // A draining worker takes no job: its slots leave the window.
         await fair.offerSlots(this.config.workerName, this.activity.isDraining ? 0 : slots, SLOTS_TTL_MS);
@@ -92,6 +96,20 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * Projects' running limits, from the database to the hash dispatch reads: a change
+   * (PATCH /api/projects/:id) applies within a tick, on every worker, with no message.
+   */
+  private async mirrorLimits(): Promise<void> {
+    const rows = (await this.db.query(
+      `SELECT id, running_limit FROM projects WHERE running_limit IS NOT NULL`,
+    )) as Array<{ id: string; running_limit: number }>;
+    const key = runningLimitsKey(this.config.env.QUEUE_PREFIX);
+    const write = this.redis.multi().del(key);
+    if (rows.length) write.hset(key, Object.fromEntries(rows.map((row) => [row.id, String(row.running_limit)])));
+    await write.exec();
   }
 
   private async reconcileLock(): Promise<boolean> {
@@ -109,7 +127,8 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       if (!LIVE.has(state)) ended.push(id);
     }
     const released = await fair.release(...ended);
-    if (released) this.logger.warn({ queue: fair.queue.name, released }, 'Released fair places of jobs that ended unseen');
+    if (released)
+      this.logger.warn({ queue: fair.queue.name, released }, 'Released fair places of jobs that ended unseen');
     return released;
   }
 }

@@ -8,7 +8,6 @@ import { JobCatalogue, RowJobKind } from '../queues/job-catalogue';
 import type { JobRowKind } from '../queues/job-kind';
 import { FairQueues } from '../queues/fair/fair-queues';
 import { QueueRegistry } from '../queues/queue-registry';
-import { DEFAULT_PROJECT_ID } from '../projects/default-project';
 import { REDIS } from '../redis/redis.module';
 import { RowEndedHooks } from './row-ended-hooks';
 
@@ -86,10 +85,10 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private async reconcile(kind: RowJobKind): Promise<number> {
     const queue = this.queues.all().find((q) => q.name === kind.queue)!.queue;
     const rows = (await this.db.query(
-      `SELECT id, status${kind.rows.hasPriority ? ', priority' : ''} FROM ${kind.rows.table}
+      `SELECT id, status, project_id${kind.rows.hasPriority ? ', priority' : ''} FROM ${kind.rows.table}
        WHERE status = ANY($1) AND updated_at < now() - make_interval(secs => $2) ORDER BY updated_at LIMIT $3`,
       [kind.rows.inFlight, GRACE_SECONDS, BATCH],
-    )) as Array<{ id: string; status: string; priority?: number }>;
+    )) as Array<{ id: string; status: string; project_id: string; priority?: number }>;
     const fair = this.fairQueues.of(kind.queue);
     let mended = 0;
     for (const row of rows) {
@@ -99,7 +98,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       if (LIVE_STATES.has(state)) continue;
       if (state === 'missing' || state === 'unknown') {
         const opts = { jobId: row.id, ...(row.priority ? { priority: row.priority } : {}) };
-        await this.fairQueues.enqueue(queue, DEFAULT_PROJECT_ID /* MERGE */, [
+        await this.fairQueues.enqueue(queue, row.project_id, [
           { name: kind.name, data: kind.rows.jobData(row.id), opts },
         ]);
         this.logger.warn(

@@ -53,8 +53,11 @@ function commands(redis: Redis): Redis & FairCommands {
 
 /** Where a queue's fair layer keeps its keys. */
 export const fairBase = (prefix: string, queue: string) => `${prefix}:fair:${queue}`;
-/** The hash of projects' running limits (project id -> most jobs in flight) a queue's dispatch honours. */
-export const runningLimitsKey = (prefix: string, queue: string) => `${prefix}:fair:limits:running:${queue}`;
+/**
+ * The hash of projects' running limits (project id -> most jobs in flight of one kind),
+ * mirrored from the projects table by the workers (FairDispatcher) for dispatch to read.
+ */
+export const runningLimitsKey = (prefix: string) => `${prefix}:fair:limits:running`;
 
 /** The order within a project: the job's priority (1 most urgent), then arrival. */
 export const priorityOf = (opts: JobsOptions): number => Math.max(0, Math.min(100, Math.floor(opts.priority ?? 0)));
@@ -82,7 +85,7 @@ export class FairQueue {
   ) {
     this.base = fairBase(prefix, queue.name);
     this.redis = commands(redis);
-    this.limitsKey = limited ? runningLimitsKey(prefix, queue.name) : '';
+    this.limitsKey = limited ? runningLimitsKey(prefix) : '';
   }
 
   private readonly limitsKey: string;
@@ -102,7 +105,9 @@ export class FairQueue {
    */
   async enqueue(projectId: string, jobs: FairJob[], group?: FairGroup): Promise<void> {
     await this.accept(projectId, jobs, group);
-    await this.dispatch().catch((err: unknown) => logger.warn({ err, queue: this.queue.name }, 'Dispatch failed; the workers will retry'));
+    await this.dispatch().catch((err: unknown) =>
+      logger.warn({ err, queue: this.queue.name }, 'Dispatch failed; the workers will retry'),
+    );
   }
 
   /**

@@ -18,12 +18,7 @@ import { FairGroup, FairJob, FairQueue } from './fair-queue';
 export class FairQueues {
   private readonly byQueue = new Map<string, FairQueue>();
 
-  constructor(
-    moduleRef: ModuleRef,
-    catalogue: JobCatalogue,
-    config: AppConfig,
-    @Inject(REDIS) redis: Redis,
-  ) {
+  constructor(moduleRef: ModuleRef, catalogue: JobCatalogue, config: AppConfig, @Inject(REDIS) redis: Redis) {
     if (!config.env.FAIR_DISPATCH) return;
     for (const kind of catalogue.kinds) {
       if (!kind.fair) continue;

@@ -38,6 +38,7 @@ interface Claimed {
   previous: RunStatus;
   attempt: number;
   suite_id: string | null;
+  project_id: string;
 }
 
 export interface RunOutcome {
@@ -90,7 +91,7 @@ export class RunExecutor {
     }
     const { previous, attempt } = claimed;
     if (previous === RunStatus.queued)
-      await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
+      await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, claimed.project_id).catch(() => undefined);
     await job
       .updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress)
       .catch(() => undefined);
@@ -228,7 +229,7 @@ export class RunExecutor {
       `WITH prev AS (SELECT id, status FROM runs WHERE id = $1 FOR UPDATE)
        UPDATE runs r SET status = 'running', attempt = r.attempt + 1, worker = $2, started_at = clock_timestamp(), updated_at = now()
        FROM prev WHERE r.id = prev.id AND prev.status IN ('queued', 'running') AND NOT r.cancel_requested
-       RETURNING r.definition, prev.status AS previous, r.attempt, r.suite_id`,
+       RETURNING r.definition, prev.status AS previous, r.attempt, r.suite_id, r.project_id`,
       [runId, this.config.workerName],
     )) as [Claimed[], number];
     return rows[0];

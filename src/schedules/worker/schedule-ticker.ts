@@ -10,8 +10,7 @@ import { releaseRunPlaces, takeRunPlace } from '../../runs/run-capacity';
 import { insertRuns, newRun } from '../../runs/new-run';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../../runs/run-job';
 import type { Run } from '../../runs/run.entity';
-import { queueSuite, storeSuite, type SuitePlan, type SuiteQueues } from '../../suites/suite-launch';
-import { SUITE_JOB } from '../../suites/suite-job';
+import { queueSuite, storeSuite, SUITES_QUEUE, type SuitePlan, type SuiteQueues } from '../../suites/suite-launch';
 import { FairQueues } from '../../queues/fair/fair-queues';
 import { DEFAULT_PROJECT_ID } from '../../projects/default-project';
 import { SCHEDULE_TICK_JOB } from '../schedule-job';
@@ -38,7 +37,7 @@ export class ScheduleTicker {
     @InjectQueue(RUN_JOB.queue) private readonly runs: Queue<RunJobData>,
     @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly schedules: Queue,
     @InjectFlowProducer(FLOW_PRODUCER) flows: FlowProducer,
-    @InjectQueue(SUITE_JOB.queue) suites: Queue,
+    @InjectQueue(SUITES_QUEUE) suites: Queue,
     private readonly fair: FairQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
@@ -49,6 +48,7 @@ export class ScheduleTicker {
   async tick(scheduleId: string): Promise<TickOutcome> {
     const prefix = this.config.env.QUEUE_PREFIX;
     let placesTaken = 0;
+    let projectId = DEFAULT_PROJECT_ID;
     let outcome: TickOutcome;
     let run: Run | undefined;
     let suite: SuitePlan | undefined;
@@ -79,19 +79,32 @@ export class ScheduleTicker {
           }
         }
         const places = schedule.suite ? schedule.suite.tests.length : 1;
-        if (!(await takeRunPlace(this.redis, prefix, this.config.env.QUEUED_CAPACITY, places))) {
-          return skip(`runs are at capacity (QUEUED_CAPACITY ${this.config.env.QUEUED_CAPACITY})`);
-        }
+        const [project] = (await m.query(
+          `SELECT s.project_id, p.queued_limit FROM schedules s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`,
+          [scheduleId],
+        )) as Array<{ project_id: string; queued_limit: number | null }>;
+        projectId = project.project_id;
+        const capacity = this.config.env.QUEUED_CAPACITY;
+        const taken = await takeRunPlace(
+          this.redis,
+          prefix,
+          capacity,
+          { projectId, queuedLimit: project.queued_limit },
+          places,
+        );
+        if (taken === 'full') return skip(`runs are at capacity (QUEUED_CAPACITY ${capacity})`);
+        if (taken === 'project-full')
+          return skip(`the project's runs are at capacity (its queued limit, ${project.queued_limit})`);
         placesTaken = places;
         if (schedule.suite) {
-          suite = await storeSuite(m, schedule.suite, schedule.suite.tests, scheduleId);
+          suite = await storeSuite(m, schedule.suite, schedule.suite.tests, scheduleId, projectId);
           await m.query(
             `UPDATE schedules SET last_suite_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
             [scheduleId, suite.suite.id],
           );
           return { status: 'queued', suiteId: suite.suite.id } as const;
         }
-        run = newRun(schedule.run!, { scheduleId });
+        run = Object.assign(newRun(schedule.run!, { scheduleId }), { projectId });
         await insertRuns(m, [run]);
         await m.query(
           `UPDATE schedules SET last_run_id = $2, runs_queued = runs_queued + 1, last_tick_at = now(), last_skip_reason = NULL WHERE id = $1`,
@@ -100,7 +113,7 @@ export class ScheduleTicker {
         return { status: 'queued', runId: run.id } as const;
       });
     } catch (error) {
-      if (placesTaken) await releaseRunPlaces(this.redis, prefix, placesTaken).catch(() => undefined);
+      if (placesTaken) await releaseRunPlaces(this.redis, prefix, projectId, placesTaken).catch(() => undefined);
       throw error;
     }
 
@@ -113,7 +126,7 @@ export class ScheduleTicker {
     } else if (suite) {
       // Stored and committed: if this add fails, the reconciler queues the suite's rows again.
       const { id: suiteId } = suite.suite;
-      await queueSuite(this.queues, DEFAULT_PROJECT_ID /* MERGE */, suite).catch((err: unknown) =>
+      await queueSuite(this.queues, projectId, suite).catch((err: unknown) =>
         this.logger.warn({ scheduleId, suiteId, err }, 'Could not queue the scheduled suite; the reconciler will'),
       );
       this.logger.log({ scheduleId, suiteId }, 'Schedule tick queued a suite');
@@ -121,7 +134,7 @@ export class ScheduleTicker {
       // Stored and committed: if this add fails, the reconciler queues the row again.
       const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
       await this.fair
-        .enqueue(this.runs, DEFAULT_PROJECT_ID /* MERGE */, [job])
+        .enqueue(this.runs, projectId, [job])
         .catch((err: unknown) =>
           this.logger.warn(
             { scheduleId, runId: run!.id, err },
