@@ -18,26 +18,30 @@ import { FairGroup, FairJob, FairQueue } from './fair-queue';
 export class FairQueues {
   private readonly byQueue = new Map<string, FairQueue>();
 
-  constructor(moduleRef: ModuleRef, catalogue: JobCatalogue, config: AppConfig, @Inject(REDIS) redis: Redis) {
-    if (!config.env.FAIR_DISPATCH) return;
-    for (const kind of catalogue.kinds) {
-      if (!kind.fair) continue;
-      const queue = moduleRef.get<Queue>(getQueueToken(kind.queue), { strict: false });
-      const cap = kind.fair.capKey ? config.env[kind.fair.capKey] : 0;
-      this.byQueue.set(
-        kind.queue,
-        new FairQueue(queue, redis, config.env.QUEUE_PREFIX, cap, kind.fair.runningLimits ?? false),
-      );
-    }
-  }
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly catalogue: JobCatalogue,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
 
   /** The queue's fair layer, or undefined when its jobs go straight to it. */
   of(queue: string): FairQueue | undefined {
-    return this.byQueue.get(queue);
-  }
-
-  all(): FairQueue[] {
-    return [...this.byQueue.values()];
+    if (!this.config.env.FAIR_DISPATCH) return undefined;
+    const known = this.byQueue.get(queue);
+    if (known) return known;
+    const kind = this.catalogue.kindOf(queue);
+    if (!kind?.fair) return undefined;
+    // Built on first use: the queues are not all built yet while this provider is.
+    const fair = new FairQueue(
+      this.moduleRef.get<Queue>(getQueueToken(kind.queue), { strict: false }),
+      this.redis,
+      this.config.env.QUEUE_PREFIX,
+      kind.fair.capKey ? this.config.env[kind.fair.capKey] : 0,
+      kind.fair.runningLimits ?? false,
+    );
+    this.byQueue.set(queue, fair);
+    return fair;
   }
 
   /** Jobs of one project in line for their queue (its fair layer), or straight on it without one. */
