@@ -92,7 +92,12 @@ export async function enqueueBenchmark(
   const clean = async () => {
     await db.query('TRUNCATE runs, bare_jobs CASCADE');
     for (const queue of queues) await queue.obliterate({ force: true });
-    await redis.del(`${env.QUEUE_PREFIX}:capacity:test-runs:queued`);
+    // The capacity counters (the platform's, each project's) and the fair layer's lines.
+    const keys = [
+      ...(await redis.keys(`${env.QUEUE_PREFIX}:capacity:*`)),
+      ...(await redis.keys(`${env.QUEUE_PREFIX}:fair:*`)),
+    ];
+    if (keys.length) await redis.del(...keys);
   };
   try {
     await Promise.all([

@@ -72,6 +72,17 @@ export class SuiteProgress {
     }
   }
 
+  /** The suite's parent job, if it is put off (waiting to look again), runs now. */
+  async wakeParent(suiteId: string): Promise<void> {
+    try {
+      const parent = await this.suites.getJob(suiteId);
+      if (parent && (await parent.isDelayed())) await parent.promote();
+    } catch (err) {
+      // It looks again on its own within SuiteFinisher's interval.
+      this.logger.warn({ suiteId, err }, 'Could not wake a suite’s parent job');
+    }
+  }
+
   private async report(suiteId: string, row: SuiteCounts): Promise<void> {
     const progress: SuiteProgressReport = { ...row, done: row.passed + row.failed + row.errored + row.cancelled };
     await this.suites.updateJobProgress(suiteId, progress as unknown as object).catch(() => undefined);
