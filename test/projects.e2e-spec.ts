@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { json } from './helpers/json';
+import { connectEvents } from './helpers/live-clients';
 import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL, uniquePrefix } from './helpers/test-env';
 
 interface Answer {
@@ -157,6 +158,9 @@ describe('projects and keys', () => {
     // Both instances know the key (and keep it in their caches).
     for (const base of bases) expect((await call(doomed.key, '/api/runs', { base })).status).toBe(200);
 
+    // A socket.io connection signed in with the key on the other instance is closed too.
+    const socket = await connectEvents(bases[1], { token: doomed.key });
+    const closed = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(Date.now())));
     const revoked = await call(admin.key, `/api/projects/${p.id}/keys/${doomed.id}`, {
       method: 'DELETE',
       base: bases[0],
@@ -170,6 +174,8 @@ describe('projects and keys', () => {
     }
     expect(status).toBe(401);
     expect(Date.now() - since).toBeLessThan(1000);
+    expect((await closed) - since).toBeLessThan(1000);
+    await expect(connectEvents(bases[1], { token: doomed.key })).rejects.toThrow('The API key is not valid');
     const listed = await call(admin.key, `/api/projects/${p.id}/keys`);
     expect(
       (listed.body.items as Array<{ id: string; revokedAt: string | null }>).find((k) => k.id === doomed.id)?.revokedAt,
@@ -222,6 +228,39 @@ describe('projects and keys', () => {
       return db.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [key.id]);
     })();
     expect(rows[0].last_used_at).not.toBeNull();
+  });
+
+  it('limits each key’s request rate per project, across instances, with 429 and Retry-After', async () => {
+    const p = await createProject(`rate-${tag}`);
+    expect(
+      (await call(TEST_API_KEY, `/api/projects/${p.id}`, { method: 'PATCH', body: { ratePerSecond: 2, rateBurst: 4 } }))
+        .status,
+    ).toBe(200);
+    const limited = await createKey(TEST_API_KEY, p.id, ['read']);
+    const neighbour = await createKey(TEST_API_KEY, p.id, ['read']);
+    // A burst of 4 passes on one instance; the bucket is shared, so the next on the other instance is refused.
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(limited.key, '/api/runs', { base: bases[0] })).status);
+    const refused = await call(limited.key, '/api/runs', { base: bases[1] });
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.body.message).toMatch(/more than 2 requests a second \(burst 4\)/);
+    // Each key has its own bucket; bootstrap keys have none.
+    expect((await call(neighbour.key, '/api/runs')).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await call(TEST_API_KEY, '/api/runs')).status).toBe(200);
+    // After Retry-After, the key is served again.
+    await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get('retry-after')) * 1000));
+    expect((await call(limited.key, '/api/runs', { base: bases[1] })).status).toBe(200);
+    // GraphQL counts too, with the same status.
+    for (let i = 0; i < 6; i++) await call(limited.key, '/api/runs');
+    const graphql = await fetch(`${bases[0]}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${limited.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ runs(limit: 1) { items { id } } }' }),
+    });
+    expect(graphql.status).toBe(429);
+    expect(graphql.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
   it('still takes the bootstrap keys of API_KEYS as before', async () => {

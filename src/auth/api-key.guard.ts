@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { KeyDirectory } from '../projects/key-directory';
+import { KeyRateLimiter, RateLimitedException } from '../projects/key-rate-limiter';
 import { PRINCIPAL, type Principal } from '../projects/principal';
 import { grants, type Scope } from '../projects/scopes';
 import { presentedApiKey, socketApiKey } from './api-key';
@@ -38,6 +39,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: KeyDirectory,
     private readonly eventTokens: EventTokenVerifier,
+    private readonly rates: KeyRateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,6 +47,10 @@ export class ApiKeyGuard implements CanActivate {
     if (isPublic) return true;
     const principal = await this.authenticate(context);
     this.authorize(context, principal);
+    await this.rates.take(principal).catch((error: unknown) => {
+      if (error instanceof RateLimitedException) retryAfter(context, error.retryAfterSeconds);
+      throw error;
+    });
     const request = requestOf(context);
     if (request) request[PRINCIPAL] = principal;
     return true;
@@ -127,6 +133,15 @@ export class ApiKeyGuard implements CanActivate {
     const args = context.getArgs<Array<{ req?: { headers?: Record<string, string> } }>>();
     return presentedApiKey(args[2]?.req?.headers ?? {});
   }
+}
+
+/** Retry-After on the answer a refusal goes out in (REST or GraphQL over HTTP). */
+function retryAfter(context: ExecutionContext, seconds: number): void {
+  const reply =
+    context.getType() === 'http'
+      ? context.switchToHttp().getResponse<FastifyReply>()
+      : context.getArgs<Array<{ reply?: FastifyReply }>>()[2]?.reply;
+  reply?.header('Retry-After', String(seconds));
 }
 
 /** REST reads, GraphQL queries and subscriptions and socket.io need `read`; everything else `trigger`. */

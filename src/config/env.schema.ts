@@ -95,6 +95,9 @@ export const envSchema = z.object({
   QUEUED_CAPACITY: int(0, 1000000).default(50),
   // Runs, scrapes and emails wait per project and start one project at a time (false: one shared FIFO queue).
   FAIR_DISPATCH: bool.default(true),
+  // Requests per second and burst per project key (a project may set its own); 0: no limit.
+  RATE_LIMIT_PER_SECOND: int(0, 1000000).default(100),
+  RATE_LIMIT_BURST: int(1, 1000000).default(200),
   TEST_EXECUTION_TIMEOUT_MS: int(1000, 86400000).default(120000),
   MAX_JOB_DURATION: int(1000, 86400000).default(600000),
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),

@@ -145,6 +145,13 @@ export const PROJECT_EXAMPLES: ExamplesObject = {
   },
 };
 
+export const PROJECT_UPDATE_EXAMPLES: ExamplesObject = {
+  limits: {
+    summary: 'Its own limits; null returns one to the default',
+    value: { runningLimit: 3, queuedLimit: 100, ratePerSecond: null },
+  },
+};
+
 export const API_KEY_EXAMPLES: ExamplesObject = {
   ci: { summary: 'A key CI triggers runs with', value: { name: 'ci', scopes: ['trigger'] } },
   admin: { summary: 'An admin key for the team lead', value: { name: 'lead', scopes: ['admin'] } },

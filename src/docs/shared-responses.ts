@@ -12,7 +12,7 @@ const retryAfter = () => ({
 /**
  * The answers every route can give for the same reasons, added to each operation here
  * rather than by hand on each route, so a new route cannot leave them out: 401 without a
- * key, 400 for a malformed id, query or body, 404 for an unknown id, 413 for a body over
+ * key, 403 for a key without the scope, 429 past the key's request rate, 400 for a malformed id, query or body, 404 for an unknown id, 413 for a body over
  * the limit, 503 with Retry-After when the database or Redis is away. Every error answer
  * gets the one ErrorBody schema, and 429 and 503 their Retry-After header.
  */
@@ -20,12 +20,12 @@ export function addSharedResponses(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths) as PathItemObject[]) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
-      if (operation) describeShared(operation);
+      if (operation) describeShared(operation, method);
     }
   }
 }
 
-function describeShared(operation: OperationObject): void {
+function describeShared(operation: OperationObject, method: string): void {
   const responses = operation.responses as Record<string, ResponseObject>;
   const extensions = operation as OperationObject & Record<string, unknown>;
   const isPublic = Boolean(extensions[PUBLIC_EXTENSION]);
@@ -45,7 +45,12 @@ function describeShared(operation: OperationObject): void {
   };
 
   if (isPublic) operation.security = [];
-  else add('401', 'No API key, or one that is not in API_KEYS');
+  else {
+    add('401', 'No API key, or one that is neither in API_KEYS nor a project key in force');
+    // Every key may read; anything else needs `trigger` unless the route names another scope.
+    if (method !== 'get' && !responses['403']) add('403', 'The key lacks the trigger scope this needs');
+    add('429', "A project key over its request rate (its project's, or RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST)");
+  }
   if (reasons400.length) add('400', reasons400.join('; '));
   if (parameters.some((p) => p.in === 'path' && p.name === 'id') && !responses['404']) add('404', 'No such id');
   if (operation.requestBody) add('413', 'The body is larger than the limit');

@@ -31,6 +31,8 @@ type Ack = { ok: true; kind: string; id: string } | { ok: false; error: { status
 export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   private readonly following = new WeakMap<Socket, Map<string, () => void>>();
   private readonly rates = new WeakMap<Socket, CallRate>();
+  /** Open connections by the project key they signed in with: a revoked key's are closed. */
+  private readonly byKey = new Map<string, Set<Socket>>();
 
   constructor(
     private readonly hub: LiveEventHub,
@@ -38,6 +40,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   ) {}
 
   afterInit(namespace: Namespace): void {
+    this.keys.onRevoked((keyId) => {
+      for (const socket of this.byKey.get(keyId) ?? []) socket.disconnect(true);
+      this.byKey.delete(keyId);
+    });
     // Refused at connect, before any handler runs: the client sees connect_error.
     namespace.use((socket, next) => {
       const key = socketApiKey(socket.handshake);
@@ -47,6 +53,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
           if (!principal) return next(new Error('The API key is not valid'));
           // The connection follows the work of the key's project only.
           (socket.data as { [PRINCIPAL]?: Principal })[PRINCIPAL] = principal;
+          if (principal.keyId) {
+            const sockets = this.byKey.get(principal.keyId) ?? new Set<Socket>();
+            this.byKey.set(principal.keyId, sockets.add(socket));
+          }
           next();
         },
         () => next(new Error('Could not check the API key; try again')),
@@ -105,6 +115,11 @@ export class EventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   }
 
   handleDisconnect(socket: Socket): void {
+    const keyId = (socket.data as { [PRINCIPAL]?: Principal } | undefined)?.[PRINCIPAL]?.keyId;
+    if (keyId) {
+      this.byKey.get(keyId)?.delete(socket);
+      if (this.byKey.get(keyId)?.size === 0) this.byKey.delete(keyId);
+    }
     for (const stop of this.subscriptionsOf(socket).values()) stop();
     this.following.delete(socket);
   }

@@ -43,6 +43,7 @@ export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(KeyDirectory.name);
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
   private readonly lastUsedWritten = new Map<string, number>();
+  private readonly revocationListeners = new Set<(keyId: string) => void>();
   private subscriber?: Redis;
   private readonly channel: string;
 
@@ -57,7 +58,11 @@ export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber = this.connections.create('api-keys', { enableOfflineQueue: true, maxRetriesPerRequest: null });
-    this.subscriber.on('message', (_channel: string, hash: string) => this.cache.delete(hash));
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const [hash, keyId] = message.split(':');
+      this.cache.delete(hash);
+      if (keyId) this.revocationListeners.forEach((listener) => listener(keyId));
+    });
     // Messages sent while disconnected are lost: after a reconnect, nothing cached is trusted.
     this.subscriber.on('ready', () => this.cache.clear());
     void this.subscriber
@@ -118,11 +123,17 @@ export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdo
     return row && { hash: row.key_hash, projectId: row.project_id };
   }
 
-  /** Drops a revoked key here and, through Redis, on every other API instance. */
-  async revoked(hash: Buffer): Promise<void> {
+  /** Drops a revoked key here and, through Redis, on every API instance (this one included, through the same message). */
+  async revoked(keyId: string, hash: Buffer): Promise<void> {
     const hex = hash.toString('hex');
     this.cache.delete(hex);
-    await this.redis.publish(this.channel, hex);
+    await this.redis.publish(this.channel, `${hex}:${keyId}`);
+  }
+
+  /** Calls `listener` with the id of each key revoked anywhere: long-lived connections close on it. */
+  onRevoked(listener: (keyId: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
   }
 
   private used(principal: Principal): Principal {

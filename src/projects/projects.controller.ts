@@ -6,7 +6,7 @@ import { BootstrapOnly, RequiresScope } from '../auth/scope.decorator';
 import { ApiRequestBody } from '../docs/api-requests';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { requestBody } from '../docs/document-registry';
-import { PROJECT_EXAMPLES } from '../docs/request-examples';
+import { PROJECT_EXAMPLES, PROJECT_UPDATE_EXAMPLES } from '../docs/request-examples';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import type { Principal } from './principal';
 import {
@@ -62,7 +62,7 @@ export class ProjectsController {
   @ApiError(400, 'A field that is not a setting, or a limit out of range')
   @ApiError(404, 'No such project, or not the key’s own')
   @ApiError(409, 'A project has this name already')
-  @ApiRequestBody(UPDATE_PROJECT_INPUT, {})
+  @ApiRequestBody(UPDATE_PROJECT_INPUT, PROJECT_UPDATE_EXAMPLES)
   update(
     @CurrentPrincipal() actor: Principal,
     @Param(new ZodValidationPipe(projectPathSchema)) { id }: z.output<typeof projectPathSchema>,

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditLog } from './audit-log';
 import { KeyDirectory } from './key-directory';
+import { KeyRateLimiter } from './key-rate-limiter';
 import { ProjectKeysController } from './project-keys.controller';
 import { ProjectSettings } from './project-settings';
 import { ProjectsController } from './projects.controller';
@@ -14,7 +15,7 @@ import { ProjectsService } from './projects.service';
 @Global()
 @Module({
   controllers: [ProjectsController, ProjectKeysController, AuditController],
-  providers: [ProjectsService, KeyDirectory, AuditLog, ProjectSettings],
-  exports: [KeyDirectory, AuditLog, ProjectSettings],
+  providers: [ProjectsService, KeyDirectory, KeyRateLimiter, AuditLog, ProjectSettings],
+  exports: [KeyDirectory, KeyRateLimiter, AuditLog, ProjectSettings],
 })
 export class ProjectsModule {}

@@ -140,7 +140,7 @@ export class ProjectsService {
       await this.audit.record(actor, 'key.revoked', keyId, { name: row.name, prefix: row.prefix }, m, projectId);
       return row.key_hash;
     });
-    await this.keys.revoked(revoked);
+    await this.keys.revoked(keyId, revoked);
   }
 
   /** A project's audit log, newest first; a bootstrap key may read any project's. */
