@@ -68,6 +68,8 @@ export async function enqueueBenchmark(
       QUEUED_CAPACITY: '1000000',
       ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
       RECONCILE_INTERVAL_MS: '0',
+      // The accept path itself, not a key's request rate (RATE_LIMIT_PER_SECOND).
+      RATE_LIMIT_PER_SECOND: '0',
     },
     logFile: join(logs, 'api.log'),
     nodeArgs: [...nodeArgs, ...profile],

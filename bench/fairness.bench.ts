@@ -51,6 +51,8 @@ async function side(
     QUEUED_CAPACITY: '100000',
     ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
     RECONCILE_INTERVAL_MS: '0',
+    // A floods faster than a key's default request rate.
+    RATE_LIMIT_PER_SECOND: '0',
   };
   const api = new AppProcess({
     env: { ...shared, APP_PORT: String(apiPort) },

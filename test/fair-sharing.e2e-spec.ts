@@ -120,6 +120,8 @@ describe('fair sharing', () => {
         WORKER_CONCURRENCY: '2',
         RUNNING_CAPACITY: '2',
         QUEUED_CAPACITY: '5000',
+        // A floods faster than a key's default request rate.
+        RATE_LIMIT_PER_SECOND: '0',
       }),
     ).start();
   });
@@ -254,6 +256,7 @@ describe('fair sharing', () => {
         ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
         QUEUE_PREFIX: uniquePrefix(),
         QUEUED_CAPACITY: '5000',
+        RATE_LIMIT_PER_SECOND: '0',
       });
       api = new AppProcess({ env: { ...env, APP_PORT: String(port) } });
       base = `http://127.0.0.1:${port}`;
