@@ -9,7 +9,7 @@ import { TEST_API_KEY, uniquePrefix } from '../test/helpers/test-env';
 import { TestSite } from '../test/helpers/test-site';
 import { Figure, median, percentile } from './harness';
 
-/** A's flood, B's runs (posted one a second while A floods), and how long each run's page takes. */
+/** A's flood, B's runs (one at a time while A floods), and how long each run's page takes. */
 const FLOOD = Number(process.env.BENCH_FAIR_FLOOD ?? 200);
 const B_RUNS = Number(process.env.BENCH_FAIR_B_RUNS ?? 10);
 const PAGE_MS = 500;
@@ -32,7 +32,7 @@ async function call(base: string, key: string, path: string, body?: unknown): Pr
 
 /**
  * One side: an API and a worker (SLOTS runs at once), project A posts FLOOD short runs,
- * then project B posts B_RUNS runs one a second; B's queue waits (created to started).
+ * then project B posts B_RUNS runs one after the other; B's queue waits (created to started).
  */
 async function side(
   env: Record<string, string>,
@@ -96,10 +96,15 @@ async function side(
         ])
       ).rows[0].n as number;
     while ((await ended(projects[0])) < 2) await new Promise((r) => setTimeout(r, 200));
+    // B has one run at a time: the next is posted once the last ended, so each wait is a
+    // lone run's against A's flood (not B's own line).
     const bIds: string[] = [];
+    const hasEnded = async (id: string) =>
+      (await db.query(`SELECT finished_at IS NOT NULL AS done FROM runs WHERE id = $1`, [id])).rows[0].done as boolean;
     for (let i = 0; i < B_RUNS; i++) {
-      bIds.push((await call(base, b, '/api/runs', run(`b-${i}`))).id as string);
-      await new Promise((r) => setTimeout(r, 1000));
+      const id = (await call(base, b, '/api/runs', run(`b-${i}`))).id as string;
+      bIds.push(id);
+      while (!(await hasEnded(id))) await new Promise((r) => setTimeout(r, 200));
     }
     // Today's behaviour waits for A's whole queue: up to FLOOD runs' time over SLOTS.
     while ((await ended(projects[1])) < B_RUNS) await new Promise((r) => setTimeout(r, 500));

@@ -150,6 +150,9 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly settings: ProjectSettings,
   ) {
     this.prefix = config.env.QUEUE_PREFIX;
+    // Defined before any request's command: with auto-pipelining (the API), a pipeline
+    // built earlier in the same tick (the key's rate limit) could not send them.
+    commands(redis);
   }
 
   /** In the background: the API must start (and report Redis down) even when Redis is not there. */

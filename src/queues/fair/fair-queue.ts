@@ -34,7 +34,12 @@ interface FairCommands {
   fairSlots(base: string, worker: string, slots: number, ttlMs: number): Promise<number>;
 }
 
-function commands(redis: Redis): Redis & FairCommands {
+/**
+ * The scripts as commands of the client: EVALSHA per call, the text sent once. Define them
+ * before the client's first command: with auto-pipelining (the API), a pipeline built
+ * before a command was defined cannot send it.
+ */
+export function defineFairCommands(redis: Redis): Redis & FairCommands {
   const client = redis as Redis & Partial<FairCommands>;
   if (!client.fairAccept) {
     const scripts = {
@@ -84,7 +89,7 @@ export class FairQueue {
     private readonly limited: boolean,
   ) {
     this.base = fairBase(prefix, queue.name);
-    this.redis = commands(redis);
+    this.redis = defineFairCommands(redis);
     this.limitsKey = limited ? runningLimitsKey(prefix) : '';
   }
 

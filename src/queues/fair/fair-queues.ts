@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config.service';
 import { REDIS } from '../../redis/redis.module';
 import { queueOrWithdraw } from '../enqueue-or-withdraw';
 import { JobCatalogue } from '../job-catalogue';
-import { FairGroup, FairJob, FairQueue } from './fair-queue';
+import { defineFairCommands, FairGroup, FairJob, FairQueue } from './fair-queue';
 
 /**
  * The fair layer of every queue whose kind asks for one (`fair` in its declaration), for
@@ -23,7 +23,10 @@ export class FairQueues {
     private readonly catalogue: JobCatalogue,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+  ) {
+    // Now, before any request's command: see defineFairCommands.
+    defineFairCommands(redis);
+  }
 
   /** The queue's fair layer, or undefined when its jobs go straight to it. */
   of(queue: string): FairQueue | undefined {
