@@ -85,10 +85,19 @@ async function side(
       steps: [{ action: 'goto', url: '/slow' }],
       options: { trace: 'off' },
     });
-    for (let i = 0; i < FLOOD; i += 25)
-      await Promise.all(
-        Array.from({ length: Math.min(25, FLOOD - i) }, (_, j) => call(base, a, '/api/runs', run(`a-${i + j}`))),
+    // A keeps FLOOD runs waiting: topped up before each of B's runs.
+    const flood = async () => {
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS n FROM runs WHERE project_id = $1 AND status = 'queued'`,
+        [projects[0]],
       );
+      const missing = FLOOD - (rows[0].n as number);
+      for (let i = 0; i < missing; i += 25)
+        await Promise.all(
+          Array.from({ length: Math.min(25, missing - i) }, (_, j) => call(base, a, '/api/runs', run(`a-${i + j}`))),
+        );
+    };
+    await flood();
     const ended = async (projectId: string) =>
       (
         await db.query(`SELECT count(*)::int AS n FROM runs WHERE project_id = $1 AND finished_at IS NOT NULL`, [
@@ -102,6 +111,7 @@ async function side(
     const hasEnded = async (id: string) =>
       (await db.query(`SELECT finished_at IS NOT NULL AS done FROM runs WHERE id = $1`, [id])).rows[0].done as boolean;
     for (let i = 0; i < B_RUNS; i++) {
+      await flood();
       const id = (await call(base, b, '/api/runs', run(`b-${i}`))).id as string;
       bIds.push(id);
       while (!(await hasEnded(id))) await new Promise((r) => setTimeout(r, 200));
