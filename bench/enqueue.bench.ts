@@ -68,6 +68,8 @@ export async function enqueueBenchmark(
       QUEUED_CAPACITY: '1000000',
       ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
       RECONCILE_INTERVAL_MS: '0',
+      // The accept path itself, not a key's request rate (RATE_LIMIT_PER_SECOND).
+      RATE_LIMIT_PER_SECOND: '0',
     },
     logFile: join(logs, 'api.log'),
     nodeArgs: [...nodeArgs, ...profile],
@@ -92,7 +94,12 @@ export async function enqueueBenchmark(
   const clean = async () => {
     await db.query('TRUNCATE runs, bare_jobs CASCADE');
     for (const queue of queues) await queue.obliterate({ force: true });
-    await redis.del(`${env.QUEUE_PREFIX}:capacity:test-runs:queued`);
+    // The capacity counters (the platform's, each project's) and the fair layer's lines.
+    const keys = [
+      ...(await redis.keys(`${env.QUEUE_PREFIX}:capacity:*`)),
+      ...(await redis.keys(`${env.QUEUE_PREFIX}:fair:*`)),
+    ];
+    if (keys.length) await redis.del(...keys);
   };
   try {
     await Promise.all([

@@ -8,6 +8,7 @@ import { baseEnv } from '../test/helpers/test-env';
 import { emailBenchmark } from './email.bench';
 import { enqueueBenchmark } from './enqueue.bench';
 import { eventsBenchmark } from './events.bench';
+import { fairnessBenchmark } from './fairness.bench';
 import { pipelineBenchmark } from './pipeline.bench';
 import { runsBenchmark } from './runs.bench';
 import { scrapesBenchmark } from './scrapes.bench';
@@ -46,7 +47,7 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes>` runs one scenario.
+  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
   if (!only || only === 'enqueue') figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   if (!only || only === 'email') figures.push(...(await emailBenchmark(env, REPS)));
   if (!only || only === 'events') figures.push(...(await eventsBenchmark(env, REPS)));
   if (!only || only === 'scrapes') figures.push(...(await scrapesBenchmark(env, REPS, DATABASE_URL)));
+  if (!only || only === 'fairness') figures.push(...(await fairnessBenchmark(env, DATABASE_URL)));
 
   const result = { date: new Date().toISOString(), machine: machine(), reps: REPS, figures };
   const dir = join(ROOT, 'bench', 'results');

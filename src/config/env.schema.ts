@@ -93,6 +93,8 @@ export const envSchema = z.object({
   CHROMIUM_PATH: z.string().default(''),
   RUNNING_CAPACITY: int(1, 10000).default(6),
   QUEUED_CAPACITY: int(0, 1000000).default(50),
+  // Runs, scrapes and emails wait per project and start one project at a time (false: one shared FIFO queue).
+  FAIR_DISPATCH: bool.default(true),
   // Requests per second and burst per project key (a project may set its own); 0: no limit.
   RATE_LIMIT_PER_SECOND: int(0, 1000000).default(100),
   RATE_LIMIT_BURST: int(1, 1000000).default(200),

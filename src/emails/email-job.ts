@@ -18,6 +18,7 @@ export const EMAIL_JOB = jobKind<EmailJobData>()({
   name: 'send',
   concurrencyKey: 'EMAIL_CONCURRENCY',
   rateLimitKey: 'EMAIL_RATE_LIMIT',
+  fair: { runningLimits: true },
   rows: {
     what: 'email',
     table: 'emails',

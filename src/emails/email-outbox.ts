@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { DEFAULT_PROJECT_ID } from '../projects/default-project';
+import { FairQueues } from '../queues/fair/fair-queues';
 import { EMAIL_JOB, type EmailJobData } from './email-job';
 import { EmailTemplates } from './email-templates';
 import { Email, EmailStatus } from './email.entity';
@@ -33,6 +34,7 @@ export class EmailOutbox {
   constructor(
     private readonly db: DataSource,
     @InjectQueue(EMAIL_JOB.queue) private readonly queue: Queue<EmailJobData>,
+    private readonly fair: FairQueues,
     private readonly templates: EmailTemplates,
   ) {}
 
@@ -55,8 +57,13 @@ export class EmailOutbox {
    * Queues a stored email for a request; if the queue cannot take it, the email and what
    * `alsoWithdraw` removes go in one transaction and the caller gets a 503 (see enqueueOrWithdraw).
    */
-  enqueueOrWithdraw(id: string, alsoWithdraw?: (m: EntityManager) => Promise<unknown>): Promise<void> {
-    return enqueueOrWithdraw(this.queue, EMAIL_JOB.name, EMAIL_JOB.rows.jobData(id), { jobId: id }, () =>
+  async enqueueOrWithdraw(id: string, alsoWithdraw?: (m: EntityManager) => Promise<unknown>): Promise<void> {
+    // Its project from its row: whoever stored it (a request, a suite's end) chose it.
+    const [row] = (await this.db.query(`SELECT project_id FROM emails WHERE id = $1`, [id])) as Array<{
+      project_id: string;
+    }>;
+    const projectId = row?.project_id ?? DEFAULT_PROJECT_ID;
+    return this.fair.enqueueOrWithdraw(this.queue, projectId, this.job(id), () =>
       this.db.transaction(async (m) => {
         await m.delete(Email, { id });
         await alsoWithdraw?.(m);
@@ -64,15 +71,19 @@ export class EmailOutbox {
     );
   }
 
+  private job(id: string) {
+    return { name: EMAIL_JOB.name, data: EMAIL_JOB.rows.jobData(id), opts: { jobId: id } };
+  }
+
   /**
    * Queues a stored email while it still waits to go out, for a caller with no request to
    * answer that may come back to it (a suite's end): its job id is its id, so adding twice is harmless.
    */
   async enqueueIfQueued(id: string): Promise<void> {
-    const [email] = (await this.db.query(`SELECT status FROM emails WHERE id = $1`, [id])) as Array<{
+    const [email] = (await this.db.query(`SELECT status, project_id FROM emails WHERE id = $1`, [id])) as Array<{
       status: EmailStatus;
+      project_id: string;
     }>;
-    if (email?.status === EmailStatus.queued)
-      await this.queue.add(EMAIL_JOB.name, EMAIL_JOB.rows.jobData(id), { jobId: id });
+    if (email?.status === EmailStatus.queued) await this.fair.enqueue(this.queue, email.project_id, [this.job(id)]);
   }
 }

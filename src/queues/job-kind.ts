@@ -59,6 +59,12 @@ export interface JobKind<Data = unknown> {
    * schedule's tick, a suite's webhook): a dead letter of such a job is that project's.
    */
   owner?: { table: string; idOf(data: Data): unknown };
+  /**
+   * Jobs of this kind go through the fair admission layer (src/queues/fair): dispatched one
+   * project at a time, at most `capKey` in flight across all workers (the workers' slots
+   * only, without it), each project within its running limit when `runningLimits` is set.
+   */
+  fair?: { capKey?: NumericEnvKey; runningLimits?: boolean };
   readonly [carries]?: Data;
 }
 

@@ -2,6 +2,7 @@ import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { cancelChannel } from './cancel-channel';
+import type { FairQueues } from './fair/fair-queues';
 
 /** A kind of row a client may cancel while its job waits or runs: runs and scrapes. */
 export interface CancellableRows<Status extends string> {
@@ -21,6 +22,8 @@ export interface CancellableRows<Status extends string> {
 export interface CancelRequestDeps<Queued> {
   db: { query(sql: string, parameters?: unknown[]): Promise<unknown> };
   queue: Queue;
+  /** The fair layers: a job still waiting in one leaves it (see FairQueue.withdraw). */
+  fair: FairQueues;
   redis: Redis;
   queuePrefix: string;
   /** Told of the rows just ended before they started, after their jobs left the queue (a run gives its place back). */
@@ -35,7 +38,7 @@ export interface CancelAnswer<Status extends string> {
 
 /**
  * A client's cancel, the same for every kind of row a job works on: a row whose job waits
- * ends `cancelled` now and its job leaves the queue; a running one is flagged and whichever
+ * ends `cancelled` now and its job leaves the queue (or its fair layer's line); a running one is flagged and whichever
  * worker holds it is asked through Redis to stop (it aborts and records `cancelled`).
  */
 export class JobRowCancelRequest<Status extends string, Queued extends { id: string } = { id: string }> {
@@ -78,7 +81,7 @@ export class JobRowCancelRequest<Status extends string, Queued extends { id: str
       [value],
     )) as [Array<{ id: string }>, number];
     if (queued.length) {
-      await Promise.all(queued.map(({ id }) => this.deps.queue.remove(id).catch(() => undefined)));
+      await Promise.all(queued.map(({ id }) => this.deps.fair.withdraw(this.deps.queue, id).catch(() => undefined)));
       await this.deps.afterQueuedCancelled?.(queued);
     }
     await Promise.all(running.map(({ id }) => this.deps.redis.publish(this.channel, id)));

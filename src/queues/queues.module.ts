@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.service';
 import { observeBullmq } from '../redis/observed-bullmq';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { DEFAULT_JOB_OPTIONS } from './default-job-options';
+import { FairQueues } from './fair/fair-queues';
 import { FLOW_PRODUCER } from './flow-producer';
 import { JobCatalogue } from './job-catalogue';
 import { QueueRegistry } from './queue-registry';
@@ -40,8 +41,8 @@ export class QueuesModule {
         BullModule.registerQueue(...catalogue.queueNames.map((name) => ({ name }))),
         BullModule.registerFlowProducer({ name: FLOW_PRODUCER }),
       ],
-      providers: [{ provide: JobCatalogue, useValue: catalogue }, QueueRegistry],
-      exports: [BullModule, JobCatalogue, QueueRegistry],
+      providers: [{ provide: JobCatalogue, useValue: catalogue }, QueueRegistry, FairQueues],
+      exports: [BullModule, JobCatalogue, QueueRegistry, FairQueues],
     };
   }
 }

@@ -15,6 +15,7 @@ export const RUN_JOB = jobKind<RunJobData>()({
   queue: 'test-runs',
   name: 'run',
   concurrencyKey: 'WORKER_CONCURRENCY',
+  fair: { capKey: 'RUNNING_CAPACITY', runningLimits: true },
   rows: {
     what: 'run',
     table: 'runs',

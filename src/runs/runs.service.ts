@@ -16,7 +16,7 @@ import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { FairQueues } from '../queues/fair/fair-queues';
 import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
 import { newRun } from './new-run';
@@ -38,7 +38,7 @@ export type RunPage = CursorPage<Run>;
 @Injectable()
 export class RunsService {
   private readonly logger = new Logger(RunsService.name);
-  private readonly cancels: JobRowCancelRequest<RunStatus, { id: string; suite_id: string | null }>;
+  private readonly cancels: JobRowCancelRequest<RunStatus, { id: string; suite_id: string | null; project_id: string }>;
 
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
@@ -48,6 +48,7 @@ export class RunsService {
     @InjectQueue(RUN_JOB.queue) private readonly queue: Queue<RunJobData>,
     @Inject(REDIS) redis: Redis,
     private readonly capacity: RunCapacity,
+    private readonly fair: FairQueues,
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
     @Optional() @Inject(RUNS_ENDED_HOOK) private readonly runsEnded: RunsEndedHook = IGNORE_RUNS_ENDED,
@@ -61,26 +62,28 @@ export class RunsService {
         queued: RunStatus.queued,
         running: RunStatus.running,
         cancelled: RunStatus.cancelled,
-        queuedReturns: 'id, suite_id',
+        queuedReturns: 'id, suite_id, project_id',
       },
       {
         db: runs,
         queue,
+        fair,
         redis,
         queuePrefix: config.env.QUEUE_PREFIX,
         // Their places go back; a suite whose last run in flight this was ends here: no worker needs to be alive.
         afterQueuedCancelled: async (cancelled) => {
-          await this.capacity.release(cancelled.length);
+          for (const [projectId, count] of countBy(cancelled.map(({ project_id }) => project_id)))
+            await this.capacity.release(projectId, count);
           await this.settleSuites(cancelled.map(({ suite_id }) => suite_id));
         },
       },
     );
   }
 
-  /** A run of `projectId` (the caller's project): its secrets are looked up there, and the row belongs to it. */
+  /** Accepts a run in `projectId` (the caller's): its secrets are looked up there; its place (429 when the platform or the project is full), its row, its job in the project's line. */
   async create(body: unknown, projectId: string): Promise<Run> {
     const definition = await this.checkDefinition(body, projectId);
-    await this.capacity.admit();
+    await this.capacity.admit(projectId);
     const run = newRun(definition, { projectId });
     try {
       // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
@@ -90,12 +93,13 @@ export class RunsService {
       )) as Array<{ created_at: Date }>;
       run.createdAt = run.updatedAt = row.created_at;
     } catch (error) {
-      await this.capacity.release();
+      await this.capacity.release(projectId);
       throw error;
     }
-    await enqueueOrWithdraw(this.queue, RUN_JOB.name, runJobData(run), runJobOptions(run), async () => {
+    const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
+    await this.fair.enqueueOrWithdraw(this.queue, projectId, job, async () => {
       await this.runs.delete({ id: run.id });
-      await this.capacity.release();
+      await this.capacity.release(projectId);
     });
     return run;
   }
@@ -242,4 +246,11 @@ export class RunsService {
     const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
     return { path, contentType: contentTypeOf(name) };
   }
+}
+
+/** How many times each value occurs. */
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }

@@ -9,6 +9,7 @@ export const SCRAPE_JOB = jobKind<ScrapeJobData>()({
   queue: 'scrapes',
   name: 'scrape',
   concurrencyKey: 'SCRAPE_CONCURRENCY',
+  fair: { runningLimits: true },
   rows: {
     what: 'scrape',
     table: 'scrapes',

@@ -8,7 +8,7 @@ import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { enqueueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { FairQueues } from '../queues/fair/fair-queues';
 import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
 import { SCRAPE_JOB, type ScrapeJobData } from './scrape-job';
@@ -74,6 +74,7 @@ export class ScrapesService {
     @InjectRepository(ScrapedPage) private readonly pages: Repository<ScrapedPage>,
     @InjectQueue(SCRAPE_JOB.queue) private readonly queue: Queue<ScrapeJobData>,
     @Inject(REDIS) redis: Redis,
+    private readonly fair: FairQueues,
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
   ) {
@@ -86,7 +87,7 @@ export class ScrapesService {
         cancelled: ScrapeStatus.cancelled,
         queuedReturns: 'id',
       },
-      { db: scrapes, queue, redis, queuePrefix: config.env.QUEUE_PREFIX },
+      { db: scrapes, queue, fair, redis, queuePrefix: config.env.QUEUE_PREFIX },
     );
   }
 
@@ -103,15 +104,14 @@ export class ScrapesService {
       status: ScrapeStatus.queued,
     });
     await this.scrapes.insert(scrape);
-    await enqueueOrWithdraw(
-      this.queue,
-      SCRAPE_JOB.name,
-      SCRAPE_JOB.rows.jobData(scrape.id),
-      { jobId: scrape.id, priority: request.priority },
-      async () => {
-        await this.scrapes.delete({ id: scrape.id });
-      },
-    );
+    const job = {
+      name: SCRAPE_JOB.name,
+      data: SCRAPE_JOB.rows.jobData(scrape.id),
+      opts: { jobId: scrape.id, priority: request.priority },
+    };
+    await this.fair.enqueueOrWithdraw(this.queue, projectId, job, async () => {
+      await this.scrapes.delete({ id: scrape.id });
+    });
     return scrape;
   }
 

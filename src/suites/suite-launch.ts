@@ -1,11 +1,13 @@
-import type { FlowProducer } from 'bullmq';
+import type { FlowProducer, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { NOT_STARTED } from '../database/job-row';
 import { insertRuns, newRun } from '../runs/new-run';
 import type { RunDefinition } from '../runs/run-definition';
 import type { Run } from '../runs/run.entity';
-import { suiteFlow } from './suite-job';
+import type { FairQueues } from '../queues/fair/fair-queues';
+import { RUN_JOB, runJobData, runJobOptions } from '../runs/run-job';
+import { SUITE_JOB, suiteFlow } from './suite-job';
 import type { SuiteRequest } from './suite-request';
 import { Suite, SuiteStatus } from './suite.entity';
 
@@ -57,7 +59,7 @@ function planSuite(
 
 /**
  * Stores a new suite and all its runs (call inside a transaction so it is all or nothing);
- * then queue it with addSuiteFlow. `definitions` are its tests, checked, in order.
+ * then queue it with queueSuite. `definitions` are its tests, checked, in order.
  */
 export async function storeSuite(
   m: EntityManager,
@@ -71,7 +73,32 @@ export async function storeSuite(
   return plan;
 }
 
-/** Queues the stored suite as one flow (see suiteFlow). */
-export async function addSuiteFlow(flows: FlowProducer, { suite, runs }: SuitePlan): Promise<void> {
-  await flows.add(suiteFlow(suite, runs));
+/** The queue of a suite's parent job, for callers that queue suites (schedules) to inject. */
+export const SUITES_QUEUE = SUITE_JOB.queue;
+
+/** Where a suite's jobs go: its parent on the suites queue, its runs on test-runs (through their fair layer). */
+export interface SuiteQueues {
+  flows: FlowProducer;
+  fair: FairQueues;
+  suites: Queue;
+  runs: Queue;
+}
+
+/**
+ * Queues the stored suite. With the runs' fair layer, its runs wait in their project's
+ * line like any run (a big suite cannot hold back another project), at most `concurrency`
+ * of them pending or in flight at once (the layer's group), and the parent goes alone on
+ * the suites queue: it waits for the runs in flight (see SuiteFinisher), and the end of
+ * the suite's last run settles it at once (SuiteRunHooks). Without the layer, one flow
+ * (see suiteFlow).
+ */
+export async function queueSuite(queues: SuiteQueues, projectId: string, { suite, runs }: SuitePlan): Promise<void> {
+  if (!queues.fair.of(RUN_JOB.queue)) return void (await queues.flows.add(suiteFlow(suite, runs)));
+  await queues.suites.add(SUITE_JOB.name, SUITE_JOB.rows.jobData(suite.id), { jobId: suite.id });
+  await queues.fair.enqueue(
+    queues.runs,
+    projectId,
+    runs.map((run) => ({ name: RUN_JOB.name, data: runJobData(run, suite.concurrency), opts: runJobOptions(run) })),
+    suite.concurrency ? { id: suite.id, limit: suite.concurrency } : undefined,
+  );
 }

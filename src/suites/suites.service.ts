@@ -1,21 +1,24 @@
-import { InjectFlowProducer } from '@nestjs/bullmq';
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import type { FlowProducer } from 'bullmq';
+import type { FlowProducer, Queue } from 'bullmq';
 import { DataSource, Repository } from 'typeorm';
 import { isObject } from '../validation/body-checks';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
 import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
+import { FairQueues } from '../queues/fair/fair-queues';
 import { FLOW_PRODUCER } from '../queues/flow-producer';
+import { RUN_JOB } from '../runs/run-job';
+import { SUITE_JOB } from './suite-job';
 import { RunCapacity } from '../runs/run-capacity';
 import type { RunDefinition } from '../runs/run-definition';
 import { DEFAULT_PRIORITY } from '../validation/request-fields';
 import { Run } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
-import { addSuiteFlow, storeSuite, SuitePlan } from './suite-launch';
+import { queueSuite, storeSuite, SuitePlan, type SuiteQueues } from './suite-launch';
 import { maxTestsOf, parseSuiteRequest, SuiteRequest } from './suite-request';
 import { Suite, SuiteStatus } from './suite.entity';
 
@@ -23,30 +26,36 @@ import { Suite, SuiteStatus } from './suite.entity';
 @Injectable()
 export class SuitesService {
   private readonly logger = new Logger(SuitesService.name);
+  private readonly queues: SuiteQueues;
 
   constructor(
     @InjectRepository(Suite) private readonly suites: Repository<Suite>,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
-    @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
+    @InjectFlowProducer(FLOW_PRODUCER) flows: FlowProducer,
+    @InjectQueue(SUITE_JOB.queue) suiteQueue: Queue,
+    @InjectQueue(RUN_JOB.queue) runQueue: Queue,
+    fair: FairQueues,
     private readonly db: DataSource,
     private readonly runService: RunsService,
     private readonly capacity: RunCapacity,
     private readonly config: AppConfig,
     private readonly egress: AddressPolicy,
-  ) {}
+  ) {
+    this.queues = { flows, fair, suites: suiteQueue, runs: runQueue };
+  }
 
   /** A suite of `projectId` (the caller's): its runs belong there too. */
   async create(body: unknown, projectId: string): Promise<Suite> {
     const { request, definitions } = await this.check(body, projectId);
-    await this.capacity.admit(definitions.length);
+    await this.capacity.admit(projectId, definitions.length);
     let plan: SuitePlan;
     try {
       plan = await this.db.transaction((m) => storeSuite(m, request, definitions, { projectId }));
     } catch (error) {
-      await this.capacity.release(definitions.length);
+      await this.capacity.release(projectId, definitions.length);
       throw error;
     }
-    await this.enqueueOrWithdraw(plan);
+    await this.enqueueOrWithdraw(plan, projectId);
     return Object.assign(plan.suite, { runs: plan.runs });
   }
 
@@ -147,18 +156,18 @@ export class SuitesService {
     return this.get(id, projectId);
   }
 
-  /** One flow for the stored suite; if Redis cannot take it, the rows and their places go and the caller gets 503. */
-  private enqueueOrWithdraw(plan: SuitePlan): Promise<void> {
+  /** The stored suite's jobs (see queueSuite); if Redis cannot take it, the rows and their places go and the caller gets 503. */
+  private enqueueOrWithdraw(plan: SuitePlan, projectId: string): Promise<void> {
     return queueOrWithdraw(
       'suite',
       plan.suite.id,
-      () => addSuiteFlow(this.flows, plan),
+      () => queueSuite(this.queues, projectId, plan),
       async () => {
         await this.db.transaction(async (m) => {
           await m.delete(Run, { suiteId: plan.suite.id });
           await m.delete(Suite, { id: plan.suite.id });
         });
-        await this.capacity.release(plan.runs.length);
+        await this.capacity.release(projectId, plan.runs.length);
       },
     );
   }

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.service';
 import { recordDeadLetter } from './record-dead-letter';
 import { JobCatalogue, RowJobKind } from '../queues/job-catalogue';
 import type { JobRowKind } from '../queues/job-kind';
+import { FairQueues } from '../queues/fair/fair-queues';
 import { QueueRegistry } from '../queues/queue-registry';
 import { REDIS } from '../redis/redis.module';
 import { RowEndedHooks } from './row-ended-hooks';
@@ -22,7 +23,9 @@ const BATCH = 200;
  * worker at a time (a Redis lock), at start and every RECONCILE_INTERVAL_MS, for each
  * row still queued or running:
  * - no job (the API died between the insert and the add, or the job was removed): the
- *   job is added again, with the row id as job id, so adding twice is harmless;
+ *   job is added again, with the row id as job id, so adding twice is harmless; on a
+ *   queue with a fair layer a job waiting in its project's line is not missing, and one
+ *   missing is put back in that line;
  * - a job that ended (failed for good, e.g. stalled too often after its workers died,
  *   or completed without recording an end): the row ends with the reason.
  */
@@ -40,6 +43,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly catalogue: JobCatalogue,
     private readonly rowEndedHooks: RowEndedHooks,
+    private readonly fairQueues: FairQueues,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,20 +85,22 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private async reconcile(kind: RowJobKind): Promise<number> {
     const queue = this.queues.all().find((q) => q.name === kind.queue)!.queue;
     const rows = (await this.db.query(
-      `SELECT id, status${kind.rows.hasPriority ? ', priority' : ''} FROM ${kind.rows.table}
+      `SELECT id, status, project_id${kind.rows.hasPriority ? ', priority' : ''} FROM ${kind.rows.table}
        WHERE status = ANY($1) AND updated_at < now() - make_interval(secs => $2) ORDER BY updated_at LIMIT $3`,
       [kind.rows.inFlight, GRACE_SECONDS, BATCH],
-    )) as Array<{ id: string; status: string; priority?: number }>;
+    )) as Array<{ id: string; status: string; project_id: string; priority?: number }>;
+    const fair = this.fairQueues.of(kind.queue);
     let mended = 0;
     for (const row of rows) {
+      if (fair && (await fair.knows(row.id))) continue;
       const job = await queue.getJob(row.id);
       const state = job ? await job.getState() : 'missing';
       if (LIVE_STATES.has(state)) continue;
       if (state === 'missing' || state === 'unknown') {
-        await queue.add(kind.name, kind.rows.jobData(row.id), {
-          jobId: row.id,
-          ...(row.priority ? { priority: row.priority } : {}),
-        });
+        const opts = { jobId: row.id, ...(row.priority ? { priority: row.priority } : {}) };
+        await this.fairQueues.enqueue(queue, row.project_id, [
+          { name: kind.name, data: kind.rows.jobData(row.id), opts },
+        ]);
         this.logger.warn(
           { queue: kind.queue, jobId: row.id, status: row.status },
           `A ${row.status} row had no job: queued it again`,

@@ -92,7 +92,7 @@ export class RunExecutor {
     }
     const { previous, attempt } = claimed;
     if (previous === RunStatus.queued)
-      await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX).catch(() => undefined);
+      await releaseRunPlaces(this.redis, this.config.env.QUEUE_PREFIX, claimed.project_id).catch(() => undefined);
     await job
       .updateProgress({ type: 'status', status: RunStatus.running, attempt } satisfies RunProgress)
       .catch(() => undefined);

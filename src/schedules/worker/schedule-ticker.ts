@@ -10,7 +10,9 @@ import { releaseRunPlaces, takeRunPlace } from '../../runs/run-capacity';
 import { insertRuns, newRun } from '../../runs/new-run';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../../runs/run-job';
 import type { Run } from '../../runs/run.entity';
-import { addSuiteFlow, storeSuite, type SuitePlan } from '../../suites/suite-launch';
+import { queueSuite, storeSuite, SUITES_QUEUE, type SuitePlan, type SuiteQueues } from '../../suites/suite-launch';
+import { FairQueues } from '../../queues/fair/fair-queues';
+import { DEFAULT_PROJECT_ID } from '../../projects/default-project';
 import { SCHEDULE_TICK_JOB } from '../schedule-job';
 import { Schedule } from '../schedule.entity';
 
@@ -28,19 +30,25 @@ export type TickOutcome =
 @Injectable()
 export class ScheduleTicker {
   private readonly logger = new Logger(ScheduleTicker.name);
+  private readonly queues: SuiteQueues;
 
   constructor(
     private readonly db: DataSource,
     @InjectQueue(RUN_JOB.queue) private readonly runs: Queue<RunJobData>,
     @InjectQueue(SCHEDULE_TICK_JOB.queue) private readonly schedules: Queue,
-    @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
+    @InjectFlowProducer(FLOW_PRODUCER) flows: FlowProducer,
+    @InjectQueue(SUITES_QUEUE) suites: Queue,
+    private readonly fair: FairQueues,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.queues = { flows, fair, suites, runs: this.runs };
+  }
 
   async tick(scheduleId: string): Promise<TickOutcome> {
     const prefix = this.config.env.QUEUE_PREFIX;
     let placesTaken = 0;
+    let projectId = DEFAULT_PROJECT_ID;
     let outcome: TickOutcome;
     let run: Run | undefined;
     let suite: SuitePlan | undefined;
@@ -50,10 +58,6 @@ export class ScheduleTicker {
           .getRepository(Schedule)
           .findOne({ where: { id: scheduleId }, lock: { mode: 'pessimistic_write' } });
         if (!schedule) return { status: 'gone' } as const;
-        // Not selected with the row (answers never carry it): what a tick queues is the schedule's project's.
-        const [{ project_id: projectId }] = (await m.query(`SELECT project_id FROM schedules WHERE id = $1`, [
-          scheduleId,
-        ])) as Array<{ project_id: string }>;
         const skip = async (reason: string): Promise<TickOutcome> => {
           await m.query(
             `UPDATE schedules SET ticks_skipped = ticks_skipped + 1, last_skip_reason = $2, last_tick_at = now() WHERE id = $1`,
@@ -75,9 +79,23 @@ export class ScheduleTicker {
           }
         }
         const places = schedule.suite ? schedule.suite.tests.length : 1;
-        if (!(await takeRunPlace(this.redis, prefix, this.config.env.QUEUED_CAPACITY, places))) {
-          return skip(`runs are at capacity (QUEUED_CAPACITY ${this.config.env.QUEUED_CAPACITY})`);
-        }
+        // Not selected with the row (answers never carry it): what a tick queues is the schedule's project's.
+        const [project] = (await m.query(
+          `SELECT s.project_id, p.queued_limit FROM schedules s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`,
+          [scheduleId],
+        )) as Array<{ project_id: string; queued_limit: number | null }>;
+        projectId = project.project_id;
+        const capacity = this.config.env.QUEUED_CAPACITY;
+        const taken = await takeRunPlace(
+          this.redis,
+          prefix,
+          capacity,
+          { projectId, queuedLimit: project.queued_limit },
+          places,
+        );
+        if (taken === 'full') return skip(`runs are at capacity (QUEUED_CAPACITY ${capacity})`);
+        if (taken === 'project-full')
+          return skip(`the project's runs are at capacity (its queued limit, ${project.queued_limit})`);
         placesTaken = places;
         if (schedule.suite) {
           suite = await storeSuite(m, schedule.suite, schedule.suite.tests, { projectId, scheduleId });
@@ -96,7 +114,7 @@ export class ScheduleTicker {
         return { status: 'queued', runId: run.id } as const;
       });
     } catch (error) {
-      if (placesTaken) await releaseRunPlaces(this.redis, prefix, placesTaken).catch(() => undefined);
+      if (placesTaken) await releaseRunPlaces(this.redis, prefix, projectId, placesTaken).catch(() => undefined);
       throw error;
     }
 
@@ -109,14 +127,15 @@ export class ScheduleTicker {
     } else if (suite) {
       // Stored and committed: if this add fails, the reconciler queues the suite's rows again.
       const { id: suiteId } = suite.suite;
-      await addSuiteFlow(this.flows, suite).catch((err: unknown) =>
+      await queueSuite(this.queues, projectId, suite).catch((err: unknown) =>
         this.logger.warn({ scheduleId, suiteId, err }, 'Could not queue the scheduled suite; the reconciler will'),
       );
       this.logger.log({ scheduleId, suiteId }, 'Schedule tick queued a suite');
     } else if (run) {
       // Stored and committed: if this add fails, the reconciler queues the row again.
-      await this.runs
-        .add(RUN_JOB.name, runJobData(run), runJobOptions(run))
+      const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
+      await this.fair
+        .enqueue(this.runs, projectId, [job])
         .catch((err: unknown) =>
           this.logger.warn(
             { scheduleId, runId: run!.id, err },

@@ -6,7 +6,7 @@ import type { SuiteJobData } from '../suite-job';
 import { progressOf, SuiteSettler } from '../suite-settler';
 import type { SuiteStatus } from '../suite.entity';
 
-/** A parent re-added without children (after Redis lost it) looks again this often while runs are in flight. */
+/** A parent without children looks again this often while runs are in flight (the last run's end wakes it sooner). */
 const RECHECK_MS = 5000;
 
 /**
@@ -30,8 +30,9 @@ export class SuiteFinisher {
       in_flight: number;
     }>;
     if (inFlight > 0) {
-      // Only when the parent was added again without its children (Redis lost them): the
-      // runs were queued again on their own, and the suite ends after them.
+      // A parent without children: its runs go through the fair layer (or were queued again
+      // on their own after Redis lost the flow). It looks again later; the end of the
+      // suite's last run wakes it sooner (SuiteRunHooks).
       if (!token) throw new Error(`suite ${suiteId} still has ${inFlight} runs in flight`);
       await job.moveToDelayed(Date.now() + RECHECK_MS, token);
       throw new DelayedError();

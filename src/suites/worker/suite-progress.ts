@@ -50,18 +50,36 @@ export class SuiteProgress {
     if (rows[0]) await this.report(suiteId, rows[0]);
   }
 
-  /** A run of the suite ended (or was found ended): counts from the rows, while the suite is in flight. */
-  async runEnded(suiteId: string): Promise<void> {
+  /**
+   * A run of the suite ended (or was found ended): counts from the rows, while the suite is
+   * in flight. Returns true when none of its runs is left queued or running.
+   */
+  async runEnded(suiteId: string): Promise<boolean> {
     try {
       const [rows] = (await this.db.query(
         `UPDATE suites s SET passed = c.passed, failed = c.failed, errored = c.errored, cancelled = c.cancelled, updated_at = now()
-         FROM (${SUITE_COUNTS_SQL}) c WHERE s.id = $1 AND s.status IN ('queued', 'running') RETURNING ${COUNT_COLUMNS}`,
+         FROM (${SUITE_COUNTS_SQL}) c WHERE s.id = $1 AND s.status IN ('queued', 'running') RETURNING ${COUNT_COLUMNS}, c.in_flight`,
         [suiteId],
-      )) as [SuiteCounts[], number];
-      if (rows[0]) await this.report(suiteId, rows[0]);
+      )) as [Array<SuiteCounts & { in_flight: number }>, number];
+      if (!rows[0]) return false;
+      const { in_flight: inFlight, ...counts } = rows[0];
+      await this.report(suiteId, counts);
+      return inFlight === 0;
     } catch (err) {
       // The counts are only a view: the suite's end recomputes them from the rows.
       this.logger.warn({ suiteId, err }, 'Could not update a suite’s counts');
+      return false;
+    }
+  }
+
+  /** The suite's parent job, if it is put off (waiting to look again), runs now. */
+  async wakeParent(suiteId: string): Promise<void> {
+    try {
+      const parent = await this.suites.getJob(suiteId);
+      if (parent && (await parent.isDelayed())) await parent.promote();
+    } catch (err) {
+      // It looks again on its own within SuiteFinisher's interval.
+      this.logger.warn({ suiteId, err }, 'Could not wake a suite’s parent job');
     }
   }
 

@@ -17,7 +17,12 @@ export class SuiteRunHooks implements RunHooks {
     if (suiteId) await this.progress.runStarted(suiteId);
   }
 
+  /**
+   * The suite's last run in flight wakes its parent job: a suite whose runs went through
+   * the fair layer has a parent without children, put off between looks (SuiteFinisher),
+   * which then settles the suite at once instead of at its next look.
+   */
   async runEnded({ suiteId }: HookedRun): Promise<void> {
-    if (suiteId) await this.progress.runEnded(suiteId);
+    if (suiteId && (await this.progress.runEnded(suiteId))) await this.progress.wakeParent(suiteId);
   }
 }
