@@ -95,6 +95,15 @@ export class FairQueue {
 
   private readonly limitsKey: string;
 
+  /** Jobs in line in the layer (every project's, and those a group holds back): accepted, not yet handed to BullMQ. */
+  async waiting(): Promise<number> {
+    const [known, inFlight] = await Promise.all([
+      this.redis.hlen(`${this.base}:meta`),
+      this.redis.hlen(`${this.base}:inflight`),
+    ]);
+    return Math.max(0, known - inFlight);
+  }
+
   /** Puts jobs of one project (and one group, if any) in line; returns how many were new. */
   accept(projectId: string, jobs: FairJob[], group?: FairGroup): Promise<number> {
     if (!jobs.length) return Promise.resolve(0);
