@@ -1,5 +1,5 @@
 import { presentedApiKey } from './api-key';
-import { matchesAnySecret } from './secret-compare';
+import { matchesAnySecret, matchingSecretIndex } from './secret-compare';
 
 describe('matchesAnySecret', () => {
   it('accepts any listed key and nothing else', () => {
@@ -12,6 +12,11 @@ describe('matchesAnySecret', () => {
   it('does not accept a prefix or an extension of a key', () => {
     expect(matchesAnySecret('secret', ['secret-key'])).toBe(false);
     expect(matchesAnySecret('secret-key-2', ['secret-key'])).toBe(false);
+  });
+
+  it('tells which key matched (the first, if listed twice)', () => {
+    expect(matchingSecretIndex('b', ['a', 'b', 'b'])).toBe(1);
+    expect(matchingSecretIndex('c', ['a', 'b'])).toBe(-1);
   });
 });
 

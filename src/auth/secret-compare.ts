@@ -3,15 +3,20 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * Constant-time check of a presented secret against the accepted ones. Hashing first
- * gives equal lengths, so neither the secret's length nor its content leaks through timing.
+ * Which of the accepted secrets `presented` is (its index), or -1; in constant time.
+ * Hashing first gives equal lengths, so neither a secret's length nor its content leaks
+ * through timing, and every secret is compared (no early exit).
  */
-export function matchesAnySecret(presented: string, accepted: readonly string[]): boolean {
+export function matchingSecretIndex(presented: string, accepted: readonly string[]): number {
   const given = digest(presented);
-  let found = false;
-  for (const secret of accepted) {
-    // No early exit: every key is compared.
-    found = timingSafeEqual(given, digest(secret)) || found;
-  }
+  let found = -1;
+  accepted.forEach((secret, index) => {
+    if (timingSafeEqual(given, digest(secret)) && found < 0) found = index;
+  });
   return found;
+}
+
+/** Constant-time check of a presented secret against the accepted ones (see matchingSecretIndex). */
+export function matchesAnySecret(presented: string, accepted: readonly string[]): boolean {
+  return matchingSecretIndex(presented, accepted) >= 0;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_PROJECT_ID } from './default-project';
 import { hashApiKey, KEY_PREFIX } from './key-material';
 import type { Principal } from './principal';
 import { SCOPES, type Scope } from './scopes';
-import { bootstrapKeyIndex } from './bootstrap-keys';
+import { matchingSecretIndex } from '../auth/secret-compare';
 
 /**
  * How long a key found in the database is trusted without asking again. Revocation does
@@ -78,7 +78,7 @@ export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The principal a key acts as, or undefined when it is no key of this deployment. */
   async resolve(key: string): Promise<Principal | undefined> {
-    const bootstrap = bootstrapKeyIndex(key, this.config.env.API_KEYS);
+    const bootstrap = matchingSecretIndex(key, this.config.env.API_KEYS);
     if (bootstrap >= 0)
       return {
         projectId: DEFAULT_PROJECT_ID,
