@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { DEFAULT_PROJECT_ID } from '../projects/default-project';
 import { FairQueues } from '../queues/fair/fair-queues';
 import { EMAIL_JOB, type EmailJobData } from './email-job';
 import { EmailTemplates } from './email-templates';
@@ -56,13 +55,13 @@ export class EmailOutbox {
   /**
    * Queues a stored email for a request; if the queue cannot take it, the email and what
    * `alsoWithdraw` removes go in one transaction and the caller gets a 503 (see enqueueOrWithdraw).
+   * `projectId` is the project the caller stored it in: it goes in that project's line.
    */
-  async enqueueOrWithdraw(id: string, alsoWithdraw?: (m: EntityManager) => Promise<unknown>): Promise<void> {
-    // Its project from its row: whoever stored it (a request, a suite's end) chose it.
-    const [row] = (await this.db.query(`SELECT project_id FROM emails WHERE id = $1`, [id])) as Array<{
-      project_id: string;
-    }>;
-    const projectId = row?.project_id ?? DEFAULT_PROJECT_ID;
+  async enqueueOrWithdraw(
+    id: string,
+    projectId: string,
+    alsoWithdraw?: (m: EntityManager) => Promise<unknown>,
+  ): Promise<void> {
     return this.fair.enqueueOrWithdraw(this.queue, projectId, this.job(id), () =>
       this.db.transaction(async (m) => {
         await m.delete(Email, { id });

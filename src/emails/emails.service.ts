@@ -58,7 +58,7 @@ export class EmailsService {
       }
       throw error;
     }
-    await this.outbox.enqueueOrWithdraw(email.id);
+    await this.outbox.enqueueOrWithdraw(email.id, projectId);
     return { email, created: true };
   }
 

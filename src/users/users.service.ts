@@ -48,7 +48,7 @@ export class UsersService {
         throw new ConflictException(`A user with email ${input.email} already exists`);
       throw error;
     }
-    await this.emails.enqueueOrWithdraw(welcome.id, (tx) => tx.delete(User, { id: user.id }));
+    await this.emails.enqueueOrWithdraw(welcome.id, projectId, (tx) => tx.delete(User, { id: user.id }));
     return this.get(user.id, projectId);
   }
 
