@@ -23,6 +23,7 @@ const SHARED = [
   'shutdown',
   'storable-text',
   'validation',
+  'web',
 ];
 /** Worker-only infrastructure: only a feature's worker/ folder (and the roots) may use it. */
 const WORKER_ONLY = ['worker-runtime', 'browser', 'sandbox'];

@@ -2,10 +2,12 @@ import { Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mountBullBoard } from './bull-board/bull-board';
 import { protectDashboards } from './bull-board/dashboard-auth';
+import { SessionStore } from './auth/session/session-store';
 import { OutageFilter } from './http/outage.filter';
 import { StorableTextInterceptor } from './storable-text/storable-text.interceptor';
 import type { Env } from './config/env.schema';
 import { mountOpenApi } from './docs/openapi';
+import { mountWebApp } from './web/mount-web-app';
 import { EventsIoAdapter } from './events/socket-io.adapter';
 import { QueueRegistry } from './queues/queue-registry';
 import { REDIS } from './redis/redis.module';
@@ -28,7 +30,7 @@ export async function setUpApiHttp(app: NestFastifyApplication, env: Env): Promi
     });
   const io = new EventsIoAdapter(app);
   app.useWebSocketAdapter(io);
-  protectDashboards(app.getHttpAdapter().getInstance(), env);
+  protectDashboards(app.getHttpAdapter().getInstance(), env, app.get(SessionStore));
   await mountBullBoard(
     app,
     app
@@ -37,6 +39,7 @@ export async function setUpApiHttp(app: NestFastifyApplication, env: Env): Promi
       .map(({ queue }) => queue),
   );
   mountOpenApi(app);
+  await mountWebApp(app.getHttpAdapter().getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   io.routeUpgrades(app.getHttpServer());

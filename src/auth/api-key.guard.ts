@@ -14,6 +14,9 @@ import { EventTokenVerifier } from './event-token-verifier';
 import { requestOf } from './principal.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { BOOTSTRAP_ONLY, REQUIRED_SCOPE } from './scope.decorator';
+import { sessionIdFrom } from './session/session-cookie';
+import { SESSION, type WithSession } from './session/session-request-marks';
+import { csrfMatches, SessionStore } from './session/session-store';
 
 interface HttpRequest {
   method: string;
@@ -40,6 +43,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly keys: KeyDirectory,
     private readonly eventTokens: EventTokenVerifier,
     private readonly rates: KeyRateLimiter,
+    private readonly sessions: SessionStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,6 +64,10 @@ export class ApiKeyGuard implements CanActivate {
     if (context.getType() === 'http' && this.reflector.get<boolean>(ACCEPTS_BASIC_AUTH, context.getHandler()))
       return this.keyOrBasic(context);
     const key = this.keyOf(context);
+    if (!key && context.getType() === 'http') {
+      const session = await this.session(context);
+      if (session) return session;
+    }
     if (!key) {
       const tokenKind = this.reflector.get<EventTokenKind | undefined>(EVENT_TOKEN_KIND, context.getHandler());
       if (tokenKind && context.getType() === 'http')
@@ -94,6 +102,10 @@ export class ApiKeyGuard implements CanActivate {
     const key =
       presentedApiKey(request.headers) ??
       (READ_METHODS.has(request.method) ? basicCredentials(request.headers.authorization)?.password : undefined);
+    if (key === undefined) {
+      const session = await this.session(context);
+      if (session) return session;
+    }
     const principal = key === undefined ? undefined : await this.keys.resolve(key);
     if (principal) return principal;
     context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', BASIC_CHALLENGE);
@@ -102,6 +114,29 @@ export class ApiKeyGuard implements CanActivate {
         ? 'An API key is required: sign in with any user name and the API key as the password, or send "Authorization: Bearer <key>"'
         : 'The API key is not valid',
     );
+  }
+
+  /**
+   * The dashboard's session cookie, on a request without a key: its principal, or undefined
+   * without a cookie. A cookie whose session ended is a 401 (the page signs in again); a
+   * change (anything but GET and HEAD) must also carry the session's CSRF token in
+   * x-csrf-token, which a page of another site cannot read, on top of SameSite=Strict.
+   */
+  private async session(context: ExecutionContext): Promise<Principal | undefined> {
+    const request = context.switchToHttp().getRequest<HttpRequest & WithSession>();
+    const id = sessionIdFrom(request.headers.cookie);
+    if (!id) return undefined;
+    const session = await this.sessions.find(id);
+    if (!session)
+      throw new UnauthorizedException(
+        'The dashboard session has ended (signed out, expired, or its key was revoked): sign in again',
+      );
+    if (!READ_METHODS.has(request.method) && !csrfMatches(session, request.headers['x-csrf-token']))
+      throw new ForbiddenException(
+        'A change made with the dashboard session needs its CSRF token in x-csrf-token (from GET /api/session)',
+      );
+    request[SESSION] = session;
+    return session.principal;
   }
 
   /** An SSE route opened without a key: `?token=` must be an event token for this stream. */

@@ -3,6 +3,8 @@ import { presentedApiKey } from '../auth/api-key';
 import { BASIC_CHALLENGE, basicCredentials } from '../auth/basic-credentials';
 import { matchesAnySecret } from '../auth/secret-compare';
 import type { Env } from '../config/env.schema';
+import { sessionIdFrom } from '../auth/session/session-cookie';
+import type { SessionStore } from '../auth/session/session-store';
 
 /**
  * Route patterns served by Fastify plugins, where Nest guards never run: Bull Board (UI,
@@ -37,6 +39,19 @@ function signedIn(request: FastifyRequest, env: Env): boolean {
 }
 
 /**
+ * The web dashboard's session: a session of a bootstrap key opens every dashboard (Bull Board
+ * shows every project's jobs, so only an operator's); any session opens the OpenAPI pages,
+ * which hold no data. Sessions have no CSRF check here: these are pages a browser opens.
+ */
+async function sessionOpens(request: FastifyRequest, sessions: SessionStore, routePattern: string): Promise<boolean> {
+  const id = sessionIdFrom(request.headers.cookie);
+  if (!id) return false;
+  const session = await sessions.find(id);
+  if (!session) return false;
+  return session.principal.bootstrap || routePattern.toLowerCase().startsWith('/api/docs');
+}
+
+/**
  * Bull Board, the OpenAPI pages and GraphiQL are Fastify plugins, so the Nest API-key
  * guard does not see them: this hook does. A browser signs in with HTTP basic auth
  * (BULL_BOARD_USERNAME / BULL_BOARD_PASSWORD); tools may send an API key instead.
@@ -46,10 +61,12 @@ function signedIn(request: FastifyRequest, env: Env): boolean {
  * matched no route gets the 404 handler, which serves nothing of a dashboard. Registered on
  * the root instance, it runs for routes of every plugin, whenever they were registered.
  */
-export function protectDashboards(fastify: FastifyInstance, env: Env): void {
+export function protectDashboards(fastify: FastifyInstance, env: Env, sessions: SessionStore): void {
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isDashboardRoute(request.routeOptions.url)) return;
+    const route = request.routeOptions.url;
+    if (!isDashboardRoute(route)) return;
     if (signedIn(request, env)) return;
+    if (await sessionOpens(request, sessions, route as string)) return;
     await reply
       .code(401)
       .header('WWW-Authenticate', BASIC_CHALLENGE)

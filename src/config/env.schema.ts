@@ -98,6 +98,8 @@ export const envSchema = z.object({
   // Requests per second and burst per project key (a project may set its own); 0: no limit.
   RATE_LIMIT_PER_SECOND: int(0, 1000000).default(100),
   RATE_LIMIT_BURST: int(1, 1000000).default(200),
+  // How long a dashboard sign-in lasts (its cookie and its record in Redis), in hours.
+  SESSION_TTL_HOURS: int(1, 720).default(12),
   TEST_EXECUTION_TIMEOUT_MS: int(1000, 86400000).default(120000),
   MAX_JOB_DURATION: int(1000, 86400000).default(600000),
   SHUTDOWN_TIMEOUT_MS: int(0, 3600000).default(30000),

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { EventsGateway } from './events.gateway';
 import { LiveEventHub } from './live-event-hub';
+import { LiveController } from './live.controller';
 
 /**
  * API side only: the live event hub that every surface reads (socket.io here; SSE routes
@@ -9,6 +10,7 @@ import { LiveEventHub } from './live-event-hub';
  */
 @Global()
 @Module({
+  controllers: [LiveController],
   providers: [LiveEventHub, EventsGateway],
   exports: [LiveEventHub],
 })

@@ -38,6 +38,14 @@ interface KeyRow {
  * SHA-256 among the project keys not revoked, and kept for CACHE_MS. Revoking publishes the
  * key's hash, and every API instance drops it at once.
  */
+const bootstrapPrincipal = (index: number): Principal => ({
+  projectId: DEFAULT_PROJECT_ID,
+  keyId: null,
+  actor: `bootstrap key ${index + 1} (API_KEYS)`,
+  scopes: SCOPES,
+  bootstrap: true,
+});
+
 @Injectable()
 export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(KeyDirectory.name);
@@ -79,17 +87,27 @@ export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdo
   /** The principal a key acts as, or undefined when it is no key of this deployment. */
   async resolve(key: string): Promise<Principal | undefined> {
     const bootstrap = matchingSecretIndex(key, this.config.env.API_KEYS);
-    if (bootstrap >= 0)
-      return {
-        projectId: DEFAULT_PROJECT_ID,
-        keyId: null,
-        actor: `bootstrap key ${bootstrap + 1} (API_KEYS)`,
-        scopes: SCOPES,
-        bootstrap: true,
-      };
+    if (bootstrap >= 0) return bootstrapPrincipal(bootstrap);
     // Not shaped like a project key: no need to ask the database.
     if (!key.startsWith(KEY_PREFIX) || key.length > 100) return undefined;
-    const hash = hashApiKey(key);
+    return this.resolveProjectKey(hashApiKey(key));
+  }
+
+  /**
+   * The principal of a key known only by its SHA-256 (what a dashboard session keeps, never
+   * the key): a bootstrap key still in API_KEYS, or a project key not revoked. A key taken out
+   * of API_KEYS or revoked is undefined, so whatever holds its hash ends with it.
+   */
+  async resolveHash(hash: Buffer, bootstrap: boolean): Promise<Principal | undefined> {
+    if (!bootstrap) return this.resolveProjectKey(hash);
+    const index = matchingSecretIndex(
+      hash.toString('hex'),
+      this.config.env.API_KEYS.map((key) => hashApiKey(key).toString('hex')),
+    );
+    return index >= 0 ? bootstrapPrincipal(index) : undefined;
+  }
+
+  private async resolveProjectKey(hash: Buffer): Promise<Principal | undefined> {
     const cacheKey = hash.toString('hex');
     const cached = this.cache.get(cacheKey);
     if (cached && cached.until > Date.now()) return this.used(cached.principal);

@@ -133,3 +133,30 @@ export const runCancelBody = responseBody(
 );
 
 export const runPageBody = responseBody('RunPage', page(runBody));
+
+const perStatus = (what: string) => count.meta({ description: `${what} that ended in that hour` });
+
+export const runStatsBody = responseBody(
+  'RunStats',
+  z.object({
+    running: count.meta({ description: "The project's runs running now" }),
+    queued: count.meta({ description: "The project's runs waiting now" }),
+    runningCapacity: count.meta({ description: 'RUNNING_CAPACITY: runs running at once, all projects together' }),
+    queuedCapacity: count.meta({ description: 'QUEUED_CAPACITY: runs waiting at once, all projects together' }),
+    projectRunningLimit: count.nullable().meta({ description: "The project's own running limit; null: none" }),
+    projectQueuedLimit: count.nullable().meta({ description: "The project's own queued limit; null: none" }),
+    lastDay: z
+      .array(
+        z.object({
+          hour: dateTime,
+          passed: perStatus('Runs passed'),
+          failed: perStatus('Runs failed'),
+          error: perStatus('Runs in error'),
+          cancelled: perStatus('Runs cancelled'),
+          timed_out: perStatus('Runs timed out'),
+        }),
+      )
+      .meta({ description: 'The last 24 hours, oldest first, by the hour runs ended in' }),
+    recentFailures: z.array(runBody).meta({ description: 'The last five runs that failed, errored or timed out' }),
+  }),
+);

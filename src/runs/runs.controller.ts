@@ -19,7 +19,8 @@ import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiFile, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { RUN_EXAMPLES } from '../docs/request-examples';
-import { runCancelBody, runCreatedBody, runDetailBody, runPageBody } from './run-responses';
+import { runCancelBody, runCreatedBody, runDetailBody, runPageBody, runStatsBody } from './run-responses';
+import { RunStatsService } from './run-stats';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
 import { type ListRunsQuery, listRunsQuerySchema } from './dto/list-runs.query';
@@ -44,6 +45,7 @@ export class RunsController {
     private readonly runs: RunsService,
     private readonly hub: LiveEventHub,
     private readonly config: AppConfig,
+    private readonly stats: RunStatsService,
   ) {}
 
   @Post()
@@ -69,6 +71,16 @@ export class RunsController {
     @ProjectId() projectId: string,
   ): Promise<z.output<typeof runPageBody>> {
     return this.runs.list(projectId, query);
+  }
+
+  @Get('stats')
+  @ApiJson(
+    200,
+    runStatsBody,
+    "The project's runs now (running, queued, against capacity), the last day by hour and outcome, and the last failures",
+  )
+  runStats(@ProjectId() projectId: string): Promise<z.output<typeof runStatsBody>> {
+    return this.stats.of(projectId);
   }
 
   @Get(':id')
@@ -136,6 +148,19 @@ export class RunsController {
     @ProjectId() projectId: string,
   ): Promise<z.output<typeof runCancelBody>> {
     return this.runs.cancel(id, projectId);
+  }
+
+  @Post(':id/rerun')
+  @ApiJson(201, runCreatedBody, 'A new run queued with the same definition (alone: not part of a suite or a schedule)')
+  @ApiError(404, 'No such run')
+  @ApiError(400, "The definition no longer passes today's checks (a secret it names was deleted, a host now refused)")
+  @ApiError(429, 'QUEUED_CAPACITY runs are waiting; nothing was stored; see Retry-After')
+  async rerun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof runCreatedBody>> {
+    const run = await this.runs.rerun(id, projectId);
+    return { id: run.id, status: run.status };
   }
 
   @Get(':id/artifacts/:name')

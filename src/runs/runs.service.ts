@@ -104,6 +104,13 @@ export class RunsService {
     return run;
   }
 
+  /** The same definition again, as a new run of the project (checked again: secrets and hosts may have changed). */
+  async rerun(id: string, projectId: string): Promise<Run> {
+    const run = await this.runs.findOne({ where: { id, projectId }, select: { id: true, definition: true } });
+    if (!run) throw new NotFoundException(`Run ${id} not found`);
+    return this.create(run.definition, projectId);
+  }
+
   /**
    * Field-by-field checks (a script's syntax and imports among them), then the egress rule
    * for every absolute URL (a 400 naming the step), then that a script's secrets are stored
@@ -146,6 +153,9 @@ export class RunsService {
       status?: RunStatus;
       scheduleId?: string;
       suiteId?: string;
+      name?: string;
+      createdAfter?: string;
+      createdBefore?: string;
       limit?: number;
       cursor?: string;
     },
@@ -154,6 +164,11 @@ export class RunsService {
     if (query.status) qb.andWhere('run.status = :status', { status: query.status });
     if (query.scheduleId) qb.andWhere('run.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
     if (query.suiteId) qb.andWhere('run.suite_id = :suiteId', { suiteId: query.suiteId });
+    // The name is text to find, never a pattern: LIKE's own characters are escaped.
+    if (query.name)
+      qb.andWhere(`run.name ILIKE :name ESCAPE '\\'`, { name: `%${query.name.replace(/[\\%_]/g, '\\$&')}%` });
+    if (query.createdAfter) qb.andWhere('run.created_at >= :after', { after: query.createdAfter });
+    if (query.createdBefore) qb.andWhere('run.created_at < :before', { before: query.createdBefore });
     return newestFirstPage(qb, 'created_at', (run) => run.createdAt, query);
   }
 

@@ -90,6 +90,28 @@ export class RunReportController {
     return reply.headers(headers).type(file.contentType).send(file.body);
   }
 
+  @Get(':id/trace/*')
+  @AcceptsBasicAuth()
+  @ApiFile(
+    "Playwright's trace viewer (`/trace/index.html?trace=<URL of one of the run's trace artifacts>`), as playwright-core ships it, for any run with a trace: the dashboard's \"Open trace\"",
+    ['text/html', 'text/javascript', 'text/css'],
+  )
+  @ApiError(404, 'No such run (a run of another project is not found either), or no such file of the viewer')
+  async traceViewerFile(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('*') path: string,
+    @ProjectId() projectId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.runs.assertExists(id, projectId);
+    // Served under the run's path so its service worker's scope is that run: the trace it
+    // opens is fetched with the same credentials as the page, from this origin only.
+    const inside = path === '' ? 'index.html' : path;
+    const file = await pristineFile('traceViewer', inside);
+    if (!file) throw new NotFoundException('The trace viewer has no such file');
+    return reply.headers(traceViewerHeaders(inside)).type(file.contentType).send(file.body);
+  }
+
   /**
    * The report app's page with the run's report data in the element the app reads it from.
    * The data goes in as base64 made here from the stored zip: letters, digits, `+/=` only,
