@@ -344,6 +344,21 @@ describe('dashboard', () => {
     await visible(page.getByText('No runs match.'));
     await page.goto(`${stack.base}/runs/${defaultRunId}`);
     await containsText(page.getByRole('alert'), 'not found');
+    // The live stream follows only the session's project: another project's run is `gone`.
+    const live = await page.evaluate(async (id) => {
+      const res = await fetch(`/api/live?runs=${id}`);
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('event: gone') && !text.includes('event: run.')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await reader.cancel();
+      return text;
+    }, defaultRunId);
+    expect(live).toContain('event: gone');
+    expect(live).not.toContain('run.updated');
 
     // Revoking the key ends the session: the next request is refused and the page asks to sign in.
     const cookie = (await context.cookies())[0].value;
@@ -390,7 +405,13 @@ describe('dashboard', () => {
       for (const [name, path] of pages) {
         await page.goto(`${stack.base}${path}`);
         await page.locator('main h1').first().waitFor();
-        await page.waitForLoadState('networkidle').catch(() => undefined);
+        // Loaded: no part of the page is still waiting for its data.
+        await page.waitForFunction(
+          () =>
+            !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+              '.loading',
+            ),
+        );
         await page.screenshot({ path: join(SHOTS, `${name}${suffix}.png`), fullPage: true });
         const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
         for (const violation of results.violations) {

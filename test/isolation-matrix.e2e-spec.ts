@@ -119,6 +119,7 @@ describe('isolation between projects, every route and operation', () => {
       projects: { id: a.id, keyId: own.key },
     };
     if (path.includes('/report')) return { id: own.scriptRun, path: 'index.html' };
+    if (path.includes('/trace/')) return { id: own.run, path: 'index.html' };
     return resource ? byResource[resource] : undefined;
   };
   const fill = (path: string, params: Record<string, string>) =>

@@ -60,7 +60,8 @@ function describeShared(operation: OperationObject, method: string): void {
   for (const [status, response] of Object.entries(responses)) {
     if (Number(status) < 400) continue;
     response.content ??= errorContent();
-    if (status === '429' || (status === '503' && !isPublic))
+    // Every 503 carries Retry-After (api-http.ts adds it to any 503 that lacks it), public routes' too.
+    if (status === '429' || status === '503')
       response.headers = { ...response.headers, ...retryAfter() };
   }
 }
