@@ -243,8 +243,9 @@ describe('isolation between projects, every route and operation', () => {
   });
 
   it('left A’s work as it was after all of B’s attempts', async () => {
-    expect((await call(a.admin, `/api/schedules/${own.schedule}`)).status).toBe(200);
-    // No rerun of A's suite made by B's POST /api/suites/{id}/rerun.
+    // Not paused by B's POST /api/schedules/{id}/pause, and no rerun of A's suite made.
+    const schedule = await call(a.admin, `/api/schedules/${own.schedule}`);
+    expect([schedule.status, (await json(schedule)).pausedAt]).toEqual([200, null]);
     const suites = await json(await call(a.admin, '/api/suites'));
     expect((suites.items as Json[]).map((s) => s.id)).toEqual([own.suite]);
     expect((await call(a.admin, `/api/projects/${a.id}`)).status).toBe(200);

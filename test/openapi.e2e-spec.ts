@@ -118,7 +118,7 @@ describe('OpenAPI document', () => {
 
   it('types every date as a string in date-time format', () => {
     const schedule = doc.components.schemas.Schedule.properties;
-    for (const field of ['createdAt', 'updatedAt', 'lastTickAt', 'nextTickAt'])
+    for (const field of ['createdAt', 'updatedAt', 'lastTickAt', 'nextTickAt', 'pausedAt'])
       expect([field, schedule[field]]).toEqual([
         field,
         expect.objectContaining({ type: 'string', format: 'date-time' }),
