@@ -141,6 +141,8 @@ describe('isolation between projects, every route and operation', () => {
     const bodies: Record<string, unknown> = {
       'PATCH /api/projects/{id}': { queuedLimit: 1 },
       'POST /api/projects/{id}/keys': { name: 'sneaky', scopes: ['admin'] },
+      // Bodies that would be accepted on B's own suite: the 404 is about the project.
+      'POST /api/suites/{id}/rerun': { only: 'all' },
     };
     for (const { path, method } of withIds) {
       const params = paramsFor(path)!;
@@ -220,6 +222,7 @@ describe('isolation between projects, every route and operation', () => {
       cancelRun: own.run,
       suite: own.suite,
       cancelSuite: own.suite,
+      rerunSuite: own.suite,
       scrape: own.scrape,
       cancelScrape: own.scrape,
       email: own.email,
@@ -241,7 +244,11 @@ describe('isolation between projects, every route and operation', () => {
   });
 
   it('left A’s work as it was after all of B’s attempts', async () => {
-    expect((await call(a.admin, `/api/schedules/${own.schedule}`)).status).toBe(200);
+    // Not paused by B's POST /api/schedules/{id}/pause, and no rerun of A's suite made.
+    const schedule = await call(a.admin, `/api/schedules/${own.schedule}`);
+    expect([schedule.status, (await json(schedule)).pausedAt]).toEqual([200, null]);
+    const suites = await json(await call(a.admin, '/api/suites'));
+    expect((suites.items as Json[]).map((s) => s.id)).toEqual([own.suite]);
     expect((await call(a.admin, `/api/projects/${a.id}`)).status).toBe(200);
     const keys = await json(await call(a.admin, `/api/projects/${a.id}/keys`));
     expect((keys.items as Json[]).find((k) => k.id === own.key)?.revokedAt).toBeNull();

@@ -120,7 +120,7 @@ describe('OpenAPI document', () => {
 
   it('types every date as a string in date-time format', () => {
     const schedule = doc.components.schemas.Schedule.properties;
-    for (const field of ['createdAt', 'updatedAt', 'lastTickAt', 'nextTickAt'])
+    for (const field of ['createdAt', 'updatedAt', 'lastTickAt', 'nextTickAt', 'pausedAt'])
       expect([field, schedule[field]]).toEqual([
         field,
         expect.objectContaining({ type: 'string', format: 'date-time' }),
@@ -208,11 +208,23 @@ describe('OpenAPI document', () => {
     const answers: Array<[string, number, unknown]> = [];
     // Routes of one project take a project of this test's own, so an example's settings touch nobody else.
     const project = await json(await request('/api/projects', { body: { name: `openapi-${randomUUID()}` } }));
+    // A rerun needs a suite that ended: with no worker, one cancelled ends at once.
+    const ended = await json(
+      await request('/api/suites', {
+        body: { name: 'to rerun', tests: [{ name: 't', steps: [{ action: 'goto', url: 'http://127.0.0.1:4000/' }] }] },
+      }),
+    );
+    created.push({ path: '/api/suites', id: ended.id });
+    await request(`/api/suites/${ended.id}/cancel`, { method: 'POST' });
+    const ids: Record<string, string> = { '/api/projects/{id}': project.id, '/api/suites/{id}': ended.id };
     for (const { path, method, name, value } of examples) {
-      const at = path.startsWith('/api/projects/{id}') ? path.replace('{id}', project.id as string) : path;
+      const owner = Object.keys(ids).find((prefix) => path.startsWith(prefix));
+      const at = owner ? path.replace('{id}', ids[owner]) : path;
       const res = await request(at, { method: method.toUpperCase(), body: value });
       const body = await json(res);
-      if (typeof body.id === 'string') created.push({ path, id: body.id });
+      // What an example creates under a resource (a rerun: a suite) is cancelled with its kind.
+      if (typeof body.id === 'string')
+        created.push({ path: path === '/api/suites/{id}/rerun' ? '/api/suites' : path, id: body.id });
       // A user's or project's example may have been created already (unique): 409, not a validation error.
       // The sign-in example's key is no key of this deployment: a 401 means its shape passed.
       const accepted =

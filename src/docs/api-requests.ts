@@ -3,9 +3,12 @@ import { ApiBody, ApiQuery, type ExamplesObject, type SchemaObject } from '@nest
 import { z } from 'zod';
 import { componentRef } from './openapi-schemas';
 
-/** A JSON body whose schema is the request body registered under that name (requestBody()), with whole-body examples. */
-export const ApiRequestBody = (name: string, examples: ExamplesObject) =>
-  ApiBody({ required: true, schema: componentRef(name), examples });
+/**
+ * A JSON body whose schema is the request body registered under that name (requestBody()),
+ * with whole-body examples; `required: false` where no body at all means the defaults.
+ */
+export const ApiRequestBody = (name: string, examples: ExamplesObject, { required = true } = {}) =>
+  ApiBody({ required, schema: componentRef(name), examples });
 
 /** The query parameters of a query schema, each as the schema documents it. */
 export function ApiQueryFrom(schema: z.ZodType): MethodDecorator {

@@ -83,6 +83,13 @@ export const SUITE_EXAMPLES: ExamplesObject = {
   },
 };
 
+export const SUITE_RERUN_EXAMPLES: ExamplesObject = {
+  all: {
+    summary: 'Every test of the suite again (no body, or { "only": "failed" }: only those that did not pass)',
+    value: { only: 'all' },
+  },
+};
+
 export const SCRAPE_EXAMPLES: ExamplesObject = {
   page: { summary: 'One page', value: { url: 'http://127.0.0.1:4000/' } },
   crawl: {

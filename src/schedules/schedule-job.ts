@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import { jobKind } from '../queues/job-kind';
 
 /** What a schedule's job scheduler puts on the schedules queue at each tick. */
@@ -22,8 +23,24 @@ export const SCHEDULE_TICK_JOB = jobKind<ScheduleTickData>()({
   },
 });
 
-export const tickTemplate = (scheduleId: string) => ({
+const tickTemplate = (scheduleId: string) => ({
   name: SCHEDULE_TICK_JOB.name,
   data: { scheduleId } satisfies ScheduleTickData,
   opts: SCHEDULE_TICK_JOB.options,
 });
+
+/**
+ * Starts the ticks of a schedule: its job scheduler (id = the schedule's id) on the
+ * schedules queue, created or replaced. Returns when the next tick is due.
+ */
+export async function startTicks(
+  queue: Queue,
+  schedule: { id: string; cron: string; timezone: string },
+): Promise<Date> {
+  const next = await queue.upsertJobScheduler(
+    schedule.id,
+    { pattern: schedule.cron, tz: schedule.timezone },
+    tickTemplate(schedule.id),
+  );
+  return new Date(next.timestamp + next.delay);
+}

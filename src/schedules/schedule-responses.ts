@@ -28,10 +28,13 @@ export const scheduleBody = responseBody(
       description: 'Ticks that queued nothing: the previous run was still going, or runs were at capacity',
     }),
     lastSkipReason: z.string().nullable(),
-    nextTickAt: dateTime
+    pausedAt: dateTime
       .nullable()
-      .optional()
-      .meta({ description: 'When the next tick is due (from the queue); on create and GET of one schedule' }),
+      .meta({ description: 'When it was paused: no tick fires until it is resumed; null while it ticks' }),
+    nextTickAt: dateTime.nullable().optional().meta({
+      description:
+        'When the next tick is due (from the queue; null while paused); on create, GET, pause and resume of one schedule',
+    }),
   }),
 );
 

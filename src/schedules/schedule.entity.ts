@@ -70,6 +70,10 @@ export class Schedule extends Timestamped {
   @Column({ name: 'last_skip_reason', type: 'text', nullable: true })
   lastSkipReason: string | null;
 
+  @ApiPropertyOptional({ nullable: true, description: 'When it was paused (no ticks until resumed); null: it ticks' })
+  @Column({ name: 'paused_at', type: 'timestamptz', nullable: true })
+  pausedAt: Date | null;
+
   @ApiPropertyOptional({ description: 'When the next tick is due (from the queue), on GET' })
   nextTickAt?: Date | null;
 }

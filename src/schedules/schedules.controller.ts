@@ -52,6 +52,38 @@ export class SchedulesController {
     return this.schedules.get(id, projectId);
   }
 
+  @Post(':id/pause')
+  @RequiresScope('admin')
+  @HttpCode(200)
+  @ApiJson(
+    200,
+    scheduleBody,
+    'The schedule with pausedAt and nextTickAt null: no tick fires until it is resumed (a paused one is answered unchanged)',
+  )
+  @ApiError(404, 'No such schedule (one of another project is not found either)')
+  pause(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() actor: Principal,
+  ): Promise<z.output<typeof scheduleBody>> {
+    return this.schedules.pause(id, actor);
+  }
+
+  @Post(':id/resume')
+  @RequiresScope('admin')
+  @HttpCode(200)
+  @ApiJson(
+    200,
+    scheduleBody,
+    'The schedule with pausedAt null and nextTickAt: it ticks again from now (one not paused is answered unchanged)',
+  )
+  @ApiError(404, 'No such schedule (one of another project is not found either)')
+  resume(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() actor: Principal,
+  ): Promise<z.output<typeof scheduleBody>> {
+    return this.schedules.resume(id, actor);
+  }
+
   @Delete(':id')
   @RequiresScope('admin')
   @HttpCode(204)

@@ -13,7 +13,7 @@ import type { RunDefinition } from '../runs/run-definition';
 import { RunsService } from '../runs/runs.service';
 import type { SuiteTemplate } from '../suites/suite-request';
 import { SuitesService } from '../suites/suites.service';
-import { SCHEDULE_TICK_JOB, tickTemplate } from './schedule-job';
+import { SCHEDULE_TICK_JOB, startTicks } from './schedule-job';
 import { parseScheduleRequest, scheduleRules, type ScheduleTarget } from './schedule-request';
 import { Schedule } from './schedule.entity';
 
@@ -27,7 +27,7 @@ function suiteProblems(error: unknown): string[] {
   return messages.map((message) => `suite.${message}`);
 }
 
-/** Schedules on the API side: store one and start its BullMQ job scheduler; list; delete. */
+/** Schedules on the API side: store one and start its BullMQ job scheduler; list; pause and resume; delete. */
 @Injectable()
 export class SchedulesService {
   private readonly logger = new Logger(SchedulesService.name);
@@ -62,6 +62,7 @@ export class SchedulesService {
       timezone: request.timezone,
       run: checked.run ?? null,
       suite: checked.suite ?? null,
+      pausedAt: null,
     });
     await this.db.transaction(async (m) => {
       await m.insert(Schedule, schedule);
@@ -81,12 +82,7 @@ export class SchedulesService {
         'schedule',
         schedule.id,
         async () => {
-          const next = await this.queue.upsertJobScheduler(
-            schedule.id,
-            { pattern: schedule.cron, tz: schedule.timezone },
-            tickTemplate(schedule.id),
-          );
-          schedule.nextTickAt = new Date(next.timestamp + next.delay);
+          schedule.nextTickAt = await startTicks(this.queue, schedule);
         },
         // Nothing to remove: the error it throws rolls the transaction back.
         () => Promise.resolve(),
@@ -130,9 +126,70 @@ export class SchedulesService {
   async get(id: string, projectId: string): Promise<Schedule> {
     const schedule = await this.schedules.findOneBy({ id, projectId });
     if (!schedule) throw new NotFoundException(`Schedule ${id} not found`);
-    const scheduler = await this.queue.getJobScheduler(id).catch(() => undefined);
+    // A paused schedule has no next tick, whatever Redis may still hold (a removal that failed).
+    const scheduler = schedule.pausedAt ? undefined : await this.queue.getJobScheduler(id).catch(() => undefined);
     schedule.nextTickAt = scheduler?.next ? new Date(scheduler.next) : null;
     return schedule;
+  }
+
+  /**
+   * Stops the ticks and keeps the schedule: pausedAt is set with its audit event, then the
+   * job scheduler goes. If Redis is away now, the next tick finds the schedule paused and
+   * removes the scheduler itself; the restorer leaves paused schedules alone. Pausing a
+   * paused schedule changes nothing.
+   */
+  async pause(id: string, actor: Principal): Promise<Schedule> {
+    if (await this.setPaused(id, actor, true))
+      await this.queue
+        .removeJobScheduler(id)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, scheduleId: id }, 'Could not remove the job scheduler now; its next tick will'),
+        );
+    return this.get(id, actor.projectId);
+  }
+
+  /**
+   * Starts the ticks again from now: pausedAt is cleared, with its audit event and the job
+   * scheduler in one go (if Redis cannot take it, nothing changed and the caller gets a 503).
+   * Resuming a schedule that is not paused changes nothing.
+   */
+  async resume(id: string, actor: Principal): Promise<Schedule> {
+    await this.setPaused(id, actor, false, (schedule) =>
+      queueOrWithdraw(
+        'schedule',
+        id,
+        () => startTicks(this.queue, schedule),
+        // Nothing to remove: the error it throws rolls the transaction back.
+        () => Promise.resolve(),
+      ),
+    );
+    return this.get(id, actor.projectId);
+  }
+
+  /**
+   * Sets or clears pausedAt of the actor's project's schedule, with its audit event and
+   * `alsoThen` in the same transaction. False when there was nothing to change: it already
+   * was so, or there is no such schedule (the caller's read then answers 404).
+   */
+  private setPaused(
+    id: string,
+    actor: Principal,
+    paused: boolean,
+    alsoThen?: (schedule: { id: string; cron: string; timezone: string }) => Promise<unknown>,
+  ): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const [changed] = (await m.query(
+        `UPDATE schedules SET paused_at = ${paused ? 'now()' : 'NULL'}, updated_at = now()
+         WHERE id = $1 AND project_id = $2 AND paused_at IS ${paused ? '' : 'NOT '}NULL
+         RETURNING id, name, cron, timezone`,
+        [id, actor.projectId],
+      )) as [Array<{ id: string; name: string; cron: string; timezone: string }>, number];
+      if (!changed.length) return false;
+      const { name, cron, timezone } = changed[0];
+      await this.audit.record(actor, paused ? 'schedule.paused' : 'schedule.resumed', id, { name, cron, timezone }, m);
+      await alsoThen?.(changed[0]);
+      return true;
+    });
   }
 
   /**

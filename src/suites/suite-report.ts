@@ -1,3 +1,4 @@
+import { RunStatus } from '../runs/run.entity';
 import type { Suite, SuiteCounts } from './suite.entity';
 
 /** What a suite's end says, in its email and its webhook: the same content for both. */
@@ -31,7 +32,9 @@ interface RunLike {
   durationMs: number | null;
 }
 
-const PROBLEMS = new Set(['failed', 'timed_out', 'error']);
+/** How a run that did not pass (and was not cancelled) ends: the failures a report lists and a rerun takes. */
+export const FAILED_RUN_STATUSES: readonly RunStatus[] = [RunStatus.failed, RunStatus.timed_out, RunStatus.error];
+const PROBLEMS = new Set<string>(FAILED_RUN_STATUSES);
 /** An email lists each error in full up to this: a stack of Playwright call logs helps no one in a summary. */
 const MAX_ERROR_CHARS = 1000;
 

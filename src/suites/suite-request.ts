@@ -30,6 +30,8 @@ export type SuiteTemplate = Omit<SuiteRequest, 'tests'> & { tests: RunDefinition
 
 export const MAX_TESTS = 500;
 export const MAX_NOTIFY = 50;
+/** The longest name a suite may have (its column's length). */
+export const MAX_SUITE_NAME = 200;
 const FIELDS = 'name, tests, notify, webhookUrl, priority, concurrency';
 
 /** The most tests a suite may have: MAX_TESTS, or fewer when fewer runs may wait (QUEUED_CAPACITY). */
@@ -62,7 +64,7 @@ const suiteTest = z.unknown().meta({
 export const suiteRequestSchema = schemaForLimits((maxTests: number) =>
   closedObject(
     {
-      name: requiredName(200, 'is required (a non-empty string)').meta({ example: 'checkout smoke tests' }),
+      name: requiredName(MAX_SUITE_NAME, 'is required (a non-empty string)').meta({ example: 'checkout smoke tests' }),
       tests: z
         .array(suiteTest, { error: 'is required (a list of run definitions, each the body of POST /api/runs)' })
         .min(1, { error: 'must have at least one test' })

@@ -18,7 +18,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.service';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
-import { SUITE_EXAMPLES } from '../docs/request-examples';
+import { SUITE_EXAMPLES, SUITE_RERUN_EXAMPLES } from '../docs/request-examples';
 import { suiteCreatedBody, suiteDetailBody, suitePageBody } from './suite-responses';
 import { LiveEventHub } from '../events/live-event-hub';
 import { streamLiveEvents } from '../events/sse-stream';
@@ -28,10 +28,22 @@ import { SuitesService } from './suites.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { maxTestsOf, suiteRequestSchema } from './suite-request';
+import { suiteRerunRequestSchema } from './suite-rerun';
+import { parseRequest } from '../validation/parse-request';
+import type { Suite } from './suite.entity';
 import { requestBody } from '../docs/document-registry';
 
 /** The body of this route, documented from the schema that validates it. */
 const TRIGGER_SUITE_INPUT = requestBody('TriggerSuiteInput', (env) => suiteRequestSchema(maxTestsOf(env)));
+const RERUN_SUITE_INPUT = requestBody('RerunSuiteInput', () => suiteRerunRequestSchema);
+
+/** A new suite as POST answers it: its id, state, size and runs' ids in order. */
+const createdBody = (suite: Suite): z.output<typeof suiteCreatedBody> => ({
+  id: suite.id,
+  status: suite.status,
+  total: suite.total,
+  runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })),
+});
 
 @ApiTags('suites')
 @Controller('suites')
@@ -50,13 +62,7 @@ export class SuitesController {
   // Parsed by the service like POST /api/runs: the suite's schema, then each test by the runs' own.
   @ApiRequestBody(TRIGGER_SUITE_INPUT, SUITE_EXAMPLES)
   async create(@Body() body: unknown, @ProjectId() projectId: string): Promise<z.output<typeof suiteCreatedBody>> {
-    const suite = await this.suites.create(body, projectId);
-    return {
-      id: suite.id,
-      status: suite.status,
-      total: suite.total,
-      runs: (suite.runs ?? []).map((run) => ({ id: run.id, name: run.name })),
-    };
+    return createdBody(await this.suites.create(body, projectId));
   }
 
   @Get()
@@ -113,5 +119,26 @@ export class SuitesController {
   ): Promise<z.output<typeof suiteDetailBody>> {
     const suite = await this.suites.cancel(id, projectId);
     return Object.assign(suite, { runs: suite.runs ?? [] });
+  }
+
+  @Post(':id/rerun')
+  @ApiJson(
+    201,
+    suiteCreatedBody,
+    'A new suite, "<name> (rerun)" with the same settings, whose tests are the ended suite\'s failed ones (or all): { id, status: "queued", total, runs }',
+  )
+  @ApiError(400, 'A bad body, by field: only must be "failed" or "all"')
+  @ApiError(404, 'No such suite (a suite of another project is not found either)')
+  @ApiError(409, 'The suite has not ended yet, or none of its tests failed (with only "failed")')
+  @ApiError(429, 'Not all of its runs fit under QUEUED_CAPACITY now; nothing was stored; see Retry-After')
+  // No body is the default, { "only": "failed" }.
+  @ApiRequestBody(RERUN_SUITE_INPUT, SUITE_RERUN_EXAMPLES, { required: false })
+  async rerun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof suiteCreatedBody>> {
+    const { only } = parseRequest(suiteRerunRequestSchema, body ?? {});
+    return createdBody(await this.suites.rerun(id, only, projectId));
   }
 }

@@ -4,6 +4,7 @@ import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graph
 import { LiveEventHub } from '../events/live-event-hub';
 import { liveIterator } from '../events/live-iterator';
 import { TriggerSuiteInput } from './dto/trigger-suite.input';
+import { SuiteRerunOnly } from './suite-rerun';
 import { Suite } from './suite.entity';
 import { SuitesService } from './suites.service';
 
@@ -28,6 +29,24 @@ export class SuitesResolver {
     @ProjectId() projectId: string,
   ): Promise<Suite> {
     return this.service.cancel(id, projectId);
+  }
+
+  @Mutation(() => Suite, {
+    description:
+      'Queue a new suite with the settings of an ended one and its failed tests (or all), as POST /api/suites/:id/rerun',
+  })
+  rerunSuite(
+    @Args('id', { type: () => ID, description: "The ended suite's id" }, new ParseUUIDPipe()) id: string,
+    @Args('only', {
+      type: () => SuiteRerunOnly,
+      nullable: true,
+      defaultValue: SuiteRerunOnly.failed,
+      description: 'Which tests: failed (those that ended failed, error or timed_out) or all',
+    })
+    only: SuiteRerunOnly | null,
+    @ProjectId() projectId: string,
+  ): Promise<Suite> {
+    return this.service.rerun(id, only ?? SuiteRerunOnly.failed, projectId);
   }
 
   @Query(() => Suite, { description: 'A suite by id, with its runs' })

@@ -3,7 +3,7 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { FlowProducer, Queue } from 'bullmq';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { isObject } from '../validation/body-checks';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
@@ -20,9 +20,10 @@ import { Run } from '../runs/run.entity';
 import { RunsService } from '../runs/runs.service';
 import { queueSuite, storeSuite, SuitePlan, type SuiteQueues } from './suite-launch';
 import { maxTestsOf, parseSuiteRequest, SuiteRequest } from './suite-request';
-import { Suite, SuiteStatus } from './suite.entity';
+import { rerunRequest, rerunStatuses, type SuiteRerunOnly } from './suite-rerun';
+import { FINAL_SUITE_STATUSES, Suite, SuiteStatus } from './suite.entity';
 
-/** Suites on the API side: accept (validate every test, admit all its runs, store, queue one flow), read, cancel. */
+/** Suites on the API side: accept (validate every test, admit all its runs, store, queue one flow), read, cancel, rerun. */
 @Injectable()
 export class SuitesService {
   private readonly logger = new Logger(SuitesService.name);
@@ -88,6 +89,36 @@ export class SuitesService {
     }
     if (!request || problems.length) throw new BadRequestException(problems);
     return { request, definitions };
+  }
+
+  /**
+   * A new suite of `projectId` with the settings of an ended suite of it and, as its tests,
+   * the definitions its runs were accepted with: those that did not pass (`failed`: ended
+   * failed, error or timed_out) or all of them, in their order. It is created as any suite
+   * is (checked, admitted, stored, queued); a suite of another project is not found.
+   */
+  async rerun(id: string, only: SuiteRerunOnly, projectId: string): Promise<Suite> {
+    const suite = await this.suites.findOneBy({ id, projectId });
+    if (!suite) throw new NotFoundException(`Suite ${id} not found`);
+    if (!FINAL_SUITE_STATUSES.includes(suite.status))
+      throw new ConflictException(`Suite ${id} has not ended yet (${suite.status}): rerun it once it has`);
+    const statuses = rerunStatuses(only);
+    const runs = await this.runs.find({
+      select: { definition: true },
+      where: { suiteId: id, ...(statuses ? { status: In([...statuses]) } : {}) },
+      order: { suiteIndex: 'ASC' },
+    });
+    if (!runs.length)
+      throw new ConflictException(
+        `Suite ${id} has no failed tests to rerun (it ended ${suite.status}); { "only": "all" } reruns every test`,
+      );
+    return this.create(
+      rerunRequest(
+        suite,
+        runs.map((run) => run.definition),
+      ),
+      projectId,
+    );
   }
 
   /**

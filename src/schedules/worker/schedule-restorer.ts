@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { outageLog } from '../../outages/outage-log';
 import { AppConfig } from '../../config/app-config.service';
-import { SCHEDULE_TICK_JOB, tickTemplate } from '../schedule-job';
+import { SCHEDULE_TICK_JOB, startTicks } from '../schedule-job';
 
 /**
  * The database is the record of schedules; Redis only times them. A Redis that lost its
@@ -41,9 +41,13 @@ export class ScheduleRestorer implements OnApplicationBootstrap, OnModuleDestroy
     await this.running;
   }
 
-  /** Returns how many it put back. Upserting an existing scheduler would reset it, so only missing ones. */
+  /**
+   * Returns how many it put back. Upserting an existing scheduler would reset it, so only
+   * missing ones; a paused schedule has none on purpose. One paused after this read may
+   * still be put back: its first tick finds it paused and removes the scheduler again.
+   */
   async restore(): Promise<number> {
-    const rows = (await this.db.query(`SELECT id, cron, timezone FROM schedules`)) as Array<{
+    const rows = (await this.db.query(`SELECT id, cron, timezone FROM schedules WHERE paused_at IS NULL`)) as Array<{
       id: string;
       cron: string;
       timezone: string;
@@ -51,7 +55,7 @@ export class ScheduleRestorer implements OnApplicationBootstrap, OnModuleDestroy
     let restored = 0;
     for (const row of rows) {
       if (await this.queue.getJobScheduler(row.id)) continue;
-      await this.queue.upsertJobScheduler(row.id, { pattern: row.cron, tz: row.timezone }, tickTemplate(row.id));
+      await startTicks(this.queue, row);
       this.logger.warn({ scheduleId: row.id }, 'A schedule had no job scheduler in Redis: restored it');
       restored++;
     }

@@ -20,7 +20,8 @@ export type TickOutcome =
   | { status: 'queued'; runId: string }
   | { status: 'queued'; suiteId: string }
   | { status: 'skipped'; reason: string }
-  | { status: 'gone' };
+  | { status: 'gone' }
+  | { status: 'paused' };
 
 /**
  * One tick of a schedule: queue its run (or suite), unless its previous one is still
@@ -58,6 +59,7 @@ export class ScheduleTicker {
           .getRepository(Schedule)
           .findOne({ where: { id: scheduleId }, lock: { mode: 'pessimistic_write' } });
         if (!schedule) return { status: 'gone' } as const;
+        if (schedule.pausedAt) return { status: 'paused' } as const;
         const skip = async (reason: string): Promise<TickOutcome> => {
           await m.query(
             `UPDATE schedules SET ticks_skipped = ticks_skipped + 1, last_skip_reason = $2, last_tick_at = now() WHERE id = $1`,
@@ -118,10 +120,13 @@ export class ScheduleTicker {
       throw error;
     }
 
-    if (outcome.status === 'gone') {
-      // Deleted while a tick was on its way (or restored by a race): stop its timer for good.
+    if (outcome.status === 'gone' || outcome.status === 'paused') {
+      // Deleted or paused while a tick was on its way (or restored by a race): stop its timer.
       await this.schedules.removeJobScheduler(scheduleId);
-      this.logger.log({ scheduleId }, 'A tick came for a deleted schedule: removed its job scheduler');
+      this.logger.log(
+        { scheduleId },
+        `A tick came for a ${outcome.status === 'gone' ? 'deleted' : 'paused'} schedule: removed its job scheduler`,
+      );
     } else if (outcome.status === 'skipped') {
       this.logger.warn({ scheduleId, reason: outcome.reason }, 'Schedule tick skipped');
     } else if (suite) {
