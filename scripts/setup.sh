@@ -149,7 +149,7 @@ ensure_database() { [ -n "$1" ] || set -- postgres://postgres@127.0.0.1:5432/ste
 
 ensure_env_file() {
   if [ ! -f "$ROOT/.env" ]; then
-    say "no .env: copying .env.example (local development values)"
-    cp "$ROOT/.env.example" "$ROOT/.env"
+    say "no .env: copying .env.example (local development values; runs may reach 127.0.0.1 for the demo site)"
+    sed 's/^ALLOWED_PRIVATE_HOSTS=$/ALLOWED_PRIVATE_HOSTS=127.0.0.1/' "$ROOT/.env.example" >"$ROOT/.env"
   fi
 }

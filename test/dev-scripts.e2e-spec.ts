@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './helpers/free-port';
 import { baseEnv } from './helpers/test-env';
@@ -30,6 +31,46 @@ describe('developer scripts', () => {
     expect(output).toMatch(/listens on port\(s\) \d+: point DATABASE_URL \(in \.env\) there/);
     expect(output).not.toContain('s3cret');
     expect(output).not.toMatch(/starting/);
+  });
+
+  it("makes a first .env from .env.example in which the README's run may reach the demo site", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stevedore-env-'));
+    mkdirSync(join(dir, 'scripts'));
+    cpSync(join(ROOT, 'scripts', 'setup.sh'), join(dir, 'scripts', 'setup.sh'));
+    cpSync(join(ROOT, '.env.example'), join(dir, '.env.example'));
+    const result = spawnSync('bash', ['-c', 'source scripts/setup.sh && ensure_env_file'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const made = readFileSync(join(dir, '.env'), 'utf8');
+    expect(made).toMatch(/^ALLOWED_PRIVATE_HOSTS=127\.0\.0\.1$/m);
+    // Everything else is the example's, the product defaults.
+    expect(made.replace('ALLOWED_PRIVATE_HOSTS=127.0.0.1', 'ALLOWED_PRIVATE_HOSTS=')).toBe(
+      readFileSync(join(ROOT, '.env.example'), 'utf8'),
+    );
+  });
+
+  it("serves the demo site of the README's first run", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo-site.mjs')], {
+      env: { DEMO_SITE_PORT: String(port) },
+      stdio: 'ignore',
+    });
+    try {
+      let login = '';
+      for (let i = 0; i < 50 && !login; i++) {
+        login = await fetch(`http://127.0.0.1:${port}/login`).then(
+          (r) => r.text(),
+          () => new Promise<string>((resolve) => setTimeout(() => resolve(''), 100)),
+        );
+      }
+      expect(login).toContain('<input id="email"');
+      expect(login).toContain('<button type="submit">Sign in</button>');
+      expect(await (await fetch(`http://127.0.0.1:${port}/welcome?email=a`)).text()).toContain('<h1>Welcome</h1>');
+    } finally {
+      child.kill();
+    }
   });
 
   it('does not try to start a Redis that is not on this machine', () => {

@@ -61,7 +61,6 @@ function describeShared(operation: OperationObject, method: string): void {
     if (Number(status) < 400) continue;
     response.content ??= errorContent();
     // Every 503 carries Retry-After (api-http.ts adds it to any 503 that lacks it), public routes' too.
-    if (status === '429' || status === '503')
-      response.headers = { ...response.headers, ...retryAfter() };
+    if (status === '429' || status === '503') response.headers = { ...response.headers, ...retryAfter() };
   }
 }
