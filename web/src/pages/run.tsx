@@ -115,8 +115,11 @@ function Tests({ run }: { run: RunDetail }) {
   );
 }
 
+/** The steps as a waterfall: each bar starts where the steps before it ended, its length its duration. */
 function Steps({ run }: { run: RunDetail }) {
   const total = run.steps.reduce((sum, step) => sum + step.durationMs, 0);
+  const startOf = (index: number) =>
+    run.steps.filter((step) => step.index < index).reduce((sum, step) => sum + step.durationMs, 0);
   return (
     <ol class="timeline">
       {run.steps.map((step: RunStep) => (
@@ -129,7 +132,12 @@ function Steps({ run }: { run: RunDetail }) {
             <Status status={step.status} />
             <span class="step-duration">{duration(step.durationMs)}</span>
             <span class="step-bar" aria-hidden="true">
-              <span style={{ width: `${Math.max(1, (step.durationMs / Math.max(total, 1)) * 100)}%` }} />
+              <span
+                style={{
+                  marginLeft: `${(startOf(step.index) / Math.max(total, 1)) * 100}%`,
+                  width: `${Math.max(1, (step.durationMs / Math.max(total, 1)) * 100)}%`,
+                }}
+              />
             </span>
           </div>
           {step.error && <pre class="error-text">{step.error}</pre>}
