@@ -48,6 +48,7 @@ const PUBLIC = {
   ],
   suites: ['suite-launch.ts', 'suite-request.ts', 'suites.module.ts', 'suites.service.ts', 'suite.entity.ts'],
   emails: ['email-outbox.ts', 'email-outbox.module.ts', 'email.entity.ts'],
+  schedules: ['schedule-alerts.ts'],
   secrets: [
     'secrets.module.ts',
     'secrets.service.ts',

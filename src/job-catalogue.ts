@@ -1,4 +1,5 @@
 import { EMAIL_JOB } from './emails/email-job';
+import { ALERT_JOB } from './monitors/alert-job';
 import { JobCatalogue } from './queues/job-catalogue';
 import type { JobKind } from './queues/job-kind';
 import { RUN_JOB } from './runs/run-job';
@@ -19,6 +20,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   SCHEDULE_TICK_JOB,
   SUITE_JOB,
   WEBHOOK_JOB,
+  ALERT_JOB,
 ];
 
 export const JOB_CATALOGUE = new JobCatalogue(JOB_KINDS);

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { EmailsWorkerModule } from './emails/worker/emails-worker.module';
+import { MonitorsWorkerModule } from './monitors/worker/monitors-worker.module';
 import { RunsWorkerModule } from './runs/worker/runs-worker.module';
 import { SchedulesWorkerModule } from './schedules/worker/schedules-worker.module';
 import { ScrapesWorkerModule } from './scrapes/worker/scrapes-worker.module';
@@ -16,4 +17,5 @@ export const WORKER_MODULES: Type[] = [
   ScrapesWorkerModule,
   SchedulesWorkerModule,
   SuitesWorkerModule,
+  MonitorsWorkerModule,
 ];

@@ -87,6 +87,8 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 64).default(3),
   SCRAPE_CONCURRENCY: int(1, 256).default(5),
   EMAIL_CONCURRENCY: int(1, 256).default(10),
+  // Alert notifications each worker delivers at once (webhooks, Slack, PagerDuty; emails go on to the emails queue).
+  ALERT_CONCURRENCY: int(1, 256).default(10),
   EMAIL_RATE_LIMIT: int(0, 100000).default(0),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARTIFACTS_DIR: z.string().min(1).default('./storage'),
@@ -107,6 +109,10 @@ export const envSchema = z.object({
   RECONCILE_INTERVAL_MS: int(0, 3600000).default(30000),
   // The shortest gap a schedule's cron may leave between two ticks (cron cannot go below 1 s).
   SCHEDULE_MIN_INTERVAL_MS: int(1000, 86400000).default(60000),
+  // How often each worker judges schedules' newly ended runs for alerts (0: never; alerts then stop).
+  MONITOR_SWEEP_MS: int(0, 600000).default(1000),
+  // Resolved incidents (and their notifications) are kept this many days.
+  MONITOR_RETENTION_DAYS: int(1, 3650).default(90),
   MEMORY_THRESHOLD: fraction.default(0.85),
   WORKER_MEMORY_LIMIT_MB: int(0, 1048576).default(0),
   ALLOWED_PRIVATE_HOSTS: list.default([]),

@@ -4,6 +4,7 @@ import { isObject } from '../validation/body-checks';
 import { checkRequest } from '../validation/parse-request';
 import { closedObject, schemaForLimits } from '../validation/request-fields';
 import { cronProblems } from './cron-check';
+import { type ScheduleAlerts, scheduleAlertsSchema } from './schedule-alerts';
 
 export interface ScheduleRequest {
   name: string;
@@ -12,6 +13,7 @@ export interface ScheduleRequest {
   /** What each tick queues: a run or a suite (exactly one), checked by their own validation, which knows the egress rule. */
   run?: unknown;
   suite?: unknown;
+  alerts?: ScheduleAlerts;
 }
 
 /** An IANA zone name that this Node knows ("Europe/Paris", "UTC"). */
@@ -76,8 +78,9 @@ export const scheduleRequestSchema = schemaForLimits(({ minIntervalMs }: { minIn
         $ref: '#/components/schemas/TriggerSuiteInput',
         description: 'A suite, the same as the body of POST /api/suites (give run or suite)',
       }),
+      alerts: scheduleAlertsSchema.optional(),
     },
-    'is not a schedule field (name, cron, timezone, run, suite)',
+    'is not a schedule field (name, cron, timezone, run, suite, alerts)',
     'the body must be a JSON object with name, cron and run (or suite)',
   )
     .superRefine(
@@ -96,11 +99,12 @@ export const scheduleRequestSchema = schemaForLimits(({ minIntervalMs }: { minIn
       },
       { when: (payload) => isObject(payload.value) },
     )
-    .transform(({ name, cron, timezone, run, suite }): ScheduleRequest => ({
+    .transform(({ name, cron, timezone, run, suite, alerts }): ScheduleRequest => ({
       name: name.trim(),
       cron: cron.trim(),
       timezone: timezone ?? 'UTC',
       ...targetOf({ run, suite }).target,
+      ...(alerts ? { alerts } : {}),
     }))
     .meta({ description: 'A cron pattern and the run (or suite) each tick queues' }),
 );

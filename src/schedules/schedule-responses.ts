@@ -31,6 +31,17 @@ export const scheduleBody = responseBody(
     pausedAt: dateTime
       .nullable()
       .meta({ description: 'When it was paused: no tick fires until it is resumed; null while it ticks' }),
+    alerts: z
+      .object({
+        channels: z.array(uuid),
+        failAfter: count,
+        recoverAfter: count,
+        degradedAfterMs: count.nullable(),
+        cooldownMs: count,
+      })
+      .nullable()
+      .meta({ description: 'Its alert rules, with defaults filled in; null: no alerts' }),
+    mutedUntil: dateTime.nullable().meta({ description: 'Until when its alerts are muted; null: not muted' }),
     nextTickAt: dateTime.nullable().optional().meta({
       description:
         'When the next tick is due (from the queue; null while paused); on create, GET, pause and resume of one schedule',

@@ -4,6 +4,7 @@ import { Timestamped } from '../database/timestamped';
 import type { RunDefinition } from '../runs/run-definition';
 import type { SuiteTemplate } from '../suites/suite-request';
 import { ProjectColumn, ProjectListIndex } from '../projects/project-column';
+import type { ScheduleAlerts } from './schedule-alerts';
 
 /** A cron schedule: each tick queues its run (or suite), unless the previous one is still going. */
 @Entity('schedules')
@@ -73,6 +74,14 @@ export class Schedule extends Timestamped {
   @ApiPropertyOptional({ nullable: true, description: 'When it was paused (no ticks until resumed); null: it ticks' })
   @Column({ name: 'paused_at', type: 'timestamptz', nullable: true })
   pausedAt: Date | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Its alert rules (monitors); null: no alerts' })
+  @Column({ type: 'jsonb', nullable: true })
+  alerts: ScheduleAlerts | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Until when its alerts are muted; null: not muted' })
+  @Column({ name: 'muted_until', type: 'timestamptz', nullable: true })
+  mutedUntil: Date | null;
 
   @ApiPropertyOptional({ description: 'When the next tick is due (from the queue), on GET' })
   nextTickAt?: Date | null;

@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { ALERT_CHANNELS_CHECK, type AlertChannelsCheck, NO_ALERT_CHANNELS } from './schedule-alerts';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -40,6 +41,7 @@ export class SchedulesService {
     private readonly config: AppConfig,
     private readonly db: DataSource,
     private readonly audit: AuditLog,
+    @Optional() @Inject(ALERT_CHANNELS_CHECK) private readonly alertChannels: AlertChannelsCheck = NO_ALERT_CHANNELS,
   ) {}
 
   /**
@@ -53,7 +55,10 @@ export class SchedulesService {
     const { request, target, errors } = parseScheduleRequest(body, scheduleRules(this.config.env));
     // The run or suite is checked even when the schedule's own fields are wrong: one answer names every problem.
     const checked = target ? await this.checkTarget(target, projectId) : { errors: [] };
-    if (!request || checked.errors.length) throw new BadRequestException([...errors, ...checked.errors]);
+    const unknownChannels = request?.alerts ? await this.alertChannels.missing(request.alerts.channels, projectId) : [];
+    const channelErrors = unknownChannels.map((id) => `alerts.channels: ${id} is not an alert channel of this project`);
+    if (!request || checked.errors.length || channelErrors.length)
+      throw new BadRequestException([...errors, ...checked.errors, ...channelErrors]);
     const schedule = this.schedules.create({
       id: randomUUID(),
       projectId,
@@ -63,6 +68,8 @@ export class SchedulesService {
       run: checked.run ?? null,
       suite: checked.suite ?? null,
       pausedAt: null,
+      alerts: request.alerts ?? null,
+      mutedUntil: null,
     });
     await this.db.transaction(async (m) => {
       await m.insert(Schedule, schedule);

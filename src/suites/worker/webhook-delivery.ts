@@ -6,7 +6,7 @@ import { AddressPolicy } from '../../egress/address-policy';
 import { isLastAttempt } from '../../worker-runtime/last-attempt';
 import { loadSuiteReport } from '../suite-settler';
 import { WebhookStatus } from '../suite.entity';
-import { WebhookRejectedError, WebhookSender } from './webhook-sender';
+import { WebhookRejectedError, WebhookSender } from '../../egress/webhook-sender';
 
 const USER_AGENT = 'Stevedore-Webhook/1.0';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Agent, Dispatcher, request } from 'undici';
-import type { AddressPolicy } from '../../egress/address-policy';
-import { EgressRefusedError, guardedAgent } from '../../egress/guarded-agent';
+import type { AddressPolicy } from './address-policy';
+import { EgressRefusedError, guardedAgent } from './guarded-agent';
 
 export interface WebhookSettings {
   userAgent: string;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AddressPolicy } from '../../egress/address-policy';
+import { AddressPolicy } from './address-policy';
 import { WebhookRejectedError, WebhookRetryableError, WebhookSender } from './webhook-sender';
 
 /** The sender against a real HTTP server on loopback (allowed here by address). */
