@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { APP_NODE_ARGS as PRODUCTION_NODE_ARGS } from '../test/helpers/app-process';
 import { baseEnv } from '../test/helpers/test-env';
+import { alertsBenchmark } from './alerts.bench';
 import { dashboardBenchmark } from './dashboard.bench';
 import { emailBenchmark } from './email.bench';
 import { enqueueBenchmark } from './enqueue.bench';
@@ -48,7 +49,7 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness|dashboard>` runs one scenario.
+  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness|dashboard|alerts>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
   if (!only || only === 'enqueue') figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   if (!only || only === 'scrapes') figures.push(...(await scrapesBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'fairness') figures.push(...(await fairnessBenchmark(env, DATABASE_URL)));
   if (!only || only === 'dashboard') figures.push(...(await dashboardBenchmark(env, DATABASE_URL)));
+  if (!only || only === 'alerts') figures.push(...(await alertsBenchmark(env, DATABASE_URL)));
 
   const result = { date: new Date().toISOString(), machine: machine(), reps: REPS, figures };
   const dir = join(ROOT, 'bench', 'results');
