@@ -1,7 +1,8 @@
 // A tiny site for the README's first run (and the dashboard's "New run" example): a sign-in
 // form at /login that leads to /welcome, on 127.0.0.1:4000 (DEMO_SITE_PORT). Started by
 // `pnpm dev`; if the port is taken it says so and stays idle, so the API and the worker
-// beside it keep running.
+// beside it keep running. It also takes any POST and prints it: a webhook receiver for the
+// README's monitor example.
 import { createServer } from 'node:http';
 
 const port = Number(process.env.DEMO_SITE_PORT ?? 4000);
@@ -13,6 +14,15 @@ const pages = {
 };
 
 const server = createServer((req, res) => {
+  if (req.method === 'POST') {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      console.log(`demo site: POST ${req.url} ${Buffer.concat(chunks).toString('utf8').slice(0, 2000)}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    return;
+  }
   const page = pages[(req.url ?? '/').split('?')[0]];
   res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
   res.end(page ?? '<!doctype html><title>Not found</title><h1>Not found</h1>');

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './helpers/free-port';
+import { pollUntil } from './helpers/poll';
 import { baseEnv } from './helpers/test-env';
 
 const ROOT = join(__dirname, '..');
@@ -55,8 +56,10 @@ describe('developer scripts', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo-site.mjs')], {
       env: { DEMO_SITE_PORT: String(port) },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'ignore'],
     });
+    let printed = '';
+    child.stdout!.on('data', (d: Buffer) => (printed += d.toString()));
     try {
       let login = '';
       for (let i = 0; i < 50 && !login; i++) {
@@ -68,6 +71,17 @@ describe('developer scripts', () => {
       expect(login).toContain('<input id="email"');
       expect(login).toContain('<button type="submit">Sign in</button>');
       expect(await (await fetch(`http://127.0.0.1:${port}/welcome?email=a`)).text()).toContain('<h1>Welcome</h1>');
+      // And it takes a webhook's POST (the README's monitor example), printing it.
+      const posted = await fetch(`http://127.0.0.1:${port}/hook`, {
+        method: 'POST',
+        body: '{"event":"incident.opened"}',
+      });
+      expect(posted.status).toBe(200);
+      await pollUntil(
+        async () => printed,
+        (text) => text.includes('POST /hook {"event":"incident.opened"}'),
+        5000,
+      );
     } finally {
       child.kill();
     }
