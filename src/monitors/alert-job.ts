@@ -3,6 +3,8 @@ import { jobKind } from '../queues/job-kind';
 /** An alert notification's delivery: its job id is the notification's id (one per incident change and channel). */
 export interface AlertJobData {
   notificationId: string;
+  /** Set once the receiver took it and the database could not record that: the retry only records it. */
+  sentStatusCode?: number | null;
 }
 
 /**

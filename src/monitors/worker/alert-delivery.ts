@@ -7,6 +7,7 @@ import { WebhookRejectedError, WebhookSender } from '../../egress/webhook-sender
 import { EmailOutbox } from '../../emails/email-outbox';
 import { isLastAttempt } from '../../worker-runtime/last-attempt';
 import type { AlertChannelConfig, AlertChannelType } from '../alert-channel.entity';
+import type { AlertJobData } from '../alert-job';
 import { emailVariables, httpBody, type IncidentNews, PAGERDUTY_EVENTS_URL } from '../alert-message';
 import type { NotificationEvent, NotificationStatus } from '../alert-notification.entity';
 import type { IncidentKind } from '../incident.entity';
@@ -77,6 +78,12 @@ export class AlertDelivery implements OnApplicationShutdown {
     )) as NotificationRow[];
     if (!row) throw new UnrecoverableError(`alert notification ${notificationId} does not exist`);
     if (row.status === 'delivered' || row.status === 'muted') return { status: 'skipped' };
+    // Sent by an earlier attempt that could not record it (the database was away): record it only, never send twice.
+    const sent = (job.data as AlertJobData).sentStatusCode;
+    if (sent !== undefined) {
+      await this.record(notificationId, 'delivered', null, sent);
+      return { status: 'delivered', statusCode: sent ?? undefined };
+    }
     if (!row.channel_type || !row.channel_config) {
       await this.record(notificationId, 'failed', 'its alert channel was deleted', null);
       throw new UnrecoverableError('its alert channel was deleted');
@@ -101,6 +108,7 @@ export class AlertDelivery implements OnApplicationShutdown {
     };
     try {
       const statusCode = await this.send(row, news, signal);
+      await job.updateData({ ...(job.data as AlertJobData), sentStatusCode: statusCode });
       await this.record(notificationId, 'delivered', null, statusCode);
       this.logger.log(
         { notificationId, incidentId: row.incident_id, channel: row.channel_type, event: row.event, statusCode },
@@ -155,8 +163,8 @@ export class AlertDelivery implements OnApplicationShutdown {
 
   private async record(id: string, status: NotificationStatus, error: string | null, statusCode: number | null) {
     await this.db.query(
-      `UPDATE alert_notifications SET status = $2, last_error = $3, status_code = COALESCE($4, status_code),
-              delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
+      `UPDATE alert_notifications SET status = $2::varchar, last_error = $3, status_code = COALESCE($4::int, status_code),
+              delivered_at = CASE WHEN $2::varchar = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
         WHERE id = $1`,
       [id, status, error?.slice(0, 4000) ?? null, statusCode],
     );
