@@ -5,15 +5,15 @@ import { pageModel } from '../graphql/page-model';
 
 @ObjectType('AlertChannel', { description: 'Where incidents of the schedules that name it are told' })
 export class AlertChannelModel {
-  @Field(() => ID) id: string;
-  @Field() name: string;
+  @Field(() => ID, { description: "The channel's id (name it in a schedule's alerts.channels)" }) id: string;
+  @Field({ description: 'Its name, unique in the project' }) name: string;
   @Field({ description: 'email, webhook, slack or pagerduty' }) type: string;
   @Field({
     description: 'Where it sends: a Slack URL without its path, a PagerDuty routing key by its last four characters',
   })
   target: string;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime) updatedAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When it was made' }) createdAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When it last changed' }) updatedAt: Date;
 }
 
 export const AlertChannelPageModel = pageModel(
@@ -34,16 +34,21 @@ export class AlertChannelTestModel {
 @ObjectType('AlertNotification', { description: 'One incident change told to one channel' })
 export class AlertNotificationModel {
   @Field(() => ID, { description: 'Also the x-stevedore-delivery header' }) id: string;
-  @Field(() => ID) channelId: string;
+  @Field(() => ID, { description: 'The channel it was for' }) channelId: string;
   @Field(() => String, { nullable: true, description: 'null: the channel was deleted' }) channelName: string | null;
-  @Field(() => String, { nullable: true }) channelType: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'email, webhook, slack or pagerduty; null: the channel was deleted',
+  })
+  channelType: string | null;
   @Field({ description: 'opened or resolved' }) event: string;
   @Field({ description: 'pending, sending, delivered, failed or muted' }) status: string;
-  @Field(() => Int) attempts: number;
-  @Field(() => Int, { nullable: true }) statusCode: number | null;
-  @Field(() => String, { nullable: true }) lastError: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) deliveredAt: Date | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => Int, { description: 'Sends tried so far' }) attempts: number;
+  @Field(() => Int, { nullable: true, description: "HTTP channels: the receiver's last status" }) statusCode:
+    number | null;
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed' }) lastError: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was delivered' }) deliveredAt: Date | null;
+  @Field(() => GraphQLISODateTime, { description: 'When the change was stored' }) createdAt: Date;
 }
 
 @ObjectType('Incident', { description: "One outage (failing) or slow spell (degraded) of a schedule's check" })
@@ -51,11 +56,16 @@ export class IncidentModel {
   @Field(() => ID, { description: "Also PagerDuty's dedup_key" }) id: string;
   @Field({ description: 'failing or degraded' }) kind: string;
   @Field({ description: 'open, recovering or resolved' }) state: string;
-  @Field(() => GraphQLISODateTime) openedAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) resolveDueAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) resolvedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { description: 'When the run that opened it ended' }) openedAt: Date;
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'While recovering: when it resolves unless a run fails',
+  })
+  resolveDueAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it resolved' }) resolvedAt: Date | null;
   @Field(() => [ID], { description: 'The runs (or suites) it was judged on' }) runIds: string[];
-  @Field(() => String, { nullable: true }) lastError: string | null;
+  @Field(() => String, { nullable: true, description: "The last failing run's error (degraded: how slow it was)" })
+  lastError: string | null;
   @Field(() => [AlertNotificationModel], { description: 'Each change told to each channel' })
   notifications: AlertNotificationModel[];
 }
@@ -69,35 +79,39 @@ export const IncidentPageModel = pageModel(
 
 @ObjectType('ScheduleRunCounts', { description: 'Runs (or suites) that ended in the window, by outcome' })
 export class ScheduleRunCountsModel {
-  @Field(() => Int) total: number;
-  @Field(() => Int) passed: number;
-  @Field(() => Int) failed: number;
-  @Field(() => Int) error: number;
-  @Field(() => Int) timed_out: number;
-  @Field(() => Int) cancelled: number;
+  @Field(() => Int, { description: 'All that ended' }) total: number;
+  @Field(() => Int, { description: 'Passed' }) passed: number;
+  @Field(() => Int, { description: 'Failed' }) failed: number;
+  @Field(() => Int, { description: 'Ended in error' }) error: number;
+  @Field(() => Int, { description: 'Timed out' }) timed_out: number;
+  @Field(() => Int, { description: 'Cancelled' }) cancelled: number;
 }
 
 @ObjectType('DurationPercentiles', { description: 'Of the ended runs with a duration, in ms; null when none' })
 export class DurationPercentilesModel {
-  @Field(() => Int, { nullable: true }) p50: number | null;
-  @Field(() => Int, { nullable: true }) p95: number | null;
+  @Field(() => Int, { nullable: true, description: 'Median duration, ms' }) p50: number | null;
+  @Field(() => Int, { nullable: true, description: '95th percentile duration, ms' }) p95: number | null;
 }
 
 @ObjectType('ScheduleIncidentCounts', { description: 'Incidents opened and resolved in the window, and open now' })
 export class ScheduleIncidentCountsModel {
-  @Field(() => Int) opened: number;
-  @Field(() => Int) resolved: number;
-  @Field(() => Int) open: number;
+  @Field(() => Int, { description: 'Opened in the window' }) opened: number;
+  @Field(() => Int, { description: 'Resolved in the window' }) resolved: number;
+  @Field(() => Int, { description: 'Not resolved now' }) open: number;
 }
 
 @ObjectType('ScheduleStats', { description: "A schedule's runs, uptime, speed and incidents over a window" })
 export class ScheduleStatsModel {
   @Field({ description: '24h, 7d or 30d' }) window: string;
-  @Field(() => GraphQLISODateTime) from: Date;
-  @Field(() => GraphQLISODateTime) to: Date;
-  @Field(() => ScheduleRunCountsModel) runs: ScheduleRunCountsModel;
+  @Field(() => GraphQLISODateTime, { description: 'Start of the window' }) from: Date;
+  @Field(() => GraphQLISODateTime, { description: 'End of the window (now)' }) to: Date;
+  @Field(() => ScheduleRunCountsModel, {
+    description: 'Runs (suites, for a suite schedule) that ended in the window, by outcome',
+  })
+  runs: ScheduleRunCountsModel;
   @Field(() => Float, { nullable: true, description: 'passed / (passed + failed + error + timed_out) × 100' })
   uptimePercent: number | null;
-  @Field(() => DurationPercentilesModel) durationMs: DurationPercentilesModel;
-  @Field(() => ScheduleIncidentCountsModel) incidents: ScheduleIncidentCountsModel;
+  @Field(() => DurationPercentilesModel, { description: 'Duration percentiles of the ended runs' })
+  durationMs: DurationPercentilesModel;
+  @Field(() => ScheduleIncidentCountsModel, { description: 'Its incidents' }) incidents: ScheduleIncidentCountsModel;
 }
