@@ -648,6 +648,18 @@ describe('alert channels and monitors (API)', () => {
     }
   });
 
+  it('ends a stream when its key is revoked', async () => {
+    const s = await schedule(a.admin);
+    const key = await ok(TEST_API_KEY, `/api/projects/${a.id}/keys`, { name: 'watcher', scopes: ['read'] });
+    const stream = await readSse(`${stack.base}/api/schedules/${s.id}/events`, { authorization: `Bearer ${key.key}` });
+    expect(stream.status).toBe(200);
+    expect((await call(TEST_API_KEY, `/api/projects/${a.id}/keys/${key.id}`, 'DELETE')).status).toBe(204);
+    await Promise.race([
+      stream.finished,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the stream outlived its key')), 10_000)),
+    ]);
+  });
+
   it('answers another project’s key 404 on every route that names an id', async () => {
     const hook = await channelNamed('hook');
     const s = await schedule(a.admin);

@@ -3,11 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
-import { ProjectId } from '../auth/principal.decorator';
+import { CurrentPrincipal, ProjectId } from '../auth/principal.decorator';
 import { AppConfig } from '../config/app-config.service';
 import { ApiQueryFrom } from '../docs/api-requests';
 import { ApiError, ApiEventStream, ApiJson } from '../docs/api-responses';
 import { cursorPageQuerySchema, queryObject } from '../http/cursor-page.query';
+import { KeyDirectory } from '../projects/key-directory';
+import type { Principal } from '../projects/principal';
 import { oneOf } from '../validation/request-fields';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { IncidentStream } from './incident-stream';
@@ -29,14 +31,21 @@ const NOT_FOUND = 'No such schedule (one of another project is not found either)
 @ApiTags('monitors')
 @Controller('schedules')
 export class ScheduleMonitorController implements OnModuleDestroy {
-  /** Open streams, ended when the API stops so that closing the server waits for none of them. */
-  private readonly open = new Set<() => void>();
+  /** Open streams by the key that opened them: ended when it is revoked, and when the API stops. */
+  private readonly open = new Map<() => void, string | null>();
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly incidents: IncidentsService,
     private readonly stream: IncidentStream,
     private readonly config: AppConfig,
-  ) {}
+    keys: KeyDirectory,
+  ) {
+    // A revoked key's streams end at once, on every instance (the revocation message).
+    this.stopListening = keys.onRevoked((keyId) => {
+      for (const [finish, owner] of [...this.open]) if (owner === keyId) finish();
+    });
+  }
 
   @Get(':id/incidents')
   @ApiJson(200, incidentPageBody, '{ items, nextCursor }: its incidents, newest first, each with who was told and how')
@@ -67,15 +76,15 @@ export class ScheduleMonitorController implements OnModuleDestroy {
   @AcceptsEventToken('schedule')
   @ApiError(404, NOT_FOUND)
   @ApiEventStream(
-    'Server-Sent Events: `incident.opened`, `incident.updated` (a run joined it, it is recovering, or it failed again) and `incident.resolved`, each with the incident as GET /api/schedules/{id}/incidents shows it; a comment line every EVENTS_HEARTBEAT_MS. Open until the client closes it',
+    'Server-Sent Events: `incident.opened`, `incident.updated` (a run joined it, it is recovering, or it failed again) and `incident.resolved`, each with the incident as GET /api/schedules/{id}/incidents shows it; a comment line every EVENTS_HEARTBEAT_MS. Open until the client closes it or its key is revoked',
   )
   async events(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @ProjectId() projectId: string,
+    @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.incidents.schedule(id, projectId);
+    await this.incidents.schedule(id, principal.projectId);
     const raw = reply.raw;
     reply.hijack();
     raw.writeHead(200, {
@@ -97,11 +106,12 @@ export class ScheduleMonitorController implements OnModuleDestroy {
       clearInterval(heartbeat);
       if (!raw.writableEnded) raw.end();
     };
-    this.open.add(finish);
+    this.open.set(finish, principal.keyId);
     req.raw.once('close', finish);
   }
 
   onModuleDestroy(): void {
-    for (const finish of [...this.open]) finish();
+    this.stopListening();
+    for (const finish of [...this.open.keys()]) finish();
   }
 }
