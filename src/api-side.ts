@@ -5,6 +5,7 @@ import { EmailsModule } from './emails/emails.module';
 import { EventsModule } from './events/events.module';
 import { GraphqlModule } from './graphql/graphql.module';
 import { HealthModule } from './health/health.module';
+import { MonitorsModule } from './monitors/monitors.module';
 import { ProjectsModule } from './projects/projects.module';
 import { QueueMetrics } from './metrics/queue-metrics';
 import { RunsModule } from './runs/runs.module';
@@ -34,6 +35,7 @@ export const API_MODULES: Type[] = [
   ScrapesModule,
   SchedulesModule,
   SecretsModule,
+  MonitorsModule,
   DeadLettersModule,
 ];
 export const API_PROVIDERS: Type[] = [QueueMetrics];

@@ -119,7 +119,7 @@ describe('SSE event tokens', () => {
   it('is minted only with the API key, and names what is wrong in the request', async () => {
     expect((await request('/api/events/tokens', { runId }, {})).status).toBe(401);
     for (const [body, problem] of [
-      [{}, /exactly one of runId, scrapeId or suiteId/],
+      [{}, /exactly one of runId, scrapeId, suiteId or scheduleId/],
       [{ runId, suiteId: runId }, /exactly one/],
       [{ runId: 'x' }, /runId must be a UUID/],
       [{ run: runId }, /run is not a field/],

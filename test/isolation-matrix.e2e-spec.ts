@@ -85,6 +85,9 @@ describe('isolation between projects, every route and operation', () => {
     ).id;
     own.secret = (await created(a.admin, '/api/secrets', { name: 'SHOP_PASSWORD', value: 'hunter2-hunter2' })).name;
     own.key = (await created(a.admin, `/api/projects/${a.id}/keys`, { name: 'reader', scopes: ['read'] })).id;
+    own.alertChannel = (
+      await created(a.admin, '/api/alert-channels', { name: 'on-call', type: 'email', to: ['oncall@example.com'] })
+    ).id;
     // A dead letter of A's: one of its emails' jobs, failed for good (as a worker records it).
     own.deadLetter = randomUUID();
     await db.query(
@@ -116,6 +119,7 @@ describe('isolation between projects, every route and operation', () => {
       schedules: { id: own.schedule },
       secrets: { name: own.secret },
       'dead-letters': { id: own.deadLetter },
+      'alert-channels': { id: own.alertChannel },
       projects: { id: a.id, keyId: own.key },
     };
     if (path.includes('/report')) return { id: own.scriptRun, path: 'index.html' };
@@ -143,6 +147,7 @@ describe('isolation between projects, every route and operation', () => {
       'POST /api/projects/{id}/keys': { name: 'sneaky', scopes: ['admin'] },
       // Bodies that would be accepted on B's own suite: the 404 is about the project.
       'POST /api/suites/{id}/rerun': { only: 'all' },
+      'POST /api/schedules/{id}/mute': { minutes: 5 },
     };
     for (const { path, method } of withIds) {
       const params = paramsFor(path)!;
@@ -189,6 +194,7 @@ describe('isolation between projects, every route and operation', () => {
       '/api/dead-letters',
       '/api/projects',
       '/api/audit',
+      '/api/alert-channels',
     ]) {
       const res = await call(
         b.admin,
@@ -229,11 +235,19 @@ describe('isolation between projects, every route and operation', () => {
       user: own.user,
       replayDeadLetter: own.deadLetter,
       schedule: own.schedule,
+      scheduleIncidents: own.schedule,
+      scheduleStats: own.schedule,
+      muteSchedule: own.schedule,
+      unmuteSchedule: own.schedule,
+      deleteAlertChannel: own.alertChannel,
+      testAlertChannel: own.alertChannel,
     };
+    /** Arguments an operation needs besides its id (valid ones: the NOT_FOUND is about the project). */
+    const extraArgs: Record<string, string> = { muteSchedule: ', minutes: 5' };
     expect(operations.filter(({ name }) => !ids[name]).map(({ name }) => name)).toEqual([]);
     const outcomes: string[] = [];
     for (const { type, name } of operations) {
-      const document = `${type} ($id: ID!) { ${name}(id: $id) { __typename } }`;
+      const document = `${type} ($id: ID!) { ${name}(id: $id${extraArgs[name] ?? ''}) { __typename } }`;
       const theirs = await gql(b.admin, document, { id: ids[name] });
       const unknown = await gql(b.admin, document, { id: randomUUID() });
       const code = (answer: Json) => answer.errors?.[0]?.extensions?.code ?? 'ok';
@@ -246,7 +260,8 @@ describe('isolation between projects, every route and operation', () => {
   it('left A’s work as it was after all of B’s attempts', async () => {
     // Not paused by B's POST /api/schedules/{id}/pause, and no rerun of A's suite made.
     const schedule = await call(a.admin, `/api/schedules/${own.schedule}`);
-    expect([schedule.status, (await json(schedule)).pausedAt]).toEqual([200, null]);
+    const scheduleNow = await json(schedule);
+    expect([schedule.status, scheduleNow.pausedAt]).toEqual([200, null]);
     const suites = await json(await call(a.admin, '/api/suites'));
     expect((suites.items as Json[]).map((s) => s.id)).toEqual([own.suite]);
     expect((await call(a.admin, `/api/projects/${a.id}`)).status).toBe(200);
@@ -256,5 +271,8 @@ describe('isolation between projects, every route and operation', () => {
     expect(project.queuedLimit).toBeNull();
     const secrets = await json(await call(a.admin, '/api/secrets'));
     expect((secrets.items as Json[]).map((s) => s.name)).toEqual([own.secret]);
+    // Not deleted by B's DELETE /api/alert-channels/{id}, and not muted by B's POST .../mute.
+    expect((await call(a.admin, `/api/alert-channels/${own.alertChannel}`)).status).toBe(200);
+    expect(scheduleNow.mutedUntil).toBeNull();
   });
 });

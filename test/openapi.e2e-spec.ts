@@ -60,7 +60,8 @@ describe('OpenAPI document', () => {
     for (const name of ['SHOP_PASSWORD', 'OPENAPI_DOCUMENTED'])
       await request(`/api/secrets/${name}`, { method: 'DELETE' });
     for (const { path, id } of created) {
-      if (path === '/api/schedules') await request(`${path}/${id}`, { method: 'DELETE' });
+      if (path === '/api/schedules' || path === '/api/alert-channels')
+        await request(`${path}/${id}`, { method: 'DELETE' });
       else if (path !== '/api/emails' && path !== '/api/users')
         await request(`${path}/${id}/cancel`, { method: 'POST' });
     }
@@ -216,7 +217,22 @@ describe('OpenAPI document', () => {
     );
     created.push({ path: '/api/suites', id: ended.id });
     await request(`/api/suites/${ended.id}/cancel`, { method: 'POST' });
-    const ids: Record<string, string> = { '/api/projects/{id}': project.id, '/api/suites/{id}': ended.id };
+    // Muting needs a schedule.
+    const schedule = await json(
+      await request('/api/schedules', {
+        body: {
+          name: 'to mute',
+          cron: '0 3 * * *',
+          run: { name: 'n', steps: [{ action: 'goto', url: 'http://127.0.0.1:4000/' }] },
+        },
+      }),
+    );
+    created.push({ path: '/api/schedules', id: schedule.id });
+    const ids: Record<string, string> = {
+      '/api/projects/{id}': project.id,
+      '/api/suites/{id}': ended.id,
+      '/api/schedules/{id}': schedule.id,
+    };
     for (const { path, method, name, value } of examples) {
       const owner = Object.keys(ids).find((prefix) => path.startsWith(prefix));
       const at = owner ? path.replace('{id}', ids[owner]) : path;
@@ -225,11 +241,11 @@ describe('OpenAPI document', () => {
       // What an example creates under a resource (a rerun: a suite) is cancelled with its kind.
       if (typeof body.id === 'string')
         created.push({ path: path === '/api/suites/{id}/rerun' ? '/api/suites' : path, id: body.id });
-      // A user's or project's example may have been created already (unique): 409, not a validation error.
+      // A user's, project's or alert channel's example may have been created already (unique): 409, not a validation error.
       // The sign-in example's key is no key of this deployment: a 401 means its shape passed.
       const accepted =
         (res.status >= 200 && res.status < 300) ||
-        (['/api/users', '/api/projects'].includes(path) && res.status === 409) ||
+        (['/api/users', '/api/projects', '/api/alert-channels'].includes(path) && res.status === 409) ||
         (path === '/api/session' && res.status === 401);
       answers.push([`${method} ${path} ${name}`, accepted ? 200 : res.status, accepted ? null : body.message]);
     }

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What an event token opens: the live events of one run, scrape or suite. */
-export type EventTokenKind = 'run' | 'scrape' | 'suite';
-export const EVENT_TOKEN_KINDS: readonly EventTokenKind[] = ['run', 'scrape', 'suite'];
+/** What an event token opens: the live events of one run, scrape or suite, or a schedule's incident changes. */
+export type EventTokenKind = 'run' | 'scrape' | 'suite' | 'schedule';
+export const EVENT_TOKEN_KINDS: readonly EventTokenKind[] = ['run', 'scrape', 'suite', 'schedule'];
 
 /** How long a token opens its stream: long enough to hand it to an EventSource, no longer. */
 export const EVENT_TOKEN_TTL_MS = 60_000;

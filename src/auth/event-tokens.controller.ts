@@ -28,9 +28,9 @@ export class EventTokensController {
   @ApiRequestBody(EVENT_TOKEN_INPUT, EVENT_TOKEN_EXAMPLES)
   @ApiCreatedResponse({
     type: EventTokenOutput,
-    description: `A token that opens one SSE stream (GET /api/runs|scrapes|suites/{id}/events?token=...) for ${EVENT_TOKEN_TTL_MS / 1000} s, for a browser's EventSource, which cannot send the API key`,
+    description: `A token that opens one SSE stream (GET /api/runs|scrapes|suites|schedules/{id}/events?token=...) for ${EVENT_TOKEN_TTL_MS / 1000} s, for a browser's EventSource, which cannot send the API key`,
   })
-  @ApiBadRequestResponse({ description: 'Not exactly one of runId, scrapeId, suiteId, or not a UUID' })
+  @ApiBadRequestResponse({ description: 'Not exactly one of runId, scrapeId, suiteId, scheduleId, or not a UUID' })
   @ApiUnauthorizedResponse({ description: 'No valid API key' })
   create(@Body() body: unknown, @Req() req: FastifyRequest, @CurrentPrincipal() actor: Principal): EventTokenOutput {
     const { kind, id } = parseEventTokenRequest(body);

@@ -163,3 +163,22 @@ export const API_KEY_EXAMPLES: ExamplesObject = {
   ci: { summary: 'A key CI triggers runs with', value: { name: 'ci', scopes: ['trigger'] } },
   admin: { summary: 'An admin key for the team lead', value: { name: 'lead', scopes: ['admin'] } },
 };
+
+export const ALERT_CHANNEL_EXAMPLES: ExamplesObject = {
+  email: {
+    summary: 'Email to the on-call list',
+    value: { name: 'on-call email', type: 'email', to: ['oncall@example.com'] },
+  },
+  webhook: {
+    summary: 'A signed JSON webhook (the URL must pass the egress rule)',
+    value: { name: 'incident webhook', type: 'webhook', url: 'http://127.0.0.1:4000/hooks/stevedore' },
+  },
+  pagerduty: {
+    summary: 'PagerDuty Events API v2 (trigger and resolve, dedup_key = incident id)',
+    value: { name: 'pagerduty', type: 'pagerduty', routingKey: 'R0UTINGKEY0123456789abcdef012345' },
+  },
+};
+
+export const SCHEDULE_MUTE_EXAMPLES: ExamplesObject = {
+  hour: { summary: 'Mute its alerts for an hour (incidents are still recorded)', value: { minutes: 60 } },
+};

@@ -6,6 +6,8 @@ import { SendEmailInput } from '../emails/dto/send-email.input';
 import { sendEmailRequestSchema } from '../emails/email-request.schema';
 import { RunOptionsInput, RunStepInput, ScriptInput, TriggerRunInput } from '../runs/dto/trigger-run.input';
 import { runDefinitionSchema } from '../runs/run-definition';
+import { createAlertChannelRequestSchema } from '../monitors/alert-channel-request';
+import { CreateAlertChannelInput } from '../monitors/dto/create-alert-channel.input';
 import { StartScrapeInput } from '../scrapes/dto/start-scrape.input';
 import { scrapeRequestSchema } from '../scrapes/scrape-request';
 import { TriggerSuiteInput } from '../suites/dto/trigger-suite.input';
@@ -45,6 +47,7 @@ describe('GraphQL input types have the fields of the request schemas', () => {
     ['StartScrapeInput', StartScrapeInput, scrapeRequestSchema(limits), []],
     ['SendEmailInput', SendEmailInput, sendEmailRequestSchema, []],
     ['CreateUserInput', CreateUserInput, createUserRequestSchema, []],
+    ['CreateAlertChannelInput', CreateAlertChannelInput, createAlertChannelRequestSchema, []],
   ] as Array<[string, Type, z.ZodType, string[]]>)('%s', (_name, input, schema, at) => {
     expect(graphqlFields(input)).toEqual(schemaFields(schema, ...at));
   });

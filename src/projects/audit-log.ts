@@ -16,7 +16,11 @@ export type AuditAction =
   | 'schedule.updated'
   | 'schedule.deleted'
   | 'schedule.paused'
-  | 'schedule.resumed';
+  | 'schedule.resumed'
+  | 'schedule.muted'
+  | 'schedule.unmuted'
+  | 'alert_channel.created'
+  | 'alert_channel.deleted';
 
 /**
  * Writes a project's audit events. Pass the transaction that makes the change, so the

@@ -3,11 +3,12 @@ import { QUEUE_CONCURRENCY_KEY, QUEUE_NAMES } from '../job-catalogue';
 
 describe('queue declarations', () => {
   it('names the queues of the product with their concurrency keys (schedule ticks, suite ends and webhooks use the default)', () => {
-    expect(QUEUE_NAMES).toEqual(['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks']);
+    expect(QUEUE_NAMES).toEqual(['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks', 'alerts']);
     expect(QUEUE_CONCURRENCY_KEY).toEqual({
       'test-runs': 'WORKER_CONCURRENCY',
       scrapes: 'SCRAPE_CONCURRENCY',
       emails: 'EMAIL_CONCURRENCY',
+      alerts: 'ALERT_CONCURRENCY',
     });
   });
 

@@ -40,12 +40,9 @@ export const scheduleAlertsSchema = z
       recoverAfter: whole(1, 100)
         .optional()
         .meta({ description: 'Consecutive passing runs that resolve it (default 1)' }),
-      degradedAfterMs: whole(1, 86_400_000)
-        .nullable()
-        .optional()
-        .meta({
-          description: 'A passing run slower than this opens a `degraded` incident (after failAfter such runs)',
-        }),
+      degradedAfterMs: whole(1, 86_400_000).nullable().optional().meta({
+        description: 'A passing run slower than this opens a `degraded` incident (after failAfter such runs)',
+      }),
       cooldownMs: whole(0, 86_400_000).optional().meta({
         description:
           'How long a recovery must hold before it is announced (default 60000): a failure within it keeps the incident open silently, so a flapping check sends at most one alert and one recovery per cool-down',

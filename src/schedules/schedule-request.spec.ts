@@ -34,7 +34,7 @@ describe('parseScheduleRequest', () => {
     [{ name: 'x', cron: '* * * * *', suite: [run] }, 'suite must be a suite (the body of POST /api/suites)'],
     [
       { name: 'x', cron: '* * * * *', run, every: 5 },
-      'every is not a schedule field (name, cron, timezone, run, suite)',
+      'every is not a schedule field (name, cron, timezone, run, suite, alerts)',
     ],
     [{ name: 'x', cron: '*/10 * * * * *', run }, 'cron fires 10 s apart'],
     [{ name: 'x', cron: '0 0 30 2 *', run }, 'cron never fires'],
@@ -50,7 +50,7 @@ describe('parseScheduleRequest', () => {
       rules,
     );
     expect(errors).toEqual([
-      'color is not a schedule field (name, cron, timezone, run, suite)',
+      'color is not a schedule field (name, cron, timezone, run, suite, alerts)',
       'name must be a non-empty string of at most 200 characters',
       'timezone must be an IANA time zone such as UTC or Europe/Paris',
       "cron's minute field steps by 99999999999: a step must be from 1 to 60",

@@ -7,15 +7,17 @@ import type { Principal } from '../projects/principal';
 import { cursorPageQuerySchema } from '../http/cursor-page.query';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
 import { ApiError, ApiJson } from '../docs/api-responses';
-import { SCHEDULE_EXAMPLES } from '../docs/request-examples';
+import { SCHEDULE_EXAMPLES, SCHEDULE_MUTE_EXAMPLES } from '../docs/request-examples';
 import { scheduleBody, schedulePageBody } from './schedule-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { SchedulesService } from './schedules.service';
 import { scheduleRequestSchema, scheduleRules } from './schedule-request';
 import { requestBody } from '../docs/document-registry';
+import { type MuteScheduleRequest, muteScheduleRequestSchema } from './schedule-mute';
 
 /** The body of this route, documented from the schema that validates it. */
 const CREATE_SCHEDULE_INPUT = requestBody('CreateScheduleInput', (env) => scheduleRequestSchema(scheduleRules(env)));
+const MUTE_SCHEDULE_INPUT = requestBody('MuteScheduleInput', () => muteScheduleRequestSchema);
 
 @ApiTags('schedules')
 @Controller('schedules')
@@ -82,6 +84,40 @@ export class SchedulesController {
     @CurrentPrincipal() actor: Principal,
   ): Promise<z.output<typeof scheduleBody>> {
     return this.schedules.resume(id, actor);
+  }
+
+  @Post(':id/mute')
+  @RequiresScope('admin')
+  @HttpCode(200)
+  @ApiJson(
+    200,
+    scheduleBody,
+    'The schedule with mutedUntil: until then its incidents are recorded, and their notifications kept as muted instead of sent',
+  )
+  @ApiError(400, 'minutes must be a whole number from 1 to 43200 (30 days)')
+  @ApiError(404, 'No such schedule (one of another project is not found either)')
+  @ApiRequestBody(MUTE_SCHEDULE_INPUT, SCHEDULE_MUTE_EXAMPLES)
+  mute(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(muteScheduleRequestSchema)) input: MuteScheduleRequest,
+    @CurrentPrincipal() actor: Principal,
+  ): Promise<z.output<typeof scheduleBody>> {
+    return this.schedules.mute(id, input.minutes, actor);
+  }
+
+  @Delete(':id/mute')
+  @RequiresScope('admin')
+  @ApiJson(
+    200,
+    scheduleBody,
+    'The schedule with mutedUntil null: its alerts are sent again (one not muted is answered unchanged)',
+  )
+  @ApiError(404, 'No such schedule (one of another project is not found either)')
+  unmute(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() actor: Principal,
+  ): Promise<z.output<typeof scheduleBody>> {
+    return this.schedules.unmute(id, actor);
   }
 
   @Delete(':id')

@@ -20,7 +20,8 @@ const PURGE_EVERY_MS = 3_600_000;
  * notifications that produced, and queues again any notification a crash left without a
  * job. Judging is per schedule under its own row lock, so workers sweeping at once share
  * the work; queueing is by the notification's id, so a repeat adds nothing. Hourly, it
- * drops incidents (and their notifications) resolved more than MONITOR_RETENTION_DAYS ago.
+ * drops incidents (and their notifications) resolved more than MONITOR_RETENTION_DAYS ago,
+ * and a deleted schedule's, untouched as long, with its monitor state.
  */
 @Injectable()
 export class MonitorSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -88,6 +89,15 @@ export class MonitorSweeper implements OnApplicationBootstrap, OnApplicationShut
       await this.db.query(
         `DELETE FROM incidents WHERE state = 'resolved' AND resolved_at < now() - make_interval(days => $1)`,
         [this.config.env.MONITOR_RETENTION_DAYS],
+      );
+      // A deleted schedule's incidents never resolve: they go once untouched for as long, with its state row.
+      await this.db.query(
+        `DELETE FROM incidents i WHERE i.updated_at < now() - make_interval(days => $1)
+            AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.id = i.schedule_id)`,
+        [this.config.env.MONITOR_RETENTION_DAYS],
+      );
+      await this.db.query(
+        `DELETE FROM monitor_states m WHERE NOT EXISTS (SELECT 1 FROM schedules s WHERE s.id = m.schedule_id)`,
       );
     }
   }
