@@ -145,7 +145,7 @@ describe('API process', () => {
 });
 
 describe('API health with Redis down', () => {
-  it('answers 503 and names Redis as the failing part', async () => {
+  it('answers 503 and names Redis as the failing part, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const deadRedis = await freePort();
     const api = new AppProcess({
@@ -164,6 +164,10 @@ describe('API health with Redis down', () => {
       expect(body.status).toBe('error');
       expect(body.error.redis.status).toBe('down');
       expect(body.info.database.status).toBe('up');
+      // Closing waits for no Redis it never reached: a clean exit, not the last-resort one
+      // (exit 1, SHUTDOWN_TIMEOUT_MS + 15 s later).
+      const { code } = await api.stop();
+      expect(code).toBe(0);
     } finally {
       await api.stop();
     }

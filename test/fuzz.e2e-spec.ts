@@ -1,9 +1,10 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { AppProcess } from './helpers/app-process';
 import { freePort } from './helpers/free-port';
 import { contentTypes, hostileJson, hostileSegment, mutated, nastyString } from './helpers/hostile';
+import { connectEvents } from './helpers/live-clients';
 import { baseEnv, BOARD_PASSWORD, TEST_API_KEY } from './helpers/test-env';
 
 /**
@@ -314,32 +315,45 @@ describe('fuzz: hostile input on every door', () => {
   }, 600_000);
 
   it('keeps socket.io up under hostile events and payloads', async () => {
-    const socket = io(`${base}/events`, {
-      transports: ['websocket'],
-      auth: { token: TEST_API_KEY },
-      reconnection: false,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
+    // One connection while the server keeps it (a fresh one per case would spend the run on
+    // handshakes); a new one after the server drops it, so every case is still sent.
+    let socket: Socket | undefined;
+    const connected = async (): Promise<Socket> => {
+      if (socket?.connected) return socket;
+      socket?.close();
+      socket = await connectEvents(base);
+      return socket;
+    };
+    /** Events with a handler: each answers in its ack, whatever the payload. */
+    const handled = new Set(['subscribe', 'unsubscribe']);
     try {
       await fuzz(
         fc.asyncProperty(
           fc.constantFrom('subscribe', 'unsubscribe', 'message', '__proto__', 'constructor'),
           hostileJson,
           async (event, payload) => {
-            // Some payloads answer with an error, some are dropped; either way the server lives.
-            if (socket.connected)
-              await socket
-                .timeout(2000)
-                .emitWithAck(event, payload)
-                .catch(() => undefined);
+            const live = await connected();
+            // Some payloads answer with an error, some are dropped (no handler, or the
+            // connection is closed); either way the server lives.
+            const answer = live.timeout(ANSWER_BOUND_MS).emitWithAck(event, payload);
+            // An event the server answers at once, sent behind the hostile one: its ack says the
+            // server has read past the hostile packet and still serves this connection. Waiting
+            // on it, not on a fixed delay, is what an event without a handler (no ack) costs.
+            const probe = live.timeout(ANSWER_BOUND_MS).emitWithAck('unsubscribe', {});
+            // Without a handler there is no ack to wait for (closing the socket settles it).
+            if (!handled.has(event)) answer.catch(() => undefined);
+            const settled = await Promise.allSettled(handled.has(event) ? [probe, answer] : [probe]);
+            // A rejection is a timeout or a closed connection: only the first is a hang.
+            if (settled.some((result) => result.status === 'rejected') && live.connected) {
+              throw new Error(
+                `socket.io: no answer within ${ANSWER_BOUND_MS} ms on an open connection after ${event} ${JSON.stringify(payload)?.slice(0, 300)}`,
+              );
+            }
           },
         ) as never,
       );
     } finally {
-      socket.close();
+      socket?.close();
     }
   }, 600_000);
 });

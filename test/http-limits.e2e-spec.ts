@@ -15,6 +15,11 @@ const BASIC = { authorization: `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSW
  */
 const HEADERS_TIMEOUT_MS = 1500;
 const REQUEST_TIMEOUT_MS = 8000;
+/**
+ * The slow-client tests wait for a cut-off or past it, so they get an API of their own whose
+ * request timeout is shorter still; no large body goes to that one.
+ */
+const SLOW_REQUEST_TIMEOUT_MS = 3000;
 /** The longest the test waits for the server to cut a slow client off before calling it a hang. */
 const HANG_MS = 20000;
 
@@ -98,24 +103,33 @@ describe('HTTP limits: bodies and slow clients', () => {
   let api: AppProcess;
   let port: number;
   let base: string;
+  /** The slow clients' API: SLOW_REQUEST_TIMEOUT_MS. */
+  let slowApi: AppProcess;
+  let slowPort: number;
+  let slowBase: string;
 
   beforeAll(async () => {
-    port = await freePort();
+    [port, slowPort] = [await freePort(), await freePort()];
     base = `http://127.0.0.1:${port}`;
-    api = new AppProcess({
-      env: baseEnv({
-        APP_PORT: String(port),
+    slowBase = `http://127.0.0.1:${slowPort}`;
+    const env = (appPort: number, requestTimeoutMs: number) =>
+      baseEnv({
+        APP_PORT: String(appPort),
         HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-        HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+        HTTP_REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
         EVENTS_HEARTBEAT_MS: '1000',
         ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
-      }),
-    });
-    await api.waitHealthy(`${base}/api/health`, 60000);
+      });
+    api = new AppProcess({ env: env(port, REQUEST_TIMEOUT_MS) });
+    slowApi = new AppProcess({ env: env(slowPort, SLOW_REQUEST_TIMEOUT_MS) });
+    await Promise.all([
+      api.waitHealthy(`${base}/api/health`, 60000),
+      slowApi.waitHealthy(`${slowBase}/api/health`, 60000),
+    ]);
   });
 
   afterAll(async () => {
-    await api?.stop();
+    await Promise.all([api?.stop(), slowApi?.stop()]);
   });
 
   describe('a body that is not JSON', () => {
@@ -208,27 +222,27 @@ describe('HTTP limits: bodies and slow clients', () => {
 
   describe('slow clients', () => {
     it('trickling the headers is cut off with a 408', async () => {
-      const { response, cutOff } = await trickle(port, 'GET /api/runs HTTP/1.1\r\nHost: x\r\n', 'x');
+      const { response, cutOff } = await trickle(slowPort, 'GET /api/runs HTTP/1.1\r\nHost: x\r\n', 'x');
       expect(cutOff).toBe(true);
       expect(response?.status).toBe(408);
     });
 
     it('trickling the body is cut off with a 408', async () => {
       const head = `POST /api/runs HTTP/1.1\r\nHost: x\r\nx-api-key: ${TEST_API_KEY}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n`;
-      const { response, cutOff } = await trickle(port, head, ' ');
+      const { response, cutOff } = await trickle(slowPort, head, ' ');
       expect(cutOff).toBe(true);
       expect(response?.status).toBe(408);
     });
 
     it('an SSE stream and a websocket outlive the request timeout', async () => {
-      const created = await fetch(`${base}/api/runs`, {
+      const created = await fetch(`${slowBase}/api/runs`, {
         method: 'POST',
         headers: { ...KEY, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'long stream', steps: [{ action: 'goto', url: 'http://127.0.0.1:9/' }] }),
       });
       const { id } = (await json(created)) as { id: string };
-      const sse = await readSse(`${base}/api/runs/${id}/events`);
-      const socket = await connectEvents(base);
+      const sse = await readSse(`${slowBase}/api/runs/${id}/events`);
+      const socket = await connectEvents(slowBase);
       let disconnected = false;
       socket.on('disconnect', () => (disconnected = true));
       try {
@@ -236,7 +250,7 @@ describe('HTTP limits: bodies and slow clients', () => {
         // A heartbeat a second: more of them than the request timeout lasts, on a stream still open.
         await pollUntil(
           async () => sse.comments.length,
-          (n) => n >= REQUEST_TIMEOUT_MS / 1000 + 3,
+          (n) => n >= SLOW_REQUEST_TIMEOUT_MS / 1000 + 3,
           HANG_MS,
           'heartbeats past the request timeout',
         );

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { closeRedis } from '../redis/close-redis';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { REDIS } from '../redis/redis.module';
 import { DEFAULT_PROJECT_ID } from './default-project';
@@ -81,7 +82,7 @@ export class KeyDirectory implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await closeRedis(this.subscriber);
   }
 
   /** The principal a key acts as, or undefined when it is no key of this deployment. */

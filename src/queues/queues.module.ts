@@ -39,7 +39,10 @@ export class QueuesModule {
           }),
         }),
         BullModule.registerQueue(...catalogue.queueNames.map((name) => ({ name }))),
-        BullModule.registerFlowProducer({ name: FLOW_PRODUCER }),
+        // close() already ends its connection. The forced disconnect after it first awaits the
+        // client, which never resolves if Redis has not answered since the start: SIGTERM then
+        // hung until the last-resort exit (exit 1, SHUTDOWN_TIMEOUT_MS + 15 s later).
+        BullModule.registerFlowProducer({ name: FLOW_PRODUCER, forceDisconnectOnShutdown: false }),
       ],
       providers: [{ provide: JobCatalogue, useValue: catalogue }, QueueRegistry, FairQueues],
       exports: [BullModule, JobCatalogue, QueueRegistry, FairQueues],

@@ -1,6 +1,7 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { closeRedis } from '../redis/close-redis';
 import type { RedisConnectionFactory } from '../redis/redis-connection.factory';
 
 /**
@@ -31,6 +32,6 @@ export abstract class JobCancelListener implements OnApplicationBootstrap, OnApp
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await closeRedis(this.subscriber);
   }
 }
