@@ -10,7 +10,7 @@ import { baseEnv } from './helpers/test-env';
 import { TestSite } from './helpers/test-site';
 
 /** Preloaded into both processes: at exit each prints how many OpenTelemetry SDK files it had loaded. */
-const PROBE = `--require ${join(__dirname, 'fixtures', 'otel-probe.cjs')}`;
+const PROBE = `--require "${join(__dirname, 'fixtures', 'otel-probe.cjs')}"`;
 const SERVER = 2;
 const PRODUCER = 4;
 const CONSUMER = 5;
