@@ -16,8 +16,9 @@ export default tseslint.config(
   },
   layering,
   {
-    // Plain CommonJS that runs inside a script run's sandbox, unbuilt (script-launcher.cjs).
-    files: ['src/**/*.cjs'],
+    // Plain CommonJS that runs unbuilt: inside a script run's sandbox (script-launcher.cjs), or
+    // preloaded into an app process by a test (test/fixtures/otel-probe.cjs).
+    files: ['src/**/*.cjs', 'test/fixtures/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -22,6 +22,7 @@ const SHARED = [
   'redis',
   'shutdown',
   'storable-text',
+  'tracing',
   'validation',
   'web',
 ];

@@ -6,13 +6,14 @@ import { Logger } from 'nestjs-pino';
 import type * as ApiHttp from './api-http';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
-import { ConfigError, Env, parseEnv } from './config/env.schema';
-import { loadEnvFile } from './config/load-env-file';
+import type { Env } from './config/env.schema';
+import { readConfigOrExit } from './config/read-config';
 import { acceptJsonBodiesOnly } from './http/json-bodies';
 import { lingerAfterEarlyAnswers } from './http/lingering-close';
 import { serverOptions } from './http/server-options';
 import { waitForDatabaseOrExit } from './database/database-probe';
 import type { JobKind } from './queues/job-kind';
+import { stopTracing } from './tracing/tracing-state';
 import type * as Lifecycle from './worker-runtime/worker-lifecycle.service';
 
 export interface BootstrapOptions {
@@ -20,18 +21,6 @@ export interface BootstrapOptions {
   workerModules?: Array<Type | DynamicModule>;
   /** The job kinds those extra modules' processors handle. */
   workerJobKinds?: readonly JobKind[];
-}
-
-/** Reads config once, fails fast with one line on a bad value. */
-export function readConfigOrExit(): Env {
-  loadEnvFile();
-  try {
-    return parseEnv(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
 }
 
 export async function createApp(env: Env, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
@@ -69,8 +58,7 @@ function stopTakingJobs(app: NestFastifyApplication, env: Env): Promise<void> {
  * Starts the API or the worker by IS_WORKER. SIGTERM/SIGINT run the shutdown sequence
  * and exit 0; Nest's own signal hooks would re-raise the signal and exit non-zero.
  */
-export async function bootstrap(options: BootstrapOptions = {}): Promise<void> {
-  const env = readConfigOrExit();
+export async function bootstrap(options: BootstrapOptions = {}, env: Env = readConfigOrExit()): Promise<void> {
   await waitForDatabaseOrExit(env.DATABASE_URL, env.DATABASE_CONNECT_TIMEOUT_MS);
   const app = await createApp(env, options);
   const config = app.get(AppConfig);
@@ -91,6 +79,8 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<void> {
     stopTakingJobs(app, env)
       .catch((err: unknown) => logger.warn({ err }, 'Could not pause the workers at the signal'))
       .then(() => app.close())
+      // The last spans (the drain's, the last job's) go out before the exit.
+      .then(() => stopTracing())
       .then(
         () => process.exit(0),
         (err: unknown) => {

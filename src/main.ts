@@ -1,3 +1,14 @@
-import { bootstrap } from './bootstrap';
+import type * as Bootstrap from './bootstrap';
+import { readConfigOrExit } from './config/read-config';
+import type * as Tracing from './tracing/start-tracing';
 
-void bootstrap();
+const env = readConfigOrExit();
+// Tracing is set up before anything it instruments (http, Fastify, pg, ioredis) is first
+// required, hence require() below, not import; without an endpoint no OpenTelemetry SDK is loaded.
+if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./tracing/start-tracing') as typeof Tracing).startTracing(env);
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bootstrap } = require('./bootstrap') as typeof Bootstrap;
+void bootstrap({}, env);

@@ -137,6 +137,12 @@ export const envSchema = z.object({
   SCRIPT_MEMORY_MB: int(64, 1048576).default(1024),
   SCRIPT_DISK_MB: int(1, 1048576).default(512),
   SCRIPT_PROCESS_LIMIT: int(8, 100000).default(128),
+  // Tracing: set, each process sends its spans over OTLP/HTTP (JSON) there; unset, no OpenTelemetry code is loaded.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  // The service.name of this process's spans (default: stevedore-api or stevedore-worker by side).
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).optional(),
+  // How long finished spans wait to go out in one batch (ms).
+  OTEL_BSP_SCHEDULE_DELAY: int(10, 600000).default(5000),
 });
 
 /** SECRETS_KEY's 32 bytes, from base64 or hex; undefined when it is neither. */

@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.service';
 import { observeBullmq } from '../redis/observed-bullmq';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import { bullTelemetry } from '../tracing/job-trace';
 import { DEFAULT_JOB_OPTIONS } from './default-job-options';
 import { FairQueues } from './fair/fair-queues';
 import { FLOW_PRODUCER } from './flow-producer';
@@ -36,6 +37,8 @@ export class QueuesModule {
               : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
             prefix: config.env.QUEUE_PREFIX,
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
+            // Queues, workers and the flow producer carry the trace context in each job (tracing on only).
+            telemetry: bullTelemetry(),
           }),
         }),
         BullModule.registerQueue(...catalogue.queueNames.map((name) => ({ name }))),

@@ -4,6 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import { Repository } from 'typeorm';
 import { MailService } from '../../mail/mail.service';
 import { toMailbox } from '../../mail/recipients';
+import { inSpan } from '../../tracing/spans';
 import type { EmailJobResult } from '../email-job';
 import { Email, EmailStatus } from '../email.entity';
 import { classifyMailError } from './mail-error';
@@ -51,7 +52,7 @@ export class EmailSender {
       return { status: 'sent', messageId };
     }
 
-    const email = await this.claim(emailId);
+    const email = await inSpan('email claim', { 'stevedore.email.id': emailId }, () => this.claim(emailId));
     if (!email) {
       const existing = await this.emails.findOneBy({ id: emailId });
       if (!existing) throw new UnrecoverableError(`email ${emailId} does not exist`);
@@ -66,13 +67,15 @@ export class EmailSender {
     }
 
     try {
-      await this.mail.send({
-        to: email.to.map(toMailbox),
-        subject: email.subject,
-        text: email.text ?? undefined,
-        html: email.html ?? undefined,
-        messageId,
-      });
+      await inSpan('email send', { 'stevedore.email.id': emailId, 'stevedore.email.recipients': email.to.length }, () =>
+        this.mail.send({
+          to: email.to.map(toMailbox),
+          subject: email.subject,
+          text: email.text ?? undefined,
+          html: email.html ?? undefined,
+          messageId,
+        }),
+      );
     } catch (error) {
       const { permanent, reason } = classifyMailError(error);
       const final = permanent || lastAttempt;

@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { type Link, SpanKind } from '@opentelemetry/api';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { jobTraceMetadata, spanContextOf } from '../../tracing/job-trace';
+import { inSpan } from '../../tracing/spans';
 import { ACCEPT, ACK, DISPATCH, RELEASE, SLOTS, SWEEP, WITHDRAW } from './fair-scripts';
 
 const logger = new Logger('FairQueue');
@@ -108,7 +111,13 @@ export class FairQueue {
   accept(projectId: string, jobs: FairJob[], group?: FairGroup): Promise<number> {
     if (!jobs.length) return Promise.resolve(0);
     const args: Array<string | number> = [this.base, projectId, group?.id ?? '', group?.limit ?? 0];
-    for (const job of jobs) args.push(job.opts.jobId, priorityOf(job.opts), JSON.stringify(job));
+    // The caller's trace goes in line with each job, where BullMQ's telemetry would put it:
+    // the add after dispatch (perhaps by a worker, later) keeps it (see addAll).
+    const metadata = jobTraceMetadata();
+    for (const job of jobs) {
+      const kept = metadata ? { ...job, opts: { ...job.opts, telemetry: { metadata } } } : job;
+      args.push(job.opts.jobId, priorityOf(job.opts), JSON.stringify(kept));
+    }
     return this.redis.fairAccept(...args);
   }
 
@@ -194,7 +203,28 @@ export class FairQueue {
       ids.push(pairs[i]);
       if (pairs[i + 1]) jobs.push(JSON.parse(pairs[i + 1]) as FairJob);
     }
-    if (jobs.length) await this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: job.opts })));
+    if (jobs.length) await this.add(jobs);
     await this.redis.fairAck(this.base, ...ids);
+  }
+
+  /**
+   * The BullMQ add of dispatched jobs. Each keeps the trace it was accepted in (addBulk
+   * prefers a job's own metadata); the dispatch span, in whatever trace dispatches (a
+   * request, a worker's tick), links to theirs.
+   */
+  private add(jobs: FairJob[]): Promise<unknown> {
+    const links = jobs
+      .map((job) => spanContextOf(job.opts.telemetry?.metadata))
+      .filter((context) => context !== undefined)
+      .map((context): Link => ({ context }));
+    return inSpan(
+      `dispatch ${this.queue.name}`,
+      { 'bullmq.queue.name': this.queue.name, 'stevedore.jobs': jobs.length },
+      (span) => {
+        span.addLinks(links);
+        return this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: job.opts })));
+      },
+      SpanKind.PRODUCER,
+    );
   }
 }

@@ -1,10 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { SpanKind } from '@opentelemetry/api';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config.service';
 import { REDIS } from '../../redis/redis.module';
+import { inSpan } from '../../tracing/spans';
 import { queueOrWithdraw } from '../enqueue-or-withdraw';
 import { JobCatalogue } from '../job-catalogue';
 import { defineFairCommands, FairGroup, FairJob, FairQueue } from './fair-queue';
@@ -47,12 +49,28 @@ export class FairQueues {
     return fair;
   }
 
-  /** Jobs of one project in line for their queue (its fair layer), or straight on it without one. */
-  async enqueue(queue: Queue, projectId: string, jobs: FairJob[], group?: FairGroup): Promise<void> {
-    const fair = this.of(queue.name);
-    if (fair) return fair.enqueue(projectId, jobs, group);
-    if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
-    else await queue.addBulk(jobs);
+  /**
+   * Jobs of one project in line for their queue (its fair layer), or straight on it without
+   * one. With tracing on, in a producer span of its own: the jobs carry its context, so each
+   * job's processing, whoever adds it to BullMQ and when, continues the caller's trace.
+   */
+  enqueue(queue: Queue, projectId: string, jobs: FairJob[], group?: FairGroup): Promise<void> {
+    const attributes = {
+      'bullmq.queue.name': queue.name,
+      'stevedore.project.id': projectId,
+      'stevedore.jobs': jobs.length,
+    };
+    return inSpan(
+      `enqueue ${queue.name}`,
+      attributes,
+      async () => {
+        const fair = this.of(queue.name);
+        if (fair) return fair.enqueue(projectId, jobs, group);
+        if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+        else await queue.addBulk(jobs);
+      },
+      SpanKind.PRODUCER,
+    );
   }
 
   /**

@@ -26,6 +26,7 @@ import { ScriptRunner } from './script/script-runner';
 import { SandboxUnavailableError } from '../../sandbox/sandbox';
 
 import { Redactor } from '../../secrets/redactor';
+import { inSpan } from '../../tracing/spans';
 import { SecretsUnavailableError, SecretsVault } from '../../secrets/secrets-vault';
 
 const NO_SECRETS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -83,7 +84,11 @@ export class RunExecutor {
 
   async execute(job: Job<RunJobData>, runId: string, signal: AbortSignal, token?: string): Promise<RunOutcome> {
     const kit = new JobRunKit(this.dataSource, RUN_JOB.rows, runId, job, signal);
-    const claimed = await this.claimOrDefer(job, runId, token);
+    const claimed = await inSpan('run claim', { 'stevedore.run.id': runId }, async (span) => {
+      const claim = await this.claimOrDefer(job, runId, token);
+      span.setAttribute('stevedore.run.claimed', claim !== undefined);
+      return claim;
+    });
     const suiteId = claimed?.suite_id ?? job.data.suiteId;
     if (!claimed) {
       const settled = await kit.settleUnclaimed();
@@ -126,7 +131,9 @@ export class RunExecutor {
     let outcome: RunOutcome | undefined;
     let fault: unknown;
     try {
-      context = await this.pool.acquire({ videoDir: definition.options.video ? join(dir, '.video') : undefined });
+      context = await inSpan('run browser context', { 'stevedore.run.id': runId }, () =>
+        this.pool.acquire({ videoDir: definition.options.video ? join(dir, '.video') : undefined }),
+      );
       video = context.pages()[0]?.video() ?? undefined;
       outcome = await this.runSteps(job, runId, attempt, definition, context, dir, stop);
     } catch (error) {
@@ -137,12 +144,20 @@ export class RunExecutor {
     // Files first (the video is written when its context closes), then the end state, so
     // a client that sees the run ended finds all its artifacts. Without a video nothing is
     // left to write: the context closes while the worker takes its next job.
-    if (context && (video || !outcome)) await this.closeContext(runId, context, dir, video);
     if (outcome) {
-      await this.finish(runId, outcome, started);
+      const ended = outcome;
+      await inSpan(
+        'run store results',
+        { 'stevedore.run.id': runId, 'stevedore.run.status': ended.status },
+        async () => {
+          if (context && video) await this.closeContext(runId, context, dir, video);
+          await this.finish(runId, ended, started);
+        },
+      );
       if (context && !video) void this.pool.release(context);
       return outcome;
     }
+    if (context) await this.closeContext(runId, context, dir, video);
     return kit.fault(fault, {
       prefix: 'browser fault: ',
       logger: this.logger,
@@ -169,8 +184,8 @@ export class RunExecutor {
       const secrets = await this.revealSecrets(runId, projectId, definition.secrets ?? [], started);
       if (!secrets) return { status: RunStatus.error };
       const redactor = secrets === NO_SECRETS ? Redactor.none : new Redactor(secrets);
-      const outcome = await this.scripts.run(job, runId, attempt, definition, stop, secrets, (text) =>
-        redactor.text(text),
+      const outcome = await inSpan('run script', { 'stevedore.run.id': runId }, () =>
+        this.scripts.run(job, runId, attempt, definition, stop, secrets, (text) => redactor.text(text)),
       );
       await this.finish(runId, outcome, started);
       return outcome;
@@ -281,42 +296,52 @@ export class RunExecutor {
         await this.recordSkipped(runId, def.steps, index);
         break;
       }
-      const t0 = Date.now();
-      let shot: string | undefined;
-      let error: string | null = null;
-      try {
-        shot = await Promise.race([
-          performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot }),
-          stopped,
-        ]);
-        if (def.options.screenshots === 'on' && step.action !== 'screenshot')
-          shot = await screenshot(`step-${index}.png`);
-      } catch (e) {
-        error = this.explain(e as Error, context, t0);
-      }
-      if (stop.aborted) error = stopMessage(stopper.reason, def.options.timeoutMs);
-      if (error && !stop.aborted) {
-        if (!context.browser()?.isConnected()) throw new Error(`Chromium died during step ${index} (${step.action})`);
-        // Always on failure, whatever options.screenshots says.
-        shot = await screenshot(`step-${index}-failure.png`).catch(() => shot);
-      }
-      const status = error ? 'failed' : 'passed';
-      const result = {
-        index,
-        action: step.action,
-        target: stepTarget(step),
-        status,
-        durationMs: Date.now() - t0,
-        error,
-        screenshot: shot ?? null,
+      const attributes = {
+        'stevedore.run.id': runId,
+        'stevedore.step.index': index,
+        'stevedore.step.action': step.action,
       };
-      await this.steps.upsert({ runId, ...result }, ['runId', 'index']);
-      await job.updateProgress({ type: 'step', attempt, ...result } satisfies RunProgress).catch(() => undefined);
-      if (error) {
+      // One span per step: its database writes (and a failure's screenshot) are its children.
+      const stepError = await inSpan('run step', attributes, async (span) => {
+        const t0 = Date.now();
+        let shot: string | undefined;
+        let error: string | null = null;
+        try {
+          shot = await Promise.race([
+            performStep(page, step, { baseUrl: def.baseUrl, timeoutMs: def.options.stepTimeoutMs, screenshot }),
+            stopped,
+          ]);
+          if (def.options.screenshots === 'on' && step.action !== 'screenshot')
+            shot = await screenshot(`step-${index}.png`);
+        } catch (e) {
+          error = this.explain(e as Error, context, t0);
+        }
+        if (stop.aborted) error = stopMessage(stopper.reason, def.options.timeoutMs);
+        if (error && !stop.aborted) {
+          if (!context.browser()?.isConnected()) throw new Error(`Chromium died during step ${index} (${step.action})`);
+          // Always on failure, whatever options.screenshots says.
+          shot = await screenshot(`step-${index}-failure.png`).catch(() => shot);
+        }
+        const status = error ? 'failed' : 'passed';
+        const result = {
+          index,
+          action: step.action,
+          target: stepTarget(step),
+          status,
+          durationMs: Date.now() - t0,
+          error,
+          screenshot: shot ?? null,
+        };
+        await this.steps.upsert({ runId, ...result }, ['runId', 'index']);
+        await job.updateProgress({ type: 'step', attempt, ...result } satisfies RunProgress).catch(() => undefined);
+        span.setAttribute('stevedore.step.status', status);
+        return error;
+      });
+      if (stepError) {
         await this.recordSkipped(runId, def.steps, index + 1);
         outcome = stop.aborted
-          ? this.stopOutcome(stopper.reason, error)
-          : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${error}` };
+          ? this.stopOutcome(stopper.reason, stepError)
+          : { status: RunStatus.failed, error: `step ${index} (${step.action}) failed: ${stepError}` };
         break;
       }
     }
