@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AlertReceivers } from './helpers/alert-receivers';
 import { AppProcess } from './helpers/app-process';
@@ -25,10 +25,8 @@ describe('monitors and alerts', () => {
   let stack: Stack;
   let site: TestSite;
   let db: Client;
-  /** What /check answers; /pattern-<name> answer from a list, one item per request. */
+  /** What /check answers. */
   let check = UP;
-  const patterns: Record<string, string[]> = {};
-  const served: Record<string, number> = {};
 
   const env = () =>
     baseEnv({
@@ -92,15 +90,8 @@ describe('monitors and alerts', () => {
   beforeAll(async () => {
     await sink.start();
     await receivers.answer('/hook', 500, 500, 200).answer('/gone', 410).start();
-    const pattern = (name: string) => () => {
-      const n = (served[name] = (served[name] ?? 0) + 1);
-      const list = patterns[name];
-      return list[(n - 1) % list.length];
-    };
     site = await new TestSite({
       '/check': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(check),
-      '/pattern-n3': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(pattern('n3')()),
-      '/pattern-flap': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(pattern('flap')()),
       '/kill': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(DOWN),
     }).start();
     stack = await new Stack(env()).start();
@@ -116,7 +107,7 @@ describe('monitors and alerts', () => {
     await sink.stop();
   });
 
-  it('tells each channel once when a check breaks and once when it recovers; N = 3 and a flapping check stay quiet', async () => {
+  it('tells each channel once when a check breaks and once when it recovers', async () => {
     const pagerduty = await channel({
       name: 'on-call',
       type: 'pagerduty',
@@ -128,12 +119,6 @@ describe('monitors and alerts', () => {
     const gone = await channel({ name: 'gone hook', type: 'webhook', url: receivers.url('/gone') });
     const email = await channel({ name: 'qa mail', type: 'email', to: ['qa@example.com'] });
 
-    // Two failures then a pass, over and over: with failAfter 3 nothing ever opens.
-    patterns.n3 = [DOWN, DOWN, UP];
-    // Up, down, up, down...: one incident; its recovery waits for a cool-down that never comes.
-    patterns.flap = [DOWN, UP];
-    const n3 = await schedule('never three in a row', '/pattern-n3', { channels: [slack], failAfter: 3 });
-    const flap = await schedule('flapping', '/pattern-flap', { channels: [slack], cooldownMs: 60_000 });
     const main = await schedule('checkout is up', '/check', {
       channels: [pagerduty, slack, hook, gone, email],
       cooldownMs: 0,
@@ -173,7 +158,7 @@ describe('monitors and alerts', () => {
       40_000,
       'every notification settled',
     );
-    await Promise.all([main, n3, flap].map(pause));
+    await pause(main);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
     // PagerDuty: one trigger, one resolve, one alert (the same dedup_key).
@@ -184,7 +169,7 @@ describe('monitors and alerts', () => {
       routing_key: 'R0UT1NGKEY0123456789abcdef01234',
       payload: { severity: 'critical', source: 'stevedore' },
     });
-    // Slack: one readable message each way, with the run's link; nothing from the two quiet schedules but the flap's one alert.
+    // Slack: one readable message each way, with the run's link.
     const slackTexts = receivers.at('/slack').map((r) => (r.json as { text: string }).text);
     const mainTexts = slackTexts.filter((t) => t.includes('checkout is up'));
     expect(mainTexts).toHaveLength(2);
@@ -221,6 +206,10 @@ describe('monitors and alerts', () => {
       .filter((m) => m.to.includes('qa@example.com'))
       .map((m) => /^Subject: (.*)$/m.exec(m.raw)?.[1]);
     expect(subjects).toEqual(['[FAILING] checkout is up', '[RESOLVED] checkout is up']);
+    // Each run was judged once: the incident lists each of its runs once.
+    const [{ run_ids: runIds }] = (await db.query(`SELECT run_ids FROM incidents WHERE schedule_id = $1`, [main])).rows;
+    expect(runIds.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(runIds).size).toBe(runIds.length);
     // The history lists who was told what and how it went.
     expect((await notifications(main)).map((n) => `${n.event} ${n.channel} ${n.status}`).sort()).toEqual(
       [
@@ -236,18 +225,64 @@ describe('monitors and alerts', () => {
         'resolved team chat delivered',
       ].sort(),
     );
+  });
 
-    // N = 3: failures came two at a time, never three: no incident, no word.
-    const n3Runs = await endedRuns(n3);
-    expect(n3Runs.filter((s) => s === 'failed').length).toBeGreaterThanOrEqual(2);
+  it('opens nothing for two failures then a pass when N = 3, and keeps a flapping check to one alert per cool-down', async () => {
+    const slack = await channel({ name: 'quiet chat', type: 'slack', url: receivers.url('/quiet') });
+    const n3 = await schedule('never three in a row', '/check', { channels: [slack], failAfter: 3 });
+    const flap = await schedule('flapping', '/check', { channels: [slack], cooldownMs: 60_000 });
+    await Promise.all([n3, flap].map(pause));
+    // The outcomes are written into each schedule's history as a worker stores a run's end,
+    // in an exact order (real runs a second apart could overlap by a moment and swap).
+    const [{ project_id: projectId }] = (await db.query(`SELECT project_id FROM schedules WHERE id = $1`, [n3])).rows;
+    // Each outcome a second after the one before, across calls, so each call's runs end after the last call's.
+    let second = 0;
+    const history = async (scheduleId: string, statuses: string) => {
+      const ids: string[] = [];
+      for (const letter of statuses) {
+        const i = second++;
+        const id = randomUUID();
+        ids.push(id);
+        await db.query(
+          `INSERT INTO runs (id, project_id, name, definition, status, schedule_id, started_at, finished_at, duration_ms, error)
+           VALUES ($1, $2, 'history', '{}'::jsonb, $3, $4, now(), now() + make_interval(secs => $5), 100, $6)`,
+          [id, projectId, letter === 'f' ? 'failed' : 'passed', scheduleId, i, letter === 'f' ? 'expected "Up"' : null],
+        );
+      }
+      // Judged once the monitor's cursor is on the last of them.
+      await pollUntil(
+        async () =>
+          (await db.query(`SELECT cursor_id FROM monitor_states WHERE schedule_id = $1`, [scheduleId])).rows[0]
+            ?.cursor_id,
+        (cursor) => cursor === ids.at(-1),
+        15_000,
+        'the history judged',
+      );
+    };
+    await history(n3, 'ffpffpffpff');
+    await history(flap, 'fpfpfpfpfp');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // N = 3: never three failures in a row, so no incident and no word.
     expect(await incidents(n3)).toEqual([]);
-    expect(slackTexts.some((t) => t.includes('never three in a row'))).toBe(false);
-    // Flapping: several alternations, one incident, one alert; the recovery waits out its cool-down.
-    const flapRuns = await endedRuns(flap);
-    expect(flapRuns.filter((s) => s === 'failed').length).toBeGreaterThanOrEqual(2);
-    expect(flapRuns.filter((s) => s === 'passed').length).toBeGreaterThanOrEqual(2);
+    // Flapping: ten alternations, one incident, one alert; its recovery waits out a cool-down that never came.
     expect((await incidents(flap)).map((i) => i.state)).toEqual(['recovering']);
-    expect(slackTexts.filter((t) => t.includes('flapping'))).toHaveLength(1);
+    expect((await notifications(flap)).map((n) => `${n.event} ${n.status}`)).toEqual(['opened delivered']);
+    const texts = receivers.at('/quiet').map((r) => (r.json as { text: string }).text);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain('flapping is failing');
+    // Passes only from here, and the cool-down's end brought forward: one recovery.
+    await history(flap, 'ppp');
+    await db.query(
+      `UPDATE incidents SET resolve_due_at = now() - interval '1 second' WHERE schedule_id = $1 AND state = 'recovering'`,
+      [flap],
+    );
+    await pollUntil(
+      async () => receivers.at('/quiet').length,
+      (n) => n === 2,
+      10_000,
+      'the recovery',
+    );
+    expect((await incidents(flap)).map((i) => i.state)).toEqual(['resolved']);
   });
 
   it('still tells the channel, once, when the worker dies between the run’s end and the notification', async () => {

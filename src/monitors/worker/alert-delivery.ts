@@ -88,6 +88,12 @@ export class AlertDelivery implements OnApplicationShutdown {
       await this.record(notificationId, 'failed', 'its alert channel was deleted', null);
       throw new UnrecoverableError('its alert channel was deleted');
     }
+    // A channel hears of an incident in order: its recovery waits while the alert is still being tried
+    // (a receiver retried into a later success must not get "resolved" first), but not past its own last attempt.
+    if (row.event === 'resolved' && !isLastAttempt(job) && (await this.alertStillTrying(notificationId))) {
+      await this.record(notificationId, 'pending', 'waiting for the alert of this incident to go first', null);
+      throw new Error('waiting for the alert of this incident to go first');
+    }
     await this.db.query(
       `UPDATE alert_notifications SET status = 'sending', attempts = attempts + 1, updated_at = now() WHERE id = $1`,
       [notificationId],
@@ -159,6 +165,16 @@ export class AlertDelivery implements OnApplicationShutdown {
       signal,
     );
     return statusCode;
+  }
+
+  private async alertStillTrying(resolvedId: string): Promise<boolean> {
+    const [row] = (await this.db.query(
+      `SELECT 1 FROM alert_notifications o JOIN alert_notifications r
+          ON r.incident_id = o.incident_id AND r.channel_id = o.channel_id
+        WHERE r.id = $1 AND o.event = 'opened' AND o.status IN ('pending', 'sending')`,
+      [resolvedId],
+    )) as unknown[];
+    return row !== undefined;
   }
 
   private async record(id: string, status: NotificationStatus, error: string | null, statusCode: number | null) {

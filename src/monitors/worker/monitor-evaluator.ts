@@ -9,7 +9,8 @@ import { type LiveIncident, MonitorRules, type Outcome, type Streaks } from '../
 const BATCH = 200;
 
 interface StateRow {
-  cursor_at: Date | null;
+  /** As text: to the microsecond. */
+  cursor_at: string | null;
   cursor_id: string | null;
   failing_streak: number;
   passing_streak: number;
@@ -55,7 +56,7 @@ export class MonitorEvaluator {
         [scheduleId, schedule.project_id],
       );
       const [state] = (await m.query(
-        `SELECT cursor_at, cursor_id, failing_streak, passing_streak, slow_streak, fast_streak
+        `SELECT cursor_at::text AS cursor_at, cursor_id, failing_streak, passing_streak, slow_streak, fast_streak
            FROM monitor_states WHERE schedule_id = $1 FOR UPDATE SKIP LOCKED`,
         [scheduleId],
       )) as StateRow[];
@@ -78,11 +79,11 @@ export class MonitorEvaluator {
       for (const change of rules.changes) judged.set(change.incident.id, change.incident);
       const last = outcomes.at(-1);
       await m.query(
-        `UPDATE monitor_states SET cursor_at = $2, cursor_id = $3, failing_streak = $4, passing_streak = $5,
+        `UPDATE monitor_states SET cursor_at = $2::timestamptz, cursor_id = $3, failing_streak = $4, passing_streak = $5,
                 slow_streak = $6, fast_streak = $7, updated_at = now() WHERE schedule_id = $1`,
         [
           scheduleId,
-          last?.finishedAt ?? state.cursor_at,
+          last?.at ?? state.cursor_at,
           last?.id ?? state.cursor_id,
           streaks.failing,
           streaks.passing,
@@ -114,22 +115,35 @@ export class MonitorEvaluator {
     });
   }
 
+  /**
+   * The outcomes after the cursor, each with its end time as PostgreSQL wrote it (`at`, to the
+   * microsecond): a JavaScript Date keeps milliseconds, and a cursor rounded down would find
+   * the same run after itself again and judge it twice.
+   */
   private async outcomesAfter(
     m: EntityManager,
     scheduleId: string,
     isSuite: boolean,
     state: StateRow,
-  ): Promise<Outcome[]> {
+  ): Promise<Array<Outcome & { at: string }>> {
     // Suites and runs both record status, finished_at, duration_ms and error (JobRow).
     const table = isSuite ? 'suites' : 'runs';
     const rows = (await m.query(
-      `SELECT id, status, finished_at, duration_ms, error FROM ${table}
+      `SELECT id, status, finished_at, finished_at::text AS at, duration_ms, error FROM ${table}
         WHERE schedule_id = $1 AND finished_at IS NOT NULL
           AND (finished_at, id) > ($2::timestamptz, $3::uuid)
         ORDER BY finished_at, id LIMIT ${BATCH}`,
       [scheduleId, state.cursor_at ?? '-infinity', state.cursor_id ?? '00000000-0000-0000-0000-000000000000'],
-    )) as Array<{ id: string; status: string; finished_at: Date; duration_ms: number | null; error: string | null }>;
+    )) as Array<{
+      id: string;
+      status: string;
+      finished_at: Date;
+      at: string;
+      duration_ms: number | null;
+      error: string | null;
+    }>;
     return rows.map((row) => ({
+      at: row.at,
       id: row.id,
       status: row.status,
       finishedAt: new Date(row.finished_at),
