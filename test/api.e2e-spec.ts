@@ -36,7 +36,7 @@ describe('API process', () => {
     expect(res.status).toBe(200);
     const { info } = await json(res);
     const names = info.queues.queues.map((q: { name: string }) => q.name);
-    expect(names).toEqual(['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks']);
+    expect(names).toEqual(['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks', 'alerts']);
     for (const q of info.queues.queues) {
       expect(q).toEqual({ name: q.name, waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0, workers: 0 });
     }

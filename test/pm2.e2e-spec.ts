@@ -13,7 +13,7 @@ import { TestSite } from './helpers/test-site';
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const PM2 = join(ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
-const QUEUES = ['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks'];
+const QUEUES = ['test-runs', 'scrapes', 'emails', 'schedules', 'suites', 'webhooks', 'alerts'];
 
 interface Pm2Process {
   name: string;

@@ -1,3 +1,4 @@
+import { closeRedis } from '../redis/close-redis';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
@@ -46,7 +47,7 @@ export class IncidentStream implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.listeners.clear();
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await closeRedis(this.subscriber);
   }
 
   /** Calls `listener` with each change of the schedule's incidents until the returned function is called. */
