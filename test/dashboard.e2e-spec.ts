@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdir } from 'node:fs/promises';
+import { Client } from 'pg';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -7,7 +8,7 @@ import { launchChromium } from './helpers/chromium';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { Stack } from './helpers/stack';
-import { baseEnv, TEST_API_KEY } from './helpers/test-env';
+import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL } from './helpers/test-env';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from './helpers/test-site';
 
 /** Waits until the locator's text passes `check` (the page changes on its own: live updates). */
@@ -407,6 +408,28 @@ describe('dashboard', () => {
     const runs = await json(await stack.request('/api/runs?limit=1&status=passed&name=dashboard%20sign-in'));
     const suites = await json(await stack.request('/api/suites?limit=1'));
     const scrapes = await json(await stack.request('/api/scrapes?limit=1'));
+    // A schedule with a history, so that its pass/fail strip is on the page.
+    const schedule = await json(
+      await stack.request('/api/schedules', {
+        body: {
+          name: 'nightly sign-in',
+          cron: '0 3 * * *',
+          run: { name: 'nightly', baseUrl: site.base, steps: [{ action: 'goto', url: '/welcome' }] },
+        },
+      }),
+    );
+    const db = new Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    try {
+      for (const status of ['passed', 'failed', 'passed'])
+        await db.query(
+          `INSERT INTO runs (id, project_id, name, definition, status, schedule_id, finished_at, duration_ms)
+           SELECT gen_random_uuid(), project_id, 'nightly', '{}'::jsonb, $2, id, now(), 900 FROM schedules WHERE id = $1`,
+          [schedule.id, status],
+        );
+    } finally {
+      await db.end();
+    }
     const pages: Array<[string, string]> = [
       ['overview', '/'],
       ['runs', '/runs'],
