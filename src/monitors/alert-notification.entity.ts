@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Incident } from './incident.entity';
 import { Timestamped } from '../database/timestamped';
 import { ProjectColumn } from '../projects/project-column';
 
@@ -11,6 +12,11 @@ export type NotificationStatus = 'pending' | 'sending' | 'delivered' | 'failed' 
  * (also its job id) is what receivers can drop a repeat by.
  */
 @Entity('alert_notifications')
+@Index('alert_notifications_once_uq', { synchronize: false })
+@Index('alert_notifications_incident_idx', { synchronize: false })
+@Index('alert_notifications_pending_idx', { synchronize: false })
+@Check('alert_notifications_event_ck', `event IN ('opened', 'resolved')`)
+@Check('alert_notifications_status_ck', `status IN ('pending', 'sending', 'delivered', 'failed', 'muted')`)
 export class AlertNotification extends Timestamped {
   @ProjectColumn()
   projectId: string;
@@ -20,6 +26,10 @@ export class AlertNotification extends Timestamped {
 
   @Column({ name: 'incident_id', type: 'uuid' })
   incidentId: string;
+
+  @ManyToOne(() => Incident, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'incident_id', foreignKeyConstraintName: 'alert_notifications_incident_id_fkey' })
+  incident?: Incident;
 
   @Column({ name: 'channel_id', type: 'uuid' })
   channelId: string;

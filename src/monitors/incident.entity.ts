@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Timestamped } from '../database/timestamped';
 import { ProjectColumn } from '../projects/project-column';
 
@@ -9,6 +9,10 @@ export type IncidentState = 'open' | 'recovering' | 'resolved';
 /** One outage of a schedule's check (or one slow spell, `degraded`), from the run that opened it to the one that resolved it. */
 @Entity('incidents')
 @Index('incidents_schedule_idx', { synchronize: false })
+@Index('incidents_in_force_uq', { synchronize: false })
+@Index('incidents_due_idx', { synchronize: false })
+@Check('incidents_kind_ck', `kind IN ('failing', 'degraded')`)
+@Check('incidents_state_ck', `state IN ('open', 'recovering', 'resolved')`)
 export class Incident extends Timestamped {
   @ProjectColumn()
   projectId: string;

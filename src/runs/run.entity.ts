@@ -48,6 +48,8 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
 @Index('runs_status_created_idx', { synchronize: false })
 @Index('runs_schedule_idx', { synchronize: false })
 @Index('runs_suite_idx', { synchronize: false })
+// Monitors read a schedule's ended runs in the order they ended.
+@Index('runs_schedule_finished_idx', { synchronize: false })
 @ProjectListIndex('runs')
 export class Run extends JobRow {
   /** The project it belongs to. */

@@ -58,6 +58,8 @@ registerEnumType(WebhookStatus, {
 @Check('suites_webhook_status_ck', `webhook_status IN ('pending', 'delivered', 'failed')`)
 @Index('suites_created_idx', { synchronize: false })
 @Index('suites_schedule_idx', { synchronize: false })
+// Monitors read a schedule's ended suites in the order they ended.
+@Index('suites_schedule_finished_idx', { synchronize: false })
 @ProjectListIndex('suites')
 export class Suite extends JobRow {
   /** The project it belongs to. */
