@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The media types a request body may have: JSON, on every route (REST, /graphql, Bull Board's API). */
@@ -14,7 +15,12 @@ const hasBody = (request: FastifyRequest) => {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 };
 
-const badRequest = (message: string, code: string) => Object.assign(new Error(message), { statusCode: 400, code });
+/**
+ * A 400 both layers read as one: Fastify by `statusCode`, and Nest (whose handler also takes
+ * parse errors on paths no route matched) as an HttpException, not an unknown error (a 500).
+ */
+const badRequest = (message: string, code: string) =>
+  Object.assign(new BadRequestException(message), { statusCode: 400, code });
 
 /**
  * Every body this API reads is JSON, so it reads nothing else. Two things go wrong with
