@@ -11,7 +11,6 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
@@ -23,7 +22,7 @@ import { newRun } from './new-run';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
 import { definitionLimits, isScriptRun, parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
-import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
+import { ARTIFACT_FILE_NAME, contentTypeOf, runKey } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunTestResult } from './run-test.entity';
@@ -249,8 +248,8 @@ export class RunsService {
     }
   }
 
-  /** Where an artifact the run kept is, and its media type (the file is read by sendStoredFile). */
-  async artifact(id: string, name: string, projectId: string): Promise<{ path: string; contentType: string }> {
+  /** The store key of an artifact the run kept, and its media type (the file is read by sendStoredFile). */
+  async artifact(id: string, name: string, projectId: string): Promise<{ key: string; contentType: string }> {
     if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
     // Another project's run has no artifacts for this caller: the same answer as an unknown run.
     const [artifact] = (await this.artifacts.query(
@@ -258,8 +257,7 @@ export class RunsService {
       [id, name, projectId],
     )) as unknown[];
     if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
-    const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
-    return { path, contentType: contentTypeOf(name) };
+    return { key: runKey(id, name), contentType: contentTypeOf(name) };
   }
 }
 
