@@ -46,6 +46,9 @@ export class S3ArtifactStore extends ArtifactStore {
       region: env.ARTIFACTS_S3_REGION,
       endpoint: env.ARTIFACTS_S3_ENDPOINT || undefined,
       forcePathStyle: env.ARTIFACTS_S3_FORCE_PATH_STYLE,
+      // Checksums only where S3 requires them: many S3-compatible servers read no aws-chunked trailers.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       credentials:
         env.ARTIFACTS_S3_ACCESS_KEY_ID && env.ARTIFACTS_S3_SECRET_ACCESS_KEY
           ? { accessKeyId: env.ARTIFACTS_S3_ACCESS_KEY_ID, secretAccessKey: env.ARTIFACTS_S3_SECRET_ACCESS_KEY }
