@@ -1,4 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,10 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Every artifact of a finished run downloads through `base` with the bytes that are in the bucket. */
+/**
+ * Every artifact of a finished run downloads through `base`, with the bytes of the bucket's
+ * object for its content (`blobs/sha256/<hash>`: identical files are stored once).
+ */
 async function expectArtifactsServed(
   base: string,
   client: S3Client,
@@ -69,7 +73,7 @@ async function expectArtifactsServed(
     expect([artifact.name, res.status]).toEqual([artifact.name, 200]);
     const body = Buffer.from(await res.arrayBuffer());
     expect([artifact.name, body.length]).toEqual([artifact.name, artifact.sizeBytes]);
-    const stored = await objectBytes(client, bucket, `runs/${run.id}/${artifact.name}`);
+    const stored = await objectBytes(client, bucket, `blobs/sha256/${createHash('sha256').update(body).digest('hex')}`);
     expect(body.equals(stored)).toBe(true);
   }
 }
@@ -110,7 +114,8 @@ describe('artifacts in object storage', () => {
     expect([run.status, run.error]).toEqual(['passed', null]);
     const names = run.artifacts.map((a: Artifact) => a.name).sort();
     expect(names).toEqual(['trace.zip', 'video.webm', 'welcome.png']);
-    expect(await bucketKeys(client, s3.bucket, `runs/${id}/`)).toEqual(names.map((n: string) => `runs/${id}/${n}`));
+    // Each kept by its content, nothing under the run's own prefix.
+    expect(await bucketKeys(client, s3.bucket, `runs/${id}/`)).toEqual([]);
     await expectArtifactsServed(stack.base, client, s3.bucket, run);
     // The worker's folder only staged them: nothing is left there.
     expect(await filesUnder(dir)).toEqual([]);
@@ -160,7 +165,7 @@ describe('artifacts in object storage', () => {
     expect([run.status, run.error]).toEqual(['passed', null]);
     const keys = await bucketKeys(client, s3.bucket, `runs/${id}/`);
     expect(keys).toContain(`runs/${id}/report/report.zip`);
-    expect(keys).toContain(`runs/${id}/junit.xml`);
+    expect(run.artifacts.map((a: Artifact) => a.name)).toContain('junit.xml');
     await expectArtifactsServed(stack.base, client, s3.bucket, run);
     expect(await filesUnder(dir)).toEqual([]);
 

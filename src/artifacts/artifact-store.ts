@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** What a stored object is: its size in bytes and media type. */
 export interface StoredObject {
@@ -15,6 +18,19 @@ export interface ArtifactRead extends StoredObject {
 export interface ByteSpan {
   start: number;
   end: number;
+}
+
+/** Where a file published by content is: its hash, and the key to read it by. */
+export interface StoredContent {
+  sha256: string;
+  objectKey: string;
+}
+
+/** The SHA-256 (hex) of a file. */
+export async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
 }
 
 /** What `put` stores: a finished file on this machine, bytes, or a stream. */
@@ -41,6 +57,13 @@ export abstract class ArtifactStore {
    * store, an upload (multipart when large) and the local copy removed for object storage.
    */
   abstract publish(key: string, contentType: string): Promise<void>;
+
+  /**
+   * Like `publish`, but by content: its SHA-256 and the key its bytes are kept under. Object
+   * storage keeps one object per content (`blobs/sha256/<hash>`, uploaded only if new); the
+   * local folder keeps the file where it was written, so its paths stay those of before.
+   */
+  abstract publishContent(key: string, contentType: string): Promise<StoredContent>;
 
   /**
    * Stores every file staged under `prefix` (a script run's folder, written all at once when

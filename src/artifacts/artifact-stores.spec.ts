@@ -79,6 +79,23 @@ describe.each(['local', 's3'] as const)('%s artifact store', (backend) => {
     expect(await store.exists('runs/r30/other.png')).toBe(true);
   });
 
+  it('publishes by content: object storage keeps identical files once, the folder keeps its paths', async () => {
+    await stage('runs/r6/shot.png', 'same bytes');
+    await stage('runs/r7/shot.png', 'same bytes');
+    const first = await store.publishContent('runs/r6/shot.png', 'image/png');
+    const second = await store.publishContent('runs/r7/shot.png', 'image/png');
+    expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.sha256).toBe(first.sha256);
+    if (backend === 's3') {
+      expect([first.objectKey, second.objectKey]).toEqual([
+        `blobs/sha256/${first.sha256}`,
+        `blobs/sha256/${first.sha256}`,
+      ]);
+      expect(await readdir(join(dir, 'runs', 'r6')).catch(() => [])).toEqual([]);
+    } else expect([first.objectKey, second.objectKey]).toEqual(['runs/r6/shot.png', 'runs/r7/shot.png']);
+    expect(await text(second.objectKey)).toEqual({ size: 10, body: 'same bytes' });
+  });
+
   it('refuses keys that leave the store', async () => {
     await expect(store.head('../etc/passwd')).rejects.toThrow('Not an artifact key');
     await expect(store.head('runs//x')).rejects.toThrow('Not an artifact key');

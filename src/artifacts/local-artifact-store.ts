@@ -7,6 +7,8 @@ import {
   ArtifactStore,
   assertKey,
   mediaTypeOf,
+  sha256Of,
+  type StoredContent,
   type ArtifactBody,
   type ArtifactRead,
   type ByteSpan,
@@ -43,6 +45,10 @@ export class LocalArtifactStore extends ArtifactStore {
 
   async publish(): Promise<void> {
     // Written in its place already.
+  }
+
+  async publishContent(key: string): Promise<StoredContent> {
+    return { sha256: await sha256Of(this.stagingPath(key)), objectKey: key };
   }
 
   async publishFolder(): Promise<void> {

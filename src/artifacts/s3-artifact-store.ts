@@ -8,6 +8,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -17,6 +18,8 @@ import {
   ArtifactStore,
   assertKey,
   mediaTypeOf,
+  sha256Of,
+  type StoredContent,
   type ArtifactBody,
   type ArtifactRead,
   type ByteSpan,
@@ -32,7 +35,7 @@ const PARTS_AT_ONCE = 4;
  * workers on others stored. Objects are named by key, as the local folder names files;
  * a worker stages each file under ARTIFACTS_DIR and removes it once uploaded.
  */
-export class S3ArtifactStore extends ArtifactStore {
+export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutdown {
   readonly description: string;
   private readonly client: S3Client;
   private readonly bucket: string;
@@ -78,6 +81,16 @@ export class S3ArtifactStore extends ArtifactStore {
     const path = this.stagingPath(key);
     await this.put(key, { path }, contentType);
     await rm(path, { force: true });
+  }
+
+  async publishContent(key: string, contentType: string): Promise<StoredContent> {
+    const path = this.stagingPath(key);
+    const sha256 = await sha256Of(path);
+    const objectKey = `blobs/sha256/${sha256}`;
+    // The same bytes are there already (another run's identical screenshot): not sent again.
+    if (!(await this.exists(objectKey))) await this.put(objectKey, { path }, contentType);
+    await rm(path, { force: true });
+    return { sha256, objectKey };
   }
 
   async publishFolder(prefix: string): Promise<void> {
@@ -151,9 +164,13 @@ export class S3ArtifactStore extends ArtifactStore {
     } while (token);
   }
 
-  /** Ends the client's sockets (on shutdown). */
+  /** Ends the client's sockets. */
   close(): void {
     this.client.destroy();
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
   }
 }
 

@@ -206,9 +206,11 @@ export class RunsService {
   }
 
   async artifactsOf(runId: string): Promise<RunArtifact[]> {
-    return (await this.artifacts.find({ where: { runId }, order: { createdAt: 'ASC', name: 'ASC' } })).map((a) =>
-      Object.assign(a, { url: `/api/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` }),
-    );
+    // Where its bytes are (sha256, object_key) is the store's business, not the client's.
+    const shown = { runId: true, name: true, kind: true, contentType: true, sizeBytes: true, createdAt: true };
+    return (
+      await this.artifacts.find({ select: shown, where: { runId }, order: { createdAt: 'ASC', name: 'ASC' } })
+    ).map((a) => Object.assign(a, { url: `/api/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` }));
   }
 
   /**
@@ -253,11 +255,11 @@ export class RunsService {
     if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
     // Another project's run has no artifacts for this caller: the same answer as an unknown run.
     const [artifact] = (await this.artifacts.query(
-      `SELECT 1 FROM run_artifacts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.name = $2 AND r.project_id = $3`,
+      `SELECT a.object_key FROM run_artifacts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.name = $2 AND r.project_id = $3`,
       [id, name, projectId],
-    )) as unknown[];
+    )) as Array<{ object_key: string | null }>;
     if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
-    return { key: runKey(id, name), contentType: contentTypeOf(name) };
+    return { key: artifact.object_key ?? runKey(id, name), contentType: contentTypeOf(name) };
   }
 }
 

@@ -11,7 +11,7 @@ import type { SandboxExit } from '../../../sandbox/sandboxed-process';
 import type { JobStop } from '../../../worker-runtime/job-stop';
 import { STOP_REASONS } from '../../../worker-runtime/stop-reasons';
 import { RunArtifact } from '../../run-artifact.entity';
-import { contentTypeOf, runDirectory, runKeyPrefix } from '../../run-files';
+import { contentTypeOf, runDirectory, runKey, runKeyPrefix } from '../../run-files';
 import { RunTestResult, type TestAttachment } from '../../run-test.entity';
 import { RunStatus } from '../../run.entity';
 import { storeHtmlReport, storeJunitReport } from '../../report/store-html-report';
@@ -115,7 +115,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
       stop.handBackIfShutdown();
       phases.push(['exited', Date.now()]);
       await this.keepFiles(runId, runDir, workspace, paths.work, results, redact);
-      // Written all at once, so stored all at once (uploaded, for object storage) before the run is seen ended.
+      // The report, written all at once, is stored all at once (uploaded, for object storage) before the run is seen ended.
       await this.store.publishFolder(runKeyPrefix(runId));
       phases.push(['kept', Date.now()]);
       this.logger.debug(
@@ -179,6 +179,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
     const copied = await copyAttachments(results.attachments, workspace.outDir, toHost, runDir, redact);
     const byTest = new Map<number, TestAttachment[]>();
     for (const file of copied) {
+      const content = await this.store.publishContent(runKey(runId, file.artifact), contentTypeOf(file.artifact));
       await this.artifacts.upsert(
         {
           runId,
@@ -186,6 +187,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
           kind: file.kind,
           contentType: contentTypeOf(file.artifact),
           sizeBytes: file.size,
+          ...content,
         },
         ['runId', 'name'],
       );
@@ -199,10 +201,12 @@ export class ScriptRunner implements OnApplicationBootstrap {
     if (report?.notRedacted.length)
       this.logger.warn({ runId, files: report.notRedacted }, 'Report files kept unredacted: past the redaction limits');
     const junit = await storeJunitReport(join(workspace.outDir, 'junit.xml'), runDir, redact);
-    if (junit)
+    if (junit) {
+      const content = await this.store.publishContent(runKey(runId, 'junit.xml'), 'application/xml');
       await this.artifacts.upsert(
-        { runId, name: 'junit.xml', kind: 'junit', contentType: 'application/xml', sizeBytes: junit.bytes },
+        { runId, name: 'junit.xml', kind: 'junit', contentType: 'application/xml', sizeBytes: junit.bytes, ...content },
         ['runId', 'name'],
       );
+    }
   }
 }
