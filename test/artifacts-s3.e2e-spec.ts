@@ -29,7 +29,7 @@ const stepRun = (base: string, name = 'artifacts in S3') => ({
   steps: [
     { action: 'goto', url: '/welcome' },
     { action: 'expectVisible', selector: 'h1' },
-    { action: 'screenshot', name: 'welcome.png' },
+    { action: 'screenshot', name: 'welcome' },
   ],
   options: { video: true, trace: 'on' },
 });
