@@ -3,6 +3,7 @@ import boundaries from 'eslint-plugin-boundaries';
 
 /** Shared infrastructure: any feature may use it; it knows no feature and no side. */
 const SHARED = [
+  'artifacts',
   'auth',
   'bull-board',
   'config',

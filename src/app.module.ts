@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ArtifactsModule } from './artifacts/artifacts.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EgressModule } from './egress/egress.module';
@@ -23,6 +24,7 @@ const common = (catalogue: JobCatalogue) => [
   EgressModule,
   QueuesModule.forRoot(catalogue),
   MailModule,
+  ArtifactsModule,
   MetricsModule,
   ShutdownModule,
 ];

@@ -7,7 +7,7 @@ describe('.env.example', () => {
   const text = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
   const entries = text
     .split('\n')
-    .filter((line) => /^[A-Z_]+=/.test(line))
+    .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
 
   it('lists every key the app reads, each once, with a comment above it', () => {

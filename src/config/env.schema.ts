@@ -92,6 +92,16 @@ export const envSchema = z.object({
   EMAIL_RATE_LIMIT: int(0, 100000).default(0),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARTIFACTS_DIR: z.string().min(1).default('./storage'),
+  // Object storage for run artifacts (S3, MinIO, R2...): empty keeps them in ARTIFACTS_DIR, as on one machine.
+  ARTIFACTS_S3_BUCKET: z.string().default(''),
+  // The S3-compatible server's URL; empty: AWS S3 of ARTIFACTS_S3_REGION.
+  ARTIFACTS_S3_ENDPOINT: z.union([z.literal(''), url(['http:', 'https:'])]).default(''),
+  ARTIFACTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  // Empty key id and secret: the SDK's own credential chain (environment, instance role).
+  ARTIFACTS_S3_ACCESS_KEY_ID: z.string().default(''),
+  ARTIFACTS_S3_SECRET_ACCESS_KEY: z.string().default(''),
+  // Path-style URLs (endpoint/bucket/key), which MinIO and most self-hosted servers need.
+  ARTIFACTS_S3_FORCE_PATH_STYLE: bool.default(false),
   CHROMIUM_PATH: z.string().default(''),
   RUNNING_CAPACITY: int(1, 10000).default(6),
   QUEUED_CAPACITY: int(0, 1000000).default(50),
@@ -169,6 +179,7 @@ const SECRET_KEYS = new Set([
   'REDIS_URL',
   'WEBHOOK_SECRET',
   'SECRETS_KEY',
+  'ARTIFACTS_S3_SECRET_ACCESS_KEY',
 ]);
 
 /** Validates the environment; the error message is one line naming each bad key. */

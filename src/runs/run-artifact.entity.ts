@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Run } from './run.entity';
 
-/** A file of a run under ARTIFACTS_DIR/runs/<id>/: a screenshot, the trace or the video. */
+/** A file of a run (ARTIFACTS_DIR/runs/<id>/, or object storage): a screenshot, the trace or the video. */
 @ObjectType('RunArtifact', { description: 'A file a run kept: a screenshot, a trace or a video' })
 @Entity('run_artifacts')
 export class RunArtifact {
@@ -24,6 +24,14 @@ export class RunArtifact {
   @Field(() => Int, { description: 'Its size in bytes' })
   @Column({ name: 'size_bytes', type: 'int' })
   sizeBytes: number;
+
+  /** Its content's SHA-256 (hex); NULL for files stored before it was kept. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256: string | null;
+
+  /** Its key in the artifact store; NULL: `runs/<run id>/<name>` (see run-files.ts). */
+  @Column({ name: 'object_key', type: 'varchar', length: 200, nullable: true })
+  objectKey: string | null;
 
   @Field({ description: 'When it was stored' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -28,6 +28,7 @@ import { OverCapacityFilter } from './over-capacity.filter';
 import { RunsService } from './runs.service';
 import { AcceptsEventToken } from '../auth/event-token.decorator';
 import { AcceptsBasicAuth } from '../auth/basic-auth.decorator';
+import { ArtifactStore } from '../artifacts/artifact-store';
 import { dispositionOf } from './run-files';
 import { sendStoredFile } from './stored-file';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
@@ -46,6 +47,7 @@ export class RunsController {
     private readonly hub: LiveEventHub,
     private readonly config: AppConfig,
     private readonly stats: RunStatsService,
+    private readonly store: ArtifactStore,
   ) {}
 
   @Post()
@@ -183,6 +185,6 @@ export class RunsController {
       'Content-Disposition': dispositionOf(name),
       'X-Content-Type-Options': 'nosniff',
     };
-    return sendStoredFile(reply, file.path, headers, req.headers.range, `Run ${id} has no artifact ${name}`);
+    return sendStoredFile(reply, this.store, file.key, headers, req.headers.range, `Run ${id} has no artifact ${name}`);
   }
 }

@@ -11,7 +11,6 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { AppConfig } from '../config/app-config.service';
@@ -23,7 +22,7 @@ import { newRun } from './new-run';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
 import { definitionLimits, isScriptRun, parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
-import { ARTIFACT_FILE_NAME, contentTypeOf, runDirectory } from './run-files';
+import { ARTIFACT_FILE_NAME, contentTypeOf, runKey } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
 import { RunTestResult } from './run-test.entity';
@@ -207,9 +206,11 @@ export class RunsService {
   }
 
   async artifactsOf(runId: string): Promise<RunArtifact[]> {
-    return (await this.artifacts.find({ where: { runId }, order: { createdAt: 'ASC', name: 'ASC' } })).map((a) =>
-      Object.assign(a, { url: `/api/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` }),
-    );
+    // Where its bytes are (sha256, object_key) is the store's business, not the client's.
+    const shown = { runId: true, name: true, kind: true, contentType: true, sizeBytes: true, createdAt: true };
+    return (
+      await this.artifacts.find({ select: shown, where: { runId }, order: { createdAt: 'ASC', name: 'ASC' } })
+    ).map((a) => Object.assign(a, { url: `/api/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` }));
   }
 
   /**
@@ -249,17 +250,16 @@ export class RunsService {
     }
   }
 
-  /** Where an artifact the run kept is, and its media type (the file is read by sendStoredFile). */
-  async artifact(id: string, name: string, projectId: string): Promise<{ path: string; contentType: string }> {
+  /** The store key of an artifact the run kept, and its media type (the file is read by sendStoredFile). */
+  async artifact(id: string, name: string, projectId: string): Promise<{ key: string; contentType: string }> {
     if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
     // Another project's run has no artifacts for this caller: the same answer as an unknown run.
     const [artifact] = (await this.artifacts.query(
-      `SELECT 1 FROM run_artifacts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.name = $2 AND r.project_id = $3`,
+      `SELECT a.object_key FROM run_artifacts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.name = $2 AND r.project_id = $3`,
       [id, name, projectId],
-    )) as unknown[];
+    )) as Array<{ object_key: string | null }>;
     if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
-    const path = join(runDirectory(this.config.env.ARTIFACTS_DIR, id), name);
-    return { path, contentType: contentTypeOf(name) };
+    return { key: artifact.object_key ?? runKey(id, name), contentType: contentTypeOf(name) };
   }
 }
 

@@ -7,6 +7,9 @@ import { join } from 'node:path';
  *   report/data/<sha1>.<ext>   its attachments: screenshots, traces, videos, error contexts
  */
 export const reportDirectory = (runDir: string) => join(runDir, 'report');
+/** The same places as artifact names relative to the run's folder (store keys under `runs/<id>/`). */
+export const REPORT_ZIP = 'report/report.zip';
+export const REPORT_DATA_FOLDER = 'report/data';
 export const reportZipPath = (runDir: string) => join(reportDirectory(runDir), 'report.zip');
 export const reportDataDirectory = (runDir: string) => join(reportDirectory(runDir), 'data');
 

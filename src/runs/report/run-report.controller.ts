@@ -1,18 +1,16 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AcceptsBasicAuth } from '../../auth/basic-auth.decorator';
 import { ProjectId } from '../../auth/principal.decorator';
-import { AppConfig } from '../../config/app-config.service';
+import { ArtifactStore, readAll } from '../../artifacts/artifact-store';
 import { ApiError, ApiFile } from '../../docs/api-responses';
-import { runDirectory } from '../run-files';
+import { runKey } from '../run-files';
 import { RunsService } from '../runs.service';
 import { sendStoredFile } from '../stored-file';
 import { pristineFile } from './pristine-assets';
 import { attachmentHeaders, REPORT_PAGE_HEADERS, traceViewerHeaders } from './report-headers';
-import { REPORT_DATA_NAME, reportDataDirectory, reportZipPath } from './report-layout';
+import { REPORT_DATA_NAME, REPORT_DATA_FOLDER, REPORT_ZIP } from './report-layout';
 
 /**
  * A script run's Playwright HTML report and trace viewer, for a browser (HTTP Basic auth with
@@ -25,7 +23,7 @@ import { REPORT_DATA_NAME, reportDataDirectory, reportZipPath } from './report-l
 @Controller('runs')
 export class RunReportController {
   constructor(
-    private readonly config: AppConfig,
+    private readonly store: ArtifactStore,
     private readonly runs: RunsService,
   ) {}
 
@@ -57,25 +55,20 @@ export class RunReportController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const runDir = runDirectory(this.config.env.ARTIFACTS_DIR, id);
     // Another project's run has no report for this caller: the same answer as a run without one.
-    const isStored =
-      (await this.runs.exists(id, projectId)) &&
-      (await stat(reportZipPath(runDir)).then(
-        (s) => s.isFile(),
-        () => false,
-      ));
+    const isStored = (await this.runs.exists(id, projectId)) && (await this.store.exists(runKey(id, REPORT_ZIP)));
     if (!isStored)
       throw new NotFoundException(
         `Run ${id} has no HTML report: only a script run keeps one, once it has ended (a step run has artifacts instead)`,
       );
-    if (path === '' || path === 'index.html') return this.reportPage(runDir, reply);
+    if (path === '' || path === 'index.html') return this.reportPage(id, reply);
     if (path.startsWith('data/')) {
       const name = path.slice('data/'.length);
       if (!REPORT_DATA_NAME.test(name)) throw new NotFoundException('The report has no such attachment');
       return sendStoredFile(
         reply,
-        join(reportDataDirectory(runDir), name),
+        this.store,
+        runKey(id, `${REPORT_DATA_FOLDER}/${name}`),
         attachmentHeaders(name),
         request.headers.range,
         'The report has no such attachment',
@@ -117,10 +110,12 @@ export class RunReportController {
    * The data goes in as base64 made here from the stored zip: letters, digits, `+/=` only,
    * so nothing in it can end the element or start another.
    */
-  private async reportPage(runDir: string, reply: FastifyReply) {
+  private async reportPage(id: string, reply: FastifyReply) {
     const page = await pristineFile('htmlReport', 'index.html');
     if (!page) throw new NotFoundException('playwright-core has no HTML report app');
-    const data = (await readFile(reportZipPath(runDir))).toString('base64');
+    const zip = await this.store.get(runKey(id, REPORT_ZIP));
+    if (!zip) throw new NotFoundException(`Run ${id} has no HTML report`);
+    const data = (await readAll(zip)).toString('base64');
     const html = `${page.body.toString('utf8')}<template id="playwrightReportBase64">data:application/zip;base64,${data}</template>`;
     return reply.headers(REPORT_PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
   }

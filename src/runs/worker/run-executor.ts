@@ -6,6 +6,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Video } from 'playwright-core';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { ArtifactStore } from '../../artifacts/artifact-store';
 import { AppConfig } from '../../config/app-config.service';
 import { REDIS } from '../../redis/redis.module';
 import { JobRunKit } from '../../worker-runtime/job-run-kit';
@@ -14,7 +15,7 @@ import { STOP_REASONS, type StopReason } from '../../worker-runtime/stop-reasons
 import { BrowserPool } from '../../browser/browser-pool';
 import { releaseRunPlaces } from '../run-capacity';
 import { isScriptRun, type RunDefinition, type RunStep, type ScriptRunDefinition } from '../run-definition';
-import { contentTypeOf, runDirectory } from '../run-files';
+import { contentTypeOf, runDirectory, runKey, runKeyPrefix } from '../run-files';
 import { NO_RUN_HOOKS, RUN_HOOKS, type RunHooks } from './run-hooks';
 import type { RunProgress } from '../run-progress';
 import { RUN_JOB, type RunJobData } from '../run-job';
@@ -77,6 +78,7 @@ export class RunExecutor {
     private readonly scripts: ScriptRunner,
     private readonly secrets: SecretsVault,
     private readonly config: AppConfig,
+    private readonly store: ArtifactStore,
     @Inject(REDIS) private readonly redis: Redis,
     // Optional: a worker without suites runs every run at once, with no one to tell.
     @Optional() @Inject(RUN_HOOKS) private readonly hooks: RunHooks = NO_RUN_HOOKS,
@@ -120,6 +122,7 @@ export class RunExecutor {
     if (attempt > 1) {
       await this.steps.delete({ runId });
       await this.artifacts.delete({ runId });
+      await this.store.deletePrefix(runKeyPrefix(runId));
       await rm(dir, { recursive: true, force: true });
     }
     await mkdir(dir, { recursive: true });
@@ -151,6 +154,7 @@ export class RunExecutor {
         { 'stevedore.run.id': runId, 'stevedore.run.status': ended.status },
         async () => {
           if (context && video) await this.closeContext(runId, context, dir, video);
+          await this.clearStaging(runId);
           await this.finish(runId, ended, started);
         },
       );
@@ -158,6 +162,7 @@ export class RunExecutor {
       return outcome;
     }
     if (context) await this.closeContext(runId, context, dir, video);
+    await this.clearStaging(runId);
     return kit.fault(fault, {
       prefix: 'browser fault: ',
       logger: this.logger,
@@ -391,12 +396,14 @@ export class RunExecutor {
     if (rest.length) await this.steps.upsert(rest, ['runId', 'index']);
   }
 
+  /** A file written in the run's folder: stored (uploaded, for object storage) as soon as it is done, then listed. */
   private async recordArtifact(runId: string, dir: string, name: string, kind: string): Promise<void> {
     const { size } = await stat(join(dir, name));
-    await this.artifacts.upsert({ runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size }, [
-      'runId',
-      'name',
-    ]);
+    const { sha256, objectKey } = await this.store.publishContent(runKey(runId, name), contentTypeOf(name));
+    await this.artifacts.upsert(
+      { runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size, sha256, objectKey },
+      ['runId', 'name'],
+    );
   }
 
   private async closeContext(runId: string, context: BrowserContext, dir: string, video?: Video): Promise<void> {
@@ -409,6 +416,13 @@ export class RunExecutor {
     } catch (err) {
       this.logger.warn({ runId, err }, 'Could not keep the video');
     }
+  }
+
+  /** What a run left staged on this worker (object storage: the uploads are done, the folder goes). */
+  private async clearStaging(runId: string): Promise<void> {
+    await this.store
+      .clearStaging(runKeyPrefix(runId))
+      .catch((err: unknown) => this.logger.warn({ runId, err }, "Could not clear the run's staging folder"));
   }
 
   private async finish(runId: string, outcome: RunOutcome, started: number): Promise<void> {

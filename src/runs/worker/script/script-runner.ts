@@ -5,12 +5,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { ScriptBrowser } from '../../../browser/script-browser';
+import { ArtifactStore } from '../../../artifacts/artifact-store';
 import { AppConfig } from '../../../config/app-config.service';
 import type { SandboxExit } from '../../../sandbox/sandboxed-process';
 import type { JobStop } from '../../../worker-runtime/job-stop';
 import { STOP_REASONS } from '../../../worker-runtime/stop-reasons';
 import { RunArtifact } from '../../run-artifact.entity';
-import { contentTypeOf, runDirectory } from '../../run-files';
+import { contentTypeOf, runDirectory, runKey, runKeyPrefix } from '../../run-files';
 import { RunTestResult, type TestAttachment } from '../../run-test.entity';
 import { RunStatus } from '../../run.entity';
 import { storeHtmlReport, storeJunitReport } from '../../report/store-html-report';
@@ -50,6 +51,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
     private readonly sandboxes: ScriptSandboxes,
     private readonly browser: ScriptBrowser,
     private readonly config: AppConfig,
+    private readonly store: ArtifactStore,
     @InjectRepository(RunTestResult) private readonly tests: Repository<RunTestResult>,
     @InjectRepository(RunArtifact) private readonly artifacts: Repository<RunArtifact>,
   ) {}
@@ -72,6 +74,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
     if (attempt > 1) {
       await this.tests.delete({ runId });
       await this.artifacts.delete({ runId });
+      await this.store.deletePrefix(runKeyPrefix(runId));
       await rm(runDir, { recursive: true, force: true });
     }
     await mkdir(runDir, { recursive: true });
@@ -112,6 +115,8 @@ export class ScriptRunner implements OnApplicationBootstrap {
       stop.handBackIfShutdown();
       phases.push(['exited', Date.now()]);
       await this.keepFiles(runId, runDir, workspace, paths.work, results, redact);
+      // The report, written all at once, is stored all at once (uploaded, for object storage) before the run is seen ended.
+      await this.store.publishFolder(runKeyPrefix(runId));
       phases.push(['kept', Date.now()]);
       this.logger.debug(
         { runId, phases: phases.map(([name, at]) => `${name}+${at - phases[0][1]}`).join(' ') },
@@ -123,6 +128,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
       await ready.process.kill();
       await relay.close();
       await workspace.remove().catch(() => undefined);
+      await this.store.clearStaging(runKeyPrefix(runId)).catch(() => undefined);
     }
   }
 
@@ -173,6 +179,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
     const copied = await copyAttachments(results.attachments, workspace.outDir, toHost, runDir, redact);
     const byTest = new Map<number, TestAttachment[]>();
     for (const file of copied) {
+      const content = await this.store.publishContent(runKey(runId, file.artifact), contentTypeOf(file.artifact));
       await this.artifacts.upsert(
         {
           runId,
@@ -180,6 +187,7 @@ export class ScriptRunner implements OnApplicationBootstrap {
           kind: file.kind,
           contentType: contentTypeOf(file.artifact),
           sizeBytes: file.size,
+          ...content,
         },
         ['runId', 'name'],
       );
@@ -193,10 +201,12 @@ export class ScriptRunner implements OnApplicationBootstrap {
     if (report?.notRedacted.length)
       this.logger.warn({ runId, files: report.notRedacted }, 'Report files kept unredacted: past the redaction limits');
     const junit = await storeJunitReport(join(workspace.outDir, 'junit.xml'), runDir, redact);
-    if (junit)
+    if (junit) {
+      const content = await this.store.publishContent(runKey(runId, 'junit.xml'), 'application/xml');
       await this.artifacts.upsert(
-        { runId, name: 'junit.xml', kind: 'junit', contentType: 'application/xml', sizeBytes: junit.bytes },
+        { runId, name: 'junit.xml', kind: 'junit', contentType: 'application/xml', sizeBytes: junit.bytes, ...content },
         ['runId', 'name'],
       );
+    }
   }
 }

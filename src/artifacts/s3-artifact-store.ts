@@ -1,0 +1,182 @@
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Env } from '../config/env.schema';
+import {
+  ArtifactStore,
+  assertKey,
+  mediaTypeOf,
+  sha256Of,
+  type StoredContent,
+  type ArtifactBody,
+  type ArtifactRead,
+  type ByteSpan,
+  type StoredObject,
+} from './artifact-store';
+
+/** Parts of a multipart upload (S3's smallest but the last), and how many go at once. */
+const PART_BYTES = 8 * 1024 * 1024;
+const PARTS_AT_ONCE = 4;
+
+/**
+ * S3-compatible object storage (ARTIFACTS_S3_*), so that an API on one machine serves what
+ * workers on others stored. Objects are named by key, as the local folder names files;
+ * a worker stages each file under ARTIFACTS_DIR and removes it once uploaded.
+ */
+export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutdown {
+  readonly description: string;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly staging: string;
+
+  constructor(env: Env) {
+    super();
+    this.bucket = env.ARTIFACTS_S3_BUCKET;
+    this.staging = resolve(env.ARTIFACTS_DIR);
+    this.client = new S3Client({
+      region: env.ARTIFACTS_S3_REGION,
+      endpoint: env.ARTIFACTS_S3_ENDPOINT || undefined,
+      forcePathStyle: env.ARTIFACTS_S3_FORCE_PATH_STYLE,
+      // Checksums only where S3 requires them: many S3-compatible servers read no aws-chunked trailers.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      credentials:
+        env.ARTIFACTS_S3_ACCESS_KEY_ID && env.ARTIFACTS_S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: env.ARTIFACTS_S3_ACCESS_KEY_ID, secretAccessKey: env.ARTIFACTS_S3_SECRET_ACCESS_KEY }
+          : undefined,
+    });
+    this.description = `the bucket ${this.bucket}${env.ARTIFACTS_S3_ENDPOINT ? ` at ${env.ARTIFACTS_S3_ENDPOINT}` : ''}`;
+  }
+
+  stagingPath(key: string): string {
+    assertKey(key);
+    return resolve(this.staging, key);
+  }
+
+  async put(key: string, body: ArtifactBody, contentType: string): Promise<void> {
+    assertKey(key);
+    const source = body instanceof Readable || body instanceof Uint8Array ? body : createReadStream(body.path);
+    // lib-storage sends a small body in one PUT and a large one (a long video) in parts.
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: source, ContentType: contentType },
+      partSize: PART_BYTES,
+      queueSize: PARTS_AT_ONCE,
+    }).done();
+  }
+
+  async publish(key: string, contentType: string): Promise<void> {
+    const path = this.stagingPath(key);
+    await this.put(key, { path }, contentType);
+    await rm(path, { force: true });
+  }
+
+  async publishContent(key: string, contentType: string): Promise<StoredContent> {
+    const path = this.stagingPath(key);
+    const sha256 = await sha256Of(path);
+    const objectKey = `blobs/sha256/${sha256}`;
+    // The same bytes are there already (another run's identical screenshot): not sent again.
+    if (!(await this.exists(objectKey))) await this.put(objectKey, { path }, contentType);
+    await rm(path, { force: true });
+    return { sha256, objectKey };
+  }
+
+  async publishFolder(prefix: string): Promise<void> {
+    const root = this.stagingPath(prefix);
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      // Regular files only: a link is never followed to what it points at.
+      if (!entry.isFile()) continue;
+      const key = relative(this.staging, join(entry.parentPath, entry.name)).split(sep).join('/');
+      await this.publish(key, mediaTypeOf(key));
+    }
+    await this.clearStaging(prefix);
+  }
+
+  async clearStaging(prefix: string): Promise<void> {
+    await rm(this.stagingPath(prefix), { recursive: true, force: true });
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    assertKey(key);
+    try {
+      const found = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: found.ContentLength ?? 0, contentType: found.ContentType ?? 'application/octet-stream' };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async get(key: string, range?: ByteSpan): Promise<ArtifactRead | undefined> {
+    assertKey(key);
+    try {
+      const found = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
+      );
+      // A ranged answer's Content-Range ends in the whole object's size.
+      const total = /\/(\d+)$/.exec(found.ContentRange ?? '')?.[1];
+      return {
+        size: total !== undefined ? Number(total) : (found.ContentLength ?? 0),
+        contentType: found.ContentType ?? 'application/octet-stream',
+        stream: found.Body as Readable,
+      };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertKey(key);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    assertKey(prefix);
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+      if (keys.length)
+        await this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }),
+        );
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** Ends the client's sockets. */
+  close(): void {
+    this.client.destroy();
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404)
+  );
+}
