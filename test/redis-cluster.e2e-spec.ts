@@ -103,7 +103,7 @@ describe('Redis Cluster', () => {
     // BullMQ's keys and ours are on the cluster, all under the prefix's hash tag.
     const keys = await cluster.keys(`${prefix}:*`);
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.some((k) => k.startsWith(`${prefix}:runs:`))).toBe(true);
+    expect(keys.some((k) => k.startsWith(`${prefix}:test-runs:`))).toBe(true);
   });
 
   it('runs a suite of two tests (a flow)', async () => {
@@ -179,5 +179,10 @@ describe('Redis Cluster', () => {
     const me = await fetch(`${stack.base}/api/session`, { headers: { cookie: `stv_session=${cookie}` } });
     expect(me.status).toBe(200);
     expect(await cluster.keys(`${prefix}:session:*`)).toHaveLength(1);
+  });
+
+  it('never reached for REDIS_URL, nor logged a Redis error', () => {
+    for (const app of [stack.api, stack.worker])
+      expect(app.output).not.toMatch(/ECONNREFUSED|Redis client error|CROSSSLOT/);
   });
 });
