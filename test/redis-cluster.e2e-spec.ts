@@ -64,6 +64,7 @@ describe('Redis Cluster', () => {
         ARTIFACTS_DIR: dir,
         ALLOWED_PRIVATE_HOSTS: '127.0.0.1,localhost',
         WORKER_CONCURRENCY: '2',
+        SCHEDULE_MIN_INTERVAL_MS: '1000',
         MAIL_HOST: '127.0.0.1',
         MAIL_PORT: String(sink.port),
         MAIL_FROM: 'Stevedore <noreply@stevedore.test>',
@@ -165,6 +166,21 @@ describe('Redis Cluster', () => {
     const done = await waitRun(id, 15000);
     expect(done.status).toBe('cancelled');
     expect(Date.now() - asked).toBeLessThan(5000);
+  });
+
+  it('ticks a schedule (a BullMQ job scheduler) and stops it when deleted', async () => {
+    const schedule = await trigger('/api/schedules', {
+      name: 'every second on a cluster',
+      cron: '* * * * * *',
+      run: { name: 'scheduled', baseUrl: site.base, steps: [{ action: 'goto', url: '/welcome' }] },
+    });
+    await pollUntil(
+      async () => json(await stack.request(`/api/schedules/${schedule.id}`)),
+      (s) => s.runsQueued >= 1,
+      20000,
+      'the schedule queued a run',
+    );
+    expect((await stack.request(`/api/schedules/${schedule.id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('signs in to the dashboard: the session lives in the cluster', async () => {
