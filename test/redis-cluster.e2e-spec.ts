@@ -65,6 +65,9 @@ describe('Redis Cluster', () => {
         ALLOWED_PRIVATE_HOSTS: '127.0.0.1,localhost',
         WORKER_CONCURRENCY: '2',
         SCHEDULE_MIN_INTERVAL_MS: '1000',
+        // Project keys only (the bootstrap key has no limit): the rate limiter's script runs on the cluster.
+        RATE_LIMIT_PER_SECOND: '1',
+        RATE_LIMIT_BURST: '3',
         MAIL_HOST: '127.0.0.1',
         MAIL_PORT: String(sink.port),
         MAIL_FROM: 'Stevedore <noreply@stevedore.test>',
@@ -181,6 +184,24 @@ describe('Redis Cluster', () => {
       'the schedule queued a run',
     );
     expect((await stack.request(`/api/schedules/${schedule.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it("limits a project key's request rate and refuses it once revoked", async () => {
+    const project = await trigger('/api/projects', { name: `cluster-${randomUUID().slice(0, 8)}` });
+    const made = await trigger(`/api/projects/${project.id}/keys`, { name: 'ci', scopes: ['read'] });
+    const asKey = () => fetch(`${stack.base}/api/runs`, { headers: { authorization: `Bearer ${made.key}` } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await asKey()).status);
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses).toContain(429);
+    const revoked = await stack.request(`/api/projects/${project.id}/keys/${made.id}`, { method: 'DELETE' });
+    expect(revoked.status).toBe(204);
+    await pollUntil(
+      async () => (await asKey()).status,
+      (status) => status === 401,
+      5000,
+      'the revoked key refused',
+    );
   });
 
   it('signs in to the dashboard: the session lives in the cluster', async () => {
