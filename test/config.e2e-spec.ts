@@ -23,6 +23,11 @@ describe('configuration at start', () => {
       /^Invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\//,
     ],
     ['a malformed IS_WORKER', { IS_WORKER: 'perhaps' }, /^Invalid configuration: IS_WORKER /],
+    [
+      'a Redis Cluster with a prefix that has no hash tag',
+      { REDIS_CLUSTER_NODES: '127.0.0.1:7000', QUEUE_PREFIX: 'stevedore' },
+      /^Invalid configuration: QUEUE_PREFIX must contain a \{hash tag\} when REDIS_CLUSTER_NODES is set/,
+    ],
   ])('exits non-zero on %s', async (_what, bad, message) => {
     const { code, output } = await start(baseEnv(bad));
     expect(code).toBe(1);

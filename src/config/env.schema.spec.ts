@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv } from './env.schema';
+import { ConfigError, hashTagOf, parseEnv } from './env.schema';
 
 const required = { API_KEYS: 'key-0123456789abcdef', BULL_BOARD_PASSWORD: 'password123' };
 
@@ -93,5 +93,46 @@ describe('parseEnv error messages', () => {
       expect(message).toMatch(new RegExp(`^Invalid configuration: ${key} `));
       expect(message).not.toContain('hunter2');
     }
+  });
+});
+
+describe('REDIS_CLUSTER_NODES', () => {
+  const nodes = '10.0.0.1:7000, redis-b.internal:7001';
+
+  it('is empty by default, and parsed into hosts and ports when set', () => {
+    expect(parseEnv(required).REDIS_CLUSTER_NODES).toEqual([]);
+    expect(parseEnv({ ...required, REDIS_CLUSTER_NODES: nodes }).REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+    ]);
+  });
+
+  it.each(['10.0.0.1', 'host:port', '10.0.0.1:70000'])('refuses "%s"', (value) => {
+    expect(() => parseEnv({ ...required, REDIS_CLUSTER_NODES: value })).toThrow(/REDIS_CLUSTER_NODES must/);
+  });
+
+  it('makes the prefix {stevedore} when none is given', () => {
+    expect(parseEnv({ ...required, REDIS_CLUSTER_NODES: nodes }).QUEUE_PREFIX).toBe('{stevedore}');
+  });
+
+  it('keeps a given prefix with a hash tag, and refuses one without', () => {
+    expect(parseEnv({ ...required, REDIS_CLUSTER_NODES: nodes, QUEUE_PREFIX: 'acme-{q}' }).QUEUE_PREFIX).toBe(
+      'acme-{q}',
+    );
+    for (const prefix of ['stevedore', '{}stevedore', 'steve}dore{'])
+      expect(() => parseEnv({ ...required, REDIS_CLUSTER_NODES: nodes, QUEUE_PREFIX: prefix })).toThrow(
+        /QUEUE_PREFIX must contain a \{hash tag\} when REDIS_CLUSTER_NODES is set/,
+      );
+  });
+});
+
+describe('hashTagOf', () => {
+  it.each([
+    ['{stevedore}:fair:runs', 'stevedore'],
+    ['a{b}c{d}', 'b'],
+    ['{}x{y}', undefined],
+    ['plain', undefined],
+  ])('%s -> %s', (key, tag) => {
+    expect(hashTagOf(key)).toBe(tag);
   });
 });

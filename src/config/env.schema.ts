@@ -65,6 +65,21 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_{}.-]+$/, 'must be letters, digits, _ . - or a {hash-tag}')
     .default('stevedore'),
+  // A Redis Cluster's seed nodes (host:port, comma-separated); empty = the one Redis of REDIS_URL.
+  REDIS_CLUSTER_NODES: list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[^\s:,]+:\d{1,5}$/, 'must list host:port pairs, for example 10.0.0.1:7000,10.0.0.2:7000')
+          .transform((v) => {
+            const at = v.lastIndexOf(':');
+            return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
+          })
+          .refine((n) => n.port >= 1 && n.port <= 65535, 'must list ports from 1 to 65535'),
+      ),
+    )
+    .default([]),
   API_KEYS: list.pipe(
     z.array(z.string().min(16, 'each key must be at least 16 characters')).min(1, 'must list at least one key'),
   ),
@@ -189,7 +204,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     Object.entries(raw).filter(([key, v]) => key in envSchema.shape && v !== undefined && v !== ''),
   );
   const result = envSchema.safeParse(cleaned);
-  if (result.success) return result.data;
+  if (result.success) return withClusterPrefix(result.data, 'QUEUE_PREFIX' in cleaned);
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '(environment)');
     const value = cleaned[key];
@@ -197,4 +212,35 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     return SECRET_KEYS.has(key) ? `${key} ${issue.message}` : `${key} ${issue.message} (got "${value}")`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+/** The default QUEUE_PREFIX on Redis Cluster (PRODUCT.md): every key in one hash slot. */
+export const CLUSTER_QUEUE_PREFIX = '{stevedore}';
+
+/**
+ * The hash tag Redis Cluster hashes a key by: what is between the first `{` and the first
+ * `}` after it, when not empty (the Redis Cluster specification's rule); undefined otherwise.
+ */
+export function hashTagOf(key: string): string | undefined {
+  const open = key.indexOf('{');
+  if (open < 0) return undefined;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
+}
+
+/**
+ * On Redis Cluster every key the platform builds starts with QUEUE_PREFIX, and the Lua
+ * scripts (fair layer, capacity, rate limit) and BullMQ's own touch many keys at once:
+ * they only run when all of them are in one hash slot, so the prefix must carry a hash
+ * tag. Unset, it becomes `{stevedore}`; set without a tag, the start is refused.
+ */
+function withClusterPrefix(env: Env, prefixGiven: boolean): Env {
+  if (env.REDIS_CLUSTER_NODES.length === 0) return env;
+  if (!prefixGiven) return { ...env, QUEUE_PREFIX: CLUSTER_QUEUE_PREFIX };
+  if (hashTagOf(env.QUEUE_PREFIX) === undefined)
+    throw new ConfigError(
+      `Invalid configuration: QUEUE_PREFIX must contain a {hash tag} when REDIS_CLUSTER_NODES is set, ` +
+        `so that every key is in one cluster slot (got "${env.QUEUE_PREFIX}"; for example {${env.QUEUE_PREFIX}})`,
+    );
+  return env;
 }

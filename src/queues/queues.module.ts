@@ -34,7 +34,7 @@ export class QueuesModule {
             // Never on a worker (its blocking reads would hold the batch, and need the offline queue).
             connection: config.isWorker
               ? redis.bullOptions('bullmq')
-              : { ...redis.producerOptions('bullmq'), enableAutoPipelining: true },
+              : redis.producerOptions('bullmq', { enableAutoPipelining: true }),
             prefix: config.env.QUEUE_PREFIX,
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
             // Queues, workers and the flow producer carry the trace context in each job (tracing on only).

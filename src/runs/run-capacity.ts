@@ -16,6 +16,7 @@ import { AppConfig } from '../config/app-config.service';
 import { RejectionSummary } from '../logging/rejection-summary';
 import { ProjectSettings } from '../projects/project-settings';
 import { REDIS } from '../redis/redis.module';
+import { scanKeys } from '../redis/scan-keys';
 import { RUN_JOB } from './run-job';
 
 const RETRY_AFTER_SECONDS = 5;
@@ -222,15 +223,8 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async projectCounterKeys(): Promise<string[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${queuedRunsKey(this.prefix)}:*`, 'COUNT', 500);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    return keys;
+  private projectCounterKeys(): Promise<string[]> {
+    return scanKeys(this.redis, `${queuedRunsKey(this.prefix)}:*`);
   }
 
   private async reconcileCounter(key: string, queued: number): Promise<void> {

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from 
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { QueueRegistry } from '../queues/queue-registry';
+import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { REDIS } from '../redis/redis.module';
 import { DRAIN_BEFORE_SHUTDOWN, DrainBeforeShutdown } from './drain-before-shutdown';
 
@@ -17,6 +18,7 @@ export class ShutdownSequence implements BeforeApplicationShutdown {
   constructor(
     private readonly queues: QueueRegistry,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly connections: RedisConnectionFactory,
     private readonly dataSource: DataSource,
     @Optional() @Inject(DRAIN_BEFORE_SHUTDOWN) private readonly workers?: DrainBeforeShutdown,
   ) {}
@@ -24,7 +26,9 @@ export class ShutdownSequence implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     await this.step('workers', () => this.workers?.drain(signal));
     await this.step('queues', () => Promise.all(this.queues.all().map(({ queue }) => queue.close())));
-    await this.step('redis', () => this.redis.quit().catch(() => this.redis.disconnect()));
+    await this.step('redis', () =>
+      Promise.all([this.redis.quit().catch(() => this.redis.disconnect()), this.connections.closeShared()]),
+    );
     await this.step('database', () => (this.dataSource.isInitialized ? this.dataSource.destroy() : undefined));
     this.logger.log('Shutdown complete');
   }

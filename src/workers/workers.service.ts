@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.service';
 import { REDIS } from '../redis/redis.module';
+import { scanKeys } from '../redis/scan-keys';
 import { workerHeartbeatKey, WorkerSnapshot } from '../queues/worker-heartbeat';
 
 /** Live workers, as their heartbeats in Redis describe them (a dead worker's key expires). */
@@ -13,19 +14,7 @@ export class WorkersService {
   ) {}
 
   async list(): Promise<WorkerSnapshot[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        workerHeartbeatKey(this.config.env.QUEUE_PREFIX),
-        'COUNT',
-        200,
-      );
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
+    const keys = await scanKeys(this.redis, workerHeartbeatKey(this.config.env.QUEUE_PREFIX), 200);
     if (keys.length === 0) return [];
     const values = await this.redis.mget(keys);
     return values

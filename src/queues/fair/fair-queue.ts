@@ -41,9 +41,14 @@ interface FairCommands {
  * The scripts as commands of the client: EVALSHA per call, the text sent once. Define them
  * before the client's first command: with auto-pipelining (the API), a pipeline built
  * before a command was defined cannot send it.
+ *
+ * Each script builds its keys from the base (ARGV[1]). It is also passed as the one key
+ * (KEYS[1], unused by the scripts): on Redis Cluster that sends the script to the node
+ * owning the base's slot, and every key built from it shares the prefix's hash tag, so
+ * lies in that same slot (as does the running-limits key, also under the prefix).
  */
 export function defineFairCommands(redis: Redis): Redis & FairCommands {
-  const client = redis as Redis & Partial<FairCommands>;
+  const client = redis as Redis & Partial<FairCommands> & Record<string, unknown>;
   if (!client.fairAccept) {
     const scripts = {
       fairAccept: ACCEPT,
@@ -54,7 +59,12 @@ export function defineFairCommands(redis: Redis): Redis & FairCommands {
       fairSweep: SWEEP,
       fairSlots: SLOTS,
     };
-    for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 0, lua });
+    for (const [name, lua] of Object.entries(scripts)) {
+      const keyed = `${name}InSlot`;
+      client.defineCommand(keyed, { numberOfKeys: 1, lua });
+      client[name] = (base: string, ...rest: Array<string | number>) =>
+        (client[keyed] as (...args: Array<string | number>) => Promise<unknown>)(base, base, ...rest);
+    }
   }
   return client as Redis & FairCommands;
 }

@@ -2,7 +2,8 @@
  * The fair admission layer's Redis scripts. Each runs atomically, so every process (API
  * instances, workers) may call any of them at any time. Keys live under one base per
  * queue, `<QUEUE_PREFIX>:fair:<queue>` (ARGV[1]); the per-project and per-group keys are
- * built from it inside the scripts (one Redis, as BullMQ's own keys assume):
+ * built from it inside the scripts. The base is also the script's one declared key, and
+ * all these keys share QUEUE_PREFIX's hash tag, so on Redis Cluster they are in one slot:
  *
  * - `:jobs`        hash  job id -> JSON {name, data, opts}: what to add once dispatched (kept until acked)
  * - `:meta`        hash  job id -> "<project>\n<group>": known to the layer, pending or in flight
