@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveEventHub } from './live-event-hub';
+import { startEventStream } from './sse-stream';
 import type { LiveKind } from './live-update';
 
 export interface Followed {
@@ -23,15 +24,7 @@ export async function streamManyLiveEvents(
   reply: FastifyReply,
   heartbeatMs: number,
 ): Promise<() => void> {
-  const raw = reply.raw;
-  reply.hijack();
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  raw.write('retry: 3000\n\n');
+  const raw = startEventStream(reply);
   let seq = 0;
   let closed = false;
   const write = (event: string, payload: unknown) => {

@@ -3,6 +3,23 @@ import type { LiveEventHub } from './live-event-hub';
 import type { LiveKind } from './live-update';
 
 /**
+ * Takes the answer over from Fastify and opens it as an event stream: the headers (no
+ * caching, no proxy buffering) and the reconnect delay a browser's EventSource uses.
+ */
+export function startEventStream(reply: FastifyReply): FastifyReply['raw'] {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    // nginx buffers responses unless told not to.
+    'x-accel-buffering': 'no',
+  });
+  reply.raw.write('retry: 3000\n\n');
+  return reply.raw;
+}
+
+/**
  * Serves one job's live updates as Server-Sent Events: the current state first, each
  * change as it happens, a comment line every `heartbeatMs` so proxies keep the stream
  * open, and an `end` event when the job ends (EventSource reconnects after a close
@@ -24,15 +41,7 @@ export async function streamLiveEvents(
   let closed = false;
   const open = () => {
     if (heartbeat) return;
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx buffers responses unless told not to.
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 3000\n\n');
+    startEventStream(reply);
     heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
   };
   const finish = () => {

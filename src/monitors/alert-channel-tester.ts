@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.service';
 import { AddressPolicy } from '../egress/address-policy';
-import { WebhookSender } from '../egress/webhook-sender';
+import type { WebhookSender } from '../egress/webhook-sender';
 import { EmailOutbox } from '../emails/email-outbox';
 import type { AlertChannel } from './alert-channel.entity';
 import { emailVariables, httpBody, type IncidentNews, PAGERDUTY_EVENTS_URL } from './alert-message';
 import type { AlertChannelTestResult } from './monitor-responses';
+import { alertSender } from './alert-sender';
 
-const USER_AGENT = 'Stevedore-Alerts/1.0';
 export const TEST_EVENT = 'alert.test';
 
 /** The made-up incident a test send tells: it says plainly that nothing is failing. */
@@ -49,11 +49,7 @@ export class AlertChannelTester implements OnApplicationShutdown {
     private readonly outbox: EmailOutbox,
     egress: AddressPolicy,
   ) {
-    this.sender = new WebhookSender(egress, {
-      userAgent: USER_AGENT,
-      timeoutMs: config.env.WEBHOOK_TIMEOUT_MS,
-      secret: config.env.WEBHOOK_SECRET || undefined,
-    });
+    this.sender = alertSender(egress, config);
   }
 
   async onApplicationShutdown(): Promise<void> {

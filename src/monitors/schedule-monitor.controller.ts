@@ -15,6 +15,7 @@ import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { IncidentStream } from './incident-stream';
 import { IncidentsService, STATS_WINDOWS, type StatsWindow } from './incidents.service';
 import { incidentPageBody, scheduleStatsBody } from './monitor-responses';
+import { startEventStream } from '../events/sse-stream';
 
 const WINDOWS = Object.keys(STATS_WINDOWS) as [StatsWindow, ...StatsWindow[]];
 
@@ -85,16 +86,7 @@ export class ScheduleMonitorController implements OnModuleDestroy {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.incidents.schedule(id, principal.projectId);
-    const raw = reply.raw;
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx buffers responses unless told not to.
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 3000\n\n');
+    const raw = startEventStream(reply);
     let seq = 0;
     const stop = this.stream.listen(id, (event, incident) => {
       if (!raw.writableEnded) raw.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(incident)}\n\n`);

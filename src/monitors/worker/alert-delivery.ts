@@ -3,7 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.service';
 import { AddressPolicy } from '../../egress/address-policy';
-import { WebhookRejectedError, WebhookSender } from '../../egress/webhook-sender';
+import { WebhookRejectedError, type WebhookSender } from '../../egress/webhook-sender';
 import { EmailOutbox } from '../../emails/email-outbox';
 import { isLastAttempt } from '../../worker-runtime/last-attempt';
 import type { AlertChannelConfig, AlertChannelType } from '../alert-channel.entity';
@@ -11,8 +11,7 @@ import type { AlertJobData } from '../alert-job';
 import { emailVariables, httpBody, type IncidentNews, PAGERDUTY_EVENTS_URL } from '../alert-message';
 import type { NotificationEvent, NotificationStatus } from '../alert-notification.entity';
 import type { IncidentKind } from '../incident.entity';
-
-const USER_AGENT = 'Stevedore-Alerts/1.0';
+import { alertSender } from '../alert-sender';
 
 interface NotificationRow {
   id: string;
@@ -53,11 +52,7 @@ export class AlertDelivery implements OnApplicationShutdown {
     private readonly outbox: EmailOutbox,
     egress: AddressPolicy,
   ) {
-    this.sender = new WebhookSender(egress, {
-      userAgent: USER_AGENT,
-      timeoutMs: config.env.WEBHOOK_TIMEOUT_MS,
-      secret: config.env.WEBHOOK_SECRET || undefined,
-    });
+    this.sender = alertSender(egress, config);
   }
 
   async onApplicationShutdown(): Promise<void> {
