@@ -1,5 +1,5 @@
-import { constants, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +14,7 @@ import {
   type ByteSpan,
   type StoredObject,
 } from './artifact-store';
+import { openRegularFile } from './regular-file';
 
 /**
  * The local folder: key `runs/<id>/video.webm` is ARTIFACTS_DIR/runs/<id>/video.webm, the
@@ -88,19 +89,7 @@ export class LocalArtifactStore extends ArtifactStore {
   }
 
   /** A regular file, opened without following a symlink and without blocking on a FIFO. */
-  private async open(key: string) {
-    let handle;
-    try {
-      handle = await open(this.stagingPath(key), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (error) {
-      if (typeof (error as NodeJS.ErrnoException).code === 'string') return undefined;
-      throw error;
-    }
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
-      await handle.close();
-      return undefined;
-    }
-    return { handle, size: stats.size };
+  private open(key: string) {
+    return openRegularFile(this.stagingPath(key));
   }
 }
