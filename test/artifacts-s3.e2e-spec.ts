@@ -214,7 +214,16 @@ describe('artifacts across machines', () => {
     for (let i = 0; i < 3; i++) dirs.push(await mkdtemp(join(tmpdir(), `stevedore-machine-${i}-`)));
     const apiPort = await freePort();
     base = `http://127.0.0.1:${apiPort}`;
-    api = new AppProcess({ env: { ...env, APP_PORT: String(apiPort), ARTIFACTS_DIR: dirs[0] } });
+    // This API redirects downloads to the bucket, by a name the workers do not use (`localhost`).
+    api = new AppProcess({
+      env: {
+        ...env,
+        APP_PORT: String(apiPort),
+        ARTIFACTS_DIR: dirs[0],
+        ARTIFACTS_S3_REDIRECT_SECONDS: '60',
+        ARTIFACTS_S3_PUBLIC_ENDPOINT: `http://localhost:${s3.port}`,
+      },
+    });
     const healthy = [api.waitHealthy(`${base}/api/health`)];
     for (const i of [1, 2]) {
       const port = await freePort();
@@ -286,4 +295,55 @@ describe('artifacts across machines', () => {
     // No machine kept a copy: the API's folder never had one, the workers' only staged them.
     for (const dir of dirs) expect(await filesUnder(dir)).toEqual([]);
   }, 600_000);
+
+  it('redirects API clients and downloads to a presigned URL, and streams what pages load', async () => {
+    const res = await request('/api/runs', stepRun(site.base, 'redirected downloads'));
+    const { id } = await json(res);
+    const run = await pollUntil(
+      async () => json(await request(`/api/runs/${id}`)),
+      (r) => r.status === 'passed',
+      90000,
+      `run ${id} passed`,
+    );
+    const video = run.artifacts.find((a: Artifact) => a.name === 'video.webm') as Artifact;
+    const url = `${base}${video.url}`;
+    const redirect = await fetch(url, { headers: { 'x-api-key': TEST_API_KEY }, redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('cache-control')).toBe('no-store');
+    const location = new URL(redirect.headers.get('location')!);
+    expect(location.origin).toBe(`http://localhost:${s3.port}`);
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('60');
+    // The bucket answers the signed URL with the API's headers, and ranges too (video seeking).
+    const direct = await fetch(location);
+    expect([direct.status, direct.headers.get('content-type')]).toEqual([200, 'video/webm']);
+    expect(direct.headers.get('content-disposition')).toContain('video.webm');
+    expect((await direct.arrayBuffer()).byteLength).toBe(video.sizeBytes);
+    const part = await fetch(location, { headers: { range: 'bytes=0-3' } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).toString('hex')).toBe('1a45dfa3');
+    // Signed with the bucket's key for the host clients use (s3rver does not check V4 signatures themselves).
+    expect(location.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${S3RVER_KEY}/`));
+    expect(location.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    // A browser navigating to the file is redirected too.
+    const navigation = await fetch(url, {
+      headers: { 'x-api-key': TEST_API_KEY, 'sec-fetch-dest': 'document' },
+      redirect: 'manual',
+    });
+    expect(navigation.status).toBe(302);
+    // What the dashboard's pages and the trace viewer load stays on this origin (their CSP).
+    for (const dest of ['video', 'image', 'empty']) {
+      const streamed = await fetch(url, {
+        headers: { 'x-api-key': TEST_API_KEY, 'sec-fetch-dest': dest },
+        redirect: 'manual',
+      });
+      expect([dest, streamed.status]).toEqual([dest, 200]);
+      expect((await streamed.arrayBuffer()).byteLength).toBe(video.sizeBytes);
+    }
+    // Nothing is signed for a run the caller cannot see.
+    const unknown = await fetch(`${base}/api/runs/${crypto.randomUUID()}/artifacts/video.webm`, {
+      headers: { 'x-api-key': TEST_API_KEY },
+      redirect: 'manual',
+    });
+    expect(unknown.status).toBe(404);
+  }, 180_000);
 });

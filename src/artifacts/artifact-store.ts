@@ -33,6 +33,12 @@ export async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The headers storage answers a direct URL with, as the API would have. */
+export interface DirectHeaders {
+  contentType: string;
+  contentDisposition: string;
+}
+
 /** What `put` stores: a finished file on this machine, bytes, or a stream. */
 export type ArtifactBody = { path: string } | Buffer | Uint8Array | Readable;
 
@@ -82,6 +88,15 @@ export abstract class ArtifactStore {
 
   exists(key: string): Promise<boolean> {
     return this.head(key).then((found) => found !== undefined);
+  }
+
+  /**
+   * A short-lived URL that reads the object straight from storage, with these response
+   * headers, for clients that may follow a redirect to another origin; undefined when the
+   * API streams it itself (the local folder, or no ARTIFACTS_S3_REDIRECT_SECONDS).
+   */
+  directUrl(_key: string, _headers: DirectHeaders): Promise<string | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** Removes the object; no error if there is none. */

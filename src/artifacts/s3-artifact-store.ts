@@ -5,9 +5,11 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
+  type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
@@ -22,6 +24,7 @@ import {
   type StoredContent,
   type ArtifactBody,
   type ArtifactRead,
+  type DirectHeaders,
   type ByteSpan,
   type StoredObject,
 } from './artifact-store';
@@ -38,6 +41,9 @@ const PARTS_AT_ONCE = 4;
 export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutdown {
   readonly description: string;
   private readonly client: S3Client;
+  /** Signs direct URLs for the host clients reach storage by (ARTIFACTS_S3_PUBLIC_ENDPOINT); undefined: no redirects. */
+  private readonly signer: S3Client | undefined;
+  private readonly redirectSeconds: number;
   private readonly bucket: string;
   private readonly staging: string;
 
@@ -45,18 +51,15 @@ export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutd
     super();
     this.bucket = env.ARTIFACTS_S3_BUCKET;
     this.staging = resolve(env.ARTIFACTS_DIR);
-    this.client = new S3Client({
-      region: env.ARTIFACTS_S3_REGION,
-      endpoint: env.ARTIFACTS_S3_ENDPOINT || undefined,
-      forcePathStyle: env.ARTIFACTS_S3_FORCE_PATH_STYLE,
-      // Checksums only where S3 requires them: many S3-compatible servers read no aws-chunked trailers.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      credentials:
-        env.ARTIFACTS_S3_ACCESS_KEY_ID && env.ARTIFACTS_S3_SECRET_ACCESS_KEY
-          ? { accessKeyId: env.ARTIFACTS_S3_ACCESS_KEY_ID, secretAccessKey: env.ARTIFACTS_S3_SECRET_ACCESS_KEY }
-          : undefined,
-    });
+    this.client = new S3Client(clientConfig(env, env.ARTIFACTS_S3_ENDPOINT));
+    this.redirectSeconds = env.ARTIFACTS_S3_REDIRECT_SECONDS;
+    // A URL is signed for its host: the public name when clients reach storage by another one.
+    this.signer =
+      this.redirectSeconds === 0
+        ? undefined
+        : env.ARTIFACTS_S3_PUBLIC_ENDPOINT
+          ? new S3Client(clientConfig(env, env.ARTIFACTS_S3_PUBLIC_ENDPOINT))
+          : this.client;
     this.description = `the bucket ${this.bucket}${env.ARTIFACTS_S3_ENDPOINT ? ` at ${env.ARTIFACTS_S3_ENDPOINT}` : ''}`;
   }
 
@@ -143,6 +146,18 @@ export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutd
     }
   }
 
+  override async directUrl(key: string, headers: DirectHeaders): Promise<string | undefined> {
+    assertKey(key);
+    if (!this.signer) return undefined;
+    const read = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentType: headers.contentType,
+      ResponseContentDisposition: headers.contentDisposition,
+    });
+    return getSignedUrl(this.signer, read, { expiresIn: this.redirectSeconds });
+  }
+
   async delete(key: string): Promise<void> {
     assertKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -164,14 +179,30 @@ export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutd
     } while (token);
   }
 
-  /** Ends the client's sockets. */
+  /** Ends the clients' sockets. */
   close(): void {
     this.client.destroy();
+    if (this.signer && this.signer !== this.client) this.signer.destroy();
   }
 
   onApplicationShutdown(): void {
     this.close();
   }
+}
+
+function clientConfig(env: Env, endpoint: string): S3ClientConfig {
+  return {
+    region: env.ARTIFACTS_S3_REGION,
+    endpoint: endpoint || undefined,
+    forcePathStyle: env.ARTIFACTS_S3_FORCE_PATH_STYLE,
+    // Checksums only where S3 requires them: many S3-compatible servers read no aws-chunked trailers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials:
+      env.ARTIFACTS_S3_ACCESS_KEY_ID && env.ARTIFACTS_S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.ARTIFACTS_S3_ACCESS_KEY_ID, secretAccessKey: env.ARTIFACTS_S3_SECRET_ACCESS_KEY }
+        : undefined,
+  };
 }
 
 function isMissing(error: unknown): boolean {

@@ -117,6 +117,10 @@ export const envSchema = z.object({
   ARTIFACTS_S3_SECRET_ACCESS_KEY: z.string().default(''),
   // Path-style URLs (endpoint/bucket/key), which MinIO and most self-hosted servers need.
   ARTIFACTS_S3_FORCE_PATH_STYLE: bool.default(false),
+  // Seconds a download's redirect to storage stays valid; 0: the API streams every download itself.
+  ARTIFACTS_S3_REDIRECT_SECONDS: int(0, 604800).default(0),
+  // The storage URL clients reach, when it is not ARTIFACTS_S3_ENDPOINT (an in-cluster name); empty: the same.
+  ARTIFACTS_S3_PUBLIC_ENDPOINT: z.union([z.literal(''), url(['http:', 'https:'])]).default(''),
   CHROMIUM_PATH: z.string().default(''),
   RUNNING_CAPACITY: int(1, 10000).default(6),
   QUEUED_CAPACITY: int(0, 1000000).default(50),

@@ -30,6 +30,7 @@ import { AcceptsEventToken } from '../auth/event-token.decorator';
 import { AcceptsBasicAuth } from '../auth/basic-auth.decorator';
 import { ArtifactStore } from '../artifacts/artifact-store';
 import { dispositionOf } from './run-files';
+import { mayRedirect } from './direct-download';
 import { sendStoredFile } from './stored-file';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { definitionLimits, runDefinitionSchema } from './run-definition';
@@ -171,6 +172,11 @@ export class RunsController {
     "The file: a PNG screenshot, trace.zip (open with `playwright show-trace`), video.webm (byte ranges served), or a script run's junit.xml (a download)",
     ['image/png', 'application/zip', 'video/webm', 'application/xml'],
   )
+  @ApiResponse({
+    status: 302,
+    description:
+      'With ARTIFACTS_S3_REDIRECT_SECONDS set: `Location` is a presigned URL of the bucket, valid that many seconds (for API clients and browser downloads; pages and the trace viewer are streamed)',
+  })
   @ApiError(404, 'No such run, or it kept no file of that name (a trace only on failure, by default)')
   async artifact(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -185,6 +191,14 @@ export class RunsController {
       'Content-Disposition': dispositionOf(name),
       'X-Content-Type-Options': 'nosniff',
     };
+    const direct = mayRedirect(req)
+      ? await this.store.directUrl(file.key, {
+          contentType: file.contentType,
+          contentDisposition: headers['Content-Disposition'],
+        })
+      : undefined;
+    // The URL is a credential for that long: no cache keeps it.
+    if (direct) return reply.code(302).header('Cache-Control', 'no-store').header('Location', direct).send();
     return sendStoredFile(reply, this.store, file.key, headers, req.headers.range, `Run ${id} has no artifact ${name}`);
   }
 }
