@@ -113,6 +113,23 @@ export const SCHEDULE_EXAMPLES: ExamplesObject = {
   },
 };
 
+export const EMAIL_BATCH_EXAMPLES: ExamplesObject = {
+  batch: {
+    summary: 'Two emails: one raw, one from a template with an idempotency key',
+    value: {
+      emails: [
+        { to: ['qa@example.com'], subject: 'Release 1.4 is out', text: 'Release 1.4 is out.' },
+        {
+          to: ['ada@example.com'],
+          template: 'welcome',
+          variables: { name: 'Ada', email: 'ada@example.com' },
+          idempotencyKey: 'welcome-ada',
+        },
+      ],
+    },
+  },
+};
+
 export const EMAIL_EXAMPLES: ExamplesObject = {
   raw: {
     summary: 'A raw email',

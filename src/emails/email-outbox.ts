@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
+import { queueOrWithdraw } from '../queues/enqueue-or-withdraw';
 import { FairQueues } from '../queues/fair/fair-queues';
 import { EMAIL_JOB, type EmailJobData } from './email-job';
 import { EmailTemplates } from './email-templates';
@@ -67,6 +68,26 @@ export class EmailOutbox {
         await m.delete(Email, { id });
         await alsoWithdraw?.(m);
       }),
+    );
+  }
+
+  /**
+   * Queues a batch's stored emails together (one round trip to the fair layer); if the queue
+   * cannot take them, every one of them is removed and the caller gets a 503: a batch is
+   * accepted whole or not at all.
+   */
+  async enqueueAllOrWithdraw(ids: string[], projectId: string): Promise<void> {
+    if (!ids.length) return;
+    return queueOrWithdraw(
+      `${this.queue.name} batch`,
+      ids[0],
+      () =>
+        this.fair.enqueue(
+          this.queue,
+          projectId,
+          ids.map((id) => this.job(id)),
+        ),
+      () => this.db.createQueryBuilder().delete().from(Email).whereInIds(ids).execute(),
     );
   }
 

@@ -33,3 +33,20 @@ export const emailBody = responseBody(
 export const emailPageBody = responseBody('EmailPage', page(emailBody));
 
 export const emailAcceptedBody = responseBody('EmailAccepted', z.object({ id: uuid, status: z.enum(EmailStatus) }));
+
+export const emailBatchAcceptedBody = responseBody(
+  'EmailBatchAccepted',
+  z.object({
+    emails: z
+      .array(
+        z.object({
+          id: uuid,
+          status: z.enum(EmailStatus),
+          created: z.boolean().meta({
+            description: 'False when its idempotencyKey gave back the email an earlier request made',
+          }),
+        }),
+      )
+      .meta({ description: "Each email of the batch, in the request's order" }),
+  }),
+);

@@ -5,15 +5,22 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiError, ApiJson } from '../docs/api-responses';
 import { ApiQueryFrom, ApiRequestBody } from '../docs/api-requests';
-import { EMAIL_EXAMPLES } from '../docs/request-examples';
-import { emailAcceptedBody, emailBody, emailPageBody } from './email-responses';
+import { EMAIL_BATCH_EXAMPLES, EMAIL_EXAMPLES } from '../docs/request-examples';
+import { emailAcceptedBody, emailBatchAcceptedBody, emailBody, emailPageBody } from './email-responses';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
-import { type SendEmailRequest, sendEmailRequestSchema } from './email-request.schema';
+import {
+  MAX_BATCH_EMAILS,
+  type SendEmailBatchRequest,
+  sendEmailBatchRequestSchema,
+  type SendEmailRequest,
+  sendEmailRequestSchema,
+} from './email-request.schema';
 import { EmailsService } from './emails.service';
 import { requestBody } from '../docs/document-registry';
 
 /** The body of this route, documented from the schema that validates it. */
 const SEND_EMAIL_INPUT = requestBody('SendEmailInput', () => sendEmailRequestSchema);
+const SEND_EMAIL_BATCH_INPUT = requestBody('SendEmailBatchInput', () => sendEmailBatchRequestSchema);
 
 @ApiTags('emails')
 @Controller('emails')
@@ -42,6 +49,27 @@ export class EmailsController {
   ): Promise<z.output<typeof emailAcceptedBody>> {
     const { email } = await this.emails.send(input, projectId, idempotencyKey);
     return { id: email.id, status: email.status };
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @ApiJson(
+    202,
+    emailBatchAcceptedBody,
+    `{ emails: [{ id, status, created }] }: every email of the batch queued (up to ${MAX_BATCH_EMAILS}), in its order`,
+  )
+  @ApiError(
+    400,
+    'Nothing was stored: what is wrong with each email, by its index (`emails[3].to ...`), or with the batch',
+  )
+  @ApiError(409, 'An idempotency key was taken and released by another request at that moment; nothing was stored')
+  @ApiRequestBody(SEND_EMAIL_BATCH_INPUT, EMAIL_BATCH_EXAMPLES)
+  async sendBatch(
+    @Body(new ZodValidationPipe(sendEmailBatchRequestSchema)) input: SendEmailBatchRequest,
+    @ProjectId() projectId: string,
+  ): Promise<z.output<typeof emailBatchAcceptedBody>> {
+    const outcomes = await this.emails.sendBatch(input, projectId);
+    return { emails: outcomes.map(({ email, created }) => ({ id: email.id, status: email.status, created })) };
   }
 
   @Get()

@@ -3,8 +3,14 @@ import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { pageModel } from '../graphql/page-model';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { SendEmailBatchInput } from './dto/send-email-batch.input';
 import { SendEmailInput } from './dto/send-email.input';
-import { type SendEmailRequest, sendEmailRequestSchema } from './email-request.schema';
+import {
+  type SendEmailBatchRequest,
+  sendEmailBatchRequestSchema,
+  type SendEmailRequest,
+  sendEmailRequestSchema,
+} from './email-request.schema';
 import { Email } from './email.entity';
 import { EmailsService } from './emails.service';
 
@@ -36,6 +42,22 @@ export class EmailsResolver {
     @ProjectId() projectId: string,
   ): Promise<Email> {
     return (await this.service.send(input, projectId, idempotencyKey ?? undefined)).email;
+  }
+
+  @Mutation(() => [Email], {
+    description:
+      'Queue up to 500 emails all together or not at all (as POST /api/emails/batch), each in the order given',
+  })
+  async sendEmails(
+    @Args(
+      'input',
+      { type: () => SendEmailBatchInput, description: 'The emails, as the body of POST /api/emails/batch' },
+      new ZodValidationPipe(sendEmailBatchRequestSchema),
+    )
+    input: SendEmailBatchRequest,
+    @ProjectId() projectId: string,
+  ): Promise<Email[]> {
+    return (await this.service.sendBatch(input, projectId)).map((outcome) => outcome.email);
   }
 
   @Query(() => EmailPageModel, { description: "The project's emails, newest first" })

@@ -1,15 +1,25 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { CursorPage, newestFirstPage } from '../http/cursor';
 import { isUniqueViolation } from '../database/postgres-errors';
-import type { SendEmailRequest } from './email-request.schema';
+import {
+  type BatchEmail,
+  IDEMPOTENCY_KEY,
+  type SendEmailBatchRequest,
+  type SendEmailRequest,
+} from './email-request.schema';
 import { EmailOutbox } from './email-outbox';
 import { EmailTemplates, RenderedEmail, TemplateError } from './email-templates';
 import { Email, EmailStatus } from './email.entity';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** What a batch answers for each of its emails, in its order. */
+export interface BatchItemOutcome {
+  email: Email;
+  /** False when its idempotency key gave back an email of an earlier request. */
+  created: boolean;
+}
 
 /** Accepts emails (REST, GraphQL): validates, renders, stores, queues. */
 @Injectable()
@@ -37,18 +47,7 @@ export class EmailsService {
       const existing = await this.emails.findOneBy({ idempotencyKey, projectId });
       if (existing) return { email: existing, created: false };
     }
-    const content = this.compose(input);
-    const email = this.emails.create({
-      id: randomUUID(),
-      projectId,
-      // As validated: one "Name <address>" per recipient, written the way the header is.
-      to: input.to,
-      template: input.template ?? null,
-      variables: input.variables ?? null,
-      ...content,
-      status: EmailStatus.queued,
-      idempotencyKey: idempotencyKey ?? null,
-    });
+    const email = this.row(input, this.compose(input), projectId, idempotencyKey);
     try {
       await this.emails.insert(email);
     } catch (error) {
@@ -60,6 +59,95 @@ export class EmailsService {
     }
     await this.outbox.enqueueOrWithdraw(email.id, projectId);
     return { email, created: true };
+  }
+
+  /**
+   * Stores and queues a batch in the caller's project, all or nothing: every email is
+   * rendered before any is stored (a template's error is a 400 naming its index), the new
+   * ones are inserted in one statement and queued in one round trip, and if the queue
+   * refuses them they are all removed again (503). An idempotency key already used in the
+   * project gives back that email, as POST /api/emails does.
+   */
+  async sendBatch({ emails: items }: SendEmailBatchRequest, projectId: string): Promise<BatchItemOutcome[]> {
+    const problems: string[] = [];
+    const contents = items.map((item, index) => {
+      try {
+        return this.compose(item);
+      } catch (error) {
+        if (!(error instanceof BadRequestException)) throw error;
+        problems.push(...(error.getResponse() as { message: string[] }).message.map((m) => `emails[${index}] ${m}`));
+        return undefined;
+      }
+    });
+    if (problems.length) throw new BadRequestException(problems);
+
+    const existing = await this.existingByKey(items, projectId);
+    const outcomes: BatchItemOutcome[] = items.map((item, index) => {
+      const earlier = item.idempotencyKey !== undefined ? existing.get(item.idempotencyKey) : undefined;
+      if (earlier) return { email: earlier, created: false };
+      return { email: this.row(item, contents[index]!, projectId, item.idempotencyKey), created: true };
+    });
+    const fresh = outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.email);
+    const inserted = new Set(await this.insertNew(fresh));
+    const lost = outcomes.filter((outcome) => outcome.created && !inserted.has(outcome.email.id));
+    if (lost.length) {
+      // Another request took one of these keys since the look above: its email is the answer.
+      const taken = await this.existingByKey(
+        lost.map((outcome) => outcome.email),
+        projectId,
+      );
+      for (const outcome of lost) {
+        const earlier = taken.get(outcome.email.idempotencyKey!);
+        if (!earlier) {
+          if (inserted.size) await this.emails.delete([...inserted]);
+          throw new ConflictException(`emails[${outcomes.indexOf(outcome)}]'s idempotency key is in use; try again`);
+        }
+        Object.assign(outcome, { email: earlier, created: false });
+      }
+    }
+    await this.outbox.enqueueAllOrWithdraw([...inserted], projectId);
+    return outcomes;
+  }
+
+  /** Inserts the rows in one statement; the ids of those stored (a row whose key was taken meanwhile is not). */
+  private async insertNew(rows: Email[]): Promise<string[]> {
+    if (!rows.length) return [];
+    const result = await this.emails
+      .createQueryBuilder()
+      .insert()
+      .into(Email)
+      .values(rows)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return (result.raw as Array<{ id: string }>).map((row) => row.id);
+  }
+
+  /** The project's emails already stored under these items' idempotency keys, by key. */
+  private async existingByKey(items: Array<{ idempotencyKey?: string | null }>, projectId: string) {
+    const keys = items.flatMap((item) => (item.idempotencyKey ? [item.idempotencyKey] : []));
+    const found = keys.length
+      ? await this.emails
+          .createQueryBuilder('e')
+          .where('e.project_id = :projectId AND e.idempotency_key = ANY(:keys)', { projectId, keys })
+          .getMany()
+      : [];
+    return new Map(found.map((email) => [email.idempotencyKey!, email]));
+  }
+
+  /** A new email's row, as it is stored `queued`. */
+  private row(input: SendEmailRequest | BatchEmail, content: RenderedEmail, projectId: string, key?: string): Email {
+    return this.emails.create({
+      id: randomUUID(),
+      projectId,
+      // As validated: one "Name <address>" per recipient, written the way the header is.
+      to: input.to,
+      template: input.template ?? null,
+      variables: input.variables ?? null,
+      ...content,
+      status: EmailStatus.queued,
+      idempotencyKey: key ?? null,
+    });
   }
 
   /**

@@ -3,7 +3,8 @@ import { LazyMetadataStorage } from '@nestjs/graphql/dist/schema-builder/storage
 import { TypeMetadataStorage } from '@nestjs/graphql/dist/schema-builder/storages/type-metadata.storage.js';
 import { z } from 'zod';
 import { SendEmailInput } from '../emails/dto/send-email.input';
-import { sendEmailRequestSchema } from '../emails/email-request.schema';
+import { BatchEmailInput, SendEmailBatchInput } from '../emails/dto/send-email-batch.input';
+import { sendEmailBatchRequestSchema, sendEmailRequestSchema } from '../emails/email-request.schema';
 import { RunOptionsInput, RunStepInput, ScriptInput, TriggerRunInput } from '../runs/dto/trigger-run.input';
 import { runDefinitionSchema } from '../runs/run-definition';
 import { createAlertChannelRequestSchema } from '../monitors/alert-channel-request';
@@ -24,12 +25,16 @@ function schemaFields(schema: z.ZodType, ...at: string[]): string[] {
   return Object.keys(json.properties ?? {}).sort();
 }
 
-/** The fields GraphQL's input type has. */
+/** The fields GraphQL's input type has, its parent class's included (BatchEmailInput extends SendEmailInput). */
 function graphqlFields(input: Type): string[] {
   LazyMetadataStorage.load([input]);
   TypeMetadataStorage.compile();
-  const metadata = TypeMetadataStorage.getInputTypeMetadataByTarget(input);
-  return (metadata?.properties ?? []).map((property) => property.name).sort();
+  const fields: string[] = [];
+  for (let type = input; type && type !== Object.prototype.constructor; type = Object.getPrototypeOf(type) as Type) {
+    const metadata = TypeMetadataStorage.getInputTypeMetadataByTarget(type);
+    fields.push(...(metadata?.properties ?? []).map((property) => property.name));
+  }
+  return [...new Set(fields)].sort();
 }
 
 /**
@@ -46,6 +51,8 @@ describe('GraphQL input types have the fields of the request schemas', () => {
     ['TriggerSuiteInput', TriggerSuiteInput, suiteRequestSchema(10), []],
     ['StartScrapeInput', StartScrapeInput, scrapeRequestSchema(limits), []],
     ['SendEmailInput', SendEmailInput, sendEmailRequestSchema, []],
+    ['SendEmailBatchInput', SendEmailBatchInput, sendEmailBatchRequestSchema, []],
+    ['BatchEmailInput', BatchEmailInput, sendEmailBatchRequestSchema, ['emails', 'items']],
     ['CreateUserInput', CreateUserInput, createUserRequestSchema, []],
     ['CreateAlertChannelInput', CreateAlertChannelInput, createAlertChannelRequestSchema, []],
   ] as Array<[string, Type, z.ZodType, string[]]>)('%s', (_name, input, schema, at) => {
