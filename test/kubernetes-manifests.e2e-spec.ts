@@ -19,7 +19,9 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/test-
 // PostgreSQL, the probes and the autoscaler's metric against a real API and worker.
 const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'deploy', 'kubernetes');
-const COMPONENTS = ['keda', 'hpa-prometheus-adapter', 'unsandboxed-script-runs'].map((c) => join(K8S, 'components', c));
+const COMPONENTS = ['keda', 'hpa-prometheus-adapter', 'unsandboxed-script-runs', 'object-storage'].map((c) =>
+  join(K8S, 'components', c),
+);
 
 type Probe = { httpGet?: { path: string; port: number | string } };
 type Container = {
@@ -154,6 +156,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(new Set(images)).toEqual(new Set(['registry.example.com/stevedore:0.1.0']));
     expect(find(example, 'Deployment', 'stevedore-worker').spec.replicas).toBeUndefined();
     expect(find(example, 'ScaledObject', 'stevedore-worker')).toBeDefined();
+    // The example keeps artifacts in a bucket (components/object-storage): no claim to provision.
+    expect(example.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
   });
 
   it('every object validates against its Kubernetes or KEDA schema (kubernetes-models)', () => {
@@ -350,6 +354,82 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(rules.externalRules[0].metricsQuery).toBe(keda.spec.triggers[0].metadata.query);
     expect(hpa.spec.metrics?.[0].external?.metric.name).toBe(rules.externalRules[0].name.as);
     expect(hpa.spec.metrics?.[0].external?.target.averageValue).toBe(config.WORKER_CONCURRENCY);
+  });
+
+  describe('components/object-storage: artifacts in a bucket, each pod staging on its own emptyDir', () => {
+    const objects = withComponents.find((w) => w.component.endsWith('object-storage'))!.objects;
+    const configOf = (rendered: K8sObject[]) =>
+      find<K8sObject & { data: Record<string, string> }>(rendered, 'ConfigMap', 'stevedore-config').data;
+    const s3Config = configOf(objects);
+    /** The volume mounted at ARTIFACTS_DIR in a Deployment's main container. */
+    const artifactsVolume = (rendered: K8sObject[], name: string) => {
+      const spec = find(rendered, 'Deployment', name).spec.template.spec;
+      const mount = spec.containers[0].volumeMounts?.find((m) => m.mountPath === s3Config.ARTIFACTS_DIR);
+      return spec.volumes?.filter((v) => v.name === mount?.name);
+    };
+
+    it('removes the PersistentVolumeClaim, and nothing claims it', () => {
+      expect(base.filter((o) => o.kind === 'PersistentVolumeClaim')).toHaveLength(1);
+      for (const rendered of [objects, example]) {
+        expect(rendered.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+        expect(allValues(rendered, 'persistentVolumeClaim')).toEqual([]);
+      }
+    });
+
+    it('gives the API and every worker an emptyDir at ARTIFACTS_DIR, the worker’s sized for its runs', () => {
+      for (const rendered of [objects, example])
+        for (const name of ['stevedore-api', 'stevedore-worker'])
+          expect({ name, volumes: artifactsVolume(rendered, name) }).toEqual({
+            name,
+            volumes: [{ name: 'artifacts', emptyDir: { sizeLimit: expect.any(String) } }],
+          });
+      // A worker stages at most WORKER_CONCURRENCY script runs' files, each run's capped by
+      // SCRIPT_DISK_MB; past sizeLimit the kubelet evicts the pod.
+      const env = parseEnv({ ...s3Config, ...filledSecret, ARTIFACTS_S3_ENDPOINT: '' });
+      const staging = (name: string) =>
+        mib((artifactsVolume(objects, name)![0].emptyDir as { sizeLimit: string }).sizeLimit);
+      expect(staging('stevedore-worker')).toBeGreaterThanOrEqual(env.WORKER_CONCURRENCY * env.SCRIPT_DISK_MB);
+      expect(staging('stevedore-api')).toBeLessThan(staging('stevedore-worker'));
+    });
+
+    it('sets the bucket’s settings in the ConfigMap and its credentials in the Secret, all known to the app', () => {
+      expect(Object.keys(config)).not.toContain('ARTIFACTS_S3_BUCKET');
+      expect(s3Config).toMatchObject({
+        ARTIFACTS_S3_BUCKET: expect.any(String),
+        ARTIFACTS_S3_ENDPOINT: expect.any(String),
+      });
+      for (const key of Object.keys(s3Config))
+        expect({ key, known: key in envSchema.shape }).toEqual({ key, known: true });
+      // Every ARTIFACTS_S3_ setting of the app is in exactly one of them, the secret one in the Secret.
+      const s3Keys = (o: Record<string, string>) => Object.keys(o).filter((k) => k.startsWith('ARTIFACTS_S3_'));
+      expect([...s3Keys(s3Config), ...s3Keys(secret.stringData)].sort()).toEqual(
+        Object.keys(envSchema.shape)
+          .filter((k) => k.startsWith('ARTIFACTS_S3_'))
+          .sort(),
+      );
+      expect(s3Keys(secret.stringData).sort()).toEqual([
+        'ARTIFACTS_S3_ACCESS_KEY_ID',
+        'ARTIFACTS_S3_SECRET_ACCESS_KEY',
+      ]);
+    });
+
+    it('as shipped, and in the example overlay, the app refuses to start until the endpoint is set', () => {
+      for (const shipped of [s3Config, configOf(example)]) {
+        expect(shipped.ARTIFACTS_S3_BUCKET).toBe('REPLACE_ME');
+        expect(() => parseEnv({ ...shipped, ...filledSecret })).toThrow(/ARTIFACTS_S3_ENDPOINT/);
+      }
+      // Filled in, the bucket is used (an empty ARTIFACTS_S3_BUCKET would keep files in each pod).
+      const filled = parseEnv({
+        ...s3Config,
+        ...filledSecret,
+        ARTIFACTS_S3_BUCKET: 'stevedore-artifacts',
+        ARTIFACTS_S3_ENDPOINT: 'https://minio.example.internal:9000',
+      });
+      expect(filled).toMatchObject({
+        ARTIFACTS_S3_BUCKET: 'stevedore-artifacts',
+        ARTIFACTS_DIR: s3Config.ARTIFACTS_DIR,
+      });
+    });
   });
 
   it('script runs without a sandbox only by an explicit component', () => {

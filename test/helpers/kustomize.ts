@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 
 /** A rendered Kubernetes object, as kustomize prints it. */
@@ -17,7 +18,7 @@ interface Kustomization {
   components?: string[];
   namespace?: string;
   images?: Array<{ name: string; newName?: string; newTag?: string }>;
-  patches?: Array<{ target: PatchTarget; patch: string }>;
+  patches?: Array<{ target?: PatchTarget; patch: string }>;
 }
 interface PatchTarget {
   group?: string;
@@ -25,7 +26,7 @@ interface PatchTarget {
   kind?: string;
   name?: string;
 }
-type JsonPatchOp = { op: 'add' | 'remove' | 'replace'; path: string; value?: unknown };
+type JsonPatchOp = { op: 'add' | 'remove' | 'replace' | 'test'; path: string; value?: unknown };
 
 /**
  * The features of kustomize this renderer implements, and so the only ones deploy/kubernetes may
@@ -91,15 +92,41 @@ function matches(o: K8sObject, target: PatchTarget): boolean {
   );
 }
 
-/** JSON 6902 patches (add, remove, replace), the only kind used; a strategic merge patch fails. */
+/**
+ * JSON 6902 patches (add, remove, replace, test) on a target, and strategic merge patches that
+ * only delete the object they name (`$patch: delete`); any other strategic merge patch fails.
+ */
 function applyPatches(objects: K8sObject[], patches: Kustomization['patches'] & object): K8sObject[] {
   for (const { target, patch } of patches) {
+    if (!target) {
+      objects = deleteNamed(objects, patch);
+      continue;
+    }
     const ops = readOps(patch);
     const hits = objects.filter((o) => matches(o, target));
     if (hits.length === 0) throw new Error(`patch target ${JSON.stringify(target)} matches nothing`);
     for (const o of hits) for (const op of ops) applyOp(o, op);
   }
   return objects;
+}
+
+/** A strategic merge patch with no target applies to the object it names; only a deletion is supported. */
+function deleteNamed(objects: K8sObject[], patch: string): K8sObject[] {
+  const doc = parseAllDocuments(patch)[0]?.toJS() as Partial<K8sObject> & { $patch?: string };
+  const fields = Object.keys(doc ?? {}).sort();
+  const names = ['$patch', 'apiVersion', 'kind', 'metadata'];
+  if (
+    doc?.$patch !== 'delete' ||
+    !isDeepStrictEqual(fields, names) ||
+    Object.keys(doc.metadata ?? {}).join() !== 'name'
+  )
+    throw new Error(
+      `only a strategic merge patch that deletes an object (apiVersion, kind, metadata.name, $patch: delete) is supported:\n${patch}`,
+    );
+  const named = (o: K8sObject) =>
+    o.apiVersion === doc.apiVersion && o.kind === doc.kind && o.metadata.name === doc.metadata!.name;
+  if (!objects.some(named)) throw new Error(`patch deleting ${doc.kind}/${doc.metadata!.name} matches nothing`);
+  return objects.filter((o) => !named(o));
 }
 
 function readOps(patch: string): JsonPatchOp[] {
@@ -113,6 +140,12 @@ function applyOp(o: K8sObject, { op, path, value }: JsonPatchOp): void {
     .split('/')
     .slice(1)
     .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (op === 'test') {
+    const found = keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], o);
+    if (!isDeepStrictEqual(found, value))
+      throw new Error(`test ${path}: expected ${JSON.stringify(value)}, found ${JSON.stringify(found)}`);
+    return;
+  }
   const last = keys.pop()!;
   let parent: Record<string, unknown> | unknown[] = o;
   for (const key of keys) {
