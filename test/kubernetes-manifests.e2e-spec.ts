@@ -385,7 +385,12 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
           });
       // A worker stages at most WORKER_CONCURRENCY script runs' files, each run's capped by
       // SCRIPT_DISK_MB; past sizeLimit the kubelet evicts the pod.
-      const env = parseEnv({ ...s3Config, ...filledSecret, ARTIFACTS_S3_ENDPOINT: '' });
+      const env = parseEnv({
+        ...s3Config,
+        ...filledSecret,
+        ARTIFACTS_S3_BUCKET: 'artifacts',
+        ARTIFACTS_S3_ENDPOINT: '',
+      });
       const staging = (name: string) =>
         mib((artifactsVolume(objects, name)![0].emptyDir as { sizeLimit: string }).sizeLimit);
       expect(staging('stevedore-worker')).toBeGreaterThanOrEqual(env.WORKER_CONCURRENCY * env.SCRIPT_DISK_MB);
@@ -413,10 +418,11 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       ]);
     });
 
-    it('as shipped, and in the example overlay, the app refuses to start until the endpoint is set', () => {
+    it('as shipped, and in the example overlay, the app refuses to start until the bucket and endpoint are set', () => {
       for (const shipped of [s3Config, configOf(example)]) {
         expect(shipped.ARTIFACTS_S3_BUCKET).toBe('REPLACE_ME');
         expect(() => parseEnv({ ...shipped, ...filledSecret })).toThrow(/ARTIFACTS_S3_ENDPOINT/);
+        expect(() => parseEnv({ ...shipped, ...filledSecret })).toThrow(/ARTIFACTS_S3_BUCKET/);
       }
       // Filled in, the bucket is used (an empty ARTIFACTS_S3_BUCKET would keep files in each pod).
       const filled = parseEnv({

@@ -108,7 +108,15 @@ export const envSchema = z.object({
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARTIFACTS_DIR: z.string().min(1).default('./storage'),
   // Object storage for run artifacts (S3, MinIO, R2...): empty keeps them in ARTIFACTS_DIR, as on one machine.
-  ARTIFACTS_S3_BUCKET: z.string().default(''),
+  ARTIFACTS_S3_BUCKET: z
+    .union([
+      z.literal(''),
+      // S3's bucket naming rule (MinIO and R2 follow it): a placeholder such as REPLACE_ME stops the start.
+      z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        error: 'must be a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens',
+      }),
+    ])
+    .default(''),
   // The S3-compatible server's URL; empty: AWS S3 of ARTIFACTS_S3_REGION.
   ARTIFACTS_S3_ENDPOINT: z.union([z.literal(''), url(['http:', 'https:'])]).default(''),
   ARTIFACTS_S3_REGION: z.string().min(1).default('us-east-1'),
