@@ -68,8 +68,21 @@ export abstract class ArtifactStore {
    * Like `publish`, but by content: its SHA-256 and the key its bytes are kept under. Object
    * storage keeps one object per content (`blobs/sha256/<hash>`, uploaded only if new); the
    * local folder keeps the file where it was written, so its paths stay those of before.
+   * `record` stores the row that names the content; object storage then makes sure, under
+   * the content lock (content-lock.ts), that the object it found there was not deleted by the
+   * retention sweep meanwhile, and uploads it again if it was.
    */
-  abstract publishContent(key: string, contentType: string): Promise<StoredContent>;
+  abstract publishContent(
+    key: string,
+    contentType: string,
+    record?: (content: StoredContent) => Promise<void>,
+  ): Promise<StoredContent>;
+  /**
+   * Deletes content object `objectKey` (of hash `sha256`) unless a row in run_artifacts still
+   * names it, under the content lock; true when it was deleted. The local folder shares no
+   * content between runs: nothing to do.
+   */
+  abstract deleteContentIfUnused(sha256: string, objectKey: string): Promise<boolean>;
 
   /**
    * Stores every file staged under `prefix` (a script run's folder, written all at once when

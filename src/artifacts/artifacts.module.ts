@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.service';
+import { DataSource } from 'typeorm';
 import { ArtifactStore } from './artifact-store';
+import { PgContentLock } from './content-lock';
 import { LocalArtifactStore } from './local-artifact-store';
 import { S3ArtifactStore } from './s3-artifact-store';
 
@@ -10,10 +12,10 @@ import { S3ArtifactStore } from './s3-artifact-store';
   providers: [
     {
       provide: ArtifactStore,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): ArtifactStore =>
+      inject: [AppConfig, DataSource],
+      useFactory: (config: AppConfig, db: DataSource): ArtifactStore =>
         config.env.ARTIFACTS_S3_BUCKET
-          ? new S3ArtifactStore(config.env)
+          ? new S3ArtifactStore(config.env, new PgContentLock(db))
           : new LocalArtifactStore(config.env.ARTIFACTS_DIR),
     },
   ],

@@ -48,8 +48,19 @@ export class LocalArtifactStore extends ArtifactStore {
     // Written in its place already.
   }
 
-  async publishContent(key: string): Promise<StoredContent> {
-    return { sha256: await sha256Of(this.stagingPath(key)), objectKey: key };
+  async publishContent(
+    key: string,
+    _contentType: string,
+    record?: (content: StoredContent) => Promise<void>,
+  ): Promise<StoredContent> {
+    const content = { sha256: await sha256Of(this.stagingPath(key)), objectKey: key };
+    await record?.(content);
+    return content;
+  }
+
+  async deleteContentIfUnused(): Promise<boolean> {
+    // Each run's files are its own (`runs/<id>/...`): they go with the run's folder.
+    return false;
   }
 
   async publishFolder(): Promise<void> {

@@ -16,6 +16,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Env } from '../config/env.schema';
+import type { ContentLock } from './content-lock';
 import {
   ArtifactStore,
   assertKey,
@@ -47,7 +48,10 @@ export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutd
   private readonly bucket: string;
   private readonly staging: string;
 
-  constructor(env: Env) {
+  constructor(
+    env: Env,
+    private readonly lock?: ContentLock,
+  ) {
     super();
     this.bucket = env.ARTIFACTS_S3_BUCKET;
     this.staging = resolve(env.ARTIFACTS_DIR);
@@ -86,14 +90,42 @@ export class S3ArtifactStore extends ArtifactStore implements OnApplicationShutd
     await rm(path, { force: true });
   }
 
-  async publishContent(key: string, contentType: string): Promise<StoredContent> {
+  async publishContent(
+    key: string,
+    contentType: string,
+    record?: (content: StoredContent) => Promise<void>,
+  ): Promise<StoredContent> {
     const path = this.stagingPath(key);
     const sha256 = await sha256Of(path);
     const objectKey = `blobs/sha256/${sha256}`;
     // The same bytes are there already (another run's identical screenshot): not sent again.
-    if (!(await this.exists(objectKey))) await this.put(objectKey, { path }, contentType);
+    const found = await this.exists(objectKey);
+    if (!found) await this.put(objectKey, { path }, contentType);
+    if (record) {
+      await record({ sha256, objectKey });
+      // The retention sweep may have deleted the object since (one an old run's rows named, found
+      // here, or even this upload, by a sweep that looked before this row): now that this row
+      // names it, look again under the content lock (see content-lock.ts).
+      const missing = () => this.exists(objectKey).then((there) => !there);
+      if (this.lock ? await this.lock.hold(sha256, missing) : await missing())
+        await this.put(objectKey, { path }, contentType);
+    }
     await rm(path, { force: true });
     return { sha256, objectKey };
+  }
+
+  async deleteContentIfUnused(sha256: string, objectKey: string): Promise<boolean> {
+    assertKey(objectKey);
+    if (!this.lock) throw new Error('Deleting content objects needs the content lock');
+    return this.lock.hold(sha256, async (m) => {
+      const named = (await m.query(`SELECT 1 FROM run_artifacts WHERE sha256 = $1 AND object_key = $2 LIMIT 1`, [
+        sha256,
+        objectKey,
+      ])) as unknown[];
+      if (named.length > 0) return false;
+      await this.delete(objectKey);
+      return true;
+    });
   }
 
   async publishFolder(prefix: string): Promise<void> {

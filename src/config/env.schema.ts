@@ -129,6 +129,10 @@ export const envSchema = z.object({
   ARTIFACTS_S3_REDIRECT_SECONDS: int(0, 604800).default(0),
   // The storage URL clients reach, when it is not ARTIFACTS_S3_ENDPOINT (an in-cluster name); empty: the same.
   ARTIFACTS_S3_PUBLIC_ENDPOINT: z.union([z.literal(''), url(['http:', 'https:'])]).default(''),
+  // Days an ended run's artifacts (files, report, rows) are kept; 0: forever. The run's row stays.
+  ARTIFACT_RETENTION_DAYS: int(0, 36500).default(0),
+  // How often one worker (of all) removes artifacts past ARTIFACT_RETENTION_DAYS.
+  ARTIFACT_CLEANUP_INTERVAL_MS: int(1000, 86400000).default(3600000),
   CHROMIUM_PATH: z.string().default(''),
   RUNNING_CAPACITY: int(1, 10000).default(6),
   QUEUED_CAPACITY: int(0, 1000000).default(50),

@@ -14,7 +14,7 @@ export const ApiJson = (status: 200 | 201 | 202, schema: z.ZodType, description:
   });
 
 /** An error answer a route has beyond those every route shares (openapi.ts adds 401, 503, 413, …); its body is the ErrorBody. */
-export const ApiError = (status: 400 | 404 | 409 | 429, description: string) =>
+export const ApiError = (status: 400 | 404 | 409 | 410 | 429, description: string) =>
   ApiResponse({
     status,
     description,

@@ -34,6 +34,7 @@ export function newRun(definition: RunDefinition, placement: RunPlacement): Run 
     scheduleId,
     suiteId: suite?.id ?? null,
     suiteIndex: suite?.index ?? null,
+    artifactsExpiredAt: null,
     ...(createdAt ? { createdAt, updatedAt: createdAt } : {}),
   });
 }

@@ -1,10 +1,12 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Run } from './run.entity';
 
 /** A file of a run (ARTIFACTS_DIR/runs/<id>/, or object storage): a screenshot, the trace or the video. */
 @ObjectType('RunArtifact', { description: 'A file a run kept: a screenshot, a trace or a video' })
 @Entity('run_artifacts')
+// The artifact sweep asks whether any row still names a content object before deleting it.
+@Index('run_artifacts_sha256_idx', { synchronize: false })
 export class RunArtifact {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
   runId: string;

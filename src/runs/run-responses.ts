@@ -107,6 +107,10 @@ export const runBody = responseBody(
     scheduleId: uuid.nullable().meta({ description: 'The schedule whose tick queued it' }),
     suiteId: uuid.nullable().meta({ description: 'The suite it is a test of' }),
     suiteIndex: count.nullable().meta({ description: 'Its place in its suite (0 first)' }),
+    artifactsExpiredAt: dateTime.nullable().meta({
+      description:
+        'When its artifacts (files, JUnit, HTML report) were removed, ARTIFACT_RETENTION_DAYS after it ended; its downloads then answer 410',
+    }),
   }),
 );
 

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, OneToMany, PrimaryColumn } from 'typeorm';
 import { JobRow } from '../database/job-row';
 import { JSONObjectScalar } from '../graphql/json-object.scalar';
@@ -50,6 +50,8 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
 @Index('runs_suite_idx', { synchronize: false })
 // Monitors read a schedule's ended runs in the order they ended.
 @Index('runs_schedule_finished_idx', { synchronize: false })
+// The artifact sweep reads ended runs that still have their artifacts, oldest first.
+@Index('runs_artifacts_kept_idx', { synchronize: false })
 @ProjectListIndex('runs')
 export class Run extends JobRow {
   /** The project it belongs to. */
@@ -84,6 +86,13 @@ export class Run extends JobRow {
   @Field(() => Int, { nullable: true, description: 'Its place in its suite (0 first)' })
   @Column({ name: 'suite_index', type: 'int', nullable: true })
   suiteIndex: number | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When its artifacts (files and HTML report) were removed, ARTIFACT_RETENTION_DAYS after it ended',
+  })
+  @Column({ name: 'artifacts_expired_at', type: 'timestamptz', nullable: true })
+  artifactsExpiredAt: Date | null;
 
   @Field(() => [RunStepResult], { description: 'Its steps as they ended, in order' })
   @OneToMany(() => RunStepResult, (step) => step.run)

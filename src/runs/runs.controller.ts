@@ -178,6 +178,7 @@ export class RunsController {
       'With ARTIFACTS_S3_REDIRECT_SECONDS set: `Location` is a presigned URL of the bucket, valid that many seconds (for API clients and browser downloads; pages and the trace viewer are streamed)',
   })
   @ApiError(404, 'No such run, or it kept no file of that name (a trace only on failure, by default)')
+  @ApiError(410, 'Its artifacts were removed, ARTIFACT_RETENTION_DAYS after it ended (artifactsExpiredAt)')
   async artifact(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('name') name: string,

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
   ConflictException,
+  GoneException,
   Inject,
   Injectable,
   Logger,
@@ -233,6 +234,15 @@ export class RunsService {
     if (!(await this.exists(id, projectId))) throw new NotFoundException(`Run ${id} not found`);
   }
 
+  /** When run `id`'s artifacts were removed (ARTIFACT_RETENTION_DAYS); null: not removed, or no such run of `projectId`. */
+  async artifactsExpiredAt(id: string, projectId: string): Promise<Date | null> {
+    const [run] = (await this.runs.query(`SELECT artifacts_expired_at FROM runs WHERE id = $1 AND project_id = $2`, [
+      id,
+      projectId,
+    ])) as Array<{ artifacts_expired_at: Date | null }>;
+    return run?.artifacts_expired_at ?? null;
+  }
+
   /** Cancels every run of a suite that has not ended, the same way. */
   async cancelSuiteRuns(suiteId: string): Promise<{ queued: string[]; running: string[] }> {
     const { queued, running } = await this.cancels.cancelWhere('suite_id', suiteId);
@@ -255,10 +265,15 @@ export class RunsService {
     if (!ARTIFACT_FILE_NAME.test(name)) throw new BadRequestException(['name is not an artifact name']);
     // Another project's run has no artifacts for this caller: the same answer as an unknown run.
     const [artifact] = (await this.artifacts.query(
-      `SELECT a.object_key FROM run_artifacts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.name = $2 AND r.project_id = $3`,
+      `SELECT a.run_id, a.object_key, r.artifacts_expired_at FROM runs r
+         LEFT JOIN run_artifacts a ON a.run_id = r.id AND a.name = $2
+        WHERE r.id = $1 AND r.project_id = $3`,
       [id, name, projectId],
-    )) as Array<{ object_key: string | null }>;
-    if (!artifact) throw new NotFoundException(`Run ${id} has no artifact ${name}`);
+    )) as Array<{ run_id: string | null; object_key: string | null; artifacts_expired_at: Date | null }>;
+    if (artifact?.run_id == null) {
+      if (artifact?.artifacts_expired_at) throw artifactsExpired(id, artifact.artifacts_expired_at);
+      throw new NotFoundException(`Run ${id} has no artifact ${name}`);
+    }
     return { key: artifact.object_key ?? runKey(id, name), contentType: contentTypeOf(name) };
   }
 }
@@ -268,4 +283,11 @@ function countBy(values: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return counts;
+}
+
+/** 410: the run kept files once, and ARTIFACT_RETENTION_DAYS removed them (the run itself stays). */
+export function artifactsExpired(runId: string, at: Date): GoneException {
+  return new GoneException(
+    `Run ${runId}'s artifacts were removed on ${at.toISOString()}: they are kept ARTIFACT_RETENTION_DAYS after a run ends`,
+  );
 }

@@ -6,7 +6,7 @@ import { ProjectId } from '../../auth/principal.decorator';
 import { ArtifactStore, readAll } from '../../artifacts/artifact-store';
 import { ApiError, ApiFile } from '../../docs/api-responses';
 import { runKey } from '../run-files';
-import { RunsService } from '../runs.service';
+import { artifactsExpired, RunsService } from '../runs.service';
 import { sendStoredFile } from '../stored-file';
 import { pristineFile } from './pristine-assets';
 import { attachmentHeaders, REPORT_PAGE_HEADERS, traceViewerHeaders } from './report-headers';
@@ -48,6 +48,7 @@ export class RunReportController {
     ['text/html', 'text/javascript', 'image/png', 'application/zip', 'video/webm'],
   )
   @ApiError(404, 'The run has no HTML report (a step run, or a script run that has not ended), or no such file')
+  @ApiError(410, 'Its report was removed, ARTIFACT_RETENTION_DAYS after it ended (artifactsExpiredAt)')
   async reportFile(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('*') path: string,
@@ -57,10 +58,13 @@ export class RunReportController {
   ) {
     // Another project's run has no report for this caller: the same answer as a run without one.
     const isStored = (await this.runs.exists(id, projectId)) && (await this.store.exists(runKey(id, REPORT_ZIP)));
-    if (!isStored)
+    if (!isStored) {
+      const expiredAt = await this.runs.artifactsExpiredAt(id, projectId);
+      if (expiredAt) throw artifactsExpired(id, expiredAt);
       throw new NotFoundException(
         `Run ${id} has no HTML report: only a script run keeps one, once it has ended (a step run has artifacts instead)`,
       );
+    }
     if (path === '' || path === 'index.html') return this.reportPage(id, reply);
     if (path.startsWith('data/')) {
       const name = path.slice('data/'.length);

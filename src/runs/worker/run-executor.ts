@@ -399,11 +399,12 @@ export class RunExecutor {
   /** A file written in the run's folder: stored (uploaded, for object storage) as soon as it is done, then listed. */
   private async recordArtifact(runId: string, dir: string, name: string, kind: string): Promise<void> {
     const { size } = await stat(join(dir, name));
-    const { sha256, objectKey } = await this.store.publishContent(runKey(runId, name), contentTypeOf(name));
-    await this.artifacts.upsert(
-      { runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size, sha256, objectKey },
-      ['runId', 'name'],
-    );
+    await this.store.publishContent(runKey(runId, name), contentTypeOf(name), async ({ sha256, objectKey }) => {
+      await this.artifacts.upsert(
+        { runId, name, kind, contentType: contentTypeOf(name), sizeBytes: size, sha256, objectKey },
+        ['runId', 'name'],
+      );
+    });
   }
 
   private async closeContext(runId: string, context: BrowserContext, dir: string, video?: Video): Promise<void> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BrowserModule } from '../../browser/browser.module';
 import { RunArtifact } from '../run-artifact.entity';
+import { ArtifactSweeper } from './artifact-sweeper';
 import { RunCancelListener } from './run-cancel-listener';
 import { RunExecutor } from './run-executor';
 import { RunStepResult } from '../run-step.entity';
@@ -14,7 +15,7 @@ import { ScriptSandboxes } from './script/script-sandboxes';
 import { SecretsVaultModule } from '../../secrets/secrets-vault.module';
 
 /**
- * Worker side: the processor, the executor and the cancel listener. The executor's hooks
+ * Worker side: the processor, the executor, the cancel listener and the artifact sweep. The executor's hooks
  * (RUN_HOOKS) come from whichever worker module offers them globally: runs import no one.
  */
 @Module({
@@ -24,6 +25,6 @@ import { SecretsVaultModule } from '../../secrets/secrets-vault.module';
     SandboxModule,
     SecretsVaultModule,
   ],
-  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner, ScriptSandboxes],
+  providers: [RunsProcessor, RunExecutor, RunCancelListener, ScriptRunner, ScriptSandboxes, ArtifactSweeper],
 })
 export class RunsWorkerModule {}

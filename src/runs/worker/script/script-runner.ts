@@ -179,18 +179,19 @@ export class ScriptRunner implements OnApplicationBootstrap {
     const copied = await copyAttachments(results.attachments, workspace.outDir, toHost, runDir, redact);
     const byTest = new Map<number, TestAttachment[]>();
     for (const file of copied) {
-      const content = await this.store.publishContent(runKey(runId, file.artifact), contentTypeOf(file.artifact));
-      await this.artifacts.upsert(
-        {
-          runId,
-          name: file.artifact,
-          kind: file.kind,
-          contentType: contentTypeOf(file.artifact),
-          sizeBytes: file.size,
-          ...content,
-        },
-        ['runId', 'name'],
-      );
+      await this.store.publishContent(runKey(runId, file.artifact), contentTypeOf(file.artifact), async (content) => {
+        await this.artifacts.upsert(
+          {
+            runId,
+            name: file.artifact,
+            kind: file.kind,
+            contentType: contentTypeOf(file.artifact),
+            sizeBytes: file.size,
+            ...content,
+          },
+          ['runId', 'name'],
+        );
+      });
       byTest.set(file.index, [
         ...(byTest.get(file.index) ?? []),
         { name: redact(file.name), contentType: file.contentType, artifact: file.artifact },
@@ -202,11 +203,19 @@ export class ScriptRunner implements OnApplicationBootstrap {
       this.logger.warn({ runId, files: report.notRedacted }, 'Report files kept unredacted: past the redaction limits');
     const junit = await storeJunitReport(join(workspace.outDir, 'junit.xml'), runDir, redact);
     if (junit) {
-      const content = await this.store.publishContent(runKey(runId, 'junit.xml'), 'application/xml');
-      await this.artifacts.upsert(
-        { runId, name: 'junit.xml', kind: 'junit', contentType: 'application/xml', sizeBytes: junit.bytes, ...content },
-        ['runId', 'name'],
-      );
+      await this.store.publishContent(runKey(runId, 'junit.xml'), 'application/xml', async (content) => {
+        await this.artifacts.upsert(
+          {
+            runId,
+            name: 'junit.xml',
+            kind: 'junit',
+            contentType: 'application/xml',
+            sizeBytes: junit.bytes,
+            ...content,
+          },
+          ['runId', 'name'],
+        );
+      });
     }
   }
 }
