@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { json } from './helpers/json';
 import { pollUntil } from './helpers/poll';
 import { S3RVER_KEY, S3TestServer } from './helpers/s3-server';
-import { waitRunEnd } from './helpers/script-runs';
+import { queueScriptRun, scriptRun, waitRunEnd } from './helpers/script-runs';
 import { Stack } from './helpers/stack';
 import { baseEnv, TEST_DATABASE_URL } from './helpers/test-env';
 import { TestSite } from './helpers/test-site';
@@ -130,11 +130,23 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
       expect(res.status).toBe(201);
       started[name] = (await json(res)).id;
     }
+    // A script run: its HTML report is a folder of files no row lists.
+    started.script = await queueScriptRun(
+      stack,
+      scriptRun(
+        `import { test, expect } from '@playwright/test';
+         test('box', async ({ page }) => {
+           await page.goto('${site.base}/box');
+           await expect(page.locator('#box')).toBeVisible();
+         });`,
+      ),
+    );
     const ids: Record<string, string> = { ...started, suiteOld, suiteFresh };
     for (const id of Object.values(ids)) expect((await waitRunEnd(stack, id, 60000)).status).toBe('passed');
     const before: Record<string, Artifact[]> = {};
     for (const [name, id] of Object.entries(ids)) {
       before[name] = (await runOf(id)).artifacts;
+      if (name === 'script') continue;
       expect([name, before[name].map((a) => a.name).sort()]).toEqual([name, ['box.png', 'trace.zip']]);
     }
     const oldKeys = await objectKeysOf(ids.old);
@@ -145,6 +157,9 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
       expect(oldKeys['trace.zip']).not.toBe(freshKeys['trace.zip']);
     }
     const scheduleOlderKeys = await objectKeysOf(ids.scheduleOlder);
+    expect(before.script.map((a) => a.name)).toContain('junit.xml');
+    expect(await storedObjects()).toContain(`runs/${ids.script}/report/report.zip`);
+    expect((await stack.request(`/api/runs/${ids.script}/report/`)).status).toBe(200);
 
     // An open incident of the schedule, judged on one run.
     await db.query(
@@ -161,10 +176,10 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
          FROM (SELECT unnest($1::uuid[]) AS run_id, unnest($4::int[]) AS days) d
         WHERE runs.id = d.run_id`,
       [
-        [ids.old, ids.scheduleOlder, ids.scheduleLast, ids.incident, ids.suiteOld],
+        [ids.old, ids.scheduleOlder, ids.scheduleLast, ids.incident, ids.suiteOld, ids.script],
         [ids.scheduleOlder, ids.scheduleLast, ids.incident],
         schedule.id,
-        [30, 20, 10, 40, 30],
+        [30, 20, 10, 40, 30, 8],
       ],
     );
 
@@ -172,13 +187,13 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
       (await db.query(`SELECT artifacts_expired_at FROM runs WHERE id = $1`, [id])).rows[0]
         .artifacts_expired_at as Date | null;
     await pollUntil(
-      async () => [await expiredAt(ids.old), await expiredAt(ids.scheduleOlder)],
+      async () => [await expiredAt(ids.old), await expiredAt(ids.scheduleOlder), await expiredAt(ids.script)],
       (at) => at.every((a) => a !== null),
       15000,
       'the old runs swept',
     );
 
-    for (const name of ['old', 'scheduleOlder']) {
+    for (const name of ['old', 'scheduleOlder', 'script']) {
       const run = await runOf(ids[name]);
       expect([name, run.artifacts, run.artifactsExpiredAt]).toEqual([name, [], expect.any(String)]);
       for (const artifact of before[name]) {
@@ -192,6 +207,10 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
     // Their own objects are gone (the trace; locally, the whole folder) ...
     const objects = await storedObjects();
     expect(objects.filter((key) => key.startsWith(`runs/${ids.old}/`))).toEqual([]);
+    // The script run's report folder too: the report answers 410.
+    expect(objects.filter((key) => key.startsWith(`runs/${ids.script}/`))).toEqual([]);
+    const report = await stack.request(`/api/runs/${ids.script}/report/`);
+    expect([report.status, (await json(report)).message]).toEqual([410, expect.stringContaining('were removed on')]);
     expect(await objectThere(oldKeys['trace.zip'])).toBe(false);
     expect(await objectThere(scheduleOlderKeys['trace.zip'])).toBe(false);
     // ... but the screenshot's content, which the fresh run names too, is still there and downloads.

@@ -96,6 +96,18 @@ describe.each(['local', 's3'] as const)('%s artifact store', (backend) => {
     expect(await text(second.objectKey)).toEqual({ size: 10, body: 'same bytes' });
   });
 
+  if (backend === 's3')
+    it('uploads content again when a retention sweep deleted it between the check and the row', async () => {
+      await stage('runs/r8/shot.png', 'shared bytes');
+      await stage('runs/r9/shot.png', 'shared bytes');
+      const first = await store.publishContent('runs/r8/shot.png', 'image/png');
+      // The sweep's delete lands after this worker found the object there, before its row is stored.
+      const second = await store.publishContent('runs/r9/shot.png', 'image/png', () => store.delete(first.objectKey));
+      expect(second.objectKey).toBe(first.objectKey);
+      expect(await text(second.objectKey)).toEqual({ size: 12, body: 'shared bytes' });
+      expect(await readdir(join(dir, 'runs', 'r9')).catch(() => [])).toEqual([]);
+    });
+
   it('refuses keys that leave the store', async () => {
     await expect(store.head('../etc/passwd')).rejects.toThrow('Not an artifact key');
     await expect(store.head('runs//x')).rejects.toThrow('Not an artifact key');
