@@ -229,6 +229,19 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
     // The runs themselves stay, with their steps.
     const old = await runOf(ids.old);
     expect([old.status, old.steps.length]).toEqual(['passed', 3]);
+    // The sweep's line in the worker's log, and its counters on the worker's /metrics.
+    const swept = stack.worker.output
+      .split('\n')
+      .filter((line) => line.includes('Artifact sweep: removed the artifacts of') && !line.includes('of 0 runs'));
+    expect(swept.length).toBeGreaterThan(0);
+    expect(swept.join('\n')).not.toContain(S3RVER_KEY);
+    const metrics = await (await fetch(`${stack.workerBase}/metrics`)).text();
+    const counter = (name: string) =>
+      Number(new RegExp(`^stevedore_artifact_cleanup_${name}_total\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(counter('runs')).toBeGreaterThanOrEqual(3);
+    expect(counter('rows')).toBeGreaterThanOrEqual(5);
+    expect(counter('objects')).toBeGreaterThan(0);
+    expect(counter('bytes')).toBeGreaterThan(0);
     // An unknown artifact of a swept run is gone too (410), a live run's unknown one is not found (404).
     expect((await stack.request(`/api/runs/${ids.old}/artifacts/nothing.png`)).status).toBe(410);
     expect((await stack.request(`/api/runs/${ids.fresh}/artifacts/nothing.png`)).status).toBe(404);
