@@ -124,6 +124,17 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
     expect(suiteRes.status).toBe(201);
     const suite = await json(suiteRes);
     const [suiteOld, suiteFresh] = (suite.runs as Array<{ id: string }>).map((r) => r.id);
+    // A suite schedule: its last ended suite's runs are kept however old (set in SQL below).
+    const suiteScheduled = await stack.request('/api/schedules', {
+      body: { name: 'yearly suite', cron: '0 0 1 1 *', suite: { name: 'one', tests: [boxRun(site.base, 'x')] } },
+    });
+    expect(suiteScheduled.status).toBe(201);
+    const suiteSchedule = await json(suiteScheduled);
+    const lastSuiteRes = await stack.request('/api/suites', {
+      body: { name: 'last of a schedule', tests: [boxRun(site.base, 'suite scheduled')] },
+    });
+    expect(lastSuiteRes.status).toBe(201);
+    const lastSuite = await json(lastSuiteRes);
     const started: Record<string, string> = {};
     for (const name of ['old', 'fresh', 'scheduleOlder', 'scheduleLast', 'incident']) {
       const res = await stack.request('/api/runs', { body: boxRun(site.base, name) });
@@ -141,7 +152,7 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
          });`,
       ),
     );
-    const ids: Record<string, string> = { ...started, suiteOld, suiteFresh };
+    const ids: Record<string, string> = { ...started, suiteOld, suiteFresh, suiteScheduled: lastSuite.runs[0].id };
     for (const id of Object.values(ids)) expect((await waitRunEnd(stack, id, 60000)).status).toBe('passed');
     const before: Record<string, Artifact[]> = {};
     for (const [name, id] of Object.entries(ids)) {
@@ -167,21 +178,30 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
        SELECT $1, project_id, $2, 'failing', 'open', now(), ARRAY[$3::uuid] FROM runs WHERE id = $3`,
       [randomUUID(), schedule.id, ids.incident],
     );
-    // Backdated past the 7-day window, in one statement (the sweep sees all of it or none):
+    // Backdated past the 7-day window, in one transaction (the sweep sees all of it or none):
     // two runs of the schedule (the older one is not its last), one an open incident names,
-    // one of the suite (whose other run is fresh), and one on its own.
+    // one of the suite (whose other run is fresh), the suite schedule's last suite, a script
+    // run and one on its own.
+    await db.query('BEGIN');
     await db.query(
       `UPDATE runs SET schedule_id = CASE WHEN runs.id = ANY($2::uuid[]) THEN $3::uuid ELSE schedule_id END,
               created_at = now() - interval '1 day' * d.days, finished_at = now() - interval '1 day' * d.days
          FROM (SELECT unnest($1::uuid[]) AS run_id, unnest($4::int[]) AS days) d
         WHERE runs.id = d.run_id`,
       [
-        [ids.old, ids.scheduleOlder, ids.scheduleLast, ids.incident, ids.suiteOld, ids.script],
+        [ids.old, ids.scheduleOlder, ids.scheduleLast, ids.incident, ids.suiteOld, ids.script, ids.suiteScheduled],
         [ids.scheduleOlder, ids.scheduleLast, ids.incident],
         schedule.id,
-        [30, 20, 10, 40, 30, 8],
+        [30, 20, 10, 40, 30, 8, 30],
       ],
     );
+    await db.query(
+      `UPDATE suites SET schedule_id = $2, created_at = now() - interval '30 days', finished_at = now() - interval '30 days'
+        WHERE id = $1`,
+      [lastSuite.id, suiteSchedule.id],
+    );
+    await db.query(`UPDATE runs SET schedule_id = $2 WHERE suite_id = $1`, [lastSuite.id, suiteSchedule.id]);
+    await db.query('COMMIT');
 
     const expiredAt = async (id: string) =>
       (await db.query(`SELECT artifacts_expired_at FROM runs WHERE id = $1`, [id])).rows[0]
@@ -217,7 +237,7 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
     expect(await objectThere(freshKeys['box.png'])).toBe(true);
 
     // Everything kept still downloads: the fresh run, the suite's old run, the schedule's last, the incident's.
-    for (const name of ['fresh', 'suiteOld', 'suiteFresh', 'scheduleLast', 'incident']) {
+    for (const name of ['fresh', 'suiteOld', 'suiteFresh', 'scheduleLast', 'incident', 'suiteScheduled']) {
       const run = await runOf(ids[name]);
       expect([name, run.artifactsExpiredAt, run.artifacts.length]).toEqual([name, null, 2]);
       for (const artifact of run.artifacts as Artifact[]) {
@@ -226,6 +246,15 @@ describe.each(['local', 's3'] as const)('artifact retention (%s store)', (backen
         await res.arrayBuffer();
       }
     }
+    // GraphQL says the same.
+    const gql = await stack.graphql(`query($id: ID!) { run(id: $id) { artifactsExpiredAt artifacts { name } } }`, {
+      id: ids.old,
+    });
+    expect([gql.errors, gql.data.run.artifacts, gql.data.run.artifactsExpiredAt]).toEqual([
+      undefined,
+      [],
+      expect.any(String),
+    ]);
     // The runs themselves stay, with their steps.
     const old = await runOf(ids.old);
     expect([old.status, old.steps.length]).toEqual(['passed', 3]);
