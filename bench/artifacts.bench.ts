@@ -1,10 +1,12 @@
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FIVE_STEPS } from '../test/helpers/five-step-run';
 import { pollUntil } from '../test/helpers/poll';
-import { S3TestServer } from '../test/helpers/s3-server';
+import { S3RVER_KEY, S3TestServer } from '../test/helpers/s3-server';
 import { Stack } from '../test/helpers/stack';
 import { uniquePrefix } from '../test/helpers/test-env';
 import { LOGIN_PAGE, TestSite } from '../test/helpers/test-site';
@@ -19,6 +21,40 @@ const WELCOME_WHO = `<!doctype html><title>Welcome</title><h1>Welcome</h1><p id=
 /** The five-step run signing in as run `i`, with a screenshot after every step. */
 const fiveSteps = (i: number) =>
   FIVE_STEPS.map((step) => (step.action === 'fill' ? { ...step, value: `run-${i}@example.com` } : step));
+
+/**
+ * What one new screenshot costs against s3rver from this process, as the worker stores it:
+ * a HEAD (is this content there already?) that misses, then a PUT of about a screenshot's size.
+ */
+async function roundTrips(s3: S3TestServer, bytes: number): Promise<{ head: number[]; put: number[] }> {
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3RVER_KEY, secretAccessKey: S3RVER_KEY },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const times = { head: [] as number[], put: [] as number[] };
+  try {
+    for (let i = 0; i < 60; i++) {
+      const key = `bench/${randomBytes(16).toString('hex')}`;
+      let started = performance.now();
+      await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).catch(() => undefined);
+      const head = performance.now() - started;
+      started = performance.now();
+      await client.send(
+        new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: randomBytes(bytes), ContentType: 'image/png' }),
+      );
+      if (i < 10) continue; // warm-up: connections, signing keys
+      times.head.push(head);
+      times.put.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    client.destroy();
+  }
+}
 
 /**
  * The artifact path: the same five-step run (a screenshot after each step, plus the run's
@@ -88,6 +124,12 @@ export async function artifactsBenchmark(env: Record<string, string>, databaseUr
       samples.s3.push(one.ms);
       files = one.files;
     }
+    const { rows: sizes } = await db.query(
+      `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY size_bytes) AS bytes FROM run_artifacts a
+       JOIN runs r ON r.id = a.run_id WHERE r.name LIKE 'artifacts %' AND a.object_key IS NOT NULL`,
+    );
+    const screenshotBytes = Number(sizes[0]?.bytes ?? 30000);
+    const trips = await roundTrips(s3, screenshotBytes);
     const [l50, s50] = [percentile(samples.local, 50), percentile(samples.s3, 50)];
     const [l95, s95] = [percentile(samples.local, 95), percentile(samples.s3, 95)];
     // Each S3 run minus the local run just before it: drift on a shared machine cancels out.
@@ -113,6 +155,16 @@ export async function artifactsBenchmark(env: Record<string, string>, databaseUr
         ratio: s95 / l95,
         target: `(S3 - local: ${(s95 - l95).toFixed(1)})`,
         samples: { stevedore: [], bare: [] },
+      },
+      {
+        scenario: 'artifacts',
+        metric: `s3rver round trips from the benchmark process, p50: a HEAD that misses / a PUT of ${(screenshotBytes / 1024).toFixed(0)} KB (the median screenshot)`,
+        unit: 'ms',
+        stevedore: percentile(trips.head, 50),
+        bare: percentile(trips.put, 50),
+        ratio: 0,
+        target: '',
+        samples: { stevedore: trips.head, bare: trips.put },
       },
     ];
   } finally {

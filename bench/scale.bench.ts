@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
@@ -31,6 +32,12 @@ async function pool(count: number, width: number, task: (i: number) => Promise<u
       while (next < count) await task(next++);
     }),
   );
+}
+
+/** CPU time (user + system) a process has used, in ms (/proc clock ticks are 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** One API and `workers` worker processes on one queue prefix, as on several machines: each worker its own health port. */
@@ -67,6 +74,14 @@ class Cluster {
 
   async stop(): Promise<void> {
     await Promise.all([this.api?.stop(), ...this.workers.map((w) => w.stop())]);
+  }
+
+  /** CPU ms used so far by the API and by the workers together. */
+  cpu(): { api: number; workers: number } {
+    return {
+      api: cpuMs(this.api.child.pid!),
+      workers: this.workers.reduce((sum, w) => sum + cpuMs(w.child.pid!), 0),
+    };
   }
 
   async post(path: string, body: unknown): Promise<Response> {
@@ -129,6 +144,18 @@ export async function scaleBenchmark(
   try {
     // One at a time: ten processes starting at once on two cores would time out.
     for (const n of WORKER_COUNTS) clusters.push(await new Cluster(clusterEnv, n).start());
+
+    /** CPU ms per item of the API and of the workers, per kind and N, over the counted rounds. */
+    const cpu: Record<string, { api: number[]; workers: number[] }> = {};
+    const measured = async (kind: string, cluster: Cluster, items: number, phase: () => Promise<number>) => {
+      const before = cluster.cpu();
+      const rate = await phase();
+      const after = cluster.cpu();
+      const slot = (cpu[`${kind}:${cluster.size}`] ??= { api: [], workers: [] });
+      slot.api.push((after.api - before.api) / items);
+      slot.workers.push((after.workers - before.workers) / items);
+      return rate;
+    };
 
     const emails = async (cluster: Cluster) => {
       const before = sink.received.length;
@@ -194,8 +221,8 @@ export async function scaleBenchmark(
     // One uncounted warm-up round (JIT, connection pools, SMTP connections), then `reps` rounds.
     for (let r = 0; r <= reps; r++) {
       for (const cluster of clusters) {
-        const e = await emails(cluster);
-        const c = await crawls(cluster);
+        const e = await measured('emails', cluster, EMAILS, () => emails(cluster));
+        const c = await measured('crawls', cluster, CRAWLS * CRAWL_PAGES, () => crawls(cluster));
         if (r === 0) continue;
         (samples.emails[cluster.size] ??= []).push(e);
         (samples.crawls[cluster.size] ??= []).push(c);
@@ -207,8 +234,12 @@ export async function scaleBenchmark(
       const one = median(samples[kind][1]);
       for (const n of WORKER_COUNTS) {
         const rate = median(samples[kind][n]);
+        const { api, workers } = cpu[`${kind}:${n}`];
         const share =
-          kind === 'crawls' ? `, busiest worker took ${(median(shares[n].slice(1)) * 100).toFixed(0)} % of crawls` : '';
+          (kind === 'crawls'
+            ? `, busiest worker took ${(median(shares[n].slice(1)) * 100).toFixed(0)} % of crawls`
+            : '') +
+          `; CPU per item: API ${median(api.slice(1)).toFixed(1)} ms, workers ${median(workers.slice(1)).toFixed(1)} ms`;
         figures.push({
           scenario: 'scale',
           metric: `${what}, ${n} worker${n > 1 ? 's' : ''}${share}`,
