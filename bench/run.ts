@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { APP_NODE_ARGS as PRODUCTION_NODE_ARGS } from '../test/helpers/app-process';
 import { baseEnv } from '../test/helpers/test-env';
 import { alertsBenchmark } from './alerts.bench';
+import { artifactsBenchmark } from './artifacts.bench';
 import { dashboardBenchmark } from './dashboard.bench';
 import { emailBenchmark } from './email.bench';
 import { enqueueBenchmark } from './enqueue.bench';
@@ -13,6 +14,7 @@ import { eventsBenchmark } from './events.bench';
 import { fairnessBenchmark } from './fairness.bench';
 import { pipelineBenchmark } from './pipeline.bench';
 import { runsBenchmark } from './runs.bench';
+import { scaleBenchmark } from './scale.bench';
 import { scrapesBenchmark } from './scrapes.bench';
 import { scriptsBenchmark } from './scripts.bench';
 import { suitesBenchmark } from './suites.bench';
@@ -49,7 +51,7 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness|dashboard|alerts>` runs one scenario.
+  // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness|dashboard|alerts|scale|artifacts>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
   if (!only || only === 'enqueue') figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
   if (!only || only === 'fairness') figures.push(...(await fairnessBenchmark(env, DATABASE_URL)));
   if (!only || only === 'dashboard') figures.push(...(await dashboardBenchmark(env, DATABASE_URL)));
   if (!only || only === 'alerts') figures.push(...(await alertsBenchmark(env, DATABASE_URL)));
+  if (!only || only === 'scale') figures.push(...(await scaleBenchmark(env, REPS, DATABASE_URL)));
+  if (!only || only === 'artifacts') figures.push(...(await artifactsBenchmark(env, DATABASE_URL)));
 
   const result = { date: new Date().toISOString(), machine: machine(), reps: REPS, figures };
   const dir = join(ROOT, 'bench', 'results');

@@ -14,6 +14,8 @@ export interface SmtpSinkOptions {
   starttls?: { key: string; cert: string };
   /** Require AUTH with these credentials; the sink, like a careless server, also takes them in the clear. */
   credentials?: { user: string; pass: string };
+  /** Wait this long after each message before answering it (a slow server; the benchmarks' I/O-bound mail). */
+  replyDelayMs?: number;
 }
 
 export interface SmtpAuth {
@@ -98,7 +100,9 @@ export class SmtpSink {
             callback();
           };
           const held = this.holds.find((h) => session.envelope.rcptTo.some((r) => h.rule(r.address)));
+          const delay = this.options.replyDelayMs;
           if (held) void held.release.then(accept);
+          else if (delay) setTimeout(accept, delay);
           else accept();
         });
       },
