@@ -5,6 +5,7 @@ import boundaries from 'eslint-plugin-boundaries';
 const SHARED = [
   'artifacts',
   'auth',
+  'batching',
   'bull-board',
   'config',
   'database',

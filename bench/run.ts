@@ -51,6 +51,9 @@ async function prepareDatabase(): Promise<void> {
 async function main(): Promise<void> {
   await prepareDatabase();
   const env = baseEnv({ DATABASE_URL, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
+  // BENCH_CPU_PROF_DIR: every app process writes a V8 CPU profile there when it stops
+  // (read them with bench/cpu-profile-summary.ts): how the "where the time goes" notes were made.
+  if (process.env.BENCH_CPU_PROF_DIR) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`;
   // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness|dashboard|alerts|scale|artifacts>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];

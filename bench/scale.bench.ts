@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpuMs } from './process-cpu';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
@@ -32,12 +32,6 @@ async function pool(count: number, width: number, task: (i: number) => Promise<u
       while (next < count) await task(next++);
     }),
   );
-}
-
-/** CPU time (user + system) a process has used, in ms (/proc clock ticks are 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** One API and `workers` worker processes on one queue prefix, as on several machines: each worker its own health port. */

@@ -18,7 +18,8 @@ export const EMAIL_JOB = jobKind<EmailJobData>()({
   name: 'send',
   concurrencyKey: 'EMAIL_CONCURRENCY',
   rateLimitKey: 'EMAIL_RATE_LIMIT',
-  fair: { runningLimits: true },
+  // An email takes milliseconds: half as many again wait in BullMQ, ready for the next fetch.
+  fair: { runningLimits: true, prefetch: 1 },
   rows: {
     what: 'email',
     table: 'emails',

@@ -63,8 +63,12 @@ export interface JobKind<Data = unknown> {
    * Jobs of this kind go through the fair admission layer (src/queues/fair): dispatched one
    * project at a time, at most `capKey` in flight across all workers (the workers' slots
    * only, without it), each project within its running limit when `runningLimits` is set.
+   * `prefetch`: each worker offers that many more places per slot, so BullMQ holds a few
+   * jobs waiting and a worker takes the next as it ends the last (short jobs: emails),
+   * instead of idling through a release, a dispatch and a fetch. Another project's new job
+   * then waits behind at most those few.
    */
-  fair?: { capKey?: NumericEnvKey; runningLimits?: boolean };
+  fair?: { capKey?: NumericEnvKey; runningLimits?: boolean; prefetch?: number };
   readonly [carries]?: Data;
 }
 

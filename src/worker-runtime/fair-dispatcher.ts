@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { InFlightBatcher } from '../batching/in-flight-batcher';
 import { AppConfig } from '../config/app-config.service';
 import { outageLog } from '../outages/outage-log';
 import { type FairQueue, runningLimitsKey } from '../queues/fair/fair-queue';
@@ -32,6 +33,8 @@ const LIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-ch
 export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FairDispatcher.name);
   private served: Array<{ fair: FairQueue; worker: Worker; slots: number }> = [];
+  /** Per queue: the places of jobs that end while a release is in flight go back together, with one dispatch. */
+  private readonly releases = new Map<FairQueue, InFlightBatcher<string, void>>();
   private timer?: NodeJS.Timeout;
   private ticks = 0;
   private ticking = false;
@@ -51,7 +54,9 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const fair = this.fairQueues.of(worker.name);
       if (!fair) continue;
       const key = this.catalogue.concurrencyKeys[worker.name];
-      this.served.push({ fair, worker, slots: key ? this.config.env[key] : 1 });
+      const concurrency = key ? this.config.env[key] : 1;
+      const prefetch = this.catalogue.kindOf(worker.name)?.fair?.prefetch ?? 0;
+      this.served.push({ fair, worker, slots: Math.ceil(concurrency * (1 + prefetch)) });
       worker.on('completed', (job: Job) => void this.ended(fair, job));
       // finishedOn is set only when the failure is final (no retry follows it).
       worker.on('failed', (job: Job | undefined) => job?.finishedOn && void this.ended(fair, job));
@@ -70,9 +75,18 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async ended(fair: FairQueue, job: Job): Promise<void> {
+    let releases = this.releases.get(fair);
+    if (!releases) {
+      releases = new InFlightBatcher<string, void>(async (ids) => {
+        await fair.release(...ids);
+        await fair.dispatch();
+        return ids.map(() => undefined);
+      });
+      this.releases.set(fair, releases);
+    }
     try {
-      if (job.id) await fair.release(job.id);
-      await fair.dispatch();
+      if (job.id) await releases.call(job.id);
+      else await fair.dispatch();
     } catch (err) {
       outageLog.fault(this.logger, err, 'Could not give a fair place back; the reconciler will', {}, 'warn');
     }
