@@ -4,13 +4,14 @@ export async function pollUntil<T>(
   done: (value: T) => boolean,
   timeoutMs = 15000,
   what = 'condition',
+  intervalMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value)) {
     if (Date.now() > deadline)
       throw new Error(`${what} not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
     value = await read();
   }
   return value;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { InFlightBatcher } from '../../batching/in-flight-batcher';
 
 export interface FrontierEntry {
   id: string;
@@ -34,6 +35,19 @@ export interface PageRecord {
  * picked up by another worker continues from exactly what is stored.
  */
 export class CrawlFrontier {
+  /**
+   * Pages that end, and links found, while the previous write is in flight are written
+   * together: one UPDATE for many pages, one INSERT for many pages' links (fewer round
+   * trips and commits; see BENCHMARKS.md, "Scrapes"). Each caller still waits for its own
+   * write, so a page is stored before its links are queued, as before.
+   */
+  private readonly records = new InFlightBatcher<{ id: string; page: PageRecord }, void>((pages) =>
+    this.recordAll(pages),
+  );
+  private readonly additions = new InFlightBatcher<Array<Omit<FrontierEntry, 'id'>>, void>((lists) =>
+    this.addAll(lists),
+  );
+
   constructor(
     private readonly db: DataSource,
     private readonly scrapeId: string,
@@ -61,10 +75,16 @@ export class CrawlFrontier {
   /** Adds new URLs (the caller has checked they are new and within maxPages). */
   async add(entries: Array<Omit<FrontierEntry, 'id'>>): Promise<void> {
     if (entries.length === 0) return;
+    await this.additions.call(entries);
+  }
+
+  private async addAll(lists: Array<Array<Omit<FrontierEntry, 'id'>>>): Promise<void[]> {
+    const entries = lists.flat();
     await this.db.query(
       `INSERT INTO scraped_pages (scrape_id, url, request_url, depth) SELECT $1, u, r, d FROM unnest($2::text[], $3::text[], $4::int[]) AS t(u, r, d) ON CONFLICT DO NOTHING`,
       [this.scrapeId, entries.map((e) => e.url), entries.map((e) => e.requestUrl), entries.map((e) => e.depth)],
     );
+    return lists.map(() => undefined);
   }
 
   /** Takes the next `n` queued URLs, shallowest first, marking them in flight. */
@@ -80,28 +100,38 @@ export class CrawlFrontier {
     return rows.sort((a, b) => a.depth - b.depth || Number(a.id) - Number(b.id));
   }
 
-  async record(id: string, page: PageRecord): Promise<void> {
+  record(id: string, page: PageRecord): Promise<void> {
+    return this.records.call({ id, page });
+  }
+
+  private async recordAll(batch: Array<{ id: string; page: PageRecord }>): Promise<void[]> {
+    const column = <T>(value: (page: PageRecord) => T) => batch.map(({ page }) => value(page));
     await this.db.query(
-      `UPDATE scraped_pages SET state = $2, final_url = $3, status_code = $4, content_type = $5, title = $6, description = $7, canonical_url = $8,
-         markdown = $9, text = $10, html = $11, links = $12, content_hash = $13, fetched_at = now(), duration_ms = $14, error = $15
-       WHERE id = $1`,
+      `UPDATE scraped_pages p SET state = v.state, final_url = v.final_url, status_code = v.status_code, content_type = v.content_type,
+         title = v.title, description = v.description, canonical_url = v.canonical_url, markdown = v.markdown, text = v.text, html = v.html,
+         links = v.links, content_hash = v.content_hash, fetched_at = now(), duration_ms = v.duration_ms, error = v.error
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::jsonb[], $13::text[], $14::int[], $15::text[])
+         AS v(id, state, final_url, status_code, content_type, title, description, canonical_url, markdown, text, html, links, content_hash, duration_ms, error)
+       WHERE p.id = v.id`,
       [
-        id,
-        page.state,
-        page.finalUrl,
-        page.statusCode,
-        page.contentType?.slice(0, 200) ?? null,
-        page.title,
-        page.description,
-        page.canonicalUrl,
-        page.markdown,
-        page.text,
-        page.html,
-        page.links === null ? null : JSON.stringify(page.links),
-        page.contentHash,
-        page.durationMs,
-        page.error,
+        batch.map(({ id }) => id),
+        column((p) => p.state),
+        column((p) => p.finalUrl),
+        column((p) => p.statusCode),
+        column((p) => p.contentType?.slice(0, 200) ?? null),
+        column((p) => p.title),
+        column((p) => p.description),
+        column((p) => p.canonicalUrl),
+        column((p) => p.markdown),
+        column((p) => p.text),
+        column((p) => p.html),
+        column((p) => (p.links === null ? null : JSON.stringify(p.links))),
+        column((p) => p.contentHash),
+        column((p) => p.durationMs),
+        column((p) => p.error),
       ],
     );
+    return batch.map(() => undefined);
   }
 }

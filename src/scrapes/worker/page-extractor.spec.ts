@@ -135,3 +135,31 @@ describe('extractPage', () => {
     expect(odd.links).toEqual(['http://h.test/u']);
   });
 });
+
+/**
+ * Without `text` a page is read from one node-html-parser tree; with it, from cheerio's
+ * (plus node-html-markdown's own parse for markdown). Both must say the same of any page.
+ */
+describe('extractPage without text (one parse) against with text (cheerio)', () => {
+  const documents = [
+    PAGE,
+    '<p>a <b>bold</b>\n   word and <a href="/x">link</a>\ntext</p><pre>line 1\n  line 2</pre>',
+    '<head><meta property="og:title" content="OG title"><meta property="og:description" content="OG description"></head>',
+    '<head><base href="/root/"><link rel="canonical" href="c"></head><body><a href="x">x</a><a href="//cdn.test/y">y</a></body>',
+    '<base href="http://[bad"><a href="x">x</a>',
+    '<html><body><div><p>unclosed <a href="/u">link',
+    '<title>A &amp; B</title><link rel="Alternate Canonical" href="/c?b=2&amp;a=1"><a href="/q?x=1&amp;y=2">q</a>',
+    '<svg><title>icon</title></svg><title>Real</title><meta name="description" content="d1"><meta name="description" content="d2">',
+    '<body><ul><li>one</li><li><a href="/two">two</a></li></ul><table><tr><th>h</th></tr><tr><td>c</td></tr></table></body>',
+    '<body><script>var a = "<a href=/no>";</script><textarea>keep   this</textarea><a href="/yes">yes</a></body>',
+    '',
+    '<<<>>>',
+    '\u0000',
+  ];
+
+  it.each(documents.map((html) => [html]))('%j', (html) => {
+    const onePass = extractPage(html, 'http://h.test/dir/page', { text: false, markdown: true });
+    const withText = extractPage(html, 'http://h.test/dir/page', { text: true, markdown: true });
+    expect(onePass).toEqual({ ...withText, text: null });
+  });
+});

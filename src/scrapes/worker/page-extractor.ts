@@ -1,4 +1,11 @@
 import { load, type CheerioAPI } from 'cheerio';
+import type { ElementNode, HtmlNode } from 'node-html-markdown/dist/nodes';
+// node-html-markdown's walk over a tree parsed here, so the same tree also gives the title
+// and links (one parse per page instead of two). Deep imports of a pinned version:
+// page-extractor.spec.ts and the crawl e2e tests say whether an upgrade kept them.
+import { nodeHtmlParserConfig } from 'node-html-markdown/dist/utilities';
+import { getMarkdownForHtmlNodes } from 'node-html-markdown/dist/visitor';
+import { parse } from 'node-html-parser';
 import { createMarkdownConverter } from './markdown-converter';
 import { linkForms, normalizeUrl } from './url-normalizer';
 
@@ -35,36 +42,165 @@ const markdownConverter = createMarkdownConverter();
 /** Title, description, canonical URL, links and optionally text and markdown of one HTML page. Never throws on odd HTML. */
 export function extractPage(html: string, pageUrl: string, want: { text: boolean; markdown: boolean }): ExtractedPage {
   try {
-    const $ = load(/<body[\s>]/i.test(html) ? html : `<body>${html}</body>`, FAST_PARSER);
-    const base = baseUrl($, pageUrl);
-    const canonical = $('link[rel~="canonical" i][href]').attr('href');
-    const page: ExtractedPage = {
-      title:
-        nonEmpty($('title').not('svg title').first().text()) ??
-        nonEmpty($('meta[property="og:title"]').attr('content')),
-      description:
-        nonEmpty($('meta[name="description"]').attr('content')) ??
-        nonEmpty($('meta[property="og:description"]').attr('content')),
-      canonicalUrl: canonical === undefined ? null : (normalizeUrl(canonical, base) ?? null),
-      ...links($, base),
-      text: null,
-      markdown: null,
-    };
-    // Markdown straight from the source (node-html-markdown parses it itself, faster than
-    // cheerio can serialise it back), after the same whitespace collapsing.
-    if (want.markdown) page.markdown = markdownConverter.translate(collapseWhitespaceInSource(bodyHtml(html))).trim();
-    if (want.text) {
-      $(NOISE).remove();
-      collapseSourceWhitespace($);
-      page.text = text($);
-    }
-    return page;
+    // Text needs cheerio's tree (it rewrites it); without text, one node-html-parser tree
+    // serves the metadata, the links and the markdown.
+    return want.text
+      ? extractWithCheerio(html, pageUrl, want.markdown)
+      : extractInOneParse(html, pageUrl, want.markdown);
   } catch {
     return { title: null, description: null, canonicalUrl: null, links: [], hrefs: [], text: null, markdown: null };
   }
 }
 
-function nonEmpty(value: string | undefined): string | null {
+/** What the head and the anchors say, read in one walk of the tree, first occurrence of each. */
+interface PageFacts {
+  title?: string;
+  ogTitle?: string;
+  description?: string;
+  ogDescription?: string;
+  canonical?: string;
+  base?: string;
+  anchors: string[];
+}
+
+/**
+ * node-html-markdown's parser settings, plus unclosed elements kept as if closed: by
+ * default node-html-parser drops an element left open (`<div><a href=x>link` loses the
+ * link), and pages in the wild leave elements open.
+ */
+const PARSER_OPTIONS = { ...nodeHtmlParserConfig, parseNoneClosedTags: true };
+
+function parsePage(html: string): ElementNode {
+  return parse(html, PARSER_OPTIONS) as ElementNode;
+}
+
+/** Markdown of the page's body (of the whole page when it has none), whitespace collapsed as a browser shows it. */
+function markdownOf(root: ElementNode): string {
+  const body = findBody(root) ?? root;
+  collapseTextWhitespace(body);
+  return getMarkdownForHtmlNodes(markdownConverter, body).trim();
+}
+
+function extractInOneParse(html: string, pageUrl: string, markdown: boolean): ExtractedPage {
+  const root = parsePage(html);
+  const facts: PageFacts = { anchors: [] };
+  readFacts(root, false, facts);
+  const base = facts.base === undefined ? pageUrl : resolveOr(facts.base, pageUrl);
+  const page: ExtractedPage = {
+    title: nonEmpty(facts.title) ?? nonEmpty(facts.ogTitle),
+    description: nonEmpty(facts.description) ?? nonEmpty(facts.ogDescription),
+    canonicalUrl: facts.canonical === undefined ? null : (normalizeUrl(facts.canonical, base) ?? null),
+    ...linksOf(facts.anchors, base),
+    text: null,
+    markdown: null,
+  };
+  if (markdown) page.markdown = markdownOf(root);
+  return page;
+}
+
+/** The same selectors as the cheerio path: `title` outside svg, `meta[name=description]`, `link[rel~=canonical i][href]`, `base[href]`, `a[href]`. */
+function readFacts(node: ElementNode, inSvg: boolean, facts: PageFacts): void {
+  for (const child of node.childNodes as HtmlNode[]) {
+    if (child.nodeType !== 1) continue;
+    const el = child as ElementNode;
+    const tag = (el as { rawTagName?: string }).rawTagName?.toLowerCase();
+    if (tag === 'title' && !inSvg) facts.title ??= el.textContent ?? '';
+    else if (tag === 'meta') {
+      const content = el.getAttribute('content') ?? undefined;
+      const name = el.getAttribute('name');
+      const property = el.getAttribute('property');
+      if (name === 'description') facts.description ??= content;
+      if (property === 'og:title') facts.ogTitle ??= content;
+      if (property === 'og:description') facts.ogDescription ??= content;
+    } else if (tag === 'link') {
+      const href = el.getAttribute('href');
+      const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
+      if (href != null && rel.includes('canonical')) facts.canonical ??= href;
+    } else if (tag === 'base') {
+      const href = el.getAttribute('href');
+      if (href != null) facts.base ??= href;
+    } else if (tag === 'a') {
+      const href = el.getAttribute('href');
+      if (href != null) facts.anchors.push(href);
+    }
+    readFacts(el, inSvg || tag === 'svg', facts);
+  }
+}
+
+function findBody(node: ElementNode): ElementNode | undefined {
+  for (const child of node.childNodes as HtmlNode[]) {
+    if (child.nodeType !== 1) continue;
+    const el = child as ElementNode;
+    const tag = (el as { rawTagName?: string }).rawTagName?.toLowerCase();
+    if (tag === 'body') return el;
+    if (tag === 'html') return findBody(el);
+  }
+  return undefined;
+}
+
+/**
+ * Whitespace in the source (indentation, line wrapping) renders as one space, except in
+ * <pre> and <textarea>. Done before the walk, it also spares node-html-markdown, which drops
+ * a line break that follows an inline element (`<b>b</b>\nc` → `**b**c`).
+ */
+function collapseTextWhitespace(node: ElementNode): void {
+  for (const child of node.childNodes as HtmlNode[]) {
+    if (child.nodeType === 3) {
+      const text = child as unknown as { rawText: string };
+      text.rawText = text.rawText.replace(/\s+/g, ' ');
+    } else if (child.nodeType === 1) {
+      const tag = (child as { rawTagName?: string }).rawTagName?.toLowerCase();
+      if (tag !== 'pre' && tag !== 'textarea') collapseTextWhitespace(child as ElementNode);
+    }
+  }
+}
+
+function resolveOr(href: string, pageUrl: string): string {
+  try {
+    return new URL(href, pageUrl).href;
+  } catch {
+    return pageUrl;
+  }
+}
+
+/** Every http(s) link, normalised and as written, each deduplicated in document order; other origins included, the caller filters. */
+function linksOf(anchors: string[], base: string): { links: string[]; hrefs: string[] } {
+  const normalised = new Set<string>();
+  const written = new Set<string>();
+  for (const href of anchors) {
+    const forms = linkForms(href, base);
+    if (!forms) continue;
+    normalised.add(forms.key);
+    written.add(forms.request);
+  }
+  return { links: [...normalised], hrefs: [...written] };
+}
+
+function extractWithCheerio(html: string, pageUrl: string, markdown: boolean): ExtractedPage {
+  const $ = load(/<body[\s>]/i.test(html) ? html : `<body>${html}</body>`, FAST_PARSER);
+  const base = baseUrl($, pageUrl);
+  const canonical = $('link[rel~="canonical" i][href]').attr('href');
+  const page: ExtractedPage = {
+    title:
+      nonEmpty($('title').not('svg title').first().text()) ?? nonEmpty($('meta[property="og:title"]').attr('content')),
+    description:
+      nonEmpty($('meta[name="description"]').attr('content')) ??
+      nonEmpty($('meta[property="og:description"]').attr('content')),
+    canonicalUrl: canonical === undefined ? null : (normalizeUrl(canonical, base) ?? null),
+    ...links($, base),
+    text: null,
+    markdown: null,
+  };
+  // Markdown from the source parsed again (faster than cheerio can serialise it back), as
+  // without text: both paths give the same markdown.
+  if (markdown) page.markdown = markdownOf(parsePage(html));
+  $(NOISE).remove();
+  collapseSourceWhitespace($);
+  page.text = text($);
+  return page;
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
   return value?.trim() || null;
 }
 
@@ -90,22 +226,6 @@ function links($: CheerioAPI, base: string): { links: string[]; hrefs: string[] 
     written.add(forms.request);
   });
   return { links: [...normalised], hrefs: [...written] };
-}
-
-/** The inside of <body>, or the whole page when it has none. */
-function bodyHtml(html: string): string {
-  const open = /<body[^>]*>/i.exec(html);
-  if (!open) return html;
-  const close = html.lastIndexOf('</body>');
-  return html.slice(open.index + open[0].length, close > open.index ? close : undefined);
-}
-
-/** collapseSourceWhitespace on the HTML text: runs of whitespace become one space outside <pre> and <textarea>. */
-function collapseWhitespaceInSource(html: string): string {
-  return html
-    .split(/(<(?:pre|textarea)\b[\s\S]*?<\/(?:pre|textarea)>)/i)
-    .map((part, i) => (i % 2 ? part : part.replace(/\s+/g, ' ')))
-    .join('');
 }
 
 /**
