@@ -2,6 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** The accepted secrets' digests, computed once per list (API_KEYS is one list for the process's life). */
+const digestsOf = new WeakMap<readonly string[], Buffer[]>();
+function acceptedDigests(accepted: readonly string[]): Buffer[] {
+  let digests = digestsOf.get(accepted);
+  if (!digests) digestsOf.set(accepted, (digests = accepted.map(digest)));
+  return digests;
+}
+
 /**
  * Which of the accepted secrets `presented` is (its index), or -1; in constant time.
  * Hashing first gives equal lengths, so neither a secret's length nor its content leaks
@@ -10,8 +18,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function matchingSecretIndex(presented: string, accepted: readonly string[]): number {
   const given = digest(presented);
   let found = -1;
-  accepted.forEach((secret, index) => {
-    if (timingSafeEqual(given, digest(secret)) && found < 0) found = index;
+  acceptedDigests(accepted).forEach((secret, index) => {
+    if (timingSafeEqual(given, secret) && found < 0) found = index;
   });
   return found;
 }

@@ -18,7 +18,7 @@ export const EMAIL_JOB = jobKind<EmailJobData>()({
   name: 'send',
   concurrencyKey: 'EMAIL_CONCURRENCY',
   rateLimitKey: 'EMAIL_RATE_LIMIT',
-  // An email takes milliseconds: half as many again wait in BullMQ, ready for the next fetch.
+  // An email takes milliseconds: as many again wait in BullMQ, ready for the next fetch.
   fair: { runningLimits: true, prefetch: 1 },
   rows: {
     what: 'email',

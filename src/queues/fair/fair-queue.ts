@@ -4,7 +4,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobTraceMetadata, spanContextOf } from '../../tracing/job-trace';
 import { inSpan } from '../../tracing/spans';
-import { ACCEPT, ACK, DISPATCH, RELEASE, SLOTS, SWEEP, WITHDRAW } from './fair-scripts';
+import { ACCEPT, ACCEPT_DISPATCH, ACK, DISPATCH, RELEASE, SLOTS, SWEEP, WITHDRAW } from './fair-scripts';
 
 const logger = new Logger('FairQueue');
 
@@ -29,6 +29,7 @@ export const DISPATCHING_STALE_MS = 5000;
 
 interface FairCommands {
   fairAccept(...args: Array<string | number>): Promise<number>;
+  fairAcceptDispatch(...args: Array<string | number>): Promise<string[]>;
   fairDispatch(...args: Array<string | number>): Promise<string[]>;
   fairAck(...args: string[]): Promise<number>;
   fairRelease(...args: string[]): Promise<number>;
@@ -52,6 +53,7 @@ export function defineFairCommands(redis: Redis): Redis & FairCommands {
   if (!client.fairAccept) {
     const scripts = {
       fairAccept: ACCEPT,
+      fairAcceptDispatch: ACCEPT_DISPATCH,
       fairDispatch: DISPATCH,
       fairAck: ACK,
       fairRelease: RELEASE,
@@ -120,7 +122,12 @@ export class FairQueue {
   /** Puts jobs of one project (and one group, if any) in line; returns how many were new. */
   accept(projectId: string, jobs: FairJob[], group?: FairGroup): Promise<number> {
     if (!jobs.length) return Promise.resolve(0);
-    const args: Array<string | number> = [this.base, projectId, group?.id ?? '', group?.limit ?? 0];
+    return this.redis.fairAccept(this.base, ...this.acceptArgs(projectId, jobs, group));
+  }
+
+  /** ACCEPT's arguments after the base: project, group, its limit, then id, priority and payload per job. */
+  private acceptArgs(projectId: string, jobs: FairJob[], group?: FairGroup): Array<string | number> {
+    const args: Array<string | number> = [projectId, group?.id ?? '', group?.limit ?? 0];
     // The caller's trace goes in line with each job, where BullMQ's telemetry would put it:
     // the add after dispatch (perhaps by a worker, later) keeps it (see addAll).
     const metadata = jobTraceMetadata();
@@ -128,19 +135,30 @@ export class FairQueue {
       const kept = metadata ? { ...job, opts: { ...job.opts, telemetry: { metadata } } } : job;
       args.push(job.opts.jobId, priorityOf(job.opts), JSON.stringify(kept));
     }
-    return this.redis.fairAccept(...args);
+    return args;
   }
 
   /**
    * Accepts, then dispatches what the window has room for (the request's own job, most
-   * often). Once accepted the jobs are safe: a dispatch that fails is left to the workers'
-   * next tick (a job popped but not added, to the sweep), so it does not fail the caller.
+   * often), in one script: one round trip. Once accepted the jobs are safe: an add that
+   * fails is left to the sweep (popped, not added), so it does not fail the caller.
    */
   async enqueue(projectId: string, jobs: FairJob[], group?: FairGroup): Promise<void> {
-    await this.accept(projectId, jobs, group);
-    await this.dispatch().catch((err: unknown) =>
-      logger.warn({ err, queue: this.queue.name }, 'Dispatch failed; the workers will retry'),
+    if (!jobs.length) return;
+    const popped = await this.redis.fairAcceptDispatch(
+      this.base,
+      this.limitsKey,
+      this.cap,
+      DISPATCH_BATCH,
+      ...this.acceptArgs(projectId, jobs, group),
     );
+    try {
+      await this.addAll(popped);
+      // A full batch: the window may have room for more (as dispatch() goes on).
+      if (popped.length / 2 >= DISPATCH_BATCH) await this.dispatch();
+    } catch (err) {
+      logger.warn({ err, queue: this.queue.name }, 'Dispatch failed; the workers will retry');
+    }
   }
 
   /**

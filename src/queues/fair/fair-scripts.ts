@@ -56,30 +56,35 @@ end
  * priority, payload. A job the layer already knows (pending or in flight) is left as it
  * is: accepting twice is harmless, as adding twice to BullMQ is. Returns how many were new.
  */
-export const ACCEPT = `${COMMON}
-local project, group, glimit = ARGV[2], ARGV[3], tonumber(ARGV[4])
-if glimit <= 0 then group = '' end
-local added = 0
-for i = 5, #ARGV, 3 do
-  local id = ARGV[i]
-  if redis.call('HEXISTS', P .. ':meta', id) == 0 then
-    redis.call('HSET', P .. ':jobs', id, ARGV[i + 2])
-    redis.call('HSET', P .. ':meta', id, project .. '\\n' .. group)
-    local score = tonumber(ARGV[i + 1]) * 1e13 + redis.call('INCR', P .. ':seq')
-    if group ~= '' and tonumber(redis.call('HGET', P .. ':gcount', group) or '0') >= glimit then
-      redis.call('ZADD', P .. ':held:' .. group, score, id)
-    else
-      if group ~= '' then
-        redis.call('HINCRBY', P .. ':gcount', group, 1)
-        redis.call('HSET', P .. ':glimit', group, glimit)
+const ACCEPT_FUNCTION = `
+local function accept(project, group, glimit, from)
+  if glimit <= 0 then group = '' end
+  local added = 0
+  for i = from, #ARGV, 3 do
+    local id = ARGV[i]
+    if redis.call('HEXISTS', P .. ':meta', id) == 0 then
+      redis.call('HSET', P .. ':jobs', id, ARGV[i + 2])
+      redis.call('HSET', P .. ':meta', id, project .. '\\n' .. group)
+      local score = tonumber(ARGV[i + 1]) * 1e13 + redis.call('INCR', P .. ':seq')
+      if group ~= '' and tonumber(redis.call('HGET', P .. ':gcount', group) or '0') >= glimit then
+        redis.call('ZADD', P .. ':held:' .. group, score, id)
+      else
+        if group ~= '' then
+          redis.call('HINCRBY', P .. ':gcount', group, 1)
+          redis.call('HSET', P .. ':glimit', group, glimit)
+        end
+        redis.call('ZADD', P .. ':pending:' .. project, score, id)
       end
-      redis.call('ZADD', P .. ':pending:' .. project, score, id)
+      added = added + 1
     end
-    added = added + 1
   end
+  mark_ready(project)
+  return added
 end
-mark_ready(project)
-return added`;
+`;
+
+export const ACCEPT = `${COMMON}${ACCEPT_FUNCTION}
+return accept(ARGV[2], ARGV[3], tonumber(ARGV[4]), 5)`;
 
 /**
  * ARGV: base, running-limits hash key ('' for none), cap on jobs in flight (0 = none),
@@ -88,46 +93,60 @@ return added`;
  * under its running limit, records it in flight and dispatching, and returns id, payload
  * pairs for the caller to add to BullMQ (then ack).
  */
-export const DISPATCH = `${COMMON}
-local limits, cap, most = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local now = now_ms()
-local window = 0
-local slots = redis.call('HGETALL', P .. ':slots')
-for i = 1, #slots, 2 do
-  local n, expires = string.match(slots[i + 1], '^(%d+):(%d+)$')
-  if n and tonumber(expires) > now then window = window + tonumber(n) else redis.call('HDEL', P .. ':slots', slots[i]) end
-end
-if cap > 0 and window > cap then window = cap end
-local inflight = redis.call('HLEN', P .. ':inflight')
-local out = {}
-while inflight < window and #out < most * 2 do
-  local chosen
-  for _, project in ipairs(redis.call('ZRANGE', P .. ':ready', 0, -1)) do
-    local limit = limits ~= '' and redis.call('HGET', limits, project)
-    if not limit or tonumber(redis.call('HGET', P .. ':running', project) or '0') < tonumber(limit) then
-      chosen = project
-      break
+const DISPATCH_FUNCTION = `
+local function dispatch(limits, cap, most)
+  local now = now_ms()
+  local window = 0
+  local slots = redis.call('HGETALL', P .. ':slots')
+  for i = 1, #slots, 2 do
+    local n, expires = string.match(slots[i + 1], '^(%d+):(%d+)$')
+    if n and tonumber(expires) > now then window = window + tonumber(n) else redis.call('HDEL', P .. ':slots', slots[i]) end
+  end
+  if cap > 0 and window > cap then window = cap end
+  local inflight = redis.call('HLEN', P .. ':inflight')
+  local out = {}
+  while inflight < window and #out < most * 2 do
+    local chosen
+    for _, project in ipairs(redis.call('ZRANGE', P .. ':ready', 0, -1)) do
+      local limit = limits ~= '' and redis.call('HGET', limits, project)
+      if not limit or tonumber(redis.call('HGET', P .. ':running', project) or '0') < tonumber(limit) then
+        chosen = project
+        break
+      end
+    end
+    if not chosen then break end
+    local pending = P .. ':pending:' .. chosen
+    local popped = redis.call('ZPOPMIN', pending)
+    if #popped == 0 then
+      redis.call('ZREM', P .. ':ready', chosen)
+    else
+      local id = popped[1]
+      local seq = redis.call('INCR', P .. ':seq')
+      redis.call('HSET', P .. ':served', chosen, seq)
+      if redis.call('ZCARD', pending) > 0 then redis.call('ZADD', P .. ':ready', seq, chosen) else redis.call('ZREM', P .. ':ready', chosen) end
+      redis.call('HSET', P .. ':inflight', id, chosen)
+      redis.call('HINCRBY', P .. ':running', chosen, 1)
+      redis.call('ZADD', P .. ':dispatching', now, id)
+      inflight = inflight + 1
+      out[#out + 1] = id
+      out[#out + 1] = redis.call('HGET', P .. ':jobs', id) or ''
     end
   end
-  if not chosen then break end
-  local pending = P .. ':pending:' .. chosen
-  local popped = redis.call('ZPOPMIN', pending)
-  if #popped == 0 then
-    redis.call('ZREM', P .. ':ready', chosen)
-  else
-    local id = popped[1]
-    local seq = redis.call('INCR', P .. ':seq')
-    redis.call('HSET', P .. ':served', chosen, seq)
-    if redis.call('ZCARD', pending) > 0 then redis.call('ZADD', P .. ':ready', seq, chosen) else redis.call('ZREM', P .. ':ready', chosen) end
-    redis.call('HSET', P .. ':inflight', id, chosen)
-    redis.call('HINCRBY', P .. ':running', chosen, 1)
-    redis.call('ZADD', P .. ':dispatching', now, id)
-    inflight = inflight + 1
-    out[#out + 1] = id
-    out[#out + 1] = redis.call('HGET', P .. ':jobs', id) or ''
-  end
+  return out
 end
-return out`;
+`;
+
+export const DISPATCH = `${COMMON}${DISPATCH_FUNCTION}
+return dispatch(ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))`;
+
+/**
+ * ACCEPT then DISPATCH in one call (one round trip per request on the accept path).
+ * ARGV: base, running-limits key, cap, most (as DISPATCH), then project, group, group
+ * limit and the jobs (as ACCEPT from its ARGV[2]). Returns what DISPATCH returns.
+ */
+export const ACCEPT_DISPATCH = `${COMMON}${ACCEPT_FUNCTION}${DISPATCH_FUNCTION}
+accept(ARGV[5], ARGV[6], tonumber(ARGV[7]), 8)
+return dispatch(ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))`;
 
 /** ARGV: base, ids. The jobs are in BullMQ now: no longer dispatching, their payloads go. */
 export const ACK = `
