@@ -10,6 +10,7 @@ import { FIVE_STEPS } from '../test/helpers/five-step-run';
 import { freePort } from '../test/helpers/free-port';
 import { TEST_API_KEY, TEST_REDIS_URL } from '../test/helpers/test-env';
 import { alternate, Figure, median } from './harness';
+import { cpuMs, pidsNamed } from './process-cpu';
 import { rssMiB } from './process-memory';
 
 const SECONDS = Number(process.env.BENCH_ENQUEUE_SECONDS ?? 10);
@@ -90,6 +91,23 @@ export async function enqueueBenchmark(
   );
   const redis = new Redis(TEST_REDIS_URL);
   const results = { stevedore: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
+  /**
+   * CPU µs per request of the server under test and of PostgreSQL + Redis, per round: steadier
+   * than requests/s on a machine whose cores the load generator and the databases share.
+   */
+  type CpuRound = { server: number; stores: number };
+  const cpu = { stevedore: [] as CpuRound[], bare: [] as CpuRound[] };
+  const measured = async (side: 'stevedore' | 'bare', pid: number, run: () => Promise<autocannon.Result>) => {
+    const stores = () => [...pidsNamed('postgres'), ...pidsNamed('redis-server')].reduce((t, p) => t + cpuMs(p), 0);
+    const [server0, stores0] = [cpuMs(pid), stores()];
+    const result = await run();
+    const requests = result.requests.total || 1;
+    cpu[side].push({
+      server: ((cpuMs(pid) - server0) * 1000) / requests,
+      stores: ((stores() - stores0) * 1000) / requests,
+    });
+    return result;
+  };
   // Each side starts from empty tables and queues.
   const clean = async () => {
     await db.query('TRUNCATE runs, bare_jobs CASCADE');
@@ -112,13 +130,15 @@ export async function enqueueBenchmark(
     const samples = await alternate(
       reps,
       async () => {
-        const result = await load(`http://127.0.0.1:${apiPort}/api/runs`, { 'x-api-key': TEST_API_KEY });
+        const result = await measured('stevedore', api.child.pid!, () =>
+          load(`http://127.0.0.1:${apiPort}/api/runs`, { 'x-api-key': TEST_API_KEY }),
+        );
         results.stevedore.push(result);
         await clean();
         return result.requests.average;
       },
       async () => {
-        const result = await load(`http://127.0.0.1:${barePort}/jobs`);
+        const result = await measured('bare', bare.child.pid!, () => load(`http://127.0.0.1:${barePort}/jobs`));
         results.bare.push(result);
         await clean();
         return result.requests.average;
@@ -131,6 +151,8 @@ export async function enqueueBenchmark(
     const [rs, rb] = [median(samples.stevedore), median(samples.bare)];
     const [p50s, p50b, p99s, p99b] = [latency(s, 'p50'), latency(b, 'p50'), latency(s, 'p99'), latency(b, 'p99')];
     const what = `POST /api/runs, ${CONNECTIONS} connections × ${SECONDS} s`;
+    const cpuOf = (side: 'stevedore' | 'bare', part: 'server' | 'stores') =>
+      median(cpu[side].slice(1).map((c) => c[part]));
     return [
       {
         scenario: 'enqueue',
@@ -161,6 +183,26 @@ export async function enqueueBenchmark(
         ratio: p99s / p99b,
         target: '<= 2 (ratio)',
         samples: { stevedore: s.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) },
+      },
+      {
+        scenario: 'enqueue',
+        metric: 'CPU per request of the server process (µs)',
+        unit: 'µs',
+        stevedore: cpuOf('stevedore', 'server'),
+        bare: cpuOf('bare', 'server'),
+        ratio: cpuOf('stevedore', 'server') / cpuOf('bare', 'server'),
+        target: '',
+        samples: { stevedore: cpu.stevedore.map((c) => c.server), bare: cpu.bare.map((c) => c.server) },
+      },
+      {
+        scenario: 'enqueue',
+        metric: 'CPU per request of PostgreSQL and Redis together (µs)',
+        unit: 'µs',
+        stevedore: cpuOf('stevedore', 'stores'),
+        bare: cpuOf('bare', 'stores'),
+        ratio: cpuOf('stevedore', 'stores') / cpuOf('bare', 'stores'),
+        target: '',
+        samples: { stevedore: cpu.stevedore.map((c) => c.stores), bare: cpu.bare.map((c) => c.stores) },
       },
       {
         scenario: 'idle',

@@ -1,12 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU time (user + system) a process has used, in ms (/proc clock ticks are 10 ms). */
+/**
+ * CPU time (user + system) a process has used, in ms (/proc clock ticks are 10 ms), with
+ * that of its children that ended (PostgreSQL's backends come and go: the postmaster's
+ * count keeps theirs once they have ended).
+ */
 export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0; // gone meanwhile (a PostgreSQL backend that ended)
+  }
+}
+
+/** CPU time (user + system) of the process alone, in ms: without its children. */
+export function ownCpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
-    return 0; // gone meanwhile (a PostgreSQL backend that ended)
+    return 0;
   }
 }
 

@@ -6,7 +6,9 @@ import { pollUntil } from '../test/helpers/poll';
 import { Stack } from '../test/helpers/stack';
 import { LOGIN_PAGE, TestSite, WELCOME_PAGE } from '../test/helpers/test-site';
 import { alternate, Figure, median, percentile } from './harness';
+import { cpuMs, ownCpuMs, pidsNamed } from './process-cpu';
 import { treePssMiB } from './process-memory';
+import { processTree } from '../test/helpers/process-tree';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const CONCURRENCY = 2;
@@ -35,8 +37,26 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
   let baselinePss = 0;
   let peakPss = 0;
   const pssSamples: number[] = [];
+  // Where the CPU goes, per run: each side's processes' CPU time over a round, divided by RUNS.
+  const treeCpu = (root: number, withRoot = true) =>
+    processTree(root)
+      .filter((pid) => withRoot || pid !== root)
+      .reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const storesCpu = () => [...pidsNamed('postgres'), ...pidsNamed('redis-server')].reduce((t, p) => t + cpuMs(p), 0);
+  const ownCpu = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const cpu = { platform: [] as Array<Record<string, number>>, shared: [] as Array<Record<string, number>> };
+  const perRun = (before: Record<string, number>, after: Record<string, number>) =>
+    Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] - before[k]) / RUNS]));
   try {
     const platform = async () => {
+      const readCpu = () => ({
+        worker: ownCpuMs(stack.worker.child.pid!),
+        Chromium: treeCpu(stack.worker.child.pid!) - ownCpuMs(stack.worker.child.pid!),
+        API: cpuMs(stack.api.child.pid!),
+        'PostgreSQL + Redis': storesCpu(),
+        'benchmark (site, polling)': ownCpu(),
+      });
+      const cpuBefore = readCpu();
       const started = performance.now();
       const ids = await Promise.all(
         Array.from({ length: RUNS }, async (_, i) => {
@@ -71,6 +91,7 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
         throw new Error(`not every run passed: ${rows.map((r) => r.status).join(',')}`);
       overheads.push(...rows.map((r) => Number(r.wall) - Number(r.steps)));
       if (!baselinePss) baselinePss = treePssMiB(stack.worker.child.pid!);
+      cpu.platform.push(perRun(cpuBefore, readCpu()));
       return perMinute;
     };
     const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
@@ -113,7 +134,14 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
     const shared = async () => {
       const browser = await chromium.launch({ executablePath, args });
       await fiveSteps(browser);
+      const readCpu = () => ({
+        Chromium: treeCpu(process.pid, false),
+        'PostgreSQL + Redis': storesCpu(),
+        'benchmark (Playwright client, site)': ownCpu(),
+      });
+      const cpuBefore = readCpu();
       const rate = await twoAtATime(() => fiveSteps(browser));
+      cpu.shared.push(perRun(cpuBefore, readCpu()));
       await browser.close();
       return rate;
     };
@@ -125,6 +153,11 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
     });
     const [s, b] = [median(samples.stevedore), median(samples.bare)];
     const counted = overheads.slice(RUNS); // the warm-up's runs are not counted
+    const sharedRate = median(sharedRates.slice(1));
+    const cpuLine = (rounds: Array<Record<string, number>>) =>
+      Object.keys(rounds[0])
+        .map((part) => `${part} ${median(rounds.slice(1).map((r) => r[part])).toFixed(0)}`)
+        .join(', ');
     return [
       {
         scenario: 'runs',
@@ -158,13 +191,13 @@ export async function runsBenchmark(env: Record<string, string>, reps: number, d
       },
       {
         scenario: 'runs',
-        metric: `runs/min of one shared browser, a context per run, nothing stored, no egress guard (reference; ratio vs browser per run)`,
+        metric: `runs/min, ${RUNS} × 5 steps, concurrency ${CONCURRENCY}, against one shared browser (a context per run, nothing stored, no egress guard); CPU ms per run: platform ${cpuLine(cpu.platform)}; shared browser ${cpuLine(cpu.shared)}`,
         unit: '1/min',
-        stevedore: median(sharedRates.slice(1)),
-        bare: b,
-        ratio: median(sharedRates.slice(1)) / b,
-        target: '',
-        samples: { stevedore: sharedRates, bare: [] },
+        stevedore: s,
+        bare: sharedRate,
+        ratio: s / sharedRate,
+        target: '>= 0.95',
+        samples: { stevedore: samples.stevedore, bare: sharedRates.slice(1) },
       },
       {
         scenario: 'runs',

@@ -337,7 +337,7 @@ export class RunExecutor {
           error,
           screenshot: shot ?? null,
         };
-        await this.steps.upsert({ runId, ...result }, ['runId', 'index']);
+        await this.saveStep(runId, result);
         await job.updateProgress({ type: 'step', attempt, ...result } satisfies RunProgress).catch(() => undefined);
         span.setAttribute('stevedore.step.status', status);
         return error;
@@ -380,6 +380,20 @@ export class RunExecutor {
     if (/net::ERR_/.test(error.message))
       return short(`request refused by the egress guard: ${refusals[0]}\n${error.message}`);
     return short(`${error.message}\nrequests refused by the egress guard during this step: ${refusals.join('; ')}`);
+  }
+
+  /** A step's result, stored before its live event: one plain statement (TypeORM's upsert builder costs more than the write). */
+  private async saveStep(
+    runId: string,
+    step: Pick<RunStepResult, 'index' | 'action' | 'target' | 'status' | 'durationMs' | 'error' | 'screenshot'>,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO run_steps (run_id, "index", action, target, status, duration_ms, error, screenshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (run_id, "index") DO UPDATE SET action = EXCLUDED.action, target = EXCLUDED.target, status = EXCLUDED.status,
+         duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, screenshot = EXCLUDED.screenshot`,
+      [runId, step.index, step.action, step.target, step.status, step.durationMs, step.error, step.screenshot],
+    );
   }
 
   private async recordSkipped(runId: string, steps: RunStep[], from: number): Promise<void> {
