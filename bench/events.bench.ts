@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Socket } from 'socket.io-client';
 import { AppProcess } from '../test/helpers/app-process';
@@ -33,6 +34,11 @@ export async function eventsBenchmark(env: Record<string, string>, reps: number)
     await api.waitHealthy(`${base}/api/health`);
     await queueEvents.waitUntilReady();
     // No worker runs: the run stays queued and the benchmark reports progress on its job.
+    // The fair layer hands a run to BullMQ only while a worker offers a slot: offer one for
+    // a minute, as a worker would (src/queues/fair/fair-scripts.ts, `:slots`).
+    const slots = new Redis(env.REDIS_URL);
+    await slots.hset(`${env.QUEUE_PREFIX}:fair:test-runs:slots`, 'events-bench', `1:${Date.now() + 60_000}`);
+    slots.disconnect();
     const res = await fetch(`${base}/api/runs`, {
       method: 'POST',
       headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json' },
