@@ -184,26 +184,21 @@ export async function enqueueBenchmark(
         target: '<= 2 (ratio)',
         samples: { stevedore: s.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) },
       },
-      {
+      ...(
+        [
+          ['server', 'CPU per request of the server process'],
+          ['stores', 'CPU per request of PostgreSQL and Redis together'],
+        ] as const
+      ).map(([part, metric]): Figure => ({
         scenario: 'enqueue',
-        metric: 'CPU per request of the server process (µs)',
+        metric,
         unit: 'µs',
-        stevedore: cpuOf('stevedore', 'server'),
-        bare: cpuOf('bare', 'server'),
-        ratio: cpuOf('stevedore', 'server') / cpuOf('bare', 'server'),
+        stevedore: cpuOf('stevedore', part),
+        bare: cpuOf('bare', part),
+        ratio: cpuOf('stevedore', part) / cpuOf('bare', part),
         target: '',
-        samples: { stevedore: cpu.stevedore.map((c) => c.server), bare: cpu.bare.map((c) => c.server) },
-      },
-      {
-        scenario: 'enqueue',
-        metric: 'CPU per request of PostgreSQL and Redis together (µs)',
-        unit: 'µs',
-        stevedore: cpuOf('stevedore', 'stores'),
-        bare: cpuOf('bare', 'stores'),
-        ratio: cpuOf('stevedore', 'stores') / cpuOf('bare', 'stores'),
-        target: '',
-        samples: { stevedore: cpu.stevedore.map((c) => c.stores), bare: cpu.bare.map((c) => c.stores) },
-      },
+        samples: { stevedore: cpu.stevedore.map((c) => c[part]), bare: cpu.bare.map((c) => c[part]) },
+      })),
       {
         scenario: 'idle',
         metric: 'RSS of an idle API (bare: the Fastify server)',

@@ -9,8 +9,8 @@ export class InFlightBatcher<In, Out> {
   private running = false;
 
   constructor(
-    /** Runs one batch: answers in the order of `items`. */
-    private readonly run: (items: In[]) => Promise<Out[]>,
+    /** Runs one batch: answers in the order of `items` (none for a write: each caller gets undefined). */
+    private readonly run: (items: In[]) => Promise<Out[] | void>,
     private readonly max = 100,
   ) {}
 
@@ -28,7 +28,7 @@ export class InFlightBatcher<In, Out> {
         const batch = this.waiting.splice(0, this.max);
         try {
           const answers = await this.run(batch.map((entry) => entry.item));
-          batch.forEach((entry, i) => entry.resolve(answers[i]));
+          batch.forEach((entry, i) => entry.resolve((answers ? answers[i] : undefined) as Out));
         } catch (error) {
           for (const entry of batch) entry.reject(error);
         }

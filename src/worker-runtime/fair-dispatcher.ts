@@ -80,7 +80,6 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       releases = new InFlightBatcher<string, void>(async (ids) => {
         await fair.release(...ids);
         await fair.dispatch();
-        return ids.map(() => undefined);
       });
       this.releases.set(fair, releases);
     }

@@ -142,12 +142,11 @@ export class EmailSender {
     return this.records.call({ emailId, messageId, acceptedAt });
   }
 
-  private async recordAllSent(sent: SentRecord[]): Promise<void[]> {
+  private async recordAllSent(sent: SentRecord[]): Promise<void> {
     await this.emails.query(
       `UPDATE emails e SET status = 'sent', message_id = v.message_id, sent_at = v.sent_at, last_error = NULL, updated_at = now()
        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(id, message_id, sent_at) WHERE e.id = v.id`,
       [sent.map((s) => s.emailId), sent.map((s) => s.messageId), sent.map((s) => s.acceptedAt)],
     );
-    return sent.map(() => undefined);
   }
 }

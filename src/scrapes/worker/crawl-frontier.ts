@@ -78,13 +78,12 @@ export class CrawlFrontier {
     await this.additions.call(entries);
   }
 
-  private async addAll(lists: Array<Array<Omit<FrontierEntry, 'id'>>>): Promise<void[]> {
+  private async addAll(lists: Array<Array<Omit<FrontierEntry, 'id'>>>): Promise<void> {
     const entries = lists.flat();
     await this.db.query(
       `INSERT INTO scraped_pages (scrape_id, url, request_url, depth) SELECT $1, u, r, d FROM unnest($2::text[], $3::text[], $4::int[]) AS t(u, r, d) ON CONFLICT DO NOTHING`,
       [this.scrapeId, entries.map((e) => e.url), entries.map((e) => e.requestUrl), entries.map((e) => e.depth)],
     );
-    return lists.map(() => undefined);
   }
 
   /** Takes the next `n` queued URLs, shallowest first, marking them in flight. */
@@ -104,7 +103,7 @@ export class CrawlFrontier {
     return this.records.call({ id, page });
   }
 
-  private async recordAll(batch: Array<{ id: string; page: PageRecord }>): Promise<void[]> {
+  private async recordAll(batch: Array<{ id: string; page: PageRecord }>): Promise<void> {
     const column = <T>(value: (page: PageRecord) => T) => batch.map(({ page }) => value(page));
     await this.db.query(
       `UPDATE scraped_pages p SET state = v.state, final_url = v.final_url, status_code = v.status_code, content_type = v.content_type,
@@ -132,6 +131,5 @@ export class CrawlFrontier {
         column((p) => p.error),
       ],
     );
-    return batch.map(() => undefined);
   }
 }

@@ -85,7 +85,7 @@ function extractInOneParse(html: string, pageUrl: string, markdown: boolean): Ex
   const root = parsePage(html);
   const facts: PageFacts = { anchors: [] };
   readFacts(root, false, facts);
-  const base = facts.base === undefined ? pageUrl : resolveOr(facts.base, pageUrl);
+  const base = baseUrl(facts.base, pageUrl);
   const page: ExtractedPage = {
     title: nonEmpty(facts.title) ?? nonEmpty(facts.ogTitle),
     description: nonEmpty(facts.description) ?? nonEmpty(facts.ogDescription),
@@ -103,7 +103,7 @@ function readFacts(node: ElementNode, inSvg: boolean, facts: PageFacts): void {
   for (const child of node.childNodes as HtmlNode[]) {
     if (child.nodeType !== 1) continue;
     const el = child as ElementNode;
-    const tag = (el as { rawTagName?: string }).rawTagName?.toLowerCase();
+    const tag = tagOf(el);
     if (tag === 'title' && !inSvg) facts.title ??= el.textContent ?? '';
     else if (tag === 'meta') {
       const content = el.getAttribute('content') ?? undefined;
@@ -127,11 +127,16 @@ function readFacts(node: ElementNode, inSvg: boolean, facts: PageFacts): void {
   }
 }
 
+/** An element's tag name, lower case (node-html-parser keeps it as written in rawTagName). */
+function tagOf(el: ElementNode): string | undefined {
+  return (el as { rawTagName?: string }).rawTagName?.toLowerCase();
+}
+
 function findBody(node: ElementNode): ElementNode | undefined {
   for (const child of node.childNodes as HtmlNode[]) {
     if (child.nodeType !== 1) continue;
     const el = child as ElementNode;
-    const tag = (el as { rawTagName?: string }).rawTagName?.toLowerCase();
+    const tag = tagOf(el);
     if (tag === 'body') return el;
     if (tag === 'html') return findBody(el);
   }
@@ -149,17 +154,9 @@ function collapseTextWhitespace(node: ElementNode): void {
       const text = child as unknown as { rawText: string };
       text.rawText = text.rawText.replace(/\s+/g, ' ');
     } else if (child.nodeType === 1) {
-      const tag = (child as { rawTagName?: string }).rawTagName?.toLowerCase();
+      const tag = tagOf(child as ElementNode);
       if (tag !== 'pre' && tag !== 'textarea') collapseTextWhitespace(child as ElementNode);
     }
-  }
-}
-
-function resolveOr(href: string, pageUrl: string): string {
-  try {
-    return new URL(href, pageUrl).href;
-  } catch {
-    return pageUrl;
   }
 }
 
@@ -178,7 +175,7 @@ function linksOf(anchors: string[], base: string): { links: string[]; hrefs: str
 
 function extractWithCheerio(html: string, pageUrl: string, markdown: boolean): ExtractedPage {
   const $ = load(/<body[\s>]/i.test(html) ? html : `<body>${html}</body>`, FAST_PARSER);
-  const base = baseUrl($, pageUrl);
+  const base = baseUrl($('base[href]').first().attr('href'), pageUrl);
   const canonical = $('link[rel~="canonical" i][href]').attr('href');
   const page: ExtractedPage = {
     title:
@@ -187,7 +184,12 @@ function extractWithCheerio(html: string, pageUrl: string, markdown: boolean): E
       nonEmpty($('meta[name="description"]').attr('content')) ??
       nonEmpty($('meta[property="og:description"]').attr('content')),
     canonicalUrl: canonical === undefined ? null : (normalizeUrl(canonical, base) ?? null),
-    ...links($, base),
+    ...linksOf(
+      $('a[href]')
+        .toArray()
+        .map((anchor) => $(anchor).attr('href') ?? ''),
+      base,
+    ),
     text: null,
     markdown: null,
   };
@@ -205,27 +207,13 @@ function nonEmpty(value: string | null | undefined): string | null {
 }
 
 /** Relative URLs resolve against `<base href>` (itself relative to the page) when the page has one. */
-function baseUrl($: CheerioAPI, pageUrl: string): string {
-  const href = $('base[href]').first().attr('href');
+function baseUrl(href: string | undefined, pageUrl: string): string {
   if (href === undefined) return pageUrl;
   try {
     return new URL(href, pageUrl).href;
   } catch {
     return pageUrl;
   }
-}
-
-/** Every http(s) link, normalised and as written, each deduplicated in document order; other origins included, the caller filters. */
-function links($: CheerioAPI, base: string): { links: string[]; hrefs: string[] } {
-  const normalised = new Set<string>();
-  const written = new Set<string>();
-  $('a[href]').each((_, anchor) => {
-    const forms = linkForms($(anchor).attr('href') ?? '', base);
-    if (!forms) return;
-    normalised.add(forms.key);
-    written.add(forms.request);
-  });
-  return { links: [...normalised], hrefs: [...written] };
 }
 
 /**
