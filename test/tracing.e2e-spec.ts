@@ -137,7 +137,9 @@ describe('tracing (OpenTelemetry)', () => {
         20000,
         `email ${first} sending`,
       );
-      // The worker's one slot is taken: the second waits in its project's line, not in BullMQ.
+      // The worker's one slot is taken and its one prefetched place goes to the next email:
+      // the one after waits in its project's line, not in BullMQ.
+      await send('prefetched@example.com');
       const second = await send('second@example.com');
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await status(second)).toBe('queued');

@@ -129,6 +129,22 @@ describe('extractPage', () => {
     '\u0000',
   ])('does not throw on %j', (html) => expect(() => extractPage(html, 'http://h.test/', BOTH)).not.toThrow());
 
+  it('reads a title as text, markup-like content included (a <title> holds no elements)', () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    for (const text of [false, true]) {
+      const page = extractPage(
+        `<head><title>${hostile} &amp; more</title></head><body><p>body</p></body>`,
+        'http://h.test/',
+        {
+          text,
+          markdown: true,
+        },
+      );
+      expect(page.title).toBe(`${hostile} & more`);
+      expect(page.markdown).toBe('body');
+    }
+  });
+
   it('keeps the text of unclosed tags', () => {
     const odd = extractPage('<div><p>unclosed <a href="/u">link', 'http://h.test/', BOTH);
     expect(odd.text).toBe('unclosed link');
@@ -149,6 +165,7 @@ describe('extractPage without text (one parse) against with text (cheerio)', () 
     '<base href="http://[bad"><a href="x">x</a>',
     '<html><body><div><p>unclosed <a href="/u">link',
     '<title>A &amp; B</title><link rel="Alternate Canonical" href="/c?b=2&amp;a=1"><a href="/q?x=1&amp;y=2">q</a>',
+    '<title><img src=x onerror=alert(1)> &lt;b&gt; title</title><a href="/t">t</a>',
     '<svg><title>icon</title></svg><title>Real</title><meta name="description" content="d1"><meta name="description" content="d2">',
     '<body><ul><li>one</li><li><a href="/two">two</a></li></ul><table><tr><th>h</th></tr><tr><td>c</td></tr></table></body>',
     '<body><script>var a = "<a href=/no>";</script><textarea>keep   this</textarea><a href="/yes">yes</a></body>',

@@ -64,11 +64,17 @@ interface PageFacts {
 }
 
 /**
- * node-html-markdown's parser settings, plus unclosed elements kept as if closed: by
- * default node-html-parser drops an element left open (`<div><a href=x>link` loses the
- * link), and pages in the wild leave elements open.
+ * node-html-markdown's parser settings, plus:
+ * - unclosed elements kept as if closed: by default node-html-parser drops an element left
+ *   open (`<div><a href=x>link` loses the link), and pages in the wild leave elements open;
+ * - <title> read as text, as browsers and htmlparser2 do: its content holds no elements, so
+ *   `<title><img …> x</title>` is titled `<img …> x`, not ` x` with an image in the head.
  */
-const PARSER_OPTIONS = { ...nodeHtmlParserConfig, parseNoneClosedTags: true };
+const PARSER_OPTIONS = {
+  ...nodeHtmlParserConfig,
+  blockTextElements: { ...nodeHtmlParserConfig.blockTextElements, title: true },
+  parseNoneClosedTags: true,
+};
 
 function parsePage(html: string): ElementNode {
   return parse(html, PARSER_OPTIONS) as ElementNode;
