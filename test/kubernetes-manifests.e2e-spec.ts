@@ -298,7 +298,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const warm = figure(/warm \(browser and a prepared context\)\s+([\d.]+) MiB/);
     const perRunPeak = figure(/\| PSS added per concurrent run, at the peak \| ([\d.]+) MiB/);
     const perScriptRun = figure(/\| PSS added per concurrent script run \(same\) \| ([\d.]+) MiB/);
-    const crawlPeak = figure(/\| worker peak RSS over the crawls \(VmHWM\) \| ([\d.]+) MiB/);
+    const crawlPeak = figure(/\| worker peak RSS over the crawls \(VmHWM\)[^|]*\| ([\d.]+) MiB/);
     const { requests, limits } = workerContainer.resources!;
     expect(mib(requests!.memory)).toBeGreaterThanOrEqual(warm + concurrency * perRunPeak);
     expect(mib(limits!.memory)).toBeGreaterThanOrEqual(warm + concurrency * perScriptRun + (crawlPeak - idleWorker));
