@@ -84,6 +84,10 @@ export async function scrapesBenchmark(
     ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
     SCRAPE_HOST_CONCURRENCY: '64',
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    // The memory table in BENCHMARKS.md compares growing factors (0: V8's own).
+    ...(process.env.BENCH_WORKER_HEAP_GROWING_PERCENT
+      ? { WORKER_HEAP_GROWING_PERCENT: process.env.BENCH_WORKER_HEAP_GROWING_PERCENT }
+      : {}),
   }).start();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();

@@ -20,6 +20,7 @@ describe('parseEnv', () => {
       SHUTDOWN_TIMEOUT_MS: 30000,
       DATABASE_CONNECT_TIMEOUT_MS: 30000,
       MEMORY_THRESHOLD: 0.85,
+      WORKER_HEAP_GROWING_PERCENT: 20,
       ARTIFACTS_DIR: './storage',
       ALLOWED_PRIVATE_HOSTS: [],
     });
@@ -50,6 +51,7 @@ describe('parseEnv', () => {
     [{ DATABASE_URL: 'mysql://x@y/z' }, /DATABASE_URL must be a URL starting with postgres:\/\//],
     [{ REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
     [{ MEMORY_THRESHOLD: '1.5' }, /MEMORY_THRESHOLD/],
+    [{ WORKER_HEAP_GROWING_PERCENT: '-5' }, /WORKER_HEAP_GROWING_PERCENT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ API_KEYS: 'short' }, /API_KEYS.* at least 16 characters/],
     [{ QUEUE_PREFIX: 'has space' }, /QUEUE_PREFIX/],

@@ -156,6 +156,9 @@ export const envSchema = z.object({
   MONITOR_RETENTION_DAYS: int(1, 3650).default(90),
   MEMORY_THRESHOLD: fraction.default(0.85),
   WORKER_MEMORY_LIMIT_MB: int(0, 1048576).default(0),
+  // How far V8 lets a worker's heap grow past what survived its last full GC, in percent
+  // (0: V8's own factor, up to 300 % on a large machine). Not a limit: nothing dies over it.
+  WORKER_HEAP_GROWING_PERCENT: int(0, 1000).default(20),
   ALLOWED_PRIVATE_HOSTS: list.default([]),
   EVENTS_HEARTBEAT_MS: int(1000, 300000).default(15000),
   SCRAPE_HOST_CONCURRENCY: int(1, 256).default(5),
