@@ -1,4 +1,4 @@
-import { isEmail } from 'class-validator';
+import isEmail from 'validator/lib/isEmail';
 import addressparser from 'nodemailer/lib/addressparser';
 
 /** One recipient: the address mail goes to, and the name shown with it (may be empty). */

@@ -1,4 +1,4 @@
-import { isEmail } from 'class-validator';
+import isEmail from 'validator/lib/isEmail';
 import { z } from 'zod';
 import { FIELD } from '../validation/problem-lines';
 import { closedObject, gotText, httpUrl, isHttpUrl, oneOf, requiredName } from '../validation/request-fields';

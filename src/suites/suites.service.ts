@@ -1,7 +1,7 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isUUID } from 'class-validator';
+import isUUID from 'validator/lib/isUUID';
 import type { FlowProducer, Queue } from 'bullmq';
 import { DataSource, In, Repository } from 'typeorm';
 import { isObject } from '../validation/body-checks';

@@ -1,4 +1,4 @@
-import { isEmail } from 'class-validator';
+import isEmail from 'validator/lib/isEmail';
 import { z } from 'zod';
 import { closedObject } from '../validation/request-fields';
 import { FIELD } from '../validation/problem-lines';

@@ -1,4 +1,4 @@
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { ElementNode, HtmlNode } from 'node-html-markdown/dist/nodes';
 // node-html-markdown's walk over a tree parsed here, so the same tree also gives the title
 // and links (one parse per page instead of two). Deep imports of a pinned version:
@@ -7,6 +7,7 @@ import { nodeHtmlParserConfig } from 'node-html-markdown/dist/utilities';
 import { getMarkdownForHtmlNodes } from 'node-html-markdown/dist/visitor';
 import { parse } from 'node-html-parser';
 import { createMarkdownConverter } from './markdown-converter';
+import { cheerio } from './lazy-cheerio';
 import { linkForms, normalizeUrl } from './url-normalizer';
 
 export interface ExtractedPage {
@@ -180,7 +181,7 @@ function linksOf(anchors: string[], base: string): { links: string[]; hrefs: str
 }
 
 function extractWithCheerio(html: string, pageUrl: string, markdown: boolean): ExtractedPage {
-  const $ = load(/<body[\s>]/i.test(html) ? html : `<body>${html}</body>`, FAST_PARSER);
+  const $ = cheerio().load(/<body[\s>]/i.test(html) ? html : `<body>${html}</body>`, FAST_PARSER);
   const base = baseUrl($('base[href]').first().attr('href'), pageUrl);
   const canonical = $('link[rel~="canonical" i][href]').attr('href');
   const page: ExtractedPage = {

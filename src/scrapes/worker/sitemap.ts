@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { cheerio } from './lazy-cheerio';
 
 export interface ParsedSitemap {
   /** Page URLs from a `<urlset>`. */
@@ -13,7 +13,7 @@ export interface ParsedSitemap {
  */
 export function parseSitemap(xml: string): ParsedSitemap {
   try {
-    const $ = load(xml, { xml: true });
+    const $ = cheerio().load(xml, { xml: true });
     const locs = (selector: string): string[] =>
       $(selector)
         .map((_, loc) => $(loc).text().trim())
