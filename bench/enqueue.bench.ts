@@ -9,7 +9,7 @@ import { AppProcess } from '../test/helpers/app-process';
 import { FIVE_STEPS } from '../test/helpers/five-step-run';
 import { freePort } from '../test/helpers/free-port';
 import { TEST_API_KEY, TEST_REDIS_URL } from '../test/helpers/test-env';
-import { alternate, Figure, median } from './harness';
+import { Figure, median } from './harness';
 import { cpuMs, pidsNamed } from './process-cpu';
 import { rssMiB } from './process-memory';
 
@@ -59,7 +59,7 @@ export async function enqueueBenchmark(
   await db.connect();
   await db.query(BARE_JOBS_TABLE);
   const logs = mkdtempSync(join(tmpdir(), 'stevedore-bench-enqueue-'));
-  const [apiPort, barePort] = [await freePort(), await freePort()];
+  const [apiPort, barePort, guardedPort] = [await freePort(), await freePort(), await freePort()];
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, 'results')}`] : [];
   const api = new AppProcess({
     env: {
@@ -86,18 +86,35 @@ export async function enqueueBenchmark(
     logFile: join(logs, 'bare.log'),
     nodeArgs,
   });
+  const guarded = new AppProcess({
+    entry: join(__dirname, 'bare', 'guarded-enqueue-server.ts'),
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: env.QUEUE_PREFIX,
+      PORT: String(guardedPort),
+      API_KEY: TEST_API_KEY,
+    },
+    logFile: join(logs, 'guarded.log'),
+    nodeArgs,
+  });
   const queues = ['test-runs', 'bare-runs'].map(
     (name) => new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX }),
   );
   const redis = new Redis(TEST_REDIS_URL);
-  const results = { stevedore: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
+  type Side = 'stevedore' | 'bare' | 'guarded';
+  const results = {
+    stevedore: [] as autocannon.Result[],
+    bare: [] as autocannon.Result[],
+    guarded: [] as autocannon.Result[],
+  };
   /**
    * CPU µs per request of the server under test and of PostgreSQL + Redis, per round: steadier
    * than requests/s on a machine whose cores the load generator and the databases share.
    */
   type CpuRound = { server: number; stores: number };
-  const cpu = { stevedore: [] as CpuRound[], bare: [] as CpuRound[] };
-  const measured = async (side: 'stevedore' | 'bare', pid: number, run: () => Promise<autocannon.Result>) => {
+  const cpu = { stevedore: [] as CpuRound[], bare: [] as CpuRound[], guarded: [] as CpuRound[] };
+  const measured = async (side: Side, pid: number, run: () => Promise<autocannon.Result>) => {
     const stores = () => [...pidsNamed('postgres'), ...pidsNamed('redis-server')].reduce((t, p) => t + cpuMs(p), 0);
     const [server0, stores0] = [cpuMs(pid), stores()];
     const result = await run();
@@ -123,36 +140,37 @@ export async function enqueueBenchmark(
     await Promise.all([
       api.waitHealthy(`http://127.0.0.1:${apiPort}/api/health`),
       bare.waitHealthy(`http://127.0.0.1:${barePort}/health`),
+      guarded.waitHealthy(`http://127.0.0.1:${guardedPort}/health`),
     ]);
     await new Promise((r) => setTimeout(r, 5000));
     const idle = { api: rssMiB(api.child.pid!), bare: rssMiB(bare.child.pid!) };
     await clean();
-    const samples = await alternate(
-      reps,
-      async () => {
-        const result = await measured('stevedore', api.child.pid!, () =>
-          load(`http://127.0.0.1:${apiPort}/api/runs`, { 'x-api-key': TEST_API_KEY }),
-        );
-        results.stevedore.push(result);
-        await clean();
-        return result.requests.average;
-      },
-      async () => {
-        const result = await measured('bare', bare.child.pid!, () => load(`http://127.0.0.1:${barePort}/jobs`));
-        results.bare.push(result);
-        await clean();
-        return result.requests.average;
-      },
-    );
+    const round = async (side: Side, pid: number, url: string, headers?: Record<string, string>) => {
+      const result = await measured(side, pid, () => load(url, headers));
+      results[side].push(result);
+      await clean();
+      return result.requests.average;
+    };
+    const sides: Record<Side, () => Promise<number>> = {
+      stevedore: () =>
+        round('stevedore', api.child.pid!, `http://127.0.0.1:${apiPort}/api/runs`, { 'x-api-key': TEST_API_KEY }),
+      bare: () => round('bare', bare.child.pid!, `http://127.0.0.1:${barePort}/jobs`),
+      guarded: () =>
+        round('guarded', guarded.child.pid!, `http://127.0.0.1:${guardedPort}/jobs`, { 'x-api-key': TEST_API_KEY }),
+    };
+    // One uncounted warm-up of each, then the three take turns, so drift hits them alike.
+    const order: Side[] = ['bare', 'guarded', 'stevedore'];
+    for (const side of order) await sides[side]();
+    const samples = { stevedore: [] as number[], bare: [] as number[], guarded: [] as number[] };
+    for (let i = 0; i < reps; i++) for (const side of order) samples[side].push(await sides[side]());
     // The warm-up of each side is the first result: not counted.
-    const [s, b] = [results.stevedore.slice(1), results.bare.slice(1)];
+    const [s, b, g] = [results.stevedore.slice(1), results.bare.slice(1), results.guarded.slice(1)];
     const latency = (rs: autocannon.Result[], p: 'p50' | 'p99') => median(rs.map((r) => r.latency[p]));
     const non2xx = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
     const [rs, rb] = [median(samples.stevedore), median(samples.bare)];
     const [p50s, p50b, p99s, p99b] = [latency(s, 'p50'), latency(b, 'p50'), latency(s, 'p99'), latency(b, 'p99')];
     const what = `POST /api/runs, ${CONNECTIONS} connections × ${SECONDS} s`;
-    const cpuOf = (side: 'stevedore' | 'bare', part: 'server' | 'stores') =>
-      median(cpu[side].slice(1).map((c) => c[part]));
+    const cpuOf = (side: Side, part: 'server' | 'stores') => median(cpu[side].slice(1).map((c) => c[part]));
     return [
       {
         scenario: 'enqueue',
@@ -162,7 +180,38 @@ export async function enqueueBenchmark(
         bare: rb,
         ratio: rs / rb,
         target: '>= 0.8',
-        samples,
+        samples: { stevedore: samples.stevedore, bare: samples.bare },
+      },
+      // What the kept guarantees cost without the framework, and what the framework costs.
+      {
+        scenario: 'enqueue',
+        metric: `requests/s, the bare server with auth, validation, admission and a log line, against the bare server`,
+        unit: '1/s',
+        stevedore: median(samples.guarded),
+        bare: rb,
+        ratio: median(samples.guarded) / rb,
+        target: '',
+        samples: { stevedore: samples.guarded, bare: samples.bare },
+      },
+      {
+        scenario: 'enqueue',
+        metric: `requests/s, ${what}, against the bare server with auth, validation, admission and a log line`,
+        unit: '1/s',
+        stevedore: rs,
+        bare: median(samples.guarded),
+        ratio: rs / median(samples.guarded),
+        target: '',
+        samples: { stevedore: samples.stevedore, bare: samples.guarded },
+      },
+      {
+        scenario: 'enqueue',
+        metric: 'latency p99 of the bare server with the four guarantees, against the bare server',
+        unit: 'ms',
+        stevedore: latency(g, 'p99'),
+        bare: p99b,
+        ratio: latency(g, 'p99') / p99b,
+        target: '',
+        samples: { stevedore: g.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) },
       },
       {
         scenario: 'enqueue',
@@ -199,6 +248,21 @@ export async function enqueueBenchmark(
         target: '',
         samples: { stevedore: cpu.stevedore.map((c) => c[part]), bare: cpu.bare.map((c) => c[part]) },
       })),
+      ...(
+        [
+          ['server', 'CPU per request of the server process, the bare server with the four guarantees'],
+          ['stores', 'CPU per request of PostgreSQL and Redis together, the bare server with the four guarantees'],
+        ] as const
+      ).map(([part, metric]): Figure => ({
+        scenario: 'enqueue',
+        metric,
+        unit: 'µs',
+        stevedore: cpuOf('guarded', part),
+        bare: cpuOf('bare', part),
+        ratio: cpuOf('guarded', part) / cpuOf('bare', part),
+        target: '',
+        samples: { stevedore: cpu.guarded.map((c) => c[part]), bare: cpu.bare.map((c) => c[part]) },
+      })),
       {
         scenario: 'idle',
         metric: 'RSS of an idle API (bare: the Fastify server)',
@@ -211,10 +275,10 @@ export async function enqueueBenchmark(
       },
       {
         scenario: 'enqueue',
-        metric: 'non-2xx responses, errors and timeouts (all counted repetitions)',
+        metric: 'non-2xx responses, errors and timeouts (all counted repetitions; bare: both bare servers)',
         unit: 'count',
         stevedore: non2xx(s),
-        bare: non2xx(b),
+        bare: non2xx(b) + non2xx(g),
         ratio: 0,
         target: '0',
         samples: { stevedore: [], bare: [] },
@@ -224,6 +288,6 @@ export async function enqueueBenchmark(
     for (const queue of queues) await queue.close();
     redis.disconnect();
     await db.end();
-    await Promise.all([api.stop(), bare.stop()]);
+    await Promise.all([api.stop(), bare.stop(), guarded.stop()]);
   }
 }
