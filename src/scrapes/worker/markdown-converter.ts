@@ -4,8 +4,8 @@ import {
   type TranslatorConfig,
   type TranslatorConfigFactory,
 } from 'node-html-markdown';
-// Installs a linear appendResult for every conversion (see there).
-import './linear-markdown-append';
+// Installs the linear visitor for every conversion (see there).
+import './linear-markdown-visitor';
 
 type Context = Parameters<TranslatorConfigFactory>[0];
 type Element = Context['node'];

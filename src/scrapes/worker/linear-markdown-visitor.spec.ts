@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { Visitor } from 'node-html-markdown/dist/visitor';
-import { linearAppendResult, quadraticAppendResult } from './linear-markdown-append';
+import { linearVisitor, originalVisitor } from './linear-markdown-visitor';
 import { createMarkdownConverter } from './markdown-converter';
 
 const converter = createMarkdownConverter();
 
-/** The markdown of `html` with one appendResult or the other installed. */
-function markdownWith(append: typeof quadraticAppendResult, html: string): string {
-  Visitor.prototype.appendResult = append;
+/** The markdown of `html` with one visitor's methods or the other's installed. */
+function markdownWith(methods: typeof originalVisitor, html: string): string {
+  Object.assign(Visitor.prototype, methods);
   try {
     return converter.translate(html);
   } finally {
-    Visitor.prototype.appendResult = linearAppendResult;
+    Object.assign(Visitor.prototype, linearVisitor);
   }
 }
 
@@ -28,13 +28,14 @@ const DOCUMENTS = [
   '<p>' + 'word '.repeat(500) + '</p><p>' + '\n'.repeat(30) + '</p><div>' + ' '.repeat(30) + '</div>end',
 ];
 
-describe('linear appendResult', () => {
+describe('linear markdown visitor', () => {
   it('is the one installed', () => {
-    expect(Visitor.prototype.appendResult).toBe(linearAppendResult);
+    expect(Visitor.prototype.appendResult).toBe(linearVisitor.appendResult);
+    expect(Visitor.prototype.visitNode).toBe(linearVisitor.visitNode);
   });
 
   it.each(DOCUMENTS.map((html) => [html]))('writes what node-html-markdown writes: %j', (html) => {
-    expect(markdownWith(linearAppendResult, html)).toBe(markdownWith(quadraticAppendResult, html));
+    expect(markdownWith(linearVisitor, html)).toBe(markdownWith(originalVisitor, html));
   });
 
   it('writes what node-html-markdown writes on generated documents', () => {
@@ -59,7 +60,7 @@ describe('linear appendResult', () => {
     fc.assert(
       fc.property(fc.array(tree, { maxLength: 6 }), (parts) => {
         const html = parts.join('');
-        expect(markdownWith(linearAppendResult, html)).toBe(markdownWith(quadraticAppendResult, html));
+        expect(markdownWith(linearVisitor, html)).toBe(markdownWith(originalVisitor, html));
       }),
       { numRuns: 400 },
     );
