@@ -6,8 +6,6 @@ import { EgressProxy, REFUSE_ALL } from '../egress/egress-proxy';
 import { chromiumExecutable, chromiumLaunchArgs } from './chromium-flags';
 import { guardPlaywrightRace } from './playwright-race-guard';
 
-/** A fresh browser after this many runs keeps leaks in Chromium from adding up. */
-const RECYCLE_AFTER_RUNS = 100;
 /** Calls to a browser that died can wait forever: every pool operation has a bound. */
 const OPEN_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -93,10 +91,19 @@ export class BrowserPool implements OnApplicationShutdown {
   async release(context: BrowserContext): Promise<void> {
     const browser = context.browser();
     await within(context.close(), CLOSE_TIMEOUT_MS, 'closing a browser context').catch(() => undefined);
-    // A browser retired by recycling closes once its last run is done.
-    if (browser && browser !== this.browser && browser.contexts().length === 0) {
-      await within(browser.close(), CLOSE_TIMEOUT_MS, 'closing Chromium').catch(() => undefined);
-    }
+    if (browser) await this.closeIfRetired(browser);
+  }
+
+  /**
+   * A browser retired by recycling closes once its last context has, however that one
+   * closed: a run's release, a stale spare, or a spare that was still being prepared on it
+   * when the next browser started. (It used to close only from `release`, so a retired
+   * browser whose last context was a spare stayed open: one Chromium leaked per recycling
+   * with runs overlapping.)
+   */
+  private async closeIfRetired(browser: Browser): Promise<void> {
+    if (browser === this.browser || browser.contexts().length > 0 || !browser.isConnected()) return;
+    await within(browser.close(), CLOSE_TIMEOUT_MS, 'closing a retired Chromium').catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -117,14 +124,20 @@ export class BrowserPool implements OnApplicationShutdown {
       return undefined;
     });
     if (!context) return undefined;
-    if (context.browser() === this.browser && this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS)
+    if (
+      context.browser() === this.browser &&
+      this.browser?.isConnected() &&
+      this.runsOnBrowser < this.config.env.BROWSER_RECYCLE_RUNS
+    )
       return context;
     void within(context.close(), CLOSE_TIMEOUT_MS, 'closing a stale context').catch(() => undefined);
     return undefined;
   }
 
   private prepareSpare(): void {
-    if (this.closed) return;
+    // One spare at a time: a second would replace the first unclosed, and its context would
+    // keep its browser from ever being idle (and closed when retired).
+    if (this.closed || this.spare) return;
     this.spare = this.currentBrowser()
       .then(async (browser) => {
         const context = await this.newContext(browser, {});
@@ -138,7 +151,8 @@ export class BrowserPool implements OnApplicationShutdown {
   }
 
   private currentBrowser(): Promise<Browser> {
-    if (this.browser?.isConnected() && this.runsOnBrowser < RECYCLE_AFTER_RUNS) return Promise.resolve(this.browser);
+    if (this.browser?.isConnected() && this.runsOnBrowser < this.config.env.BROWSER_RECYCLE_RUNS)
+      return Promise.resolve(this.browser);
     this.launching ??= this.launch().finally(() => (this.launching = undefined));
     return this.launching;
   }
@@ -166,7 +180,7 @@ export class BrowserPool implements OnApplicationShutdown {
     this.browser = browser;
     this.runsOnBrowser = 0;
     this.logger.log({ version: browser.version() }, 'Chromium started');
-    if (retired && retired.contexts().length === 0) await retired.close().catch(() => undefined);
+    if (retired) await this.closeIfRetired(retired);
     return browser;
   }
 
@@ -183,7 +197,10 @@ export class BrowserPool implements OnApplicationShutdown {
     try {
       const context = await browser.newContext({ viewport: VIEWPORT, ...options, proxy: { server } });
       this.egress.set(context, egress);
-      context.once('close', () => void egress.stop());
+      context.once('close', () => {
+        void egress.stop();
+        void this.closeIfRetired(browser);
+      });
       return context;
     } catch (error) {
       await egress.stop();

@@ -159,6 +159,8 @@ export const envSchema = z.object({
   // How far V8 lets a worker's heap grow past what survived its last full GC, in percent
   // (0: V8's own factor, up to 300 % on a large machine). Not a limit: nothing dies over it.
   WORKER_HEAP_GROWING_PERCENT: int(0, 1000).default(20),
+  // A fresh Chromium for step runs after this many runs on one (keeps Chromium's own leaks bounded).
+  BROWSER_RECYCLE_RUNS: int(1, 100000).default(100),
   ALLOWED_PRIVATE_HOSTS: list.default([]),
   EVENTS_HEARTBEAT_MS: int(1000, 300000).default(15000),
   SCRAPE_HOST_CONCURRENCY: int(1, 256).default(5),
