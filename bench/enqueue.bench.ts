@@ -171,6 +171,23 @@ export async function enqueueBenchmark(
     const [p50s, p50b, p99s, p99b] = [latency(s, 'p50'), latency(b, 'p50'), latency(s, 'p99'), latency(b, 'p99')];
     const what = `POST /api/runs, ${CONNECTIONS} connections × ${SECONDS} s`;
     const cpuOf = (side: Side, part: 'server' | 'stores') => median(cpu[side].slice(1).map((c) => c[part]));
+    // CPU per request of one side (or the guarded server) against the bare server.
+    const cpuFigures = (side: 'stevedore' | 'guarded', label: string): Figure[] =>
+      (
+        [
+          ['server', `CPU per request of the server process${label}`],
+          ['stores', `CPU per request of PostgreSQL and Redis together${label}`],
+        ] as const
+      ).map(([part, metric]) => ({
+        scenario: 'enqueue',
+        metric,
+        unit: 'µs',
+        stevedore: cpuOf(side, part),
+        bare: cpuOf('bare', part),
+        ratio: cpuOf(side, part) / cpuOf('bare', part),
+        target: '',
+        samples: { stevedore: cpu[side].map((c) => c[part]), bare: cpu.bare.map((c) => c[part]) },
+      }));
     return [
       {
         scenario: 'enqueue',
@@ -233,36 +250,8 @@ export async function enqueueBenchmark(
         target: '<= 2 (ratio)',
         samples: { stevedore: s.map((r) => r.latency.p99), bare: b.map((r) => r.latency.p99) },
       },
-      ...(
-        [
-          ['server', 'CPU per request of the server process'],
-          ['stores', 'CPU per request of PostgreSQL and Redis together'],
-        ] as const
-      ).map(([part, metric]): Figure => ({
-        scenario: 'enqueue',
-        metric,
-        unit: 'µs',
-        stevedore: cpuOf('stevedore', part),
-        bare: cpuOf('bare', part),
-        ratio: cpuOf('stevedore', part) / cpuOf('bare', part),
-        target: '',
-        samples: { stevedore: cpu.stevedore.map((c) => c[part]), bare: cpu.bare.map((c) => c[part]) },
-      })),
-      ...(
-        [
-          ['server', 'CPU per request of the server process, the bare server with the four guarantees'],
-          ['stores', 'CPU per request of PostgreSQL and Redis together, the bare server with the four guarantees'],
-        ] as const
-      ).map(([part, metric]): Figure => ({
-        scenario: 'enqueue',
-        metric,
-        unit: 'µs',
-        stevedore: cpuOf('guarded', part),
-        bare: cpuOf('bare', part),
-        ratio: cpuOf('guarded', part) / cpuOf('bare', part),
-        target: '',
-        samples: { stevedore: cpu.guarded.map((c) => c[part]), bare: cpu.bare.map((c) => c[part]) },
-      })),
+      ...cpuFigures('stevedore', ''),
+      ...cpuFigures('guarded', ', the bare server with the four guarantees'),
       {
         scenario: 'idle',
         metric: 'RSS of an idle API (bare: the Fastify server)',
