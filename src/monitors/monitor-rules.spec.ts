@@ -11,12 +11,15 @@ const rules = (over: Partial<ScheduleAlerts> = {}): ScheduleAlerts => ({
   ...over,
 });
 
-/** Judges a sequence like 'ffpfp' (f failed, e error, t timed_out, p passed, c cancelled), one second apart. */
-function judge(sequence: string, alerts: ScheduleAlerts, durations: number[] = []) {
+/**
+ * Judges a sequence like 'ffpfp' (f failed, e error, t timed_out, p passed, c cancelled), ending
+ * one second apart; each began half a second before it ended unless `startedAtMs` says otherwise.
+ */
+function judge(sequence: string, alerts: ScheduleAlerts, durations: number[] = [], startedAtMs: number[] = []) {
   let n = 0;
   const monitor = new MonitorRules(
     alerts,
-    { failing: 0, passing: 0, slow: 0, fast: 0 },
+    { failing: 0, passing: 0, slow: 0, fast: 0, judgedStartedAt: null },
     new Map<IncidentKind, LiveIncident>(),
     () => `incident-${++n}`,
   );
@@ -25,6 +28,7 @@ function judge(sequence: string, alerts: ScheduleAlerts, durations: number[] = [
     const outcome: Outcome = {
       id: `run-${i}`,
       status: status[letter as keyof typeof status],
+      startedAt: new Date(Date.UTC(2026, 0, 1) + (startedAtMs[i] ?? i * 1000 - 500)),
       finishedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
       durationMs: durations[i] ?? 100,
       error: letter === 'p' ? null : `broke ${i}`,
@@ -42,6 +46,22 @@ describe('monitor rules', () => {
     expect(told(monitor)).toEqual(['opened:incident-1', 'resolved:incident-1']);
     expect(monitor.changes[0].incident.runIds).toEqual(['run-2', 'run-3', 'run-4']);
     expect(monitor.changes[1].incident.resolvedAt).toEqual(new Date(Date.UTC(2026, 0, 1, 0, 0, 4)));
+  });
+
+  it('leaves out a run that began before one already judged: its failure is older news', () => {
+    // Run 1 loaded the broken page at 0.6 s and failed on its timeout at 2 s; run 2 loaded the
+    // recovered page at 0.9 s and passed at 1 s. Judged in the order they ended, run 1 would
+    // reopen the incident run 2 resolved, and run 3 would resolve it again: two alerts too many.
+    const monitor = judge('fpfp', rules(), [], [-500, 900, 600, 2500]);
+    expect(told(monitor)).toEqual(['opened:incident-1', 'resolved:incident-1']);
+    expect(monitor.changes[0].incident.runIds).toEqual(['run-0', 'run-1']);
+    expect(monitor.streaks).toMatchObject({ passing: 2, failing: 0 });
+    // A run that began at the same moment as the newest one judged still counts.
+    expect(told(judge('fpf', rules(), [], [0, 500, 500]))).toEqual([
+      'opened:incident-1',
+      'resolved:incident-1',
+      'opened:incident-2',
+    ]);
   });
 
   it('counts failed, error and timed_out as failing, and leaves cancelled runs out', () => {
@@ -100,15 +120,29 @@ describe('monitor rules', () => {
     };
     const monitor = new MonitorRules(
       rules(),
-      { failing: 1, passing: 0, slow: 0, fast: 0 },
+      { failing: 1, passing: 0, slow: 0, fast: 0, judgedStartedAt: new Date(0) },
       new Map([['failing', open]]),
       () => 'new',
     );
-    monitor.judge({ id: 'r1', status: 'failed', finishedAt: new Date(1000), durationMs: 1, error: 'y' });
+    monitor.judge({
+      id: 'r1',
+      status: 'failed',
+      startedAt: new Date(500),
+      finishedAt: new Date(1000),
+      durationMs: 1,
+      error: 'y',
+    });
     expect(monitor.changes).toEqual([]);
     expect(open.runIds).toEqual(['old', 'r1']);
     expect(open.lastError).toBe('y');
-    monitor.judge({ id: 'r2', status: 'passed', finishedAt: new Date(2000), durationMs: 1, error: null });
+    monitor.judge({
+      id: 'r2',
+      status: 'passed',
+      startedAt: new Date(1500),
+      finishedAt: new Date(2000),
+      durationMs: 1,
+      error: null,
+    });
     expect(told(monitor)).toEqual(['resolved:earlier']);
   });
 });

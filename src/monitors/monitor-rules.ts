@@ -5,6 +5,8 @@ import type { IncidentKind, IncidentState } from './incident.entity';
 export interface Outcome {
   id: string;
   status: string;
+  /** When it began looking (its start, or its end if it never started). */
+  startedAt: Date;
   finishedAt: Date;
   durationMs: number | null;
   error: string | null;
@@ -15,6 +17,8 @@ export interface Streaks {
   passing: number;
   slow: number;
   fast: number;
+  /** When the newest outcome judged so far began; an outcome that began before it is stale. */
+  judgedStartedAt: Date | null;
 }
 
 /** An incident in force as the rules see it; `changed` marks what must be written back. */
@@ -46,7 +50,9 @@ const PASSING = new Set(['passed']);
  * failAfter failing runs in a row and resolves after recoverAfter passing ones, once that
  * recovery has held for cooldownMs (a failure during the cool-down keeps it open, and
  * nothing is said); a `degraded` one does the same with passing runs slower than
- * degradedAfterMs. Cancelled runs say nothing either way.
+ * degradedAfterMs. Cancelled runs say nothing either way, and so does a stale run: one that
+ * began before a run already judged but ended after it (a slow failure that looked at the
+ * site before it recovered must not reopen the incident a quicker, later pass resolved).
  */
 export class MonitorRules {
   readonly changes: Change[] = [];
@@ -59,6 +65,9 @@ export class MonitorRules {
   ) {}
 
   judge(outcome: Outcome): void {
+    const newest = this.streaks.judgedStartedAt;
+    if (newest && outcome.startedAt < newest) return;
+    this.streaks.judgedStartedAt = outcome.startedAt;
     if (FAILING.has(outcome.status)) {
       this.streaks.failing++;
       this.streaks.passing = 0;

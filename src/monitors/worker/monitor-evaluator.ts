@@ -16,6 +16,7 @@ interface StateRow {
   passing_streak: number;
   slow_streak: number;
   fast_streak: number;
+  judged_started_at: Date | null;
 }
 
 interface ScheduleRow {
@@ -35,7 +36,7 @@ const NOTHING: Evaluation = { notificationIds: [], changedIncidents: [] };
 
 /**
  * Judges a schedule's runs (or suites) that ended since it last looked, in the order they
- * ended, in one transaction holding its monitor state: streaks, incidents and one
+ * ended (leaving out stale ones, see MonitorRules), in one transaction holding its monitor state: streaks, incidents and one
  * notification row per change and channel are written together with the new cursor, so a
  * crash loses nothing and repeats nothing (the next pass starts from the cursor that was
  * committed). Another worker judging the same schedule at that moment makes this pass a no-op.
@@ -56,8 +57,8 @@ export class MonitorEvaluator {
         [scheduleId, schedule.project_id],
       );
       const [state] = (await m.query(
-        `SELECT cursor_at::text AS cursor_at, cursor_id, failing_streak, passing_streak, slow_streak, fast_streak
-           FROM monitor_states WHERE schedule_id = $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT cursor_at::text AS cursor_at, cursor_id, failing_streak, passing_streak, slow_streak, fast_streak,
+                judged_started_at FROM monitor_states WHERE schedule_id = $1 FOR UPDATE SKIP LOCKED`,
         [scheduleId],
       )) as StateRow[];
       if (!state) return NOTHING;
@@ -68,6 +69,7 @@ export class MonitorEvaluator {
         passing: state.passing_streak,
         slow: state.slow_streak,
         fast: state.fast_streak,
+        judgedStartedAt: state.judged_started_at && new Date(state.judged_started_at),
       };
       const rules = new MonitorRules(schedule.alerts, streaks, incidents, randomUUID);
       const judged = new Map([...incidents.values()].map((incident) => [incident.id, incident]));
@@ -80,7 +82,7 @@ export class MonitorEvaluator {
       const last = outcomes.at(-1);
       await m.query(
         `UPDATE monitor_states SET cursor_at = $2::timestamptz, cursor_id = $3, failing_streak = $4, passing_streak = $5,
-                slow_streak = $6, fast_streak = $7, updated_at = now() WHERE schedule_id = $1`,
+                slow_streak = $6, fast_streak = $7, judged_started_at = $8, updated_at = now() WHERE schedule_id = $1`,
         [
           scheduleId,
           last?.at ?? state.cursor_at,
@@ -89,6 +91,7 @@ export class MonitorEvaluator {
           streaks.passing,
           streaks.slow,
           streaks.fast,
+          streaks.judgedStartedAt,
         ],
       );
       const changedIncidents: Evaluation['changedIncidents'] = [];
@@ -129,7 +132,8 @@ export class MonitorEvaluator {
     // Suites and runs both record status, finished_at, duration_ms and error (JobRow).
     const table = isSuite ? 'suites' : 'runs';
     const rows = (await m.query(
-      `SELECT id, status, finished_at, finished_at::text AS at, duration_ms, error FROM ${table}
+      `SELECT id, status, COALESCE(started_at, finished_at) AS started_at, finished_at, finished_at::text AS at,
+              duration_ms, error FROM ${table}
         WHERE schedule_id = $1 AND finished_at IS NOT NULL
           AND (finished_at, id) > ($2::timestamptz, $3::uuid)
         ORDER BY finished_at, id LIMIT ${BATCH}`,
@@ -137,6 +141,7 @@ export class MonitorEvaluator {
     )) as Array<{
       id: string;
       status: string;
+      started_at: Date;
       finished_at: Date;
       at: string;
       duration_ms: number | null;
@@ -146,6 +151,7 @@ export class MonitorEvaluator {
       at: row.at,
       id: row.id,
       status: row.status,
+      startedAt: new Date(row.started_at),
       finishedAt: new Date(row.finished_at),
       durationMs: row.duration_ms,
       error: row.error,
