@@ -1,11 +1,17 @@
 /**
  * The bare server of bench/bare/enqueue-server.ts with the four things the issue asks the
- * accept path to keep, and nothing else: the API key (its SHA-256 digest looked up, as
- * the platform's key directory does), validation by the platform's own run schema,
- * admission by the platform's own capacity script, and one pino line per request (from
- * Fastify's onResponse hook). What it leaves out is the framework around them: Nest's
- * router, guards, interceptors and exception filters, the storable-text walk, the egress
- * check of the run's URLs and the fair layer's per-project lines.
+ * accept path to keep, done with the platform's own code, and nothing else:
+ * - the API key: its SHA-256 digest looked up, as the platform's key directory does;
+ * - validation: the storable-text walk of body, query and path (no NUL or lone surrogate
+ *   reaches PostgreSQL), the run schema, and the egress rule for the run's URLs (the SSRF
+ *   check that makes a refused host a 400 naming the step);
+ * - admission: the capacity script, then the job in its project's line of the fair layer
+ *   (with no worker, as in the platform's rounds, the line holds it: nothing is dispatched);
+ * - the run stored as the platform stores it: the same row in the same `runs` table (with
+ *   the indexes its lists need) and the same job data, by the same statement;
+ * - one pino line per request, from Fastify's onResponse hook.
+ * What it leaves out is the framework around them: Nest's router, guards, interceptors,
+ * pipes and exception filters.
  */
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
@@ -13,9 +19,29 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import pino from 'pino';
+import { AddressPolicy } from '../../src/egress/address-policy';
 import { hashApiKey } from '../../src/projects/key-material';
+import { FairQueue } from '../../src/queues/fair/fair-queue';
+import { newRun } from '../../src/runs/new-run';
 import { takeRunPlace } from '../../src/runs/run-capacity';
-import { definitionLimits, parseRunDefinition } from '../../src/runs/run-definition';
+import { RUN_JOB, runJobData, runJobOptions } from '../../src/runs/run-job';
+import { definitionLimits, parseRunDefinition, resolveStepUrl } from '../../src/runs/run-definition';
+import { unstorableText } from '../../src/storable-text/storable-text';
+
+/** The platform's egress rule for a run's URLs: its base and every goto, each refusal named. */
+async function refusedUrls(policy: AddressPolicy, baseUrl: string | undefined, steps: unknown[]): Promise<string[]> {
+  const targets: Array<[string, string]> = baseUrl ? [['baseUrl', baseUrl]] : [];
+  steps.forEach((step, i) => {
+    const { action, url } = step as { action: string; url?: string };
+    if (action === 'goto' && url) targets.push([`steps[${i}].url`, resolveStepUrl(url, baseUrl)]);
+  });
+  const refused: string[] = [];
+  for (const [field, url] of targets) {
+    const verdict = await policy.check(url);
+    if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
+  }
+  return refused;
+}
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -24,6 +50,9 @@ async function main(): Promise<void> {
   const queue = new Queue('bare-runs', { connection: { url: process.env.REDIS_URL }, prefix });
   const projects = new Map([[hashApiKey(process.env.API_KEY!).toString('hex'), randomUUID()]]);
   const limits = definitionLimits({ TEST_EXECUTION_TIMEOUT_MS: 120000 });
+  const policy = new AddressPolicy(['127.0.0.1']);
+  // As the platform's run kind: no cap beyond the workers' slots, projects' running limits on.
+  const fair = new FairQueue(queue, redis, prefix, 0, true);
   const log = pino();
   const app = Fastify();
   app.addHook('onResponse', (request, reply, done) => {
@@ -41,14 +70,25 @@ async function main(): Promise<void> {
     const key = request.headers['x-api-key'];
     const projectId = typeof key === 'string' ? projects.get(hashApiKey(key).toString('hex')) : undefined;
     if (!projectId) return reply.code(401).send({ statusCode: 401, message: 'A valid API key is required' });
+    const unstorable = [
+      ...unstorableText(request.body),
+      ...unstorableText(request.query, 'query'),
+      ...unstorableText(request.params, 'params'),
+    ];
+    if (unstorable.length) return reply.code(400).send({ statusCode: 400, message: unstorable });
     const { definition, errors } = parseRunDefinition(request.body, limits);
     if (!definition) return reply.code(400).send({ statusCode: 400, message: errors });
+    const refused = await refusedUrls(policy, definition.baseUrl, definition.steps ?? []);
+    if (refused.length) return reply.code(400).send({ statusCode: 400, message: refused });
     if ((await takeRunPlace(redis, prefix, 1_000_000, { projectId, queuedLimit: null })) !== 'taken')
       return reply.code(429).header('retry-after', '5').send({ statusCode: 429, message: 'Over capacity' });
-    const id = randomUUID();
-    await pool.query(`INSERT INTO bare_jobs (id, data, status) VALUES ($1, $2, 'queued')`, [id, definition]);
-    await queue.add('run', { id }, { jobId: id });
-    return reply.code(201).send({ id, status: 'queued' });
+    const run = newRun(definition, { projectId });
+    await pool.query(
+      `INSERT INTO runs (id, project_id, name, definition, priority) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
+      [run.id, projectId, run.name, run.definition, run.priority],
+    );
+    await fair.enqueue(projectId, [{ name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) }]);
+    return reply.code(201).send({ id: run.id, status: run.status });
   });
   app.get('/health', async () => ({ ok: true }));
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
