@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import type { Agent } from 'undici';
 import type { AddressPolicy } from './address-policy';
+import { undici } from './lazy-undici';
 
 /** A connection the egress guard refused (private address, no DNS answer). */
 export class EgressRefusedError extends Error {}
@@ -16,6 +17,7 @@ export function guardedAgent(
   policy: AddressPolicy,
   options: { connectTimeoutMs: number; keepAliveTimeoutMs?: number },
 ): Agent {
+  const { Agent, buildConnector } = undici();
   const connect = buildConnector({ timeout: options.connectTimeoutMs });
   return new Agent({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { Agent, Dispatcher, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { AddressPolicy } from './address-policy';
 import { EgressRefusedError, guardedAgent } from './guarded-agent';
+import { undici } from './lazy-undici';
 
 export interface WebhookSettings {
   userAgent: string;
@@ -30,14 +31,13 @@ class WebhookTimeout extends Error {}
  * one timeout covers headers and body, and the answer's body is discarded unread.
  */
 export class WebhookSender {
-  private readonly agent: Agent;
+  /** Made at the first delivery: the API builds a sender but posts only when a channel is tested. */
+  private agent?: Agent;
 
   constructor(
-    policy: AddressPolicy,
+    private readonly policy: AddressPolicy,
     private readonly settings: WebhookSettings,
-  ) {
-    this.agent = guardedAgent(policy, { connectTimeoutMs: Math.min(10_000, settings.timeoutMs) });
-  }
+  ) {}
 
   /**
    * Resolves on 2xx; otherwise throws WebhookRetryableError or WebhookRejectedError. Rejects
@@ -83,7 +83,14 @@ export class WebhookSender {
     try {
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(url, { dispatcher: this.agent, method: 'POST', headers, body, signal: abort.signal });
+        this.agent ??= guardedAgent(this.policy, { connectTimeoutMs: Math.min(10_000, this.settings.timeoutMs) });
+        res = await undici().request(url, {
+          dispatcher: this.agent,
+          method: 'POST',
+          headers,
+          body,
+          signal: abort.signal,
+        });
       } catch (error) {
         throw this.classify(error as Error & { code?: string; cause?: unknown }, abort.signal, signal);
       }
@@ -104,7 +111,7 @@ export class WebhookSender {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 
   private classify(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import Handlebars from 'handlebars';
+import type * as HandlebarsModule from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,6 +19,21 @@ interface Template {
 }
 
 export const TEMPLATES_DIR = join(__dirname, 'templates');
+
+/**
+ * Handlebars, loaded at the first render: the API renders only when an email is accepted
+ * (and Handlebars compiles a template at its first call anyway).
+ */
+function handlebars(): typeof HandlebarsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('handlebars') as typeof HandlebarsModule;
+}
+
+/** A template part compiled at its first render, strict (a missing variable is an error naming it). */
+function compileLater(source: string, noEscape: boolean): Compiled {
+  let compiled: Compiled | undefined;
+  return (variables) => (compiled ??= handlebars().compile(source, { strict: true, noEscape }))(variables);
+}
 
 /**
  * Email templates as files: `templates/<name>/subject.hbs`, `text.hbs` and/or `html.hbs`,
@@ -57,9 +72,7 @@ export class EmailTemplates {
     for (const name of readdirSync(dir)) {
       const file = (part: string) => join(dir, name, `${part}.hbs`);
       const compile = (part: string, noEscape: boolean): Compiled | undefined =>
-        existsSync(file(part))
-          ? Handlebars.compile(readFileSync(file(part), 'utf8'), { strict: true, noEscape })
-          : undefined;
+        existsSync(file(part)) ? compileLater(readFileSync(file(part), 'utf8'), noEscape) : undefined;
       const subject = compile('subject', true);
       if (!subject) continue;
       this.templates.set(name, { subject, text: compile('text', true), html: compile('html', false) });

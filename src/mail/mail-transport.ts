@@ -1,9 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import nodemailer, { SendMailOptions, Transporter } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { Env } from '../config/env.schema';
 import { isImplicitTls, requiresStartTls, smtpOptions } from './smtp-options';
 import { tlsRefusal } from './tls-refusal';
+
+/**
+ * nodemailer, loaded when the first transport is made: the API makes one only when an email
+ * alert channel is tested; the worker at its first email.
+ */
+function nodemailer(): typeof Nodemailer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('nodemailer') as typeof Nodemailer;
+}
 
 export interface SentMail {
   messageId: string;
@@ -20,20 +30,22 @@ export interface MailTransport {
 /** A pooled SMTP connection set, reused across jobs. */
 export class SmtpMailTransport implements MailTransport {
   readonly description: string;
-  private readonly transporter: Transporter;
+  private transporter?: Transporter;
   private readonly server: string;
   private readonly startTlsRequired: boolean;
+  private readonly options: ReturnType<typeof smtpOptions>;
 
   constructor(env: Env) {
     this.server = `${env.MAIL_HOST}:${env.MAIL_PORT}`;
     const tls = isImplicitTls(env) ? 'TLS' : requiresStartTls(env) ? 'STARTTLS required' : 'STARTTLS if offered';
     this.description = `SMTP ${this.server} (${tls}${env.MAIL_USER ? ', with credentials' : ''})`;
     this.startTlsRequired = requiresStartTls(env);
-    this.transporter = nodemailer.createTransport(smtpOptions(env));
+    this.options = smtpOptions(env);
   }
 
   async send(message: SendMailOptions): Promise<SentMail> {
     try {
+      this.transporter ??= nodemailer().createTransport(this.options);
       const info = await this.transporter.sendMail(message);
       return { messageId: info.messageId ?? '', response: info.response ?? '' };
     } catch (error) {
@@ -42,7 +54,7 @@ export class SmtpMailTransport implements MailTransport {
   }
 
   close(): void {
-    this.transporter.close();
+    this.transporter?.close();
   }
 }
 
@@ -52,11 +64,7 @@ export class SmtpMailTransport implements MailTransport {
  */
 export class EmlFileMailTransport implements MailTransport {
   readonly description: string;
-  private readonly transporter = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-  });
+  private transporter?: Transporter;
   private readonly dir: string;
 
   constructor(env: Env) {
@@ -65,6 +73,7 @@ export class EmlFileMailTransport implements MailTransport {
   }
 
   async send(message: SendMailOptions): Promise<SentMail> {
+    this.transporter ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
     const info = await this.transporter.sendMail(message);
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, `${Date.now()}-${(info.messageId ?? 'message').replace(/[^A-Za-z0-9.@-]/g, '')}.eml`);
@@ -73,7 +82,7 @@ export class EmlFileMailTransport implements MailTransport {
   }
 
   close(): void {
-    this.transporter.close();
+    this.transporter?.close();
   }
 }
 
