@@ -25,23 +25,9 @@ import { FairQueue } from '../../src/queues/fair/fair-queue';
 import { newRun } from '../../src/runs/new-run';
 import { takeRunPlace } from '../../src/runs/run-capacity';
 import { RUN_JOB, runJobData, runJobOptions } from '../../src/runs/run-job';
-import { definitionLimits, parseRunDefinition, resolveStepUrl } from '../../src/runs/run-definition';
+import { definitionLimits, parseRunDefinition } from '../../src/runs/run-definition';
+import { refusedRunUrls } from '../../src/runs/run-url-check';
 import { unstorableText } from '../../src/storable-text/storable-text';
-
-/** The platform's egress rule for a run's URLs: its base and every goto, each refusal named. */
-async function refusedUrls(policy: AddressPolicy, baseUrl: string | undefined, steps: unknown[]): Promise<string[]> {
-  const targets: Array<[string, string]> = baseUrl ? [['baseUrl', baseUrl]] : [];
-  steps.forEach((step, i) => {
-    const { action, url } = step as { action: string; url?: string };
-    if (action === 'goto' && url) targets.push([`steps[${i}].url`, resolveStepUrl(url, baseUrl)]);
-  });
-  const refused: string[] = [];
-  for (const [field, url] of targets) {
-    const verdict = await policy.check(url);
-    if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
-  }
-  return refused;
-}
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -78,7 +64,7 @@ async function main(): Promise<void> {
     if (unstorable.length) return reply.code(400).send({ statusCode: 400, message: unstorable });
     const { definition, errors } = parseRunDefinition(request.body, limits);
     if (!definition) return reply.code(400).send({ statusCode: 400, message: errors });
-    const refused = await refusedUrls(policy, definition.baseUrl, definition.steps ?? []);
+    const refused = await refusedRunUrls(definition, policy);
     if (refused.length) return reply.code(400).send({ statusCode: 400, message: refused });
     if ((await takeRunPlace(redis, prefix, 1_000_000, { projectId, queuedLimit: null })) !== 'taken')
       return reply.code(429).header('retry-after', '5').send({ statusCode: 429, message: 'Over capacity' });

@@ -22,7 +22,8 @@ import { REDIS } from '../redis/redis.module';
 import { newRun } from './new-run';
 import { RunCapacity } from './run-capacity';
 import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
-import { definitionLimits, isScriptRun, parseRunDefinition, resolveStepUrl, RunDefinition } from './run-definition';
+import { definitionLimits, isScriptRun, parseRunDefinition, RunDefinition } from './run-definition';
+import { refusedRunUrls } from './run-url-check';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runKey } from './run-files';
 import { RunArtifact } from './run-artifact.entity';
 import { RunStepResult } from './run-step.entity';
@@ -129,17 +130,7 @@ export class RunsService {
   ): Promise<{ definition?: RunDefinition; errors: string[] }> {
     const { definition, errors } = parseRunDefinition(body, definitionLimits(this.config.env));
     if (!definition) return { errors };
-    const targets: Array<[string, string]> = [];
-    if (definition.baseUrl) targets.push(['baseUrl', definition.baseUrl]);
-    definition.steps?.forEach((step, i) => {
-      if (step.action === 'goto' && step.url)
-        targets.push([`steps[${i}].url`, resolveStepUrl(step.url, definition.baseUrl)]);
-    });
-    const refused: string[] = [];
-    for (const [field, url] of targets) {
-      const verdict = await this.egress.check(url);
-      if (!verdict.allowed) refused.push(`${field} is not allowed: ${verdict.reason}`);
-    }
+    const refused = await refusedRunUrls(definition, this.egress);
     if (isScriptRun(definition) && definition.secrets.length)
       for (const name of await this.secrets.missing(definition.secrets, projectId))
         refused.push(`secrets: ${name} is not a stored secret (POST /api/secrets)`);
