@@ -22,12 +22,12 @@ import pino from 'pino';
 import { AddressPolicy } from '../../src/egress/address-policy';
 import { hashApiKey } from '../../src/projects/key-material';
 import { FairQueue } from '../../src/queues/fair/fair-queue';
-import { newRun } from '../../src/runs/new-run';
+import { newRun, newRunInsert } from '../../src/runs/new-run';
 import { takeRunPlace } from '../../src/runs/run-capacity';
-import { RUN_JOB, runJobData, runJobOptions } from '../../src/runs/run-job';
+import { runJob } from '../../src/runs/run-job';
 import { definitionLimits, parseRunDefinition } from '../../src/runs/run-definition';
 import { refusedRunUrls } from '../../src/runs/run-url-check';
-import { unstorableText } from '../../src/storable-text/storable-text';
+import { unstorableRequestText } from '../../src/storable-text/storable-text';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -56,11 +56,7 @@ async function main(): Promise<void> {
     const key = request.headers['x-api-key'];
     const projectId = typeof key === 'string' ? projects.get(hashApiKey(key).toString('hex')) : undefined;
     if (!projectId) return reply.code(401).send({ statusCode: 401, message: 'A valid API key is required' });
-    const unstorable = [
-      ...unstorableText(request.body),
-      ...unstorableText(request.query, 'query'),
-      ...unstorableText(request.params, 'params'),
-    ];
+    const unstorable = unstorableRequestText(request);
     if (unstorable.length) return reply.code(400).send({ statusCode: 400, message: unstorable });
     const { definition, errors } = parseRunDefinition(request.body, limits);
     if (!definition) return reply.code(400).send({ statusCode: 400, message: errors });
@@ -69,11 +65,8 @@ async function main(): Promise<void> {
     if ((await takeRunPlace(redis, prefix, 1_000_000, { projectId, queuedLimit: null })) !== 'taken')
       return reply.code(429).header('retry-after', '5').send({ statusCode: 429, message: 'Over capacity' });
     const run = newRun(definition, { projectId });
-    await pool.query(
-      `INSERT INTO runs (id, project_id, name, definition, priority) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
-      [run.id, projectId, run.name, run.definition, run.priority],
-    );
-    await fair.enqueue(projectId, [{ name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) }]);
+    await pool.query(...newRunInsert(run));
+    await fair.enqueue(projectId, [runJob(run)]);
     return reply.code(201).send({ id: run.id, status: run.status });
   });
   app.get('/health', async () => ({ ok: true }));

@@ -73,6 +73,7 @@ export class WebhookSender {
       headers['x-stevedore-signature'] =
         `sha256=${createHmac('sha256', this.settings.secret).update(body).digest('hex')}`;
 
+    this.agent ??= guardedAgent(this.policy, { connectTimeoutMs: Math.min(10_000, this.settings.timeoutMs) });
     // A plain timer cleared at the end: AbortSignal.timeout() would keep every finished
     // request (and its body, through undici's abort listener) alive until it fires.
     const abort = new AbortController();
@@ -83,7 +84,6 @@ export class WebhookSender {
     try {
       let res: Dispatcher.ResponseData;
       try {
-        this.agent ??= guardedAgent(this.policy, { connectTimeoutMs: Math.min(10_000, this.settings.timeoutMs) });
         res = await undici().request(url, {
           dispatcher: this.agent,
           method: 'POST',

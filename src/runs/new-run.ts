@@ -17,6 +17,17 @@ export interface RunPlacement {
 }
 
 /**
+ * The statement that stores a run accepted on its own (POST /runs): one plain INSERT, the
+ * accept path's hottest line (TypeORM's insert builder costs more than the query).
+ */
+export function newRunInsert(run: Run): [sql: string, params: unknown[]] {
+  return [
+    `INSERT INTO runs (id, project_id, name, definition, priority) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
+    [run.id, run.projectId, run.name, run.definition, run.priority],
+  ];
+}
+
+/**
  * A new run's row from its checked definition: queued, no worker has touched it, nothing
  * asked of it yet. Every path that starts runs (the API, a suite, a schedule's tick) builds
  * them here; its job comes from runJobData / runJobOptions.

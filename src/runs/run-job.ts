@@ -41,3 +41,13 @@ export const runJobOptions = (run: { id: string; priority: number }): JobsOption
   jobId: run.id,
   priority: run.priority,
 });
+
+/** A run's job as the fair layer (or the queue) takes it. */
+export const runJob = (
+  run: { id: string; priority: number; suiteId?: string | null },
+  suiteConcurrency?: number | null,
+) => ({
+  name: RUN_JOB.name,
+  data: runJobData(run, suiteConcurrency),
+  opts: runJobOptions(run),
+});

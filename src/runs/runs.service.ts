@@ -19,9 +19,9 @@ import { AddressPolicy } from '../egress/address-policy';
 import { FairQueues } from '../queues/fair/fair-queues';
 import { JobRowCancelRequest } from '../queues/job-row-cancel-request';
 import { REDIS } from '../redis/redis.module';
-import { newRun } from './new-run';
+import { newRun, newRunInsert } from './new-run';
 import { RunCapacity } from './run-capacity';
-import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from './run-job';
+import { RUN_JOB, runJob, type RunJobData } from './run-job';
 import { definitionLimits, isScriptRun, parseRunDefinition, RunDefinition } from './run-definition';
 import { refusedRunUrls } from './run-url-check';
 import { ARTIFACT_FILE_NAME, contentTypeOf, runKey } from './run-files';
@@ -87,18 +87,13 @@ export class RunsService {
     await this.capacity.admit(projectId);
     const run = newRun(definition, { projectId });
     try {
-      // One plain statement: the accept path's hottest line (TypeORM's insert builder costs more than the query).
-      const [row] = (await this.runs.query(
-        `INSERT INTO runs (id, project_id, name, definition, priority) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
-        [run.id, projectId, run.name, run.definition, run.priority],
-      )) as Array<{ created_at: Date }>;
+      const [row] = (await this.runs.query(...newRunInsert(run))) as Array<{ created_at: Date }>;
       run.createdAt = run.updatedAt = row.created_at;
     } catch (error) {
       await this.capacity.release(projectId);
       throw error;
     }
-    const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
-    await this.fair.enqueueOrWithdraw(this.queue, projectId, job, async () => {
+    await this.fair.enqueueOrWithdraw(this.queue, projectId, runJob(run), async () => {
       await this.runs.delete({ id: run.id });
       await this.capacity.release(projectId);
     });

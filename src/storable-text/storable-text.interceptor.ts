@@ -1,6 +1,6 @@
 import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { unstorableText } from './storable-text';
+import { unstorableRequestText } from './storable-text';
 
 /**
  * Every REST request's parsed body, query string and path parameters, walked once: text
@@ -14,11 +14,7 @@ export class StorableTextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<{ body?: unknown; query?: unknown; params?: unknown }>();
-      const problems = [
-        ...unstorableText(request.body),
-        ...unstorableText(request.query, 'query'),
-        ...unstorableText(request.params, 'params'),
-      ];
+      const problems = unstorableRequestText(request);
       if (problems.length) throw new BadRequestException(problems);
     }
     return next.handle();

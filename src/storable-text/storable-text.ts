@@ -64,3 +64,12 @@ export function unstorableText(value: unknown, root = ''): string[] {
   }
   return problems;
 }
+
+/** Every unstorable text of a parsed REST request: its body (fields named alone), query string and path parameters. */
+export function unstorableRequestText(request: { body?: unknown; query?: unknown; params?: unknown }): string[] {
+  return [
+    ...unstorableText(request.body),
+    ...unstorableText(request.query, 'query'),
+    ...unstorableText(request.params, 'params'),
+  ];
+}

@@ -6,7 +6,7 @@ import { insertRuns, newRun } from '../runs/new-run';
 import type { RunDefinition } from '../runs/run-definition';
 import type { Run } from '../runs/run.entity';
 import type { FairQueues } from '../queues/fair/fair-queues';
-import { RUN_JOB, runJobData, runJobOptions } from '../runs/run-job';
+import { RUN_JOB, runJob } from '../runs/run-job';
 import { SUITE_JOB, suiteFlow } from './suite-job';
 import type { SuiteRequest } from './suite-request';
 import { Suite, SuiteStatus } from './suite.entity';
@@ -98,7 +98,7 @@ export async function queueSuite(queues: SuiteQueues, projectId: string, { suite
   await queues.fair.enqueue(
     queues.runs,
     projectId,
-    runs.map((run) => ({ name: RUN_JOB.name, data: runJobData(run, suite.concurrency), opts: runJobOptions(run) })),
+    runs.map((run) => runJob(run, suite.concurrency)),
     suite.concurrency ? { id: suite.id, limit: suite.concurrency } : undefined,
   );
 }

@@ -36,10 +36,11 @@ const NOTHING: Evaluation = { notificationIds: [], changedIncidents: [] };
 
 /**
  * Judges a schedule's runs (or suites) that ended since it last looked, in the order they
- * ended (leaving out stale ones, see MonitorRules), in one transaction holding its monitor state: streaks, incidents and one
- * notification row per change and channel are written together with the new cursor, so a
- * crash loses nothing and repeats nothing (the next pass starts from the cursor that was
- * committed). Another worker judging the same schedule at that moment makes this pass a no-op.
+ * ended (leaving out stale ones, see MonitorRules), in one transaction holding its monitor
+ * state: streaks, incidents and one notification row per change and channel are written
+ * together with the new cursor, so a crash loses nothing and repeats nothing (the next pass
+ * starts from the cursor that was committed). Another worker judging the same schedule at
+ * that moment makes this pass a no-op.
  */
 @Injectable()
 export class MonitorEvaluator {

@@ -8,7 +8,7 @@ import { FLOW_PRODUCER } from '../../queues/flow-producer';
 import { REDIS } from '../../redis/redis.module';
 import { releaseRunPlaces, takeRunPlace } from '../../runs/run-capacity';
 import { insertRuns, newRun } from '../../runs/new-run';
-import { RUN_JOB, runJobData, runJobOptions, type RunJobData } from '../../runs/run-job';
+import { RUN_JOB, runJob, type RunJobData } from '../../runs/run-job';
 import type { Run } from '../../runs/run.entity';
 import { queueSuite, storeSuite, SUITES_QUEUE, type SuitePlan, type SuiteQueues } from '../../suites/suite-launch';
 import { FairQueues } from '../../queues/fair/fair-queues';
@@ -138,9 +138,8 @@ export class ScheduleTicker {
       this.logger.log({ scheduleId, suiteId }, 'Schedule tick queued a suite');
     } else if (run) {
       // Stored and committed: if this add fails, the reconciler queues the row again.
-      const job = { name: RUN_JOB.name, data: runJobData(run), opts: runJobOptions(run) };
       await this.fair
-        .enqueue(this.runs, projectId, [job])
+        .enqueue(this.runs, projectId, [runJob(run)])
         .catch((err: unknown) =>
           this.logger.warn(
             { scheduleId, runId: run!.id, err },
