@@ -229,9 +229,15 @@ describe('dashboard', () => {
 
     const shot = page.getByAltText('Attachment signed-in.png');
     await shot.waitFor();
-    expect(
-      await shot.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth),
-    ).toBeGreaterThan(0);
+    // The element is there before its image has loaded: wait for the load to end (a broken
+    // image ends with no width, and fails the check below).
+    const width = await pollUntil(
+      () => shot.evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : -1)),
+      (w) => w !== -1,
+      10_000,
+      'the screenshot loaded',
+    );
+    expect(width).toBeGreaterThan(0);
 
     const [viewer] = await Promise.all([
       context.waitForEvent('page'),

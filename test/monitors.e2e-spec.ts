@@ -285,6 +285,52 @@ describe('monitors and alerts', () => {
     expect((await incidents(flap)).map((i) => i.state)).toEqual(['resolved']);
   });
 
+  it('says nothing of a slow failure that looked at the site before a quicker, later pass', async () => {
+    const slack = await channel({ name: 'late chat', type: 'slack', url: receivers.url('/late') });
+    const late = await schedule('late failure', '/check', { channels: [slack], cooldownMs: 0 });
+    await pause(late);
+    const [{ project_id: projectId }] = (await db.query(`SELECT project_id FROM schedules WHERE id = $1`, [late])).rows;
+    // Stored as workers store runs' ends, after any real run of the schedule: run A loaded the
+    // page at 0 s and failed on its step timeout at 5 s; B and C loaded it at 1 s and 2 s and
+    // passed at once. A ends last, but what it saw is older than what B and C saw.
+    const runs = [
+      { name: 'B', status: 'passed', began: 1, ended: 1.1 },
+      { name: 'C', status: 'passed', began: 2, ended: 2.1 },
+      { name: 'A', status: 'failed', began: 0, ended: 5 },
+    ];
+    const ids: string[] = [];
+    for (const run of runs) {
+      const id = randomUUID();
+      ids.push(id);
+      await db.query(
+        `INSERT INTO runs (id, project_id, name, definition, status, schedule_id, started_at, finished_at, duration_ms, error)
+         VALUES ($1, $2, $3, '{}'::jsonb, $4, $5, now() + make_interval(secs => 10 + $6::float8),
+                 now() + make_interval(secs => 10 + $7::float8), 100, $8)`,
+        [
+          id,
+          projectId,
+          run.name,
+          run.status,
+          late,
+          run.began,
+          run.ended,
+          run.status === 'failed' ? 'expected "Up"' : null,
+        ],
+      );
+    }
+    await pollUntil(
+      async () =>
+        (await db.query(`SELECT cursor_id FROM monitor_states WHERE schedule_id = $1`, [late])).rows[0]?.cursor_id,
+      (cursor) => cursor === ids.at(-1),
+      15_000,
+      'the three runs judged',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await incidents(late)).toEqual([]);
+    expect(await notifications(late)).toEqual([]);
+    expect(receivers.at('/late')).toHaveLength(0);
+  });
+
   it('still tells the channel, once, when the worker dies between the run’s end and the notification', async () => {
     const pagerduty = await channel({
       name: 'on-call 2',
