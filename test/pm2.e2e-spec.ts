@@ -95,7 +95,31 @@ describe('pm2', () => {
     await rm(home, { recursive: true, force: true });
   });
 
+  /** The processes' own lines, for a failure's message: CI keeps nothing else of them. */
+  const logTail = async () => {
+    const files = ['api-out.log', 'worker-out.log', 'worker-error.log'];
+    const texts = await Promise.all(
+      files.map((f) =>
+        readFile(join(home, '.pm2', 'logs', f), 'utf8').then(
+          (t) => `== ${f}\n${t.split('\n').slice(-40).join('\n')}`,
+          () => '',
+        ),
+      ),
+    );
+    return texts.join('\n');
+  };
+
+  // Longer than Jest's default: its own waits name the step that is slow, and a failure
+  // carries the processes' last log lines.
   it('starts the config, scales to five workers that each serve health and attach to every queue, and deletes with every job finished', async () => {
+    try {
+      await startScaleAndDelete();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${await logTail()}`, { cause: error });
+    }
+  }, 180000);
+
+  async function startScaleAndDelete(): Promise<void> {
     await pm2('start', join(home, 'pm2.config.json'));
     await pollUntil(
       () =>
@@ -196,5 +220,11 @@ describe('pm2', () => {
     expect(new Set(ended.map((r) => r.worker)).size).toBeGreaterThanOrEqual(2);
     const logs = await readFile(join(home, '.pm2', 'logs', 'worker-out.log'), 'utf8').catch(() => '');
     expect(logs).toContain('Workers closed');
-  });
+    // Each worker ended its own shutdown (pm2 did not have to kill one at kill_timeout).
+    const completed = logs
+      .split('\n')
+      .filter((line) => line.includes('Shutdown complete'))
+      .map((line) => (JSON.parse(line) as { pid: number }).pid);
+    expect(new Set(completed)).toEqual(pids);
+  }
 });

@@ -5,7 +5,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
@@ -134,7 +134,7 @@ export function releaseRunPlaces(redis: Redis, prefix: string, projectId: string
  * leave them wrong for long.
  */
 @Injectable()
-export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RunCapacity implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RunCapacity.name);
   private readonly prefix: string;
   private timer?: NodeJS.Timeout;
@@ -177,7 +177,8 @@ export class RunCapacity implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  onApplicationShutdown(): void {
+  /** Before the shutdown sequence closes Redis: a tick after that would report Redis as down. */
+  onModuleDestroy(): void {
     clearInterval(this.timer);
   }
 

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -24,7 +24,7 @@ const PURGE_EVERY_MS = 3_600_000;
  * and a deleted schedule's, untouched as long, with its monitor state.
  */
 @Injectable()
-export class MonitorSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MonitorSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MonitorSweeper.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -53,7 +53,8 @@ export class MonitorSweeper implements OnApplicationBootstrap, OnApplicationShut
     this.timer = setTimeout(tick, every);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the shutdown sequence closes the database and Redis, so no sweep starts against them closed. */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
