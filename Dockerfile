@@ -43,5 +43,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "const e=process.env;const p=e.IS_WORKER==='true'?(e.APP_WORKER_PORT||3001):(e.APP_PORT||3000);fetch('http://127.0.0.1:'+p+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The app drains in-flight jobs on SIGTERM (SHUTDOWN_TIMEOUT_MS).
 STOPSIGNAL SIGTERM
-# node as PID 1 directly (no npm/pnpm wrapper) so SIGTERM reaches the app.
+# node as PID 1 directly (no npm/pnpm wrapper) so SIGTERM reaches the app. This is the API's
+# command; a worker gives its own (compose's and Kubernetes' worker command: a smaller young
+# generation, see the README's "Worker memory").
 CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
-import { APP_NODE_ARGS, AppProcess } from '../test/helpers/app-process';
+import { AppProcess, WORKER_NODE_ARGS } from '../test/helpers/app-process';
 import { freePort } from '../test/helpers/free-port';
 import { SmtpSink } from '../test/helpers/smtp-sink';
 import { Stack } from '../test/helpers/stack';
@@ -65,7 +65,7 @@ export async function emailBenchmark(env: Record<string, string>, reps: number):
       PORT: String(durablePort),
       CONCURRENCY: env.EMAIL_CONCURRENCY ?? '10',
     },
-    nodeArgs: APP_NODE_ARGS,
+    nodeArgs: WORKER_NODE_ARGS,
   });
   try {
     await durableWorker.waitHealthy(`http://127.0.0.1:${durablePort}/`);

@@ -26,7 +26,7 @@ export async function pipelineBenchmark(
   env: Record<string, string>,
   reps: number,
   databaseUrl: string,
-  nodeArgs: string[],
+  nodeArgs: string[] | undefined,
 ): Promise<Figure[]> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { APP_NODE_ARGS as PRODUCTION_NODE_ARGS } from '../test/helpers/app-process';
+import { API_NODE_ARGS } from '../test/helpers/app-process';
 import { baseEnv } from '../test/helpers/test-env';
 import { alertsBenchmark } from './alerts.bench';
 import { artifactsBenchmark } from './artifacts.bench';
@@ -23,11 +23,12 @@ import { Figure, machine, table } from './harness';
 const ROOT = join(__dirname, '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/stevedore_bench';
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-/** The app runs with its production Node flags (BENCH_NODE_ARGS overrides them, e.g. with "" for V8's defaults). */
+/**
+ * Each role runs with its production Node flags; BENCH_NODE_ARGS gives both roles of the
+ * enqueue and pipeline scenarios other flags instead (e.g. "" for V8's defaults).
+ */
 const APP_NODE_ARGS =
-  process.env.BENCH_NODE_ARGS === undefined
-    ? PRODUCTION_NODE_ARGS
-    : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
+  process.env.BENCH_NODE_ARGS === undefined ? undefined : process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
 
 async function prepareDatabase(): Promise<void> {
   const url = new URL(DATABASE_URL);
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   // `pnpm bench <enqueue|pipeline|runs|scripts|suites|email|events|scrapes|fairness|dashboard|alerts|scale|artifacts>` runs one scenario.
   const only = process.argv[2];
   const figures: Figure[] = [];
-  if (!only || only === 'enqueue') figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
+  if (!only || only === 'enqueue')
+    figures.push(...(await enqueueBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS ?? API_NODE_ARGS)));
   if (!only || only === 'pipeline') figures.push(...(await pipelineBenchmark(env, REPS, DATABASE_URL, APP_NODE_ARGS)));
   if (!only || only === 'runs') figures.push(...(await runsBenchmark(env, REPS, DATABASE_URL)));
   if (!only || only === 'scripts') figures.push(...(await scriptsBenchmark(env, REPS, DATABASE_URL)));

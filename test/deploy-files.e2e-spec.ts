@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { APP_NODE_ARGS } from './helpers/app-process';
+import { API_NODE_ARGS, WORKER_NODE_ARGS } from './helpers/app-process';
 
 // Docker/pm2 cannot run in CI here, so the deploy files are checked as data.
 const root = join(__dirname, '..');
@@ -12,6 +12,7 @@ type Pm2App = {
   script: string;
   exec_mode: string;
   instances: number;
+  node_args?: string;
   kill_timeout: number;
   max_memory_restart?: string;
   increment_var?: string;
@@ -121,20 +122,33 @@ describe('deploy files', () => {
     expect(dockerfile).toMatch(/apt-get install[^\n]*\bchromium\b/);
     expect(dockerfile).toMatch(/^HEALTHCHECK\s/m);
     expect(dockerfile).toMatch(/^USER\s+node\s*$/m);
-    expect(dockerfile).toMatch(/^CMD\s+\["node",\s*"--max-semi-space-size=16",\s*"dist\/main\.js"\]/m);
+    expect(dockerfile).toMatch(/^CMD\s+\["node",\s*"--max-semi-space-size=\d+",\s*"dist\/main\.js"\]/m);
   });
 
-  it('runs the app with the same Node flags everywhere: package.json, pm2, Docker and the tests', () => {
-    const flags = APP_NODE_ARGS.join(' ');
+  it('runs each role with its own Node flags everywhere: package.json, pm2, Docker, compose, Kubernetes and the tests', () => {
+    expect(WORKER_NODE_ARGS).not.toEqual(API_NODE_ARGS);
+    const [api, worker] = [API_NODE_ARGS.join(' '), WORKER_NODE_ARGS.join(' ')];
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect([scripts.start, scripts['start:worker']]).toEqual([
-      `node ${flags} dist/main.js`,
-      `IS_WORKER=true node ${flags} dist/main.js`,
+      `node ${api} dist/main.js`,
+      `IS_WORKER=true node ${worker} dist/main.js`,
     ]);
-    for (const app of (JSON.parse(read('pm2.config.json')) as { apps: Array<{ node_args?: string }> }).apps)
-      expect(app.node_args).toBe(flags);
+    expect(scripts['start:dev']).toContain(`--watch ${api} -r`);
+    expect(scripts['start:worker:dev']).toContain(`--watch ${worker} -r`);
+    expect(pm2App('api').node_args).toBe(api);
+    expect(pm2App('worker').node_args).toBe(worker);
+    // The image's CMD is the API's; compose's and Kubernetes' worker give the worker's.
     expect(dockerfile).toContain(
-      `CMD ["node", ${APP_NODE_ARGS.map((f) => JSON.stringify(f)).join(', ')}, "dist/main.js"]`,
+      `CMD ["node", ${API_NODE_ARGS.map((f) => JSON.stringify(f)).join(', ')}, "dist/main.js"]`,
     );
+    const workerCommand = ['node', ...WORKER_NODE_ARGS, 'dist/main.js'];
+    expect(services.worker.command).toEqual(workerCommand);
+    expect(services.api.command).toBeUndefined();
+    const k8s = (file: string) =>
+      parse(read(`deploy/kubernetes/base/${file}`)) as {
+        spec: { template: { spec: { containers: Array<{ name: string; command?: string[] }> } } };
+      };
+    expect(k8s('worker-deployment.yaml').spec.template.spec.containers[0].command).toEqual(workerCommand);
+    expect(k8s('api-deployment.yaml').spec.template.spec.containers[0].command).toBeUndefined();
   });
 });

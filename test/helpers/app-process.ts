@@ -5,12 +5,19 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * The Node flags the app runs with wherever it is deployed (package.json's start scripts,
- * pm2.config.json's node_args, the Dockerfile's CMD; test/deploy-files checks they agree):
- * a young generation of at most 16 MB per semi-space keeps an idle process under 200 MB
- * (V8 otherwise grows it to 64 MB on a large machine and keeps it).
+ * The Node flags each role runs with wherever it is deployed (package.json's start scripts,
+ * pm2.config.json's node_args, the Dockerfile's CMD for the API, compose's and Kubernetes'
+ * worker command; test/deploy-files checks they agree). The API: a young generation of at
+ * most 16 MB per semi-space keeps an idle process under 200 MB (V8 otherwise grows it to
+ * 64 MB on a large machine and keeps it) and is the accept path's throughput setting.
+ * The worker's young generation is half that: a crawl's peak RSS (README, "Worker memory").
  */
-export const APP_NODE_ARGS = ['--max-semi-space-size=16'];
+export const API_NODE_ARGS = ['--max-semi-space-size=16'];
+export const WORKER_NODE_ARGS = ['--max-semi-space-size=8'];
+
+/** The flags of the role an environment starts (IS_WORKER). */
+export const nodeArgsFor = (env: Record<string, string | undefined>): string[] =>
+  env.IS_WORKER === 'true' ? WORKER_NODE_ARGS : API_NODE_ARGS;
 
 export interface AppProcessOptions {
   env: Record<string, string>;
@@ -18,7 +25,7 @@ export interface AppProcessOptions {
   entry?: string;
   /** Write stdout and stderr to this file instead of keeping them (benchmarks: logs cost what they cost in production). */
   logFile?: string;
-  /** Node flags before the script; the app's production flags by default. */
+  /** Node flags before the script; the role's production flags by default. */
   nodeArgs?: string[];
 }
 
@@ -35,7 +42,7 @@ export class AppProcess {
     const entry = options.entry ?? join(ROOT, 'dist', 'main.js');
     const tsFixture = entry.endsWith('.ts');
     const args = [
-      ...(options.nodeArgs ?? (tsFixture ? [] : APP_NODE_ARGS)),
+      ...(options.nodeArgs ?? (tsFixture ? [] : nodeArgsFor(options.env))),
       ...(tsFixture ? ['-r', '@swc-node/register', entry] : [entry]),
     ];
     const log = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
