@@ -35,6 +35,8 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private served: Array<{ fair: FairQueue; worker: Worker; slots: number }> = [];
   /** Per queue: the places of jobs that end while a release is in flight go back together, with one dispatch. */
   private readonly releases = new Map<FairQueue, InFlightBatcher<string, void>>();
+  /** Places being given back for jobs that ended: the drain waits for them before Redis closes. */
+  private readonly ending = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private ticks = 0;
   private ticking = false;
@@ -57,11 +59,13 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const concurrency = key ? this.config.env[key] : 1;
       const prefetch = this.catalogue.kindOf(worker.name)?.fair?.prefetch ?? 0;
       this.served.push({ fair, worker, slots: Math.ceil(concurrency * (1 + prefetch)) });
-      worker.on('completed', (job: Job) => void this.ended(fair, job));
+      worker.on('completed', (job: Job) => this.track(this.ended(fair, job)));
       // finishedOn is set only when the failure is final (no retry follows it).
-      worker.on('failed', (job: Job | undefined) => job?.finishedOn && void this.ended(fair, job));
+      worker.on('failed', (job: Job | undefined) => job?.finishedOn && this.track(this.ended(fair, job)));
     }
     if (!this.served.length) return;
+    // A job that ends during the drain gives its place back after its worker is idle.
+    this.lifecycle.finishBeforeClose(() => Promise.all(this.ending));
     void this.tick();
     this.timer = setInterval(() => void this.tick(), FAIR_TICK_MS).unref();
   }
@@ -74,6 +78,12 @@ export class FairDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
+  private track(ending: Promise<void>): void {
+    this.ending.add(ending);
+    void ending.finally(() => this.ending.delete(ending));
+  }
+
+  /** Never rejects: a place that cannot be given back now is left to the reconciler. */
   private async ended(fair: FairQueue, job: Job): Promise<void> {
     let releases = this.releases.get(fair);
     if (!releases) {

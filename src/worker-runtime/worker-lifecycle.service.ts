@@ -21,6 +21,7 @@ const HANDBACK_GRACE_MS = 5000;
 @Injectable()
 export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WorkerLifecycle.name);
+  private readonly beforeClose: Array<() => Promise<unknown>> = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -86,6 +87,15 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     return this.stopTakingJobs();
   }
 
+  /**
+   * Work a job's end starts in the background (its 'completed' listeners) that must end
+   * before the shutdown sequence closes Redis and the database: the drain waits for it
+   * once the workers are closed.
+   */
+  finishBeforeClose(task: () => Promise<unknown>): void {
+    this.beforeClose.push(task);
+  }
+
   async drain(signal?: string): Promise<void> {
     const workers = this.workers();
     if (workers.length === 0) return;
@@ -96,7 +106,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
       'Shutting down: no new jobs, waiting for active ones',
     );
 
-    if (!(await this.activity.waitIdle(timeoutMs))) {
+    const idle = await this.activity.waitIdle(timeoutMs);
+    if (!idle) {
       this.logger.warn(
         { active: this.activity.activeCount },
         'Shutdown timeout reached: handing running jobs back to the queue',
@@ -111,8 +122,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
         );
       }
     }
-    // Idle (or given up on): force skips BullMQ's own unbounded wait.
-    await Promise.all(workers.map((worker) => worker.close(true)));
+    // Idle, a plain close waits only for BullMQ to finish the last jobs' bookkeeping (moving
+    // them to completed, their 'completed' listeners) before Redis closes. Given up on,
+    // force skips BullMQ's own unbounded wait for jobs that do not stop.
+    await Promise.all(workers.map((worker) => worker.close(!idle)));
+    await Promise.all(this.beforeClose.map((task) => task()));
     this.logger.log('Workers closed');
   }
 }
