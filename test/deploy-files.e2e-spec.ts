@@ -122,7 +122,7 @@ describe('deploy files', () => {
     expect(dockerfile).toMatch(/apt-get install[^\n]*\bchromium\b/);
     expect(dockerfile).toMatch(/^HEALTHCHECK\s/m);
     expect(dockerfile).toMatch(/^USER\s+node\s*$/m);
-    expect(dockerfile).toMatch(/^CMD\s+\["node",\s*"--max-semi-space-size=\d+",\s*"dist\/main\.js"\]/m);
+    expect(dockerfile).toMatch(/^CMD\s+\["node",\s*"--max-semi-space-size=16",\s*"dist\/main\.js"\]/m);
   });
 
   it('runs each role with its own Node flags everywhere: package.json, pm2, Docker, compose, Kubernetes and the tests', () => {
