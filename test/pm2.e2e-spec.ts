@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -174,7 +175,20 @@ describe('pm2', () => {
       );
       await queue.close();
     }
+    // Each worker's heartbeat: what GET /api/workers lists.
+    const redis = new Redis(TEST_REDIS_URL);
+    const heartbeats = () => redis.keys(`${env.QUEUE_PREFIX}:workers:*`);
+    try {
+      await pollUntil(heartbeats, (keys) => keys.length === 5, 15000, 'five worker heartbeats');
+      await runDeleteWhileBusy(pids);
+      // A drained worker takes itself off the list at once, not when its heartbeat expires.
+      expect(await heartbeats()).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  }
 
+  async function runDeleteWhileBusy(pids: Set<number>): Promise<void> {
     // Work spread over the workers: six browser runs (two at a time per worker at most) and emails.
     const definition = {
       name: 'slow page',
@@ -226,5 +240,7 @@ describe('pm2', () => {
       .filter((line) => line.includes('Shutdown complete'))
       .map((line) => (JSON.parse(line) as { pid: number }).pid);
     expect(new Set(completed)).toEqual(pids);
+    // Nothing at error level: a clean drain closes its own connections, which is no outage.
+    expect(logs.split('\n').filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
   }
 });

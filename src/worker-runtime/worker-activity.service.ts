@@ -26,6 +26,7 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
   private readonly startedAt = new Date();
   private lastHeartbeat: Date | null = null;
   private heartbeatTimer?: NodeJS.Timeout;
+  private beating: Promise<void> = Promise.resolve();
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -122,11 +123,30 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    void this.beat();
-    this.heartbeatTimer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.beating = this.beat();
+    this.heartbeatTimer = setInterval(() => (this.beating = this.beat()), HEARTBEAT_MS);
     this.heartbeatTimer.unref();
   }
 
+  /**
+   * The heartbeat's end, called by the drain once the jobs are done and before the shutdown
+   * sequence closes Redis (a beat after that would report a Redis outage that is only the
+   * worker's own close). The worker leaves the list (GET /api/workers) at once instead of
+   * when its key expires.
+   */
+  async stopHeartbeat(): Promise<void> {
+    if (!this.heartbeatTimer) return;
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    await this.beating;
+    try {
+      await this.redis.del(this.heartbeatKey());
+    } catch (error) {
+      outageLog.fault(this.logger, error, 'Removing the worker heartbeat failed');
+    }
+  }
+
+  /** A process that ends without the drain (it had no queue to work) still stops beating. */
   onApplicationShutdown(): void {
     clearInterval(this.heartbeatTimer);
   }
@@ -134,12 +154,15 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
   /** The key expires on its own when the worker dies, so the list holds only live workers. */
   private async beat(): Promise<void> {
     try {
-      const key = workerHeartbeatKey(this.config.env.QUEUE_PREFIX, this.config.workerName);
       this.lastHeartbeat = new Date();
-      await this.redis.set(key, JSON.stringify(this.snapshot()), 'PX', HEARTBEAT_MS * 3);
+      await this.redis.set(this.heartbeatKey(), JSON.stringify(this.snapshot()), 'PX', HEARTBEAT_MS * 3);
     } catch (error) {
       // Redis away: one line per outage (the outage log), not one per heartbeat.
       outageLog.fault(this.logger, error, 'Worker heartbeat failed');
     }
+  }
+
+  private heartbeatKey(): string {
+    return workerHeartbeatKey(this.config.env.QUEUE_PREFIX, this.config.workerName);
   }
 }

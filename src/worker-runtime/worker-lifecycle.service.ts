@@ -98,7 +98,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
 
   async drain(signal?: string): Promise<void> {
     const workers = this.workers();
-    if (workers.length === 0) return;
+    if (workers.length === 0) return this.activity.stopHeartbeat();
     const timeoutMs = this.config.env.SHUTDOWN_TIMEOUT_MS;
     await this.stopTakingJobs();
     this.logger.log(
@@ -127,6 +127,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     // force skips BullMQ's own unbounded wait for jobs that do not stop.
     await Promise.all(workers.map((worker) => worker.close(!idle)));
     await Promise.all(this.beforeClose.map((task) => task()));
+    await this.activity.stopHeartbeat();
     this.logger.log('Workers closed');
   }
 }
