@@ -78,7 +78,13 @@ describe('email delivery around the SMTP transaction', () => {
     // One SMTP transaction: the retry only wrote the record.
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, messageId: `<${id}@stevedore>`, lastError: null });
     expect(sink.to(address)).toHaveLength(1);
-    expect(stack.worker.output).toContain('Email recorded as sent from its earlier accepted attempt; not sent again');
+    // Said once the record is written (the line follows the write, so read the log until it is there).
+    await pollUntil(
+      async () => stack.worker.output,
+      (out) => out.includes('Email recorded as sent from its earlier accepted attempt; not sent again'),
+      10000,
+      'the retry saying it only recorded the send',
+    );
   });
 
   it('an attempt cut off before the server accepted (worker killed) is sent once by the next worker, which says so', async () => {

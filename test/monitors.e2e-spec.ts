@@ -58,7 +58,9 @@ describe('monitors and alerts', () => {
             { action: 'goto', url: path },
             { action: 'expectTitle', text: 'Up' },
           ],
-          options: { stepTimeoutMs: 500, trace: 'off', screenshots: 'off' },
+          // Long enough that a loaded machine (CI runs suites side by side) does not fail an Up
+          // page by its clock, which would open an incident of its own: Down fails on its title.
+          options: { stepTimeoutMs: 3000, trace: 'off', screenshots: 'off' },
         },
         alerts,
       },
@@ -151,6 +153,8 @@ describe('monitors and alerts', () => {
       30_000,
       'resolved',
     );
+    // No more runs: what follows is about this one incident's word, not the next check's.
+    await pause(main);
     // Every channel has had its say (the hook's first delivery took two retries, about 6 s).
     await pollUntil(
       () => notifications(main),
@@ -158,7 +162,6 @@ describe('monitors and alerts', () => {
       40_000,
       'every notification settled',
     );
-    await pause(main);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
     // PagerDuty: one trigger, one resolve, one alert (the same dedup_key).
