@@ -58,8 +58,8 @@ describe('monitors and alerts', () => {
             { action: 'goto', url: path },
             { action: 'expectTitle', text: 'Up' },
           ],
-          // Long enough that a loaded machine (CI runs suites side by side) does not fail an Up
-          // page by its clock, which would open an incident of its own: Down fails on its title.
+          // Long enough that a loaded machine does not fail an Up page by its clock, which would
+          // open an incident of its own: Down fails on its title.
           options: { stepTimeoutMs: 3000, trace: 'off', screenshots: 'off' },
         },
         alerts,

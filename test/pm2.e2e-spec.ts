@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { workerHeartbeatKey } from '../src/queues/worker-heartbeat';
 import { freePort } from './helpers/free-port';
 import { pollUntil } from './helpers/poll';
 import { baseEnv, TEST_API_KEY, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/test-env';
@@ -177,7 +178,7 @@ describe('pm2', () => {
     }
     // Each worker's heartbeat: what GET /api/workers lists.
     const redis = new Redis(TEST_REDIS_URL);
-    const heartbeats = () => redis.keys(`${env.QUEUE_PREFIX}:workers:*`);
+    const heartbeats = () => redis.keys(workerHeartbeatKey(env.QUEUE_PREFIX));
     try {
       await pollUntil(heartbeats, (keys) => keys.length === 5, 15000, 'five worker heartbeats');
       await runDeleteWhileBusy(pids);

@@ -146,7 +146,7 @@ export class WorkerActivity implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** A process that ends without the drain (it had no queue to work) still stops beating. */
+  /** A backstop: the drain stops the heartbeat; the timer must never outlive the app. */
   onApplicationShutdown(): void {
     clearInterval(this.heartbeatTimer);
   }

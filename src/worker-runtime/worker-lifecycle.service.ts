@@ -96,9 +96,21 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     this.beforeClose.push(task);
   }
 
+  /**
+   * Stops taking jobs, lets the active ones end (or hands them back), closes the workers,
+   * then ends the heartbeat: in every case, and before the shutdown sequence closes Redis.
+   */
   async drain(signal?: string): Promise<void> {
+    try {
+      await this.closeWorkers(signal);
+    } finally {
+      await this.activity.stopHeartbeat();
+    }
+  }
+
+  private async closeWorkers(signal?: string): Promise<void> {
     const workers = this.workers();
-    if (workers.length === 0) return this.activity.stopHeartbeat();
+    if (workers.length === 0) return;
     const timeoutMs = this.config.env.SHUTDOWN_TIMEOUT_MS;
     await this.stopTakingJobs();
     this.logger.log(
@@ -127,7 +139,6 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     // force skips BullMQ's own unbounded wait for jobs that do not stop.
     await Promise.all(workers.map((worker) => worker.close(!idle)));
     await Promise.all(this.beforeClose.map((task) => task()));
-    await this.activity.stopHeartbeat();
     this.logger.log('Workers closed');
   }
 }
