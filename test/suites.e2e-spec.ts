@@ -195,10 +195,16 @@ describe('suites', () => {
     const failedRun = await json(await stack.request(`/api/runs/${runs[1].id}`));
     expect(failedRun.steps[1]).toMatchObject({ action: 'expectText', status: 'failed' });
 
-    // Progress is the parent job's too (what Bull Board shows), and the parent completed.
+    // Progress is the parent job's too (what Bull Board shows), and the parent completes: it
+    // writes the final row before it returns, so its job may still be active for a moment.
     const parent = await suitesQueue.getJob(accepted.id);
     expect(parent?.progress).toMatchObject({ status: 'failed', passed: 4, failed: 2, done: 6 });
-    expect(await parent?.getState()).toBe('completed');
+    await pollUntil(
+      async () => parent?.getState(),
+      (state) => state === 'completed',
+      15000,
+      'parent job completed',
+    );
 
     // One mail to the notify list: counts, both failed tests with their first error, a link to each run.
     const mails = await pollUntil(
@@ -492,7 +498,13 @@ describe('suites at capacity, and with a crashing child', () => {
     ]);
     const queue = new Queue('suites', { connection: { url: TEST_REDIS_URL }, prefix: stack.env.QUEUE_PREFIX });
     try {
-      expect(await (await queue.getJob(id))?.getState()).toBe('completed');
+      // The row is final before the parent job returns: wait for the job's own end.
+      await pollUntil(
+        async () => (await queue.getJob(id))?.getState(),
+        (state) => state === 'completed',
+        15000,
+        'parent job completed',
+      );
     } finally {
       await queue.close();
     }
