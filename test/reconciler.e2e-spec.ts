@@ -189,12 +189,18 @@ describe('reconciler', () => {
         'A running row outlived its job: ended it',
       ]),
     );
-    expect(
-      worker
-        .logLines()
-        .some(
-          (l) => l.context === 'ScheduleRestorer' && l.msg === 'A schedule had no job scheduler in Redis: restored it',
-        ),
-    ).toBe(true);
+    // Logged right after the scheduler is written: the line may reach the pipe a moment later.
+    await pollUntil(
+      async () =>
+        worker!
+          .logLines()
+          .some(
+            (l) =>
+              l.context === 'ScheduleRestorer' && l.msg === 'A schedule had no job scheduler in Redis: restored it',
+          ),
+      (logged) => logged,
+      5000,
+      'the restore logged',
+    );
   });
 });

@@ -142,6 +142,8 @@ describe('pausing and resuming a schedule', () => {
       10000,
       'the stray job scheduler removed',
     );
+    await sleep(2000);
+    // Read after the wait: the line is logged after the removal and may trail it on the pipe.
     expect(
       stack.worker
         .logLines()
@@ -150,7 +152,6 @@ describe('pausing and resuming a schedule', () => {
             l.msg === 'A tick came for a paused schedule: removed its job scheduler' && l.scheduleId === schedule.id,
         ),
     ).toBe(true);
-    await sleep(2000);
     expect((await runsOf(schedule.id)).length).toBe(atPause.length);
     const seen = await json(await stack.request(`/api/schedules/${schedule.id}`));
     expect(seen).toMatchObject({ pausedAt: paused.pausedAt, nextTickAt: null, runsQueued: paused.runsQueued });
